@@ -1,0 +1,55 @@
+# ccflow — plain Makefile: flags written out, no recursion, safe with -j.
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Iinclude -Ibuild
+LDLIBS   = -lyaml
+PREFIX  ?= /usr/local
+B        = build
+
+LIB_SRC  = compiler/util.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
+           compiler/lower.c compiler/check.c compiler/bundle.c
+LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o
+STDLIB   = $(sort $(wildcard stdlib/flows/*.yaml))
+
+all: $(B)/ccflow $(B)/libccflow.a
+
+$(B)/%.o: %.c $(wildcard compiler/*.h include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
+
+$(B)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 $< -o $@
+
+$(B)/stdlib_data.c: $(B)/tools/embed $(STDLIB)
+	$(B)/tools/embed $@ $(foreach f,$(STDLIB),'<stdlib>/$(notdir $(f))=$(f)')
+
+$(B)/stdlib_data.o: $(B)/stdlib_data.c compiler/stdlib_data.h
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
+
+$(B)/libccflow.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/ccflow: $(B)/compiler/main.o $(B)/libccflow.a
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+deps:
+	@bash scripts/deps.sh
+
+docs/blocks.md: $(B)/ccflow
+	$(B)/ccflow blocks -o $@
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/demo.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all $(B)/tests/unit
+	@bash tests/run.sh
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all deps demo test clean

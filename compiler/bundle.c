@@ -1,0 +1,167 @@
+/* bundle.c — gathers flow files (and directories of them) into a bundle, plus the standard flows. */
+#include "ir.h"
+#include "stdlib_data.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void cc_bundle_init(cc_bundle *b, cc_diags *ds)
+{
+    memset(b, 0, sizeof *b);
+    cc_arena_init(&b->arena);
+    b->ds = ds;
+}
+
+void cc_bundle_free(cc_bundle *b)
+{
+    cc_vec_free(&b->flows);
+    cc_map_free(&b->by_name);
+    cc_arena_free(&b->arena);
+}
+
+cc_flow *cc_bundle_flow(const cc_bundle *b, const char *name) { return cc_map_get(&b->by_name, name); }
+
+int32_t cc_flow_block_index(const cc_flow *f, const char *id)
+{
+    for (uint32_t i = 0; i < f->nblocks; i++)
+        if (strcmp(f->blocks[i].id, id) == 0)
+            return (int32_t)i;
+    return CC_NO_BLOCK;
+}
+
+const cc_param *cc_block_param(const cc_block *blk, const char *name)
+{
+    for (uint32_t i = 0; i < blk->nparams; i++)
+        if (strcmp(blk->params[i].spec->name, name) == 0)
+            return &blk->params[i];
+    return NULL;
+}
+
+const cc_branch *cc_block_branch(const cc_block *blk, const char *name)
+{
+    for (uint32_t i = 0; i < blk->nbranches; i++)
+        if (strcmp(blk->branches[i].name, name) == 0)
+            return &blk->branches[i];
+    return NULL;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bool is_flow_file(const char *path) { return has_suffix(path, ".yaml") || has_suffix(path, ".yml"); }
+
+static void add_flow(cc_bundle *b, cc_flow *f, bool from_stdlib)
+{
+    f->from_stdlib = from_stdlib;
+    cc_flow *prev = cc_map_get(&b->by_name, f->name);
+    if (prev) {
+        if (from_stdlib)
+            return; /* a bundle's own flow of the same name wins */
+        cc_diag *d = cc_report(b->ds, CC_E117, f->name_loc.file ? f->name_loc : (cc_loc){f->file, 1, 1, 1, 1},
+                               "a second flow named '%s'; flow names are unique in a bundle", f->name);
+        cc_note_add(d, prev->name_loc, "the first '%s' is here", f->name);
+        return;
+    }
+    cc_map_put(&b->by_name, f->name, f);
+    cc_vec_push(&b->flows, f);
+}
+
+bool cc_bundle_add_text(cc_bundle *b, const char *path, char *text, size_t len, bool from_stdlib)
+{
+    uint32_t file = cc_source_add(b->ds, path, text, len);
+    if (memchr(text, '\0', len)) {
+        /* libyaml would stop at the NUL silently; say what is wrong instead */
+        size_t off = (size_t)((char *)memchr(text, '\0', len) - text);
+        uint32_t line = 1, col = 1;
+        for (size_t i = 0; i < off; i++)
+            text[i] == '\n' ? (line++, col = 1) : col++;
+        cc_report(b->ds, CC_E101, (cc_loc){file, line, col, line, col},
+                  "the file holds a NUL byte; a flow file is UTF-8 text");
+        return false;
+    }
+    cc_node *root = cc_yaml_read(&b->arena, b->ds, file, text, len);
+    if (!root)
+        return false;
+    cc_flow *f = cc_flow_from_doc(b, file, root);
+    if (f)
+        add_flow(b, f, from_stdlib);
+    return f != NULL;
+}
+
+bool cc_bundle_add_file(cc_bundle *b, const char *path, bool from_stdlib)
+{
+    size_t len;
+    char *text = cc_read_file(path, &len);
+    if (!text) {
+        cc_report(b->ds, CC_E100, (cc_loc){0}, "cannot read '%s': %s", path, strerror(errno));
+        return false;
+    }
+    cc_bundle_add_text(b, path, text, len, from_stdlib);
+    return true;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
+{
+    if (depth > 64) {
+        cc_report(b->ds, CC_E100, (cc_loc){0}, "'%s' is nested too deeply", path);
+        return false;
+    }
+    DIR *dir = opendir(path);
+    if (!dir) {
+        cc_report(b->ds, CC_E100, (cc_loc){0}, "cannot read directory '%s': %s", path, strerror(errno));
+        return false;
+    }
+    CC_VEC(char *) names = {0};
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        cc_vec_push(&names, cc_xstrdup(e->d_name));
+    }
+    closedir(dir);
+    if (names.len)
+        qsort(names.items, names.len, sizeof *names.items, cmp_str);
+    bool ok = true;
+    for (size_t i = 0; i < names.len; i++) {
+        cc_buf full = {0};
+        cc_buf_printf(&full, "%s%s%s", path, has_suffix(path, "/") ? "" : "/", names.items[i]);
+        struct stat st;
+        if (stat(full.data, &st) == 0 && S_ISDIR(st.st_mode))
+            ok &= add_dir(b, full.data, from_stdlib, depth + 1);
+        else if (is_flow_file(full.data))
+            ok &= cc_bundle_add_file(b, full.data, from_stdlib);
+        cc_buf_free(&full);
+        free(names.items[i]);
+    }
+    cc_vec_free(&names);
+    return ok;
+}
+
+bool cc_bundle_add_path(cc_bundle *b, const char *path, bool from_stdlib)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cc_report(b->ds, CC_E100, (cc_loc){0}, "cannot read '%s': %s", path, strerror(errno));
+        return false;
+    }
+    if (S_ISDIR(st.st_mode))
+        return add_dir(b, path, from_stdlib, 0);
+    return cc_bundle_add_file(b, path, from_stdlib);
+}
+
+void cc_bundle_add_stdlib(cc_bundle *b)
+{
+    for (const cc_embedded_file *e = cc_stdlib_files; e->path; e++) {
+        char *text = cc_xmalloc(e->len + 1);
+        memcpy(text, e->text, e->len + 1);
+        cc_bundle_add_text(b, e->path, text, e->len, true);
+    }
+}

@@ -1,0 +1,994 @@
+/* catalog.c — the block catalogue: each kind's parameters, branches, flow types and channels. */
+#include "catalog.h"
+
+#include "util.h"
+
+#include <string.h>
+
+/* ---- channels and flow types ---- */
+
+static const char *const channel_names[CC_CH_COUNT] = {"voice", "chat", "task", "email"};
+static const char *const channel_uppers[CC_CH_COUNT] = {"VOICE", "CHAT", "TASK", "EMAIL"};
+
+const char *cc_channel_name(int index)
+{
+    return index >= 0 && index < CC_CH_COUNT ? channel_names[index] : NULL;
+}
+
+const char *cc_channel_upper(int index)
+{
+    return index >= 0 && index < CC_CH_COUNT ? channel_uppers[index] : NULL;
+}
+
+/* Channels per SPEC §2; Metadata names as console exports write them (flow_types.md). */
+const cc_flow_type_info cc_flow_types[CC_FT_COUNT] = {
+    [CC_FT_INBOUND] = {.name = "inbound", .connect = "CONTACT_FLOW", .metadata = "contactFlow",
+                       .channels = CC_CH_ALL, .inherits_queue = false},
+    [CC_FT_CUSTOMER_QUEUE] = {.name = "customer_queue", .connect = "CUSTOMER_QUEUE",
+                              .metadata = "customerQueue", .channels = CC_CH_ALL,
+                              .inherits_queue = true},
+    [CC_FT_CUSTOMER_HOLD] = {.name = "customer_hold", .connect = "CUSTOMER_HOLD",
+                             .metadata = "customerHold", .channels = CC_CH_VOICE,
+                             .inherits_queue = true},
+    [CC_FT_CUSTOMER_WHISPER] = {.name = "customer_whisper", .connect = "CUSTOMER_WHISPER",
+                                .metadata = "customerWhisper",
+                                .channels = CC_CH_VOICE | CC_CH_CHAT, .inherits_queue = true},
+    [CC_FT_OUTBOUND_WHISPER] = {.name = "outbound_whisper", .connect = "OUTBOUND_WHISPER",
+                                .metadata = "outboundWhisper",
+                                .channels = CC_CH_VOICE | CC_CH_CHAT, .inherits_queue = false},
+    [CC_FT_AGENT_HOLD] = {.name = "agent_hold", .connect = "AGENT_HOLD", .metadata = "agentHold",
+                          .channels = CC_CH_VOICE, .inherits_queue = true},
+    [CC_FT_AGENT_WHISPER] = {.name = "agent_whisper", .connect = "AGENT_WHISPER",
+                             .metadata = "agentWhisper", .channels = CC_CH_ALL,
+                             .inherits_queue = true},
+    [CC_FT_TRANSFER_TO_AGENT] = {.name = "transfer_to_agent", .connect = "AGENT_TRANSFER",
+                                 .metadata = "agentTransfer", .channels = CC_CH_ALL,
+                                 .inherits_queue = true},
+    [CC_FT_TRANSFER_TO_QUEUE] = {.name = "transfer_to_queue", .connect = "QUEUE_TRANSFER",
+                                 .metadata = "queueTransfer", .channels = CC_CH_ALL,
+                                 .inherits_queue = true},
+};
+
+int cc_flow_type_lookup(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int t = 0; t < CC_FT_COUNT; t++)
+        if (strcmp(cc_flow_types[t].name, name) == 0)
+            return t;
+    return -1;
+}
+
+/* ---- parameters ---- */
+
+#define FT(t) CC_FT_BIT(CC_FT_##t)
+/* The flow types where contacts are routed ("Inbound; Customer queue; Transfer to Agent;
+ * Transfer to Queue" in blocks.tsv), the most common allowance. */
+#define FT_ROUTING                                                                               \
+    (FT(INBOUND) | FT(CUSTOMER_QUEUE) | FT(TRANSFER_TO_AGENT) | FT(TRANSFER_TO_QUEUE))
+#define FT_TRANSFERS (FT(TRANSFER_TO_AGENT) | FT(TRANSFER_TO_QUEUE))
+#define SUPPORT(voice, chat, task, email)                                                         \
+    {CC_SUP_##voice, CC_SUP_##chat, CC_SUP_##task, CC_SUP_##email}
+#define SEC INT64_C(1000)
+#define MINUTE (60 * SEC)
+#define HOUR (60 * MINUTE)
+#define DAY (24 * HOUR)
+#define END_PARAMS {.name = NULL}
+
+#define TEXT_OPS "equals|contains|starts_with|ends_with"
+#define NUMBER_OPS "greater_than|less_than|greater_or_equal|less_or_equal"
+
+/* Shared by every kind whose value is `{}`. */
+static const cc_param_spec no_params[] = {END_PARAMS};
+
+static const cc_param_spec amazon_q_params[] = {
+    {.name = "assistant", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .doc = "The Amazon Q in Connect assistant (domain) that serves the contact."},
+    END_PARAMS};
+
+static const cc_param_spec call_phone_number_params[] = {
+    {.name = "caller_id", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "CallerId.Number",
+     .doc = "The number shown to the person called; the queue's outbound number when omitted."},
+    END_PARAMS};
+
+static const cc_param_spec cases_block_params[] = {
+    {.name = "action", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .values = "get|create|update",
+     .doc = "Whether to find, open or change a case; it selects the Connect action."},
+    {.name = "template", .type = CC_PT_TEXT,
+     .doc = "The case template a new case is created from."},
+    {.name = "fields", .type = CC_PT_MAP,
+     .doc = "Case fields to search by, or to write on the case."},
+    {.name = "link_contact", .type = CC_PT_BOOL,
+     .doc = "Whether the contact is linked to the case it finds or creates."},
+    END_PARAMS};
+
+static const cc_param_spec change_routing_priority_params[] = {
+    {.name = "priority", .type = CC_PT_INT, .min = 1, .max = INT64_MAX,
+     .connect = "QueuePriority",
+     .doc = "The new routing priority; lower numbers are routed first (contacts start at 5)."},
+    {.name = "age", .type = CC_PT_DURATION, .min = -30 * DAY, .max = 30 * DAY,
+     .connect = "QueueTimeAdjustmentSeconds",
+     .doc = "How much older (positive) or younger (negative) the contact should look in queue."},
+    END_PARAMS};
+
+static const cc_param_spec check_contact_attributes_params[] = {
+    {.name = "value", .type = CC_PT_REF, .flags = CC_PF_REQUIRED, .connect = "ComparisonValue",
+     .doc = "The reference whose run-time value the cases compare."},
+    {.name = "cases", .type = CC_PT_CASES, .flags = CC_PF_REQUIRED,
+     .values = TEXT_OPS "|" NUMBER_OPS,
+     .doc = "Comparisons tried in order; the first that holds picks the branch."},
+    END_PARAMS};
+
+static const cc_param_spec check_hours_params[] = {
+    {.name = "hours", .type = CC_PT_HOURS, .flags = CC_PF_SCALAR,
+     .connect = "HoursOfOperationId",
+     .doc = "The hours to check; the working queue's hours when omitted."},
+    END_PARAMS};
+
+static const cc_param_spec check_queue_status_params[] = {
+    {.name = "metric", .type = CC_PT_ENUM, .flags = CC_PF_REQUIRED,
+     .values = "time_in_queue|queue_size", .connect = "MetricType",
+     .doc = "Age in seconds of the oldest contact in queue, or the number of contacts queued."},
+    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+     .doc = "The queue to measure; the working queue when omitted."},
+    {.name = "cases", .type = CC_PT_CASES, .flags = CC_PF_REQUIRED,
+     .values = "equals|" NUMBER_OPS,
+     .doc = "Numeric comparisons tried in order; the first that holds picks the branch."},
+    END_PARAMS};
+
+static const cc_param_spec check_staffing_params[] = {
+    {.name = "status", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .values = "available|staffed|online", .connect = "MetricType",
+     .doc = "Which agents count: free to take the contact, staffed (also busy or in after-contact "
+            "work), or merely online."},
+    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+     .doc = "The queue whose agents are counted; the working queue when omitted."},
+    END_PARAMS};
+
+static const cc_param_spec check_voice_id_params[] = {
+    {.name = "check", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .values = "enrollment_status|voice_authentication|fraud_detection",
+     .connect = "CheckVoiceIdOption",
+     .doc = "Which Voice ID result to branch on."},
+    END_PARAMS};
+
+static const cc_param_spec contact_tags_params[] = {
+    {.name = "tags", .type = CC_PT_MAP, .flags = CC_PF_REQUIRED, .connect = "Tags",
+     .doc = "User-defined tags to put on the contact."},
+    END_PARAMS};
+
+static const cc_param_spec persistent_association_params[] = {
+    {.name = "mode", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR,
+     .values = "entire_past_session|from_segment",
+     .doc = "How much of the earlier chat is restored; the entire past session when omitted."},
+    END_PARAMS};
+
+static const cc_param_spec create_task_params[] = {
+    {.name = "name", .type = CC_PT_TEXT, .flags = CC_PF_REQUIRED | CC_PF_REF, .connect = "Name",
+     .doc = "The new task's name."},
+    {.name = "description", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "Description",
+     .doc = "The new task's description."},
+    {.name = "flow", .type = CC_PT_FLOW, .flow_types = FT(INBOUND), .connect = "ContactFlowId",
+     .doc = "The inbound flow the new task starts in."},
+    {.name = "template", .type = CC_PT_TEMPLATE, .connect = "TaskTemplateId",
+     .doc = "The task template the new task is created from."},
+    {.name = "attributes", .type = CC_PT_MAP, .connect = "Attributes",
+     .doc = "Contact attributes of the new task."},
+    {.name = "references", .type = CC_PT_REFERENCES, .connect = "References",
+     .doc = "Typed references (URL, NUMBER, STRING, DATE, EMAIL) shown with the task."},
+    {.name = "delay", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 6 * DAY,
+     .connect = "DelaySeconds",
+     .doc = "How long after now the new task starts."},
+    {.name = "scheduled", .type = CC_PT_VALUE, .flags = CC_PF_REF, .connect = "ScheduledTime",
+     .doc = "When the new task starts, at most 6 days ahead; a time in the past takes error."},
+    END_PARAMS};
+
+static const cc_param_spec customer_profiles_params[] = {
+    {.name = "action", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .values = "get|create|update",
+     .doc = "Whether to find, create or change the profile; it selects the Connect action."},
+    {.name = "fields", .type = CC_PT_MAP, .connect = "ProfileRequestData",
+     .doc = "Search keys or profile fields to send; results appear under $.Customer."},
+    END_PARAMS};
+
+static const cc_param_spec distribute_params[] = {
+    {.name = "cases", .type = CC_PT_CASES, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .values = "percent",
+     .doc = "Shares of contacts, in percent, each with its target; the rest take default."},
+    END_PARAMS};
+
+static const cc_param_spec get_customer_input_params[] = {
+    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_REQUIRED | CC_PF_REF, .connect = "Text",
+     .doc = "The prompt played or sent before the customer answers."},
+    {.name = "timeout", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 10 * MINUTE,
+     .connect = "InputTimeLimitSeconds",
+     .doc = "How long to wait for the customer's entry (default 5s)."},
+    {.name = "options", .type = CC_PT_CASES, .values = "equals",
+     .doc = "The entries to branch on, each a single key: 0-9, * or #."},
+    END_PARAMS};
+
+static const cc_param_spec get_queue_metrics_params[] = {
+    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+     .doc = "The queue to read; the working queue when omitted."},
+    {.name = "channel", .type = CC_PT_ENUM, .values = "voice|chat|task|email",
+     .connect = "QueueChannel",
+     .doc = "Only count contacts of this channel; every channel when omitted."},
+    END_PARAMS};
+
+static const cc_param_spec hold_params[] = {
+    {.name = "state", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .values = "agent_on_hold|customer_on_hold|off_hold",
+     .connect = "PreviousContactParticipantState",
+     .doc = "Who is put on hold, or off_hold to bring everyone back into the conversation."},
+    END_PARAMS};
+
+static const cc_param_spec invoke_lambda_params[] = {
+    {.name = "function", .type = CC_PT_FUNCTION, .flags = CC_PF_REQUIRED,
+     .connect = "LambdaFunctionARN",
+     .doc = "The function to call: a host function or a built-in ccflow:... one."},
+    {.name = "timeout", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 8 * SEC,
+     .connect = "InvocationTimeLimitSeconds",
+     .doc = "How long to wait for the answer before taking error (default 3s)."},
+    {.name = "parameters", .type = CC_PT_MAP, .connect = "LambdaInvocationAttributes",
+     .doc = "Named inputs passed to the function; its answer lands under $.External."},
+    END_PARAMS};
+
+static const cc_param_spec invoke_module_params[] = {
+    {.name = "module", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .connect = "FlowModuleId",
+     .doc = "The flow module to run."},
+    END_PARAMS};
+
+static const cc_param_spec loop_params[] = {
+    {.name = "count", .type = CC_PT_INT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED, .min = 0,
+     .max = 100, .connect = "LoopCount",
+     .doc = "How many times looping is taken before complete."},
+    END_PARAMS};
+
+static const cc_param_spec loop_prompts_params[] = {
+    {.name = "prompts", .type = CC_PT_PROMPTS, .flags = CC_PF_REQUIRED, .connect = "Messages",
+     .doc = "The prompts played one after the other, over and over."},
+    {.name = "interrupt", .type = CC_PT_DURATION, .min = 1 * SEC, .max = DAY,
+     .connect = "InterruptFrequencySeconds",
+     .doc = "How often the prompts stop to take timeout; never when omitted."},
+    END_PARAMS};
+
+static const cc_param_spec play_prompt_params[] = {
+    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
+     .connect = "Text",
+     .doc = "What is said or sent to the customer."},
+    END_PARAMS};
+
+static const cc_param_spec set_callback_number_params[] = {
+    {.name = "number", .type = CC_PT_REF, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .connect = "CallbackNumber",
+     .doc = "A reference holding the E.164 number to call back."},
+    END_PARAMS};
+
+static const cc_param_spec set_contact_attributes_params[] = {
+    {.name = "attributes", .type = CC_PT_MAP, .flags = CC_PF_WHOLE | CC_PF_REQUIRED,
+     .connect = "Attributes",
+     .doc = "Attribute names and their values, written all at once."},
+    END_PARAMS};
+
+static const cc_param_spec set_flow_attributes_params[] = {
+    {.name = "attributes", .type = CC_PT_MAP, .flags = CC_PF_WHOLE | CC_PF_REQUIRED,
+     .connect = "FlowAttributes",
+     .doc = "Flow attribute names and their values, forgotten when the flow ends."},
+    END_PARAMS};
+
+static const cc_param_spec set_customer_queue_flow_params[] = {
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .flow_types = FT(CUSTOMER_QUEUE), .connect = "EventHooks.CustomerQueue",
+     .doc = "The customer queue flow that runs while the contact waits in queue."},
+    END_PARAMS};
+
+static const cc_param_spec set_disconnect_flow_params[] = {
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .flow_types = FT(INBOUND), .connect = "EventHooks.CustomerRemaining",
+     .doc = "The inbound flow that runs when the contact is disconnected or expires."},
+    END_PARAMS};
+
+static const cc_param_spec set_event_flow_params[] = {
+    {.name = "event", .type = CC_PT_ENUM, .flags = CC_PF_REQUIRED,
+     .values = "default_agent_ui|disconnect_agent_ui|pause_contact|resume_contact",
+     .doc = "The event that runs the flow; it picks the event hook key."},
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REQUIRED, .flow_types = FT(INBOUND),
+     .connect = "EventHooks",
+     .doc = "The inbound flow that runs on that event."},
+    END_PARAMS};
+
+static const cc_param_spec set_hold_flow_params[] = {
+    {.name = "agent", .type = CC_PT_FLOW, .flow_types = FT(AGENT_HOLD),
+     .connect = "EventHooks.AgentHold",
+     .doc = "The agent hold flow that runs while the agent is on hold."},
+    {.name = "customer", .type = CC_PT_FLOW, .flow_types = FT(CUSTOMER_HOLD),
+     .connect = "EventHooks.CustomerHold",
+     .doc = "The customer hold flow that runs while the customer is on hold."},
+    END_PARAMS};
+
+static const cc_param_spec set_logging_params[] = {
+    {.name = "enabled", .type = CC_PT_BOOL, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .connect = "FlowLoggingBehavior",
+     .doc = "Whether flow logs are written from here on."},
+    END_PARAMS};
+
+static const cc_param_spec set_recording_params[] = {
+    {.name = "record", .type = CC_PT_ENUM, .values = "agent|customer|both|none",
+     .connect = "RecordingBehavior.RecordedParticipants",
+     .doc = "Whose side of the conversation is recorded."},
+    {.name = "analytics", .type = CC_PT_BOOL, .connect = "AnalyticsBehavior.Enabled",
+     .doc = "Whether conversation analytics run on the contact."},
+    END_PARAMS};
+
+/* The newer block's JSON is not documented: same choices, no Connect keys. */
+static const cc_param_spec set_recording_processing_params[] = {
+    {.name = "record", .type = CC_PT_ENUM, .values = "agent|customer|both|none",
+     .doc = "Whose side of the conversation is recorded."},
+    {.name = "analytics", .type = CC_PT_BOOL,
+     .doc = "Whether conversation analytics run on the contact."},
+    END_PARAMS};
+
+static const cc_param_spec set_routing_criteria_params[] = {
+    {.name = "criteria", .type = CC_PT_MAP, .flags = CC_PF_REQUIRED, .connect = "RoutingCriteria",
+     .doc = "Predefined attribute names and the values an agent must have to get the contact."},
+    {.name = "expiry", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 30 * DAY,
+     .doc = "How long the criteria hold before any agent of the queue may take the contact."},
+    END_PARAMS};
+
+static const cc_param_spec set_voice_params[] = {
+    {.name = "voice", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .connect = "TextToSpeechVoice",
+     .doc = "The text-to-speech voice, such as Joanna."},
+    {.name = "engine", .type = CC_PT_ENUM, .values = "standard|neural",
+     .connect = "TextToSpeechEngine",
+     .doc = "The speech engine that renders the voice."},
+    END_PARAMS};
+
+static const cc_param_spec set_whisper_flow_params[] = {
+    {.name = "agent", .type = CC_PT_FLOW, .flow_types = FT(AGENT_WHISPER),
+     .connect = "EventHooks.AgentWhisper",
+     .doc = "The agent whisper flow played to the agent before the contact joins."},
+    {.name = "customer", .type = CC_PT_FLOW, .flow_types = FT(CUSTOMER_WHISPER),
+     .connect = "EventHooks.CustomerWhisper",
+     .doc = "The customer whisper flow played to the customer before the agent joins."},
+    END_PARAMS};
+
+static const cc_param_spec set_working_queue_params[] = {
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
+     .connect = "QueueId",
+     .doc = "The queue later queue blocks use."},
+    END_PARAMS};
+
+static const cc_param_spec show_view_params[] = {
+    {.name = "view", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .doc = "The view shown to the customer."},
+    {.name = "inputs", .type = CC_PT_MAP,
+     .doc = "Values handed to the view."},
+    END_PARAMS};
+
+static const cc_param_spec start_media_streaming_params[] = {
+    {.name = "direction", .type = CC_PT_ENUM, .values = "from_customer|to_customer|both",
+     .connect = "Participants",
+     .doc = "Which audio of the customer is streamed; both when omitted."},
+    END_PARAMS};
+
+static const cc_param_spec store_customer_input_params[] = {
+    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_REQUIRED | CC_PF_REF, .connect = "Text",
+     .doc = "The prompt played before the customer types."},
+    {.name = "max_digits", .type = CC_PT_INT, .min = 1, .max = 20,
+     .connect = "InputValidation.CustomValidation.MaximumLength",
+     .doc = "The most digits accepted."},
+    {.name = "timeout", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 10 * MINUTE,
+     .connect = "InputTimeLimitSeconds",
+     .doc = "How long to wait for the entry (default 5s); the stored input is then Timeout."},
+    END_PARAMS};
+
+static const cc_param_spec transfer_to_flow_params[] = {
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .flow_types = FT(INBOUND) | FT_TRANSFERS, .connect = "ContactFlowId",
+     .doc = "The inbound or transfer flow the contact continues in."},
+    END_PARAMS};
+
+static const cc_param_spec transfer_to_phone_number_params[] = {
+    {.name = "number", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
+     .connect = "ThirdPartyPhoneNumber",
+     .doc = "The E.164 number to call."},
+    {.name = "timeout", .type = CC_PT_DURATION, .min = 0, .max = 600 * SEC,
+     .connect = "ThirdPartyConnectionTimeLimitSeconds",
+     .doc = "How long the call may ring before timeout."},
+    {.name = "resume", .type = CC_PT_BOOL, .connect = "ContinueFlowExecution",
+     .doc = "Whether the flow goes on after the call; otherwise it ends once connected."},
+    {.name = "caller_id", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "CallerId.Number",
+     .doc = "The number shown to the party called."},
+    END_PARAMS};
+
+static const cc_param_spec transfer_to_queue_params[] = {
+    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+     .doc = "The queue to move to, in customer queue flows; the working queue otherwise."},
+    END_PARAMS};
+
+static const cc_param_spec wait_params[] = {
+    {.name = "duration", .type = CC_PT_DURATION, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .min = 0, .max = 7 * DAY, .connect = "TimeLimitSeconds",
+     .doc = "How long to wait before timeout."},
+    END_PARAMS};
+
+static const cc_param_spec send_message_params[] = {
+    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
+     .doc = "The message to send."},
+    {.name = "to", .type = CC_PT_VALUE, .flags = CC_PF_REF,
+     .doc = "The phone number or address to send to; the customer's when omitted."},
+    END_PARAMS};
+
+/* ---- blocks ----
+ * One entry per row of ../shared/reference/blocks.tsv, in its order (Set contact attributes
+ * gives three kinds). `next` is never listed in `branches`: every kind accepts it, and kinds
+ * with CC_BK_NEXT_KEPT have no success path to take it. Connect keys on parameters are keys of
+ * the action's Parameters object, dotted where nested (EventHooks.CustomerQueue). */
+
+const cc_block_spec cc_blocks[] = {
+    {.kind = "amazon_q_in_connect", .ui_name = "Amazon Q in Connect",
+     .actions = "CreateWisdomSession", .support = SUPPORT(YES, YES, NO_ERROR, YES),
+     .flow_types = FT_ROUTING | FT(OUTBOUND_WHISPER), .branches = "error",
+     .params = amazon_q_params,
+     .doc = "Starts an Amazon Q in Connect session that assists the agent during the contact."},
+    {.kind = "authenticate_customer", .ui_name = "Authenticate Customer", .actions = "",
+     .support = SUPPORT(NO_ERROR, YES, NO_ERROR, NO_ERROR), .flow_types = CC_FT_ALL,
+     .branches = "error", .params = no_params,
+     .doc = "Asks a chat customer to sign in before the flow goes on."},
+    {.kind = "call_phone_number", .ui_name = "Call phone number",
+     .actions = "CompleteOutboundCall", .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT(OUTBOUND_WHISPER), .branches = "", .params = call_phone_number_params,
+     .doc = "Places the outbound call an agent started; if it fails the flow ends."},
+    {.kind = "cases", .ui_name = "Cases", .actions = "GetCase|CreateCase|UpdateCase",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL,
+     .branches = "contact_not_linked|multiple_found|none_found|error",
+     .params = cases_block_params,
+     .doc = "Finds, opens or updates an Amazon Connect case for the contact."},
+    {.kind = "change_routing_priority", .ui_name = "Change routing priority / age",
+     .actions = "UpdateContactRoutingBehavior", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = FT_ROUTING, .branches = "", .flags = CC_BK_TASK_SET,
+     .params = change_routing_priority_params, .exclusive = "!priority|age",
+     .doc = "Sets the contact's routing priority, or shifts its age in queue."},
+    {.kind = "check_call_progress", .ui_name = "Check call progress",
+     .actions = "CheckOutboundCallStatus", .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = CC_FT_ALL,
+     .branches = "call_answered|voicemail_beep|voicemail_no_beep|not_detected|error",
+     .flags = CC_BK_NEXT_KEPT, .params = no_params,
+     .doc = "Branches on who answered an outbound campaign call."},
+    {.kind = "check_contact_attributes", .ui_name = "Check contact attributes",
+     .actions = "Compare", .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL,
+     .branches = "cases|no_match", .flags = CC_BK_TASK_SET | CC_BK_NEXT_KEPT,
+     .params = check_contact_attributes_params,
+     .doc = "Compares a run-time value with each case in turn and follows the first that holds."},
+    {.kind = "check_hours_of_operation", .ui_name = "Check hours of operation",
+     .actions = "CheckHoursOfOperation", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = FT_ROUTING, .branches = "in_hours|out_of_hours|error",
+     .flags = CC_BK_TASK_SET | CC_BK_QUEUE_DEP | CC_BK_NEXT_KEPT, .params = check_hours_params,
+     .queue_param = "hours",
+     .doc = "Branches on whether the current time falls within the hours of operation."},
+    {.kind = "check_queue_status", .ui_name = "Check queue status", .actions = "CheckMetricData",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT_ROUTING,
+     .branches = "cases|no_match|error",
+     .flags = CC_BK_TASK_SET | CC_BK_QUEUE_DEP | CC_BK_NEXT_KEPT,
+     .params = check_queue_status_params, .queue_param = "queue",
+     .doc = "Branches on a queue's size or on the age of its oldest contact."},
+    {.kind = "check_staffing", .ui_name = "Check staffing", .actions = "CheckMetricData",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT_ROUTING,
+     .branches = "true|false|error", .flags = CC_BK_TASK_SET | CC_BK_QUEUE_DEP | CC_BK_NEXT_KEPT,
+     .params = check_staffing_params, .queue_param = "queue",
+     .doc = "Branches on whether at least one agent of the queue is available, staffed or online."},
+    {.kind = "check_voice_id", .ui_name = "Check Voice ID", .actions = "CheckVoiceId",
+     .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(OUTBOUND_WHISPER) | FT(AGENT_WHISPER),
+     .branches = "enrolled|not_enrolled|opted_out|authenticated|not_authenticated|inconclusive|"
+                 "high_risk|low_risk|error",
+     .flags = CC_BK_NEXT_KEPT, .params = check_voice_id_params,
+     .doc = "Branches on the caller's Voice ID enrollment, authentication or fraud result."},
+    {.kind = "contact_tags", .ui_name = "Contact tags", .actions = "TagContact|UnTagContact",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
+     .params = contact_tags_params,
+     .doc = "Puts user-defined tags on the contact, for billing and access control."},
+    {.kind = "create_persistent_contact_association",
+     .ui_name = "Create persistent contact association", .actions = "",
+     .support = SUPPORT(NO_ERROR, YES, NO_ERROR, NO_ERROR), .flow_types = CC_FT_ALL,
+     .branches = "error", .params = persistent_association_params,
+     .doc = "Restores an earlier chat's transcript so the conversation goes on where it stopped."},
+    {.kind = "create_task", .ui_name = "Create task", .actions = "CreateTask",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
+     .flags = CC_BK_TASK_SET, .params = create_task_params,
+     .exclusive = "!flow|template;delay|scheduled",
+     .doc = "Creates a task linked to the contact, now or later; its id is in $.Task.ContactId."},
+    {.kind = "customer_profiles", .ui_name = "Customer profiles",
+     .actions = "GetCustomerProfile|CreateCustomerProfile|UpdateCustomerProfile",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL,
+     .branches = "multiple_found|none_found|error", .params = customer_profiles_params,
+     .doc = "Finds, creates or updates the customer's profile."},
+    {.kind = "disconnect", .ui_name = "Disconnect / hang up", .actions = "DisconnectParticipant",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT_ROUTING, .branches = "",
+     .flags = CC_BK_TASK_SET | CC_BK_TERMINAL | CC_BK_NEXT_KEPT, .params = no_params,
+     .doc = "Ends the contact; for a task, ends the task."},
+    {.kind = "distribute_by_percentage", .ui_name = "Distribute by percentage",
+     .actions = "DistributeByPercentage", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = FT_ROUTING | FT(OUTBOUND_WHISPER), .branches = "cases|default",
+     .flags = CC_BK_TASK_SET | CC_BK_NEXT_KEPT, .params = distribute_params,
+     .doc = "Sends contacts down its branches at random, in the given proportions."},
+    {.kind = "end_flow", .ui_name = "End flow / Resume", .actions = "EndFlowExecution",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "",
+     .flags = CC_BK_TASK_SET | CC_BK_TERMINAL | CC_BK_NEXT_KEPT, .params = no_params,
+     .doc = "Ends this flow; what happens next depends on the flow type."},
+    {.kind = "get_customer_input", .ui_name = "Get customer input",
+     .actions = "GetParticipantInput|ConnectParticipantWithLexBot",
+     .support = SUPPORT(YES, YES, NO_ERROR, NO_ERROR), .flow_types = FT_ROUTING,
+     .branches = "cases|timeout|no_match|error", .flags = CC_BK_SUSPENDS | CC_BK_NEXT_KEPT,
+     .params = get_customer_input_params,
+     .doc = "Prompts the customer and branches on the key they press."},
+    {.kind = "get_queue_metrics", .ui_name = "Get queue metrics", .actions = "GetMetricData",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
+     .flags = CC_BK_TASK_SET, .params = get_queue_metrics_params,
+     .doc = "Reads a queue's real-time metrics into $.Metrics for later blocks."},
+    {.kind = "hold_customer_or_agent", .ui_name = "Hold customer or agent",
+     .actions = "UpdatePreviousContactParticipantState",
+     .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT(INBOUND) | FT(OUTBOUND_WHISPER) | FT_TRANSFERS, .branches = "error",
+     .params = hold_params,
+     .doc = "Puts the customer or the agent on hold, or takes both off hold."},
+    {.kind = "invoke_lambda", .ui_name = "Invoke AWS Lambda function",
+     .actions = "InvokeLambdaFunction", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = CC_FT_ALL & ~FT(OUTBOUND_WHISPER), .branches = "error",
+     .flags = CC_BK_TASK_SET | CC_BK_SUSPENDS, .params = invoke_lambda_params,
+     .doc = "Calls a function and waits for its answer, which lands under $.External."},
+    {.kind = "invoke_module", .ui_name = "Invoke module", .actions = "InvokeFlowModule",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT(INBOUND), .branches = "error",
+     .params = invoke_module_params,
+     .doc = "Runs a flow module and comes back when it returns."},
+    {.kind = "loop", .ui_name = "Loop", .actions = "Loop", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = CC_FT_ALL, .branches = "looping|complete|error",
+     .flags = CC_BK_TASK_SET | CC_BK_LOOP | CC_BK_NEXT_KEPT, .params = loop_params,
+     .doc = "Counts passes: takes looping `count` times, then complete once, and starts over."},
+    {.kind = "loop_prompts", .ui_name = "Loop prompts", .actions = "MessageParticipantIteratively",
+     .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT(CUSTOMER_QUEUE) | FT(CUSTOMER_HOLD) | FT(AGENT_HOLD),
+     .branches = "timeout|error", .flags = CC_BK_SUSPENDS | CC_BK_NEXT_KEPT,
+     .params = loop_prompts_params,
+     .doc = "Plays prompts in a loop while the caller waits, breaking off at each interrupt."},
+    {.kind = "play_prompt", .ui_name = "Play prompt", .actions = "MessageParticipant",
+     .support = SUPPORT(YES, YES, NO_SUCCESS, YES),
+     .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(AGENT_WHISPER), .branches = "error",
+     .params = play_prompt_params,
+     .doc = "Says a prompt to a caller or sends it as a chat message."},
+    {.kind = "resume_contact", .ui_name = "Resume contact", .actions = "ResumeContact",
+     .support = SUPPORT(NO_ERROR, NO_ERROR, YES, NO_ERROR), .flow_types = CC_FT_ALL,
+     .branches = "error", .params = no_params,
+     .doc = "Resumes a paused task."},
+    {.kind = "return", .ui_name = "Return", .actions = "EndFlowModuleExecution",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = 0, .branches = "",
+     .flags = CC_BK_TERMINAL | CC_BK_NEXT_KEPT, .params = no_params,
+     .doc = "Ends a flow module and goes back to the flow that invoked it."},
+    {.kind = "set_callback_number", .ui_name = "Set callback number",
+     .actions = "UpdateContactCallbackNumber",
+     .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT_ROUTING, .branches = "invalid_number|not_dialable",
+     .params = set_callback_number_params,
+     .doc = "Sets the number a queued callback will dial."},
+    {.kind = "set_contact_attributes", .ui_name = "Set contact attributes",
+     .actions = "UpdateContactAttributes", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
+     .params = set_contact_attributes_params,
+     .doc = "Sets user-defined attributes of the current contact."},
+    {.kind = "set_related_contact_attributes", .ui_name = "Set contact attributes",
+     .actions = "UpdateContactAttributes", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
+     .params = set_contact_attributes_params,
+     .doc = "Sets user-defined attributes of the related contact."},
+    {.kind = "set_flow_attributes", .ui_name = "Set contact attributes",
+     .actions = "UpdateFlowAttributes", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
+     .params = set_flow_attributes_params,
+     .doc = "Sets attributes that last only until this flow ends."},
+    {.kind = "set_customer_queue_flow", .ui_name = "Set customer queue flow",
+     .actions = "UpdateContactEventHooks", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = FT(INBOUND) | FT_TRANSFERS, .branches = "error", .flags = CC_BK_TASK_SET,
+     .params = set_customer_queue_flow_params,
+     .doc = "Chooses the flow the contact runs while it waits in queue."},
+    {.kind = "set_disconnect_flow", .ui_name = "Set disconnect flow",
+     .actions = "UpdateContactEventHooks", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
+     .params = set_disconnect_flow_params,
+     .doc = "Chooses the flow that runs when the contact is disconnected or expires."},
+    {.kind = "set_event_flow", .ui_name = "Set event flow", .actions = "UpdateContactEventHooks",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
+     .params = set_event_flow_params,
+     .doc = "Chooses the flow that runs on an agent-UI or pause/resume event of the contact."},
+    {.kind = "set_hold_flow", .ui_name = "Set hold flow", .actions = "UpdateContactEventHooks",
+     .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT_ROUTING | FT(OUTBOUND_WHISPER), .branches = "error",
+     .params = set_hold_flow_params, .exclusive = "!agent|customer",
+     .doc = "Chooses the flow that runs while the agent or the customer is on hold."},
+    {.kind = "set_logging_behavior", .ui_name = "Set logging behavior",
+     .actions = "UpdateFlowLoggingBehavior", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = CC_FT_ALL, .branches = "", .params = set_logging_params,
+     .doc = "Turns flow logging on or off for the rest of the contact."},
+    {.kind = "set_recording_and_analytics_behavior",
+     .ui_name = "Set recording and analytics behavior",
+     .actions = "UpdateContactRecordingBehavior|UpdateContactRecordingAndAnalyticsBehavior",
+     .support = SUPPORT(YES, YES, NO_ERROR, YES),
+     .flow_types = FT_ROUTING | FT(OUTBOUND_WHISPER), .branches = "",
+     .params = set_recording_params,
+     .doc = "Chooses what is recorded and whether analytics run (older block)."},
+    {.kind = "set_recording_analytics_and_processing_behavior",
+     .ui_name = "Set recording, analytics and processing behavior", .actions = "",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
+     .params = set_recording_processing_params,
+     .doc = "Chooses what is recorded, analysed and processed for the contact."},
+    {.kind = "set_routing_criteria", .ui_name = "Set routing criteria",
+     .actions = "UpdateRoutingCriteria", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = CC_FT_ALL, .branches = "error", .params = set_routing_criteria_params,
+     .doc = "Restricts which agents may take the contact, by their proficiencies."},
+    {.kind = "set_voice", .ui_name = "Set voice", .actions = "UpdateContactTextToSpeechVoice",
+     .support = SUPPORT(YES, NO_SUCCESS, NO_SUCCESS, YES), .flow_types = CC_FT_ALL,
+     .branches = "", .params = set_voice_params,
+     .doc = "Chooses the text-to-speech voice of later prompts."},
+    {.kind = "set_voice_id", .ui_name = "Set Voice ID", .actions = "StartVoiceIdStream",
+     .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(OUTBOUND_WHISPER) | FT(AGENT_WHISPER),
+     .branches = "error", .params = no_params,
+     .doc = "Starts streaming the caller's audio to Voice ID."},
+    {.kind = "set_whisper_flow", .ui_name = "Set whisper flow",
+     .actions = "UpdateContactEventHooks", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = FT_ROUTING, .branches = "error", .params = set_whisper_flow_params,
+     .exclusive = "!agent|customer",
+     .doc = "Chooses the whisper flow played to the agent or to the customer when they meet."},
+    {.kind = "set_working_queue", .ui_name = "Set working queue",
+     .actions = "UpdateContactTargetQueue", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = FT(INBOUND) | FT_TRANSFERS, .branches = "error",
+     .flags = CC_BK_TASK_SET | CC_BK_SETS_QUEUE, .params = set_working_queue_params,
+     .doc = "Sets the queue that later queue blocks use by default."},
+    {.kind = "show_view", .ui_name = "Show view", .actions = "ShowView",
+     .support = SUPPORT(NO_ERROR, YES, NO_ERROR, YES), .flow_types = CC_FT_ALL,
+     .branches = "back|no_match|timeout|error", .params = show_view_params,
+     .doc = "Shows a view, such as a form, and branches on how the customer leaves it."},
+    {.kind = "start_media_streaming", .ui_name = "Start media streaming",
+     .actions = "UpdateContactMediaStreamingBehavior",
+     .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(OUTBOUND_WHISPER) | FT(AGENT_WHISPER),
+     .branches = "error", .params = start_media_streaming_params,
+     .doc = "Starts streaming the customer's audio to Kinesis Video Streams."},
+    {.kind = "stop_media_streaming", .ui_name = "Stop media streaming",
+     .actions = "UpdateContactMediaStreamingBehavior",
+     .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(OUTBOUND_WHISPER) | FT(AGENT_WHISPER),
+     .branches = "error", .params = no_params,
+     .doc = "Stops streaming the customer's audio."},
+    {.kind = "store_customer_input", .ui_name = "Store customer input",
+     .actions = "GetParticipantInput", .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT_ROUTING, .branches = "error", .flags = CC_BK_SUSPENDS,
+     .params = store_customer_input_params,
+     .doc = "Prompts the caller for several digits and keeps them as the stored customer input."},
+    {.kind = "transfer_to_agent", .ui_name = "Transfer to agent (beta)",
+     .actions = "TransferContactToAgent", .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT_TRANSFERS, .branches = "", .flags = CC_BK_TERMINAL | CC_BK_NEXT_KEPT,
+     .params = no_params,
+     .doc = "Connects the call straight to the agent of the transfer; the flow ends."},
+    {.kind = "transfer_to_flow", .ui_name = "Transfer to flow", .actions = "TransferToFlow",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT(INBOUND) | FT_TRANSFERS,
+     .branches = "error", .flags = CC_BK_TASK_SET | CC_BK_TERMINAL | CC_BK_NEXT_KEPT,
+     .params = transfer_to_flow_params,
+     .doc = "Ends this flow and continues the contact in another one."},
+    {.kind = "transfer_to_phone_number", .ui_name = "Transfer to phone number",
+     .actions = "TransferParticipantToThirdParty",
+     .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR), .flow_types = FT_ROUTING,
+     .branches = "call_failed|timeout|error", .params = transfer_to_phone_number_params,
+     .doc = "Calls an outside number and bridges the caller to it."},
+    {.kind = "transfer_to_queue", .ui_name = "Transfer to queue",
+     .actions = "TransferContactToQueue|DequeueContactAndTransferToQueue",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT_ROUTING,
+     .branches = "at_capacity|error",
+     .flags = CC_BK_TASK_SET | CC_BK_SUSPENDS | CC_BK_QUEUE_DEP | CC_BK_NEXT_KEPT,
+     .params = transfer_to_queue_params, .queue_param = "queue",
+     .doc = "Puts the contact in queue for an agent, which ends the flow on success."},
+    {.kind = "wait", .ui_name = "Wait", .actions = "Wait", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = FT(INBOUND) | FT(CUSTOMER_QUEUE), .branches = "timeout|error|customer_returned",
+     .flags = CC_BK_TASK_SET | CC_BK_SUSPENDS | CC_BK_NEXT_KEPT, .params = wait_params,
+     .doc = "Holds the contact for a time; a chat customer who writes again ends it early."},
+    {.kind = "get_stored_content", .ui_name = "Get stored content", .actions = "",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
+     .params = no_params,
+     .doc = "Reads stored content for later blocks (not confirmed in Connect's documentation)."},
+    {.kind = "send_message", .ui_name = "Send message", .actions = "",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
+     .params = send_message_params,
+     .doc = "Sends an outbound SMS or email message."},
+};
+
+const int cc_block_count = (int)CC_ARRAY_LEN(cc_blocks);
+
+/* ---- lookups ---- */
+
+const cc_block_spec *cc_block_lookup(const char *kind)
+{
+    if (!kind)
+        return NULL;
+    for (int i = 0; i < cc_block_count; i++)
+        if (strcmp(cc_blocks[i].kind, kind) == 0)
+            return &cc_blocks[i];
+    return NULL;
+}
+
+const cc_param_spec *cc_param_lookup(const cc_block_spec *b, const char *name)
+{
+    if (!b || !name)
+        return NULL;
+    for (const cc_param_spec *p = b->params; p->name; p++)
+        if (strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+/* Index of `name` among the "|"-separated words of `list`, or -1. */
+static int word_index(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    int index = 0;
+    for (const char *s = list; *s; index++) {
+        const char *end = strchr(s, '|');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        if (len == n && memcmp(s, name, n) == 0)
+            return index;
+        if (!end)
+            break;
+        s = end + 1;
+    }
+    return -1;
+}
+
+int cc_branch_index(const cc_block_spec *b, const char *name)
+{
+    if (!b || !name)
+        return -2;
+    if (strcmp(name, "next") == 0)
+        return -1;
+    int index = word_index(b->branches, name);
+    return index >= 0 ? index : -2;
+}
+
+const cc_param_spec *cc_block_cases_param(const cc_block_spec *b)
+{
+    if (!b)
+        return NULL;
+    for (const cc_param_spec *p = b->params; p->name; p++)
+        if (p->type == CC_PT_CASES)
+            return p;
+    return NULL;
+}
+
+bool cc_block_has_cases(const cc_block_spec *b) { return cc_block_cases_param(b) != NULL; }
+
+/* ---- docs/blocks.md ---- */
+
+static const char *support_word(uint8_t support)
+{
+    switch (support) {
+    case CC_SUP_YES: return "yes";
+    case CC_SUP_NO_ERROR: return "error";
+    case CC_SUP_NO_SUCCESS: return "no-op";
+    }
+    return "?";
+}
+
+/* Writes the "|"-separated words of `list` as `a`, `b`, `c` (or `a` or `b` with `last` = "or"). */
+static void put_words(FILE *out, const char *list, const char *last)
+{
+    int count = 0;
+    for (const char *s = list; *s; s++)
+        count += *s == '|';
+    count++;
+    int index = 0;
+    for (const char *s = list; *s; index++) {
+        const char *end = strchr(s, '|');
+        int len = end ? (int)(end - s) : (int)strlen(s);
+        if (index > 0)
+            fputs(index == count - 1 && last ? last : ", ", out);
+        fprintf(out, "`%.*s`", len, s);
+        if (!end)
+            break;
+        s = end + 1;
+    }
+}
+
+static void put_flow_types(FILE *out, unsigned mask)
+{
+    if (mask == CC_FT_ALL) {
+        fputs("all", out);
+        return;
+    }
+    if (mask == 0) {
+        fputs("none (flow modules only)", out);
+        return;
+    }
+    bool first = true;
+    for (int t = 0; t < CC_FT_COUNT; t++)
+        if (mask & CC_FT_BIT(t)) {
+            fprintf(out, "%s`%s`", first ? "" : ", ", cc_flow_types[t].name);
+            first = false;
+        }
+}
+
+static void put_duration(FILE *out, int64_t ms)
+{
+    char text[32];
+    cc_format_duration(text, sizeof text, ms);
+    fputs(text, out);
+}
+
+/* The type column of a parameter table: the type with its range or choices. */
+static void put_param_type(FILE *out, const cc_param_spec *p)
+{
+    switch (p->type) {
+    case CC_PT_TEXT: fputs("text", out); break;
+    case CC_PT_INT:
+        if (p->max == INT64_MAX)
+            fprintf(out, "integer ≥ %lld", (long long)p->min);
+        else
+            fprintf(out, "integer %lld..%lld", (long long)p->min, (long long)p->max);
+        break;
+    case CC_PT_DURATION:
+        fputs("duration ", out);
+        put_duration(out, p->min);
+        fputs("..", out);
+        put_duration(out, p->max);
+        if (p->min < 0)
+            fputs(" (signed)", out);
+        break;
+    case CC_PT_BOOL: fputs("`true` or `false`", out); break;
+    case CC_PT_ENUM:
+        fputs("one of ", out);
+        put_words(out, p->values, " or ");
+        break;
+    case CC_PT_QUEUE: fputs("queue name", out); break;
+    case CC_PT_FLOW:
+        fputs("name of a flow of type ", out);
+        put_flow_types(out, p->flow_types);
+        break;
+    case CC_PT_HOURS: fputs("hours-of-operation name", out); break;
+    case CC_PT_TEMPLATE: fputs("task template name", out); break;
+    case CC_PT_FUNCTION: fputs("function name", out); break;
+    case CC_PT_VALUE: fputs("text, number, boolean or reference", out); break;
+    case CC_PT_REF: fputs("reference (`$.…`)", out); break;
+    case CC_PT_MAP: fputs("map of key → value or reference", out); break;
+    case CC_PT_CASES:
+        fputs("list of cases `{ OP: operand, next: id }`, OP ", out);
+        put_words(out, p->values, " or ");
+        break;
+    case CC_PT_PROMPTS: fputs("list of `{ text: … }`", out); break;
+    case CC_PT_REFERENCES: fputs("map of name → `{ type, value }`", out); break;
+    }
+    if ((p->flags & CC_PF_REF) && p->type != CC_PT_REF && p->type != CC_PT_VALUE)
+        fputs(", or a reference", out);
+}
+
+/* Writes the exclusive groups as sentences: "Give exactly one of `a`, `b`." */
+static void put_exclusive(FILE *out, const char *groups)
+{
+    for (const char *s = groups; *s;) {
+        const char *end = strchr(s, ';');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        bool exactly_one = *s == '!';
+        const char *names = exactly_one ? s + 1 : s;
+        char group[128];
+        size_t n = len - (size_t)(names - s);
+        if (n >= sizeof group)
+            n = sizeof group - 1;
+        memcpy(group, names, n);
+        group[n] = '\0';
+        fputs(exactly_one ? "- Give exactly one of " : "- Give at most one of ", out);
+        put_words(out, group, " or ");
+        fputs(".\n", out);
+        if (!end)
+            break;
+        s = end + 1;
+    }
+}
+
+static void put_block_section(FILE *out, const cc_block_spec *b)
+{
+    fprintf(out, "## `%s`\n\n%s\n\n", b->kind, b->doc);
+    fprintf(out, "- Connect block: %s\n", b->ui_name);
+    fputs("- Connect action: ", out);
+    if (b->actions[0])
+        put_words(out, b->actions, " or ");
+    else
+        fputs("not verified", out);
+    fputs("\n- Flow types: ", out);
+    put_flow_types(out, b->flow_types);
+    fputs("\n- Channels:", out);
+    for (int c = 0; c < CC_CH_COUNT; c++)
+        fprintf(out, "%s %s %s", c ? "," : "", cc_channel_name(c), support_word(b->support[c]));
+    fputs("\n- Branches: ", out);
+    bool has_next = !(b->flags & CC_BK_NEXT_KEPT);
+    if (has_next)
+        fputs("`next`", out);
+    if (b->branches[0]) {
+        if (has_next)
+            fputs(", ", out);
+        put_words(out, b->branches, NULL);
+        if (word_index(b->branches, "cases") >= 0)
+            fputs(" (`cases` means one branch per case, through its `next`)", out);
+    } else if (!has_next) {
+        fputs("none", out);
+    }
+    if (!has_next)
+        fputs("; a `next` is kept for export but never taken", out);
+    fputs("\n", out);
+    if (b->flags & CC_BK_TERMINAL)
+        fputs("- Ends the flow.\n", out);
+    if (b->flags & CC_BK_SUSPENDS)
+        fputs("- May suspend the contact, so a cycle through it is not a busy loop.\n", out);
+    if (b->flags & CC_BK_LOOP)
+        fputs("- Its `looping` branch bounds a cycle.\n", out);
+    if (b->flags & CC_BK_QUEUE_DEP)
+        fprintf(out, "- Needs a working queue unless `%s` is given.\n", b->queue_param);
+    if (b->flags & CC_BK_SETS_QUEUE)
+        fputs("- Sets the working queue on success.\n", out);
+    if (b->flags & CC_BK_TASK_SET)
+        fputs("- One of the blocks Amazon Connect supports for tasks.\n", out);
+    fputs("\n", out);
+
+    if (!b->params[0].name) {
+        fputs("No parameters: write `{}`.\n\n", out);
+        return;
+    }
+    fputs("| parameter | type | required | shorthand | Connect key | description |\n"
+          "|---|---|---|---|---|---|\n",
+          out);
+    for (const cc_param_spec *p = b->params; p->name; p++) {
+        fprintf(out, "| `%s` | ", p->name);
+        put_param_type(out, p);
+        const char *shorthand = p->flags & CC_PF_WHOLE    ? "whole value"
+                                : p->flags & CC_PF_SCALAR ? "yes"
+                                                          : "";
+        fprintf(out, " | %s | %s | ", p->flags & CC_PF_REQUIRED ? "yes" : "", shorthand);
+        if (p->connect)
+            fprintf(out, "`%s`", p->connect);
+        else
+            fputs(p->type == CC_PT_CASES ? "(conditions)" : "—", out);
+        fprintf(out, " | %s |\n", p->doc);
+    }
+    fputs("\n", out);
+    if (b->exclusive) {
+        put_exclusive(out, b->exclusive);
+        fputs("\n", out);
+    }
+}
+
+void cc_catalog_markdown(FILE *out)
+{
+    fputs("# Block reference\n\n"
+          "This page is generated from the block catalogue in `compiler/catalog.c`, the one table "
+          "that validation, code generation and Amazon Connect import and export all read; edit "
+          "the table, not this page. It lists every block kind a ccflow flow may use: the Amazon "
+          "Connect block and action it stands for, the flow types that allow it, how each channel "
+          "fares on it, its branches besides `next`, and its parameters. In the channel columns "
+          "`yes` means the block runs, `error` that the contact takes the `error` branch (and "
+          "`ccflow check` reports an error when that channel can reach the block), and `no-op` "
+          "that nothing happens and the contact goes on through `next` (a warning). A parameter "
+          "marked *shorthand* can be written as the block's whole value (`wait: 1m`); "
+          "durations are written `250ms`, `90s`, `10m`, `2h` or `7d`, and references as "
+          "`$.Attributes.x`, `$.Channel` and the like.\n\n",
+          out);
+    fputs("| kind | Connect block | voice | chat | task | email | task set |\n"
+          "|---|---|---|---|---|---|---|\n",
+          out);
+    for (int i = 0; i < cc_block_count; i++) {
+        const cc_block_spec *b = &cc_blocks[i];
+        fprintf(out, "| [`%s`](#%s) | %s |", b->kind, b->kind, b->ui_name);
+        for (int c = 0; c < CC_CH_COUNT; c++)
+            fprintf(out, " %s |", support_word(b->support[c]));
+        fprintf(out, " %s |\n", b->flags & CC_BK_TASK_SET ? "yes" : "");
+    }
+    fputs("\n", out);
+    for (int i = 0; i < cc_block_count; i++)
+        put_block_section(out, &cc_blocks[i]);
+}

@@ -1,0 +1,134 @@
+/* catalog.h — the block catalogue: the one table of block kinds that validation, code generation,
+ * documentation (docs/blocks.md) and Amazon Connect interchange all read. */
+#ifndef CCFLOW_CATALOG_H
+#define CCFLOW_CATALOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Channels, as bits of a set. */
+enum {
+    CC_CH_VOICE = 1u << 0,
+    CC_CH_CHAT = 1u << 1,
+    CC_CH_TASK = 1u << 2,
+    CC_CH_EMAIL = 1u << 3,
+    CC_CH_ALL = 0xfu,
+    CC_CH_COUNT = 4
+};
+const char *cc_channel_name(int index);  /* "voice" */
+const char *cc_channel_upper(int index); /* "VOICE", the run-time spelling */
+
+typedef enum {
+    CC_FT_INBOUND,
+    CC_FT_CUSTOMER_QUEUE,
+    CC_FT_CUSTOMER_HOLD,
+    CC_FT_CUSTOMER_WHISPER,
+    CC_FT_OUTBOUND_WHISPER,
+    CC_FT_AGENT_HOLD,
+    CC_FT_AGENT_WHISPER,
+    CC_FT_TRANSFER_TO_AGENT,
+    CC_FT_TRANSFER_TO_QUEUE,
+    CC_FT_COUNT
+} cc_flow_type;
+
+#define CC_FT_BIT(t) (1u << (t))
+#define CC_FT_ALL ((1u << CC_FT_COUNT) - 1u)
+
+typedef struct {
+    const char *name;        /* "customer_queue" */
+    const char *connect;     /* "CUSTOMER_QUEUE" (API ContactFlowType) */
+    const char *metadata;    /* "customerQueue" (Metadata.type in exports) */
+    unsigned channels;       /* channels the type carries */
+    bool inherits_queue;     /* contacts arrive with a working queue already set */
+} cc_flow_type_info;
+
+extern const cc_flow_type_info cc_flow_types[CC_FT_COUNT];
+int cc_flow_type_lookup(const char *name); /* -1 when unknown */
+
+/* Per-channel support of a block. */
+typedef enum {
+    CC_SUP_YES,        /* runs normally */
+    CC_SUP_NO_ERROR,   /* the contact takes the error branch */
+    CC_SUP_NO_SUCCESS  /* nothing happens; the success branch is taken */
+} cc_support;
+
+/* How a parameter's value is written and checked. */
+typedef enum {
+    CC_PT_TEXT,      /* a string; a $. reference too when CC_PF_REF */
+    CC_PT_INT,       /* an integer in [min, max] */
+    CC_PT_DURATION,  /* 250ms, 90s, 10m, 2h, 7d (sign allowed when min < 0), in ms within [min, max] */
+    CC_PT_BOOL,      /* true or false */
+    CC_PT_ENUM,      /* one of `values` ("a|b|c") */
+    CC_PT_QUEUE,     /* a queue name (or a $. reference when CC_PF_REF) */
+    CC_PT_FLOW,      /* a flow name of the bundle, of one of the types in `flow_types` */
+    CC_PT_HOURS,     /* an hours-of-operation name */
+    CC_PT_TEMPLATE,  /* a task template name */
+    CC_PT_FUNCTION,  /* a function name (Lambda stand-in, or a built-in "ccflow:...") */
+    CC_PT_VALUE,     /* a scalar: text, number, boolean, or a $. reference */
+    CC_PT_REF,       /* a $. reference */
+    CC_PT_MAP,       /* a mapping of keys to scalar values or $. references */
+    CC_PT_CASES,     /* a list of { OP: operand, next: id }; OP one of `values` */
+    CC_PT_PROMPTS,   /* a list of { text: ... } */
+    CC_PT_REFERENCES /* a mapping name -> { type: URL|NUMBER|STRING|DATE|EMAIL, value } */
+} cc_param_type;
+
+enum {
+    CC_PF_REQUIRED = 1u << 0, /* must be given */
+    CC_PF_SCALAR = 1u << 1,   /* a non-mapping block value fills this parameter (the shorthand) */
+    CC_PF_REF = 1u << 2,      /* a $. reference is accepted in place of a literal */
+    CC_PF_WHOLE = 1u << 3,    /* the block's whole mapping value is this parameter (a CC_PT_MAP) */
+};
+
+typedef struct {
+    const char *name;      /* the YAML key */
+    cc_param_type type;
+    unsigned flags;        /* CC_PF_* */
+    int64_t min, max;      /* CC_PT_INT; CC_PT_DURATION in milliseconds */
+    const char *values;    /* CC_PT_ENUM choices, CC_PT_CASES operators, "|"-separated */
+    unsigned flow_types;   /* CC_PT_FLOW: allowed target types (CC_FT_BIT mask) */
+    const char *connect;   /* the Connect parameter it maps to, for interchange and docs */
+    const char *doc;       /* one line for docs/blocks.md */
+} cc_param_spec;
+
+enum {
+    CC_BK_TERMINAL = 1u << 0,   /* ends the flow (disconnect, end_flow, transfer_to_flow...) */
+    CC_BK_SUSPENDS = 1u << 1,   /* may suspend the contact (wait, queue, input, Lambda): breaks spinning cycles */
+    CC_BK_LOOP = 1u << 2,       /* a loop counter: its "looping" branch bounds a cycle */
+    CC_BK_QUEUE_DEP = 1u << 3,  /* needs a working queue unless given one by a parameter */
+    CC_BK_NEXT_KEPT = 1u << 4,  /* `next` is accepted and kept for export but never taken */
+    CC_BK_SETS_QUEUE = 1u << 5, /* its success branch sets the working queue */
+    CC_BK_TASK_SET = 1u << 6,   /* one of the 19 blocks Amazon Connect supports for tasks */
+};
+
+/* Names of the parameter that, when given, makes a queue-dependent block independent of the
+ * working queue (e.g. check_staffing's `queue`) is `queue_param`. */
+typedef struct {
+    const char *kind;          /* ccflow kind, snake_case */
+    const char *ui_name;       /* Amazon Connect block name */
+    const char *actions;       /* Connect action type(s), "|"-separated; first is the main one */
+    uint8_t support[CC_CH_COUNT]; /* cc_support for voice, chat, task, email */
+    unsigned flow_types;       /* CC_FT_BIT mask of the flow types that allow it */
+    const char *branches;      /* "|"-separated branch names besides `next`; "cases" = one per case */
+    unsigned flags;            /* CC_BK_* */
+    const cc_param_spec *params; /* terminated by an entry with name == NULL */
+    const char *exclusive;     /* groups of parameters: "!a|b" exactly one, "a|b" at most one; ";" between groups */
+    const char *queue_param;   /* for CC_BK_QUEUE_DEP: the parameter that names a queue itself */
+    const char *doc;           /* what the block does, for docs/blocks.md */
+} cc_block_spec;
+
+extern const cc_block_spec cc_blocks[];
+extern const int cc_block_count;
+
+const cc_block_spec *cc_block_lookup(const char *kind);
+const cc_param_spec *cc_param_lookup(const cc_block_spec *b, const char *name);
+/* Index of branch `name` in b->branches ("next" is -1 when unnamed); -2 when the kind lacks it. */
+int cc_branch_index(const cc_block_spec *b, const char *name);
+bool cc_block_has_cases(const cc_block_spec *b);
+/* The parameter holding a kind's cases (CC_PT_CASES), or NULL. */
+const cc_param_spec *cc_block_cases_param(const cc_block_spec *b);
+
+/* Writes docs/blocks.md from the table. */
+void cc_catalog_markdown(FILE *out);
+
+#endif

@@ -1,0 +1,336 @@
+/* diag.c — collects diagnostics from every stage and renders them as GCC-style text, JSON or SARIF. */
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const cc_diag_info diag_infos[CC_DIAG_COUNT] = {
+#define CC_DIAG_INFO(code, sev, slug, summary) {#code, CC_SEV_##sev, slug, summary},
+    CC_DIAG_CODES(CC_DIAG_INFO)
+#undef CC_DIAG_INFO
+};
+
+const cc_diag_info *cc_diag_info_of(cc_diag_code code) { return &diag_infos[code]; }
+
+void cc_diags_init(cc_diags *ds)
+{
+    memset(ds, 0, sizeof *ds);
+    cc_source none = {0};
+    cc_vec_push(&ds->sources, none);
+}
+
+void cc_diags_free(cc_diags *ds)
+{
+    for (size_t i = 0; i < ds->sources.len; i++) {
+        free(ds->sources.items[i].path);
+        free(ds->sources.items[i].text);
+        free(ds->sources.items[i].line_starts);
+    }
+    cc_vec_free(&ds->sources);
+    for (size_t i = 0; i < ds->diags.len; i++) {
+        cc_diag *d = ds->diags.items[i];
+        for (size_t j = 0; j < d->notes.len; j++)
+            free(d->notes.items[j].message);
+        cc_vec_free(&d->notes);
+        free(d->message);
+        free(d);
+    }
+    cc_vec_free(&ds->diags);
+}
+
+uint32_t cc_source_add(cc_diags *ds, const char *path, char *text, size_t len)
+{
+    cc_source s = {.path = cc_xstrdup(path), .text = text, .len = len};
+    cc_vec_push(&ds->sources, s);
+    return (uint32_t)(ds->sources.len - 1);
+}
+
+const cc_source *cc_source_get(const cc_diags *ds, uint32_t file)
+{
+    return file && file < ds->sources.len ? &ds->sources.items[file] : NULL;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    cc_buf b = {0};
+    cc_buf_vprintf(&b, fmt, ap);
+    return b.data ? b.data : cc_xstrdup("");
+}
+
+cc_diag *cc_report(cc_diags *ds, cc_diag_code code, cc_loc loc, const char *fmt, ...)
+{
+    cc_diag *d = cc_xcalloc(1, sizeof *d);
+    d->code = code;
+    d->severity = diag_infos[code].severity;
+    d->loc = loc;
+    va_list ap;
+    va_start(ap, fmt);
+    d->message = vformat(fmt, ap);
+    va_end(ap);
+    d->seq = ds->diags.len;
+    cc_vec_push(&ds->diags, d);
+    if (d->severity == CC_SEV_ERROR)
+        ds->errors++;
+    else
+        ds->warnings++;
+    return d;
+}
+
+void cc_note_add(cc_diag *d, cc_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cc_note n = {loc, vformat(fmt, ap)};
+    va_end(ap);
+    cc_vec_push(&d->notes, n);
+}
+
+/* ---- rendering ---- */
+
+static int diag_cmp(const void *a, const void *b)
+{
+    const cc_diag *x = *(cc_diag *const *)a, *y = *(cc_diag *const *)b;
+    if (x->loc.file != y->loc.file)
+        return x->loc.file < y->loc.file ? -1 : 1;
+    if (x->loc.line != y->loc.line)
+        return x->loc.line < y->loc.line ? -1 : 1;
+    if (x->loc.col != y->loc.col)
+        return x->loc.col < y->loc.col ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void index_lines(cc_source *s)
+{
+    if (s->line_starts || !s->text)
+        return;
+    size_t n = 1;
+    for (size_t i = 0; i < s->len; i++)
+        n += s->text[i] == '\n';
+    s->line_starts = cc_xmalloc((n + 1) * sizeof *s->line_starts);
+    size_t k = 0;
+    s->line_starts[k++] = 0;
+    for (size_t i = 0; i < s->len; i++)
+        if (s->text[i] == '\n')
+            s->line_starts[k++] = (uint32_t)(i + 1);
+    s->nlines = n;
+}
+
+/* The text of line `line` (1-based), without its newline. */
+static const char *source_line(cc_source *s, uint32_t line, size_t *len)
+{
+    index_lines(s);
+    if (!s->text || line == 0 || line > s->nlines)
+        return NULL;
+    size_t start = s->line_starts[line - 1];
+    size_t end = line < s->nlines ? s->line_starts[line] - 1 : s->len;
+    if (end > start && s->text[end - 1] == '\r')
+        end--;
+    *len = end - start;
+    return s->text + start;
+}
+
+/* Byte offset in a line of the character column col (1-based). */
+static size_t column_offset(const char *text, size_t len, uint32_t col)
+{
+    size_t i = 0;
+    for (uint32_t c = 1; c < col && i < len; c++) {
+        i++;
+        while (i < len && ((unsigned char)text[i] & 0xc0) == 0x80)
+            i++;
+    }
+    return i < len ? i : len;
+}
+
+static const char *sev_name(cc_severity s)
+{
+    return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "note";
+}
+
+static const char *sev_color(cc_severity s)
+{
+    return s == CC_SEV_ERROR ? "\033[1;31m" : s == CC_SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+}
+
+static void render_one(cc_diags *ds, cc_buf *out, cc_severity sev, cc_loc loc, const char *msg,
+                       const char *code, bool color)
+{
+    cc_source *s = loc.file && loc.file < ds->sources.len ? &ds->sources.items[loc.file] : NULL;
+    if (color)
+        cc_buf_puts(out, "\033[1m");
+    if (s && loc.line)
+        cc_buf_printf(out, "%s:%u:%u: ", s->path, loc.line, loc.col);
+    else if (s)
+        cc_buf_printf(out, "%s: ", s->path);
+    else
+        cc_buf_puts(out, "ccflow: ");
+    if (color)
+        cc_buf_printf(out, "%s%s:\033[0m\033[1m %s", sev_color(sev), sev_name(sev), msg);
+    else
+        cc_buf_printf(out, "%s: %s", sev_name(sev), msg);
+    if (code)
+        cc_buf_printf(out, " [%s]", code);
+    if (color)
+        cc_buf_puts(out, "\033[0m");
+    cc_buf_putc(out, '\n');
+    size_t len;
+    const char *line = s && loc.line ? source_line(s, loc.line, &len) : NULL;
+    if (!line)
+        return;
+    /* Control characters other than tab would garble the terminal; show them as '?'. */
+    cc_buf_puts(out, "    ");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)line[i];
+        cc_buf_putc(out, (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c);
+    }
+    cc_buf_puts(out, "\n    ");
+    size_t start = column_offset(line, len, loc.col);
+    size_t end = loc.end_line == loc.line && loc.end_col >= loc.col
+                     ? column_offset(line, len, loc.end_col + 1)
+                     : start + 1;
+    if (end <= start)
+        end = start + 1;
+    for (size_t i = 0; i < start; i++)
+        if (((unsigned char)line[i] & 0xc0) != 0x80)
+            cc_buf_putc(out, line[i] == '\t' ? '\t' : ' ');
+    if (color)
+        cc_buf_puts(out, "\033[1;32m");
+    cc_buf_putc(out, '^');
+    for (size_t i = start + 1; i < end && i < len; i++)
+        if (((unsigned char)line[i] & 0xc0) != 0x80)
+            cc_buf_putc(out, '~');
+    if (color)
+        cc_buf_puts(out, "\033[0m");
+    cc_buf_putc(out, '\n');
+}
+
+static void render_text(cc_diags *ds, cc_buf *out, bool color)
+{
+    for (size_t i = 0; i < ds->diags.len; i++) {
+        cc_diag *d = ds->diags.items[i];
+        render_one(ds, out, d->severity, d->loc, d->message, diag_infos[d->code].code, color);
+        for (size_t j = 0; j < d->notes.len; j++)
+            render_one(ds, out, CC_SEV_NOTE, d->notes.items[j].loc, d->notes.items[j].message, NULL, color);
+    }
+}
+
+static const char *loc_path(cc_diags *ds, cc_loc loc)
+{
+    return loc.file && loc.file < ds->sources.len ? ds->sources.items[loc.file].path : "";
+}
+
+static void render_json(cc_diags *ds, cc_buf *out)
+{
+    cc_buf_puts(out, "[");
+    for (size_t i = 0; i < ds->diags.len; i++) {
+        cc_diag *d = ds->diags.items[i];
+        cc_buf_puts(out, i ? ",\n  {" : "\n  {");
+        cc_buf_puts(out, "\"file\": ");
+        cc_buf_json_string(out, loc_path(ds, d->loc));
+        cc_buf_printf(out, ", \"line\": %u, \"column\": %u, \"end_line\": %u, \"end_column\": %u",
+                      d->loc.line, d->loc.col, d->loc.end_line, d->loc.end_col);
+        cc_buf_printf(out, ", \"severity\": \"%s\", \"code\": \"%s\", \"message\": ", sev_name(d->severity),
+                      diag_infos[d->code].code);
+        cc_buf_json_string(out, d->message);
+        cc_buf_puts(out, ", \"notes\": [");
+        for (size_t j = 0; j < d->notes.len; j++) {
+            cc_note *n = &d->notes.items[j];
+            cc_buf_puts(out, j ? ", {\"file\": " : "{\"file\": ");
+            cc_buf_json_string(out, loc_path(ds, n->loc));
+            cc_buf_printf(out, ", \"line\": %u, \"column\": %u, \"message\": ", n->loc.line, n->loc.col);
+            cc_buf_json_string(out, n->message);
+            cc_buf_puts(out, "}");
+        }
+        cc_buf_puts(out, "]}");
+    }
+    cc_buf_puts(out, ds->diags.len ? "\n]\n" : "]\n");
+}
+
+/* A relative URI reference for a path: unreserved bytes as they are, the rest percent-encoded. */
+static void json_uri(cc_buf *out, const char *path)
+{
+    cc_buf u = {0};
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p))
+            cc_buf_putc(&u, (char)*p);
+        else
+            cc_buf_printf(&u, "%%%02X", *p);
+    }
+    cc_buf_json_string(out, u.data ? u.data : "");
+    cc_buf_free(&u);
+}
+
+static void sarif_location(cc_diags *ds, cc_buf *out, cc_loc loc)
+{
+    cc_buf_puts(out, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+    json_uri(out, loc_path(ds, loc));
+    cc_buf_puts(out, "}");
+    if (loc.line) {
+        uint32_t end_line = loc.end_line ? loc.end_line : loc.line;
+        uint32_t end_col = loc.end_line ? loc.end_col + 1 : loc.col + 1;
+        cc_buf_printf(out,
+                      ", \"region\": {\"startLine\": %u, \"startColumn\": %u, \"endLine\": %u, "
+                      "\"endColumn\": %u}",
+                      loc.line, loc.col ? loc.col : 1, end_line, end_col);
+    }
+    cc_buf_puts(out, "}");
+}
+
+static void render_sarif(cc_diags *ds, cc_buf *out)
+{
+    cc_buf_puts(out, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+                     "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\n"
+                     "      \"name\": \"ccflow\",\n      \"rules\": [");
+    for (int i = 0; i < CC_DIAG_COUNT; i++) {
+        cc_buf_puts(out, i ? ",\n        {\"id\": \"" : "\n        {\"id\": \"");
+        cc_buf_printf(out, "%s\", \"name\": \"%s\", \"shortDescription\": {\"text\": ", diag_infos[i].code,
+                      diag_infos[i].slug);
+        cc_buf_json_string(out, diag_infos[i].summary);
+        cc_buf_printf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
+                      diag_infos[i].severity == CC_SEV_ERROR ? "error" : "warning");
+    }
+    cc_buf_puts(out, "\n      ]\n    }},\n    \"results\": [");
+    for (size_t i = 0; i < ds->diags.len; i++) {
+        cc_diag *d = ds->diags.items[i];
+        cc_buf_puts(out, i ? ",\n      {" : "\n      {");
+        cc_buf_printf(out, "\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ",
+                      diag_infos[d->code].code, (int)d->code, d->severity == CC_SEV_ERROR ? "error" : "warning");
+        cc_buf_json_string(out, d->message);
+        cc_buf_puts(out, "}, \"locations\": [");
+        sarif_location(ds, out, d->loc);
+        cc_buf_puts(out, "]");
+        if (d->notes.len) {
+            cc_buf_puts(out, ", \"relatedLocations\": [");
+            for (size_t j = 0; j < d->notes.len; j++) {
+                cc_note *n = &d->notes.items[j];
+                cc_buf_printf(out, "%s{\"id\": %zu, \"message\": {\"text\": ", j ? ", " : "", j);
+                cc_buf_json_string(out, n->message);
+                cc_buf_puts(out, "}, ");
+                cc_buf tmp = {0};
+                sarif_location(ds, &tmp, n->loc);
+                /* splice the physicalLocation member of the location object into this one */
+                cc_buf_put(out, tmp.data + 1, tmp.len - 1);
+                cc_buf_free(&tmp);
+            }
+            cc_buf_puts(out, "]");
+        }
+        cc_buf_puts(out, "}");
+    }
+    cc_buf_puts(out, ds->diags.len ? "\n    ]\n  }]\n}\n" : "]\n  }]\n}\n");
+}
+
+void cc_diags_render(cc_diags *ds, FILE *out, cc_format format, bool color)
+{
+    if (ds->diags.len > 1)
+        qsort(ds->diags.items, ds->diags.len, sizeof *ds->diags.items, diag_cmp);
+    cc_buf b = {0};
+    if (format == CC_FORMAT_JSON)
+        render_json(ds, &b);
+    else if (format == CC_FORMAT_SARIF)
+        render_sarif(ds, &b);
+    else
+        render_text(ds, &b, color);
+    if (b.len)
+        fwrite(b.data, 1, b.len, out);
+    cc_buf_free(&b);
+}

@@ -1,0 +1,42 @@
+/* doc.h — a syntax-neutral document tree: mappings, lists and scalars, each with its location.
+ * The YAML reader (and Connect JSON, through the same reader) builds it; the lowering to flow IR
+ * reads it, so schema checks never depend on which syntax a flow came from. */
+#ifndef CCFLOW_DOC_H
+#define CCFLOW_DOC_H
+
+#include "diag.h"
+
+typedef enum { CC_NODE_SCALAR, CC_NODE_LIST, CC_NODE_MAP } cc_node_type;
+
+typedef struct cc_node cc_node;
+typedef struct {
+    cc_node *key;
+    cc_node *value;
+} cc_pair;
+
+struct cc_node {
+    cc_node_type type;
+    bool plain; /* a scalar written without quotes: `10`, `true`, `null` are typed, "10" is text */
+    cc_loc loc;
+    const char *text; /* CC_NODE_SCALAR: NUL-terminated (len excludes the NUL) */
+    size_t len;
+    cc_node **items;  /* CC_NODE_LIST */
+    cc_pair *pairs;   /* CC_NODE_MAP, in source order */
+    uint32_t count;
+    cc_node *dup_of;  /* a mapping key that repeats an earlier key of its mapping: that key */
+};
+
+/* Reports every repeated key of the tree (E103); in the mapping `ids_map`, repeats are
+ * duplicate block ids (E113) instead. */
+void cc_doc_report_duplicates(cc_diags *ds, const cc_node *root, const cc_node *ids_map);
+
+/* The value of key `name` in a mapping, or NULL. */
+cc_node *cc_node_get(const cc_node *map, const char *name);
+bool cc_node_is_null(const cc_node *n); /* a plain `null`, `~` or empty scalar */
+const char *cc_node_type_name(const cc_node *n); /* "a mapping", "a list", "text", "a number"... */
+
+/* Reads one YAML document from text into a tree allocated in arena; reports problems to ds.
+ * Returns NULL when the file holds no usable document. */
+cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,105 @@
+/* ir.h — the flow IR: flows of blocks with typed parameters, cases and branches, each carrying
+ * its source location. Every front end (YAML, DSL, Connect JSON) builds it; validation and code
+ * generation read only it. */
+#ifndef CCFLOW_IR_H
+#define CCFLOW_IR_H
+
+#include "catalog.h"
+#include "doc.h"
+
+#define CC_NO_BLOCK (-1)
+
+typedef struct {
+    const cc_param_spec *spec;
+    cc_loc key_loc;   /* the parameter's key (or the kind key for a shorthand) */
+    cc_node *value;   /* as written */
+    bool is_ref;      /* a $. reference, read at run time */
+    int64_t num;      /* CC_PT_INT, CC_PT_DURATION (ms), CC_PT_BOOL */
+} cc_param;
+
+typedef struct {
+    const char *op;   /* operator as written: "equals", "greater_than", "percent"... */
+    cc_loc op_loc;
+    cc_node *operand;
+    int64_t num;      /* numeric operand, when the operator compares numbers */
+    const char *target;
+    cc_loc target_loc;
+    int32_t to;       /* resolved block index, or CC_NO_BLOCK */
+    cc_loc loc;       /* the whole case */
+} cc_case;
+
+typedef struct {
+    const char *name; /* "next", "error", "at_capacity"... */
+    int index;        /* -1 next, else index in the kind's branch list */
+    cc_loc name_loc;
+    const char *target;
+    cc_loc target_loc;
+    int32_t to;       /* resolved block index, or CC_NO_BLOCK */
+} cc_branch;
+
+typedef struct {
+    const char *id;
+    cc_loc id_loc;
+    const cc_block_spec *spec; /* NULL when the kind is unknown (already diagnosed) */
+    cc_loc kind_loc;
+    cc_param *params;
+    uint32_t nparams;
+    cc_case *cases;
+    uint32_t ncases;
+    cc_branch *branches;
+    uint32_t nbranches;
+} cc_block;
+
+typedef struct {
+    const char *name;
+    cc_loc name_loc;
+    int type; /* cc_flow_type, or -1 when unknown */
+    cc_loc type_loc;
+    unsigned channels; /* declared channels, or the type's when not declared */
+    bool channels_declared;
+    cc_loc channels_loc;
+    const char *start; /* NULL: the first block */
+    cc_loc start_loc;
+    int32_t start_index;
+    cc_block *blocks;
+    uint32_t nblocks;
+    uint32_t file;
+    bool from_stdlib;
+} cc_flow;
+
+typedef struct {
+    cc_arena arena;
+    cc_diags *ds;
+    CC_VEC(cc_flow *) flows;
+    cc_map by_name;
+} cc_bundle;
+
+void cc_bundle_init(cc_bundle *b, cc_diags *ds);
+void cc_bundle_free(cc_bundle *b);
+
+/* Builds a flow from a document tree, diagnosing every schema problem; returns NULL only when
+ * the tree is not a flow at all. The flow is not yet added to the bundle. */
+cc_flow *cc_flow_from_doc(cc_bundle *b, uint32_t file, const cc_node *root);
+
+/* Reads a flow file (YAML) and adds its flow to the bundle. Returns false on I/O failure. */
+bool cc_bundle_add_file(cc_bundle *b, const char *path, bool from_stdlib);
+/* Adds every .yaml/.yml file under a directory, recursively, in name order. */
+bool cc_bundle_add_path(cc_bundle *b, const char *path, bool from_stdlib);
+/* Adds a flow from text (taken over by the bundle); false when the text holds no usable flow. */
+bool cc_bundle_add_text(cc_bundle *b, const char *path, char *text, size_t len, bool from_stdlib);
+/* Adds the standard flows (stdlib/flows, built in) that the bundle does not define itself; call it
+ * after the bundle's own files, so that a bundle's flow of the same name wins. */
+void cc_bundle_add_stdlib(cc_bundle *b);
+
+cc_flow *cc_bundle_flow(const cc_bundle *b, const char *name);
+int32_t cc_flow_block_index(const cc_flow *f, const char *id);
+const cc_param *cc_block_param(const cc_block *blk, const char *name);
+const cc_branch *cc_block_branch(const cc_block *blk, const char *name);
+
+/* Runs every check of SPEC §5 on the bundle (resolution, graph, flow types, channels). */
+void cc_check_bundle(cc_bundle *b);
+
+/* Whether text is a $. reference ccflow understands; *why explains a rejection. */
+bool cc_ref_valid(const char *text, const char **why);
+
+#endif

@@ -1,0 +1,180 @@
+/* main.c — the ccflow command line: dispatches subcommands and maps outcomes to exit status
+ * 0 (clean), 1 (findings) and 2 (usage or I/O error). */
+#include "ir.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CCFLOW_VERSION "0.1.0"
+
+static const char usage_main[] =
+    "usage: ccflow COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Compiler and VM for contact-center flows.\n"
+    "\n"
+    "commands:\n"
+    "  check     validate flows: schema, graph, flow types and per-channel block support\n"
+    "  blocks    print the block catalogue as Markdown (the source of docs/blocks.md)\n"
+    "  version   print the version\n"
+    "\n"
+    "Run 'ccflow COMMAND --help' for a command's options.\n";
+
+static const char usage_check[] =
+    "usage: ccflow check [OPTIONS] PATH...\n"
+    "\n"
+    "Validates the flows in the given files and directories (searched recursively for .yaml and\n"
+    ".yml files) as one bundle: flows refer to each other by name, and the standard flows of\n"
+    "stdlib/ are available unless the bundle defines a flow of the same name.\n"
+    "\n"
+    "options:\n"
+    "  --format text|json|sarif   how to print diagnostics (default: text)\n"
+    "  --werror                   treat warnings as errors (exit 1 when there are any)\n"
+    "  --no-stdlib                do not add the standard flows to the bundle\n"
+    "  --color / --no-color       force colour on or off (default: on for a terminal)\n"
+    "  -o FILE                    write the diagnostics to FILE instead of standard output\n"
+    "  -h, --help                 print this help\n"
+    "\n"
+    "exit status: 0 no errors, 1 errors (or warnings with --werror), 2 usage or I/O error\n";
+
+static const char usage_blocks[] =
+    "usage: ccflow blocks [-o FILE]\n"
+    "\n"
+    "Prints the block catalogue (every block kind with its parameters, branches, flow types and\n"
+    "per-channel support) as Markdown.\n";
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+    fputs("ccflow: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n\n", stderr);
+    fputs(usage, stderr);
+    return 2;
+}
+
+static bool want_color(FILE *out)
+{
+    const char *term = getenv("TERM");
+    return isatty(fileno(out)) && !getenv("NO_COLOR") && (!term || strcmp(term, "dumb") != 0);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    cc_format format = CC_FORMAT_TEXT;
+    bool werror = false, stdlib = true;
+    int color = -1;
+    const char *out_path = NULL;
+    CC_VEC(const char *) paths = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage_check, stdout);
+            cc_vec_free(&paths);
+            return 0;
+        } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v)
+                return cc_vec_free(&paths), usage_error(usage_check, "%s needs a value", "--format");
+            if (!strcmp(v, "text"))
+                format = CC_FORMAT_TEXT;
+            else if (!strcmp(v, "json"))
+                format = CC_FORMAT_JSON;
+            else if (!strcmp(v, "sarif"))
+                format = CC_FORMAT_SARIF;
+            else
+                return cc_vec_free(&paths), usage_error(usage_check, "unknown format '%s'; expected text, json or sarif", v);
+        } else if (!strcmp(a, "--werror"))
+            werror = true;
+        else if (!strcmp(a, "--no-stdlib"))
+            stdlib = false;
+        else if (!strcmp(a, "--color"))
+            color = 1;
+        else if (!strcmp(a, "--no-color"))
+            color = 0;
+        else if (!strcmp(a, "-o")) {
+            if (i + 1 >= argc)
+                return cc_vec_free(&paths), usage_error(usage_check, "%s needs a file", "-o");
+            out_path = argv[++i];
+        } else if (a[0] == '-' && a[1])
+            return cc_vec_free(&paths), usage_error(usage_check, "unknown option '%s'", a);
+        else
+            cc_vec_push(&paths, a);
+    }
+    if (!paths.len)
+        return usage_error(usage_check, "%s", "no flows given");
+
+    FILE *out = stdout;
+    if (out_path && !(out = fopen(out_path, "w"))) {
+        cc_vec_free(&paths);
+        fprintf(stderr, "ccflow: cannot write '%s': ", out_path);
+        perror(NULL);
+        return 2;
+    }
+    cc_diags ds;
+    cc_diags_init(&ds);
+    cc_bundle b;
+    cc_bundle_init(&b, &ds);
+    bool io_ok = true;
+    for (size_t i = 0; i < paths.len; i++)
+        io_ok &= cc_bundle_add_path(&b, paths.items[i], false);
+    if (stdlib)
+        cc_bundle_add_stdlib(&b);
+    cc_check_bundle(&b);
+    cc_diags_render(&ds, out, format, color < 0 ? (!out_path && want_color(out)) : color);
+    if (format == CC_FORMAT_TEXT && (ds.errors || ds.warnings))
+        fprintf(out, "%zu error%s and %zu warning%s\n", ds.errors, ds.errors == 1 ? "" : "s", ds.warnings,
+                ds.warnings == 1 ? "" : "s");
+    int status = !io_ok ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
+    if (out != stdout && fclose(out) != 0) {
+        fprintf(stderr, "ccflow: cannot write '%s'\n", out_path);
+        status = 2;
+    }
+    cc_bundle_free(&b);
+    cc_diags_free(&ds);
+    cc_vec_free(&paths);
+    return status;
+}
+
+static int cmd_blocks(int argc, char **argv)
+{
+    const char *out_path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage_blocks, stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            out_path = argv[++i];
+        else
+            return usage_error(usage_blocks, "unexpected argument '%s'", argv[i]);
+    }
+    FILE *out = out_path ? fopen(out_path, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "ccflow: cannot write '%s'\n", out_path);
+        return 2;
+    }
+    cc_catalog_markdown(out);
+    if (out != stdout && fclose(out) != 0)
+        return 2;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error(usage_main, "%s", "no command given");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("ccflow %s\n", CCFLOW_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "blocks"))
+        return cmd_blocks(argc - 1, argv + 1);
+    return usage_error(usage_main, "unknown command '%s'", cmd);
+}

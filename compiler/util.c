@@ -1,0 +1,414 @@
+/* util.c — arenas, growable buffers, string maps and small text helpers. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Noreturn void cc_fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ccflow: fatal: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+void *cc_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        cc_fatal("out of memory (%zu bytes)", n);
+    return p;
+}
+
+void *cc_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        cc_fatal("out of memory (%zu x %zu bytes)", n, size);
+    return p;
+}
+
+void *cc_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        cc_fatal("out of memory (%zu bytes)", n);
+    return q;
+}
+
+char *cc_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(cc_xmalloc(n), s, n);
+}
+
+/* ---- arena ---- */
+
+struct cc_arena_chunk {
+    cc_arena_chunk *next;
+    size_t cap;
+    max_align_t data[];
+};
+
+void cc_arena_init(cc_arena *a) { memset(a, 0, sizeof *a); }
+
+void cc_arena_free(cc_arena *a)
+{
+    cc_arena_chunk *c = a->head;
+    while (c) {
+        cc_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    memset(a, 0, sizeof *a);
+}
+
+void *cc_arena_alloc(cc_arena *a, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    if (!a->head || a->used + n > a->cap) {
+        size_t cap = n > 60000 ? n : 64000;
+        cc_arena_chunk *c = cc_xmalloc(sizeof *c + cap);
+        c->cap = cap;
+        c->next = a->head;
+        a->head = c;
+        a->used = 0;
+        a->cap = cap;
+    }
+    char *p = (char *)a->head->data + a->used;
+    a->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *cc_arena_strndup(cc_arena *a, const char *s, size_t n)
+{
+    char *p = cc_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *cc_arena_strdup(cc_arena *a, const char *s) { return cc_arena_strndup(a, s, strlen(s)); }
+
+char *cc_arena_printf(cc_arena *a, const char *fmt, ...)
+{
+    cc_buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    cc_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    char *s = cc_arena_strndup(a, b.data ? b.data : "", b.len);
+    cc_buf_free(&b);
+    return s;
+}
+
+/* ---- buffers ---- */
+
+static void buf_reserve(cc_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->len + extra + 1)
+            cap *= 2;
+        b->data = cc_xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+}
+
+void cc_buf_put(cc_buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void cc_buf_puts(cc_buf *b, const char *s) { cc_buf_put(b, s, strlen(s)); }
+void cc_buf_putc(cc_buf *b, char c) { cc_buf_put(b, &c, 1); }
+
+void cc_buf_vprintf(cc_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return;
+    buf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void cc_buf_printf(cc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cc_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, min = 0x10000;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    unsigned cp = c & (0xff >> (len + 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+bool cc_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(p + i, n - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+void cc_buf_json_string(cc_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    cc_buf_putc(b, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i];
+        if (c == '"' || c == '\\') {
+            cc_buf_putc(b, '\\');
+            cc_buf_putc(b, (char)c);
+            i++;
+        } else if (c == '\n') {
+            cc_buf_puts(b, "\\n"), i++;
+        } else if (c == '\t') {
+            cc_buf_puts(b, "\\t"), i++;
+        } else if (c == '\r') {
+            cc_buf_puts(b, "\\r"), i++;
+        } else if (c < 0x20) {
+            cc_buf_printf(b, "\\u%04x", c), i++;
+        } else {
+            size_t k = utf8_seq(p + i, n - i);
+            if (!k) { /* invalid byte: replacement character keeps the output valid UTF-8 */
+                cc_buf_puts(b, "\\ufffd");
+                i++;
+            } else {
+                cc_buf_put(b, (const char *)p + i, k);
+                i += k;
+            }
+        }
+    }
+    cc_buf_putc(b, '"');
+}
+
+void cc_buf_free(cc_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- string map (FNV-1a, linear probing) ---- */
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+void *cc_map_get(const cc_map *m, const char *key)
+{
+    if (!m->cap)
+        return NULL;
+    size_t mask = m->cap - 1;
+    for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
+        if (!m->keys[i])
+            return NULL;
+        if (strcmp(m->keys[i], key) == 0)
+            return m->values[i];
+    }
+}
+
+static void map_grow(cc_map *m)
+{
+    cc_map old = *m;
+    m->cap = old.cap ? old.cap * 2 : 16;
+    m->keys = cc_xcalloc(m->cap, sizeof *m->keys);
+    m->values = cc_xcalloc(m->cap, sizeof *m->values);
+    m->len = 0;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.keys[i])
+            cc_map_put(m, old.keys[i], old.values[i]);
+    free(old.keys);
+    free(old.values);
+}
+
+void *cc_map_put(cc_map *m, const char *key, void *value)
+{
+    if ((m->len + 1) * 4 > m->cap * 3)
+        map_grow(m);
+    size_t mask = m->cap - 1;
+    for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
+        if (!m->keys[i]) {
+            m->keys[i] = key;
+            m->values[i] = value;
+            m->len++;
+            return NULL;
+        }
+        if (strcmp(m->keys[i], key) == 0)
+            return m->values[i] ? m->values[i] : (void *)m->keys[i];
+    }
+}
+
+void cc_map_free(cc_map *m)
+{
+    free(m->keys);
+    free(m->values);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- did you mean ---- */
+
+size_t cc_edit_distance(const char *a, const char *b, size_t max)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return max + 1;
+    if ((la > lb ? la - lb : lb - la) > max)
+        return max + 1;
+    size_t prev[65], cur[65];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t v = prev[j - 1] + cost;
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            cur[j] = v;
+        }
+        memcpy(prev, cur, sizeof(size_t) * (lb + 1));
+    }
+    return prev[lb];
+}
+
+const char *cc_closest(const char *word, const char *const *candidates, size_t n)
+{
+    size_t len = strlen(word);
+    size_t max = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+    const char *best = NULL;
+    size_t best_d = max + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = cc_edit_distance(word, candidates[i], max);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    return best;
+}
+
+/* ---- files ---- */
+
+char *cc_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    cc_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        cc_buf_put(&b, chunk, n);
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        cc_buf_free(&b);
+        errno = EIO;
+        return NULL;
+    }
+    if (!b.data)
+        cc_buf_put(&b, "", 0);
+    *len = b.len;
+    return b.data;
+}
+
+/* ---- durations ---- */
+
+bool cc_parse_duration(const char *s, int64_t *ms)
+{
+    int sign = 1;
+    if (*s == '+' || *s == '-')
+        sign = *s++ == '-' ? -1 : 1;
+    if (*s < '0' || *s > '9')
+        return false;
+    int64_t n = 0;
+    while (*s >= '0' && *s <= '9') {
+        if (n > 1000000000000ll)
+            return false;
+        n = n * 10 + (*s++ - '0');
+    }
+    int64_t unit;
+    if (strcmp(s, "ms") == 0)
+        unit = 1;
+    else if (strcmp(s, "s") == 0)
+        unit = 1000;
+    else if (strcmp(s, "m") == 0)
+        unit = 60000;
+    else if (strcmp(s, "h") == 0)
+        unit = 3600000;
+    else if (strcmp(s, "d") == 0)
+        unit = 86400000;
+    else
+        return false;
+    if (n > INT64_MAX / unit)
+        return false;
+    *ms = sign * n * unit;
+    return true;
+}
+
+void cc_format_duration(char *out, size_t n, int64_t ms)
+{
+    static const struct { int64_t ms; const char *unit; } units[] = {
+        {86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}};
+    int64_t a = ms < 0 ? -ms : ms;
+    for (size_t i = 0; i < CC_ARRAY_LEN(units); i++)
+        if (a != 0 && a % units[i].ms == 0) {
+            snprintf(out, n, "%s%lld%s", ms < 0 ? "-" : "", (long long)(a / units[i].ms), units[i].unit);
+            return;
+        }
+    snprintf(out, n, "%s%lldms", ms < 0 ? "-" : "", (long long)a);
+    if (ms == 0)
+        snprintf(out, n, "0s");
+}
