@@ -46,10 +46,18 @@ demo: deps
 	@bash scripts/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(B)/tests/unit
+	@$(MAKE) --no-print-directory all $(B)/tests/runner $(B)/tests/unit
 	@bash tests/run.sh
 
 clean:
 	rm -rf $(B)
 
 .PHONY: all deps demo test clean
+
+$(B)/tests/runner: tests/runner.c $(B)/libccflow.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
+
+$(B)/tests/unit: tests/unit.c $(B)/libccflow.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@

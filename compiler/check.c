@@ -187,6 +187,8 @@ static bool branch_optional(const cc_block *blk, const char *name)
         const cc_param *count = blk->nparams ? &blk->params[0] : NULL;
         return !(count && count->is_ref); /* a literal count cannot be invalid */
     }
+    if (strcmp(name, "timeout") == 0 && !strcmp(blk->spec->kind, "loop_prompts"))
+        return !cc_block_param(blk, "interrupt"); /* without an interrupt the prompts never time out */
     if (strcmp(name, "default") == 0 && blk->ncases) {
         int64_t sum = 0;
         for (uint32_t i = 0; i < blk->ncases; i++)

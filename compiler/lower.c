@@ -298,6 +298,18 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
     }
 }
 
+/* Percentages of a distribution add up to at most 100; the rest goes to `default`. */
+static void check_percent_sum(lowerer *L, const cc_block *blk, const cc_node *v)
+{
+    int64_t sum = 0;
+    for (uint32_t i = 0; i < blk->ncases; i++)
+        if (!strcmp(blk->cases[i].op, "percent"))
+            sum += blk->cases[i].num;
+    if (sum > 100)
+        cc_report(L->ds, CC_E119, blk->kind_loc.line ? blk->kind_loc : v->loc, "the percentages of '%s' add up to %lld; they may add up to at most 100",
+                  blk->spec->kind, (long long)sum);
+}
+
 static void check_prompts(lowerer *L, const cc_node *v)
 {
     if (v->type != CC_NODE_LIST || v->count == 0) {
@@ -398,6 +410,7 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
         return true;
     case CC_PT_CASES:
         check_cases(L, blk, ps, v);
+        check_percent_sum(L, blk, v);
         return true;
     case CC_PT_PROMPTS:
         check_prompts(L, v);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The main job on the bundled flows: check them (with the standard flows), then show what the
+# checker says when a task flow is pointed at a voice-only queue flow.
+set -u
+cd "$(dirname "$0")/.."
+CCFLOW=build/ccflow
+
+echo "== ccflow check flows/ (the example task contact center, with the standard flows)"
+$CCFLOW check --werror flows && echo "flows/: clean"
+echo
+echo "== the block catalogue: $($CCFLOW blocks | grep -c '^## `') block kinds, see docs/blocks.md"
+echo
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sed -e 's/^flow: Task routing$/flow: Task routing (broken)/' \
+    -e 's/set_customer_queue_flow: Task queue/set_customer_queue_flow: Voice queue/' \
+    flows/task_routing.yaml >"$tmp/task_routing_broken.yaml"
+echo "== a task flow that sends tasks into the voice queue flow (loop prompts): ccflow check says"
+$CCFLOW check flows "$tmp/task_routing_broken.yaml"
+status=$?
+echo "(exit status $status: errors found, as expected)"
+[ "$status" -eq 1 ]

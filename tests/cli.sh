@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# End-to-end tests of the ccflow command line on real files: exit statuses, output formats,
+# the bundled flows and standard flows, and the generated documentation.
+set -u
+CCFLOW=${1:-build/ccflow}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL cli: $*"; }
+expect_status() { # expected-status description command...
+  local want=$1 what=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/    /' "$tmp/out" "$tmp/err" | head -20; fi
+}
+
+expect_status 0 "ccflow --help" "$CCFLOW" --help
+grep -q '^usage: ccflow' "$tmp/out" && ok || bad "--help prints usage on stdout"
+expect_status 0 "ccflow check --help" "$CCFLOW" check --help
+expect_status 2 "no command" "$CCFLOW"
+expect_status 2 "unknown command" "$CCFLOW" frobnicate
+expect_status 2 "unknown option" "$CCFLOW" check --frob flows
+expect_status 2 "bad format" "$CCFLOW" check --format xml flows
+expect_status 2 "no paths" "$CCFLOW" check
+expect_status 2 "missing file" "$CCFLOW" check "$tmp/missing.yaml"
+grep -q "cannot read '$tmp/missing.yaml'" "$tmp/out" && ok || bad "missing file is named in the message"
+
+# JSON stays one valid array even on exit 2, and lists what was found
+expect_status 2 "missing file, json" "$CCFLOW" check --format json "$tmp/missing.yaml"
+head -c1 "$tmp/out" | grep -q '\[' && grep -q '"code": "E100"' "$tmp/out" && ok || bad "json on exit 2 is an array with E100"
+expect_status 0 "clean flows, json" "$CCFLOW" check --format json flows
+[ "$(tr -d ' \n' <"$tmp/out")" = "[]" ] && ok || bad "a clean bundle gives [] in json"
+
+# Exact text format: first line, source line, caret
+printf 'flow: X\ntype: inbound\nchannels: [task]\nblocks:\n  a:\n    wiat: 1m\n' >"$tmp/typo.yaml"
+expect_status 1 "unknown kind" "$CCFLOW" check --no-color "$tmp/typo.yaml"
+[ "$(sed -n 1p "$tmp/out")" = "$tmp/typo.yaml:6:5: error: unknown block kind 'wiat' [E109]" ] && ok || bad "first line format: $(sed -n 1p "$tmp/out")"
+[ "$(sed -n 2p "$tmp/out")" = "        wiat: 1m" ] && ok || bad "source line: $(sed -n 2p "$tmp/out")"
+[ "$(sed -n 3p "$tmp/out")" = "        ^~~~" ] && ok || bad "caret line: $(sed -n 3p "$tmp/out")"
+grep -q "note: did you mean 'wait'?" "$tmp/out" && ok || bad "did-you-mean note"
+grep -q $'\033' "$tmp/out" && bad "colour written to a pipe" || ok
+
+# Every error is reported, not only the first
+printf 'flow: X\ntype: inbound\nchannels: [task]\nblocks:\n  a:\n    loop: 500\n    on: { looping: b, complete: b }\n  b:\n    wait: 9d\n    on: { timeout: c, error: c }\n  c:\n    disconect: {}\n' >"$tmp/many.yaml"
+expect_status 1 "several errors" "$CCFLOW" check --format json "$tmp/many.yaml"
+[ "$(grep -c '"severity": "error"' "$tmp/out")" -eq 3 ] && ok || bad "three errors reported: $(cat "$tmp/out")"
+
+# --werror turns warnings into failure
+printf 'flow: W\ntype: inbound\nchannels: [task]\nblocks:\n  a:\n    disconnect: {}\n  b:\n    end_flow: {}\n' >"$tmp/warn.yaml"
+expect_status 0 "warnings only" "$CCFLOW" check "$tmp/warn.yaml"
+grep -q 'W201' "$tmp/out" && ok || bad "unreachable block warned"
+expect_status 1 "--werror" "$CCFLOW" check --werror "$tmp/warn.yaml"
+
+# SARIF 2.1.0
+expect_status 1 "sarif" "$CCFLOW" check --format sarif "$tmp/typo.yaml"
+grep -q '"version": "2.1.0"' "$tmp/out" && grep -q '"ruleId": "E109"' "$tmp/out" && grep -q '"startLine": 6' "$tmp/out" \
+  && ok || bad "sarif carries version, rule and region"
+
+# -o writes the diagnostics to a file
+expect_status 1 "-o" "$CCFLOW" check -o "$tmp/diags.txt" "$tmp/typo.yaml"
+grep -q 'E109' "$tmp/diags.txt" && [ ! -s "$tmp/out" ] && ok || bad "-o writes to the file, not stdout"
+
+# The bundled flows and the standard flows are clean, alone and together
+expect_status 0 "flows/ is clean" "$CCFLOW" check --werror flows
+[ ! -s "$tmp/out" ] && ok || bad "flows/ printed diagnostics"
+expect_status 0 "stdlib is clean" "$CCFLOW" check --werror --no-stdlib stdlib/flows
+[ ! -s "$tmp/out" ] && ok || bad "stdlib printed diagnostics"
+
+# A bundle's flow can use a standard flow by name; its own flow of the same name wins
+cat >"$tmp/uses_stdlib.yaml" <<'YAML'
+flow: Uses stdlib
+type: inbound
+channels: [task]
+blocks:
+  q:
+    set_working_queue: Support
+    next: cq
+    on: { error: z }
+  cq:
+    set_customer_queue_flow: Default customer queue
+    next: t
+    on: { error: z }
+  t:
+    transfer_to_queue: {}
+    on: { at_capacity: z, error: z }
+  z:
+    disconnect: {}
+YAML
+expect_status 0 "standard flow by name" "$CCFLOW" check --werror "$tmp/uses_stdlib.yaml"
+expect_status 1 "standard flows left out" "$CCFLOW" check --no-stdlib "$tmp/uses_stdlib.yaml"
+grep -q 'E118' "$tmp/out" && ok || bad "without stdlib the name is unknown"
+
+# docs/blocks.md is generated from the catalogue and up to date
+"$CCFLOW" blocks >"$tmp/blocks.md" && cmp -s "$tmp/blocks.md" docs/blocks.md && ok || bad "docs/blocks.md is stale: run make docs/blocks.md"
+
+# Every diagnostic code is documented, and each documented example does what the page says
+while read -r code; do
+  grep -q "^## $code " docs/diagnostics.md && ok || bad "docs/diagnostics.md lacks $code"
+  dir=docs/examples/diagnostics/$code
+  [ "$code" = E100 ] && continue
+  failing=$dir/failing.yaml; [ -d "$dir/failing" ] && failing=$dir/failing
+  fixed=$dir/fixed.yaml; [ -d "$dir/fixed" ] && fixed=$dir/fixed
+  "$CCFLOW" check --no-stdlib --format json "$failing" >"$tmp/ex" 2>&1
+  grep -q "\"code\": \"$code\"" "$tmp/ex" && ok || bad "$failing does not report $code"
+  "$CCFLOW" check --no-stdlib --format json "$fixed" >"$tmp/ex" 2>&1 && [ "$(tr -d ' \n' <"$tmp/ex")" = "[]" ] && ok || bad "$fixed is not clean"
+done < <(sed -n 's/^ *X(\([EW][0-9]*\),.*/\1/p' compiler/diag.h)
+
+echo "cli: $pass passed, $fail failed"

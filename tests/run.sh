@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the whole suite: unit tests, the file-driven check suite, and the command-line tests.
+# Ends with one line "N passed, N failed" summed over every part.
+set -u
+cd "$(dirname "$0")/.."
+CCFLOW=build/ccflow
+total_pass=0
+total_fail=0
+
+tally() { # reads a "... N passed, N failed" line from a part's output
+  local line p f
+  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' <<<"$1" | tail -n 1)
+  p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  if [ -z "$line" ]; then p=0; f=1; echo "FAIL: a part of the suite printed no tally"; fi
+  total_pass=$((total_pass + p))
+  total_fail=$((total_fail + f))
+}
+
+out=$(build/tests/unit 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+# Check suite: every flow file directly in a group folder is a case, and every folder in a
+# group folder is a case of several flows (one bundle).
+cases=()
+for group in tests/check/*/; do
+  for c in "$group"*; do
+    case "$c" in *.yaml|*.yml) cases+=("$c");; *) [ -d "$c" ] && cases+=("$c");; esac
+  done
+done
+out=$(build/tests/runner "$CCFLOW" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+out=$(bash tests/cli.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

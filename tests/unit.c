@@ -1,0 +1,210 @@
+/* unit.c — unit tests of the libyaml reader's error paths and of the flow IR built from it. */
+#include "ir.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (cond)                                                                                  \
+            passed++;                                                                              \
+        else {                                                                                     \
+            failed++;                                                                              \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                           \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
+    } while (0)
+
+typedef struct {
+    cc_diags ds;
+    cc_bundle b;
+    cc_flow *flow;
+} fixture;
+
+/* Reads text as one flow file named path; returns with diagnostics collected. */
+static void load(fixture *fx, const char *path, const char *text, size_t len)
+{
+    cc_diags_init(&fx->ds);
+    cc_bundle_init(&fx->b, &fx->ds);
+    char *copy = cc_xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    cc_bundle_add_text(&fx->b, path, copy, len, false);
+    fx->flow = fx->b.flows.len ? fx->b.flows.items[0] : NULL;
+}
+
+static void unload(fixture *fx)
+{
+    cc_bundle_free(&fx->b);
+    cc_diags_free(&fx->ds);
+}
+
+static bool has_code(const fixture *fx, cc_diag_code code, uint32_t line)
+{
+    for (size_t i = 0; i < fx->ds.diags.len; i++)
+        if (fx->ds.diags.items[i]->code == code && (!line || fx->ds.diags.items[i]->loc.line == line))
+            return true;
+    return false;
+}
+
+static const char seed[] = "flow: Task routing\n"
+                           "type: inbound\n"
+                           "channels: [task]\n"
+                           "start: queue\n"
+                           "blocks:\n"
+                           "  queue:\n"
+                           "    set_working_queue: Support\n"
+                           "    next: tries\n"
+                           "    on: { error: hangup }\n"
+                           "  tries:\n"
+                           "    loop: 10\n"
+                           "    on: { looping: staffed, complete: hangup }\n"
+                           "  staffed:\n"
+                           "    check_staffing: available\n"
+                           "    on: { \"true\": transfer, \"false\": pause, error: hangup }\n"
+                           "  pause:\n"
+                           "    wait: 1m\n"
+                           "    on: { timeout: tries, error: hangup }\n"
+                           "  transfer:\n"
+                           "    transfer_to_queue: {}\n"
+                           "    on: { at_capacity: hangup, error: hangup }\n"
+                           "  hangup:\n"
+                           "    disconnect: {}\n";
+
+static void test_ir_of_seed_flow(void)
+{
+    fixture fx;
+    load(&fx, "seed.yaml", seed, strlen(seed));
+    cc_check_bundle(&fx.b);
+    CHECK(fx.ds.diags.len == 0, "the seed flow is clean (%zu diagnostics)", fx.ds.diags.len);
+    cc_flow *f = fx.flow;
+    CHECK(f && !strcmp(f->name, "Task routing"), "flow name");
+    CHECK(f && f->type == CC_FT_INBOUND && f->channels == CC_CH_TASK && f->channels_declared, "type and channels");
+    CHECK(f && f->nblocks == 6 && f->start_index == 0, "six blocks, starting at 'queue'");
+    if (f && f->nblocks == 6) {
+        const cc_block *loop = &f->blocks[1];
+        CHECK(!strcmp(loop->spec->kind, "loop") && loop->nparams == 1 && loop->params[0].num == 10, "loop 10");
+        CHECK(loop->id_loc.line == 10 && loop->id_loc.col == 3, "loop id at 10:3, got %u:%u", loop->id_loc.line,
+              loop->id_loc.col);
+        CHECK(loop->kind_loc.line == 11 && loop->kind_loc.col == 5 && loop->kind_loc.end_col == 8, "loop kind span");
+        const cc_branch *looping = cc_block_branch(loop, "looping");
+        CHECK(looping && looping->to == 2, "looping goes to 'staffed'");
+        const cc_block *wait = &f->blocks[3];
+        CHECK(wait->params[0].num == 60000, "wait 1m is 60000 ms");
+        const cc_block *staffed = &f->blocks[2];
+        const cc_param *status = cc_block_param(staffed, "status");
+        CHECK(status && !strcmp(status->value->text, "available"), "check_staffing shorthand fills 'status'");
+    }
+    unload(&fx);
+}
+
+/* Every prefix of a valid flow either reads or is diagnosed, never crashes. */
+static void test_truncated(void)
+{
+    size_t n = strlen(seed), ok = 0;
+    for (size_t len = 0; len <= n; len++) {
+        fixture fx;
+        load(&fx, "cut.yaml", seed, len);
+        cc_check_bundle(&fx.b);
+        ok += fx.flow != NULL || fx.ds.errors > 0;
+        unload(&fx);
+    }
+    CHECK(ok == n + 1, "each of %zu prefixes reads as a flow or gets an error (%zu did)", n + 1, ok);
+}
+
+static void test_reader_errors(void)
+{
+    fixture fx;
+    const char tabs[] = "flow: T\ntype: inbound\nblocks:\n  a:\n\tdisconnect: {}\n";
+    load(&fx, "tabs.yaml", tabs, strlen(tabs));
+    CHECK(has_code(&fx, CC_E101, 5) && strstr(fx.ds.diags.items[0]->message, "tab"), "tab indentation at line 5");
+    unload(&fx);
+
+    const char dup[] = "flow: D\ntype: inbound\nblocks:\n  a: { disconnect: {} }\n  a: { end_flow: {} }\nflow: E\n";
+    load(&fx, "dup.yaml", dup, strlen(dup));
+    CHECK(has_code(&fx, CC_E113, 5), "duplicate block id at line 5");
+    CHECK(has_code(&fx, CC_E103, 6), "duplicate top-level key at line 6");
+    CHECK(fx.flow && !strcmp(fx.flow->name, "D"), "the first of duplicate keys wins");
+    unload(&fx);
+
+    const char alias[] = "flow: A\ntype: inbound\nchannels: &ch [task]\nblocks:\n  a:\n"
+                         "    set_contact_attributes: &m { k: v }\n    next: b\n    on: { error: b }\n"
+                         "  b:\n    set_flow_attributes: *m\n    next: c\n    on: { error: c }\n"
+                         "  c: { disconnect: {} }\n";
+    load(&fx, "alias.yaml", alias, strlen(alias));
+    cc_check_bundle(&fx.b);
+    CHECK(fx.ds.diags.len == 0 && fx.flow && fx.flow->nblocks == 3, "anchors and aliases read as their values");
+    unload(&fx);
+
+    const char bad_utf8[] = "flow: caf\xc3\x28\ntype: inbound\n";
+    load(&fx, "utf8.yaml", bad_utf8, strlen(bad_utf8));
+    CHECK(has_code(&fx, CC_E101, 1) && strstr(fx.ds.diags.items[0]->message, "UTF-8"), "invalid UTF-8 on line 1");
+    unload(&fx);
+
+    load(&fx, "empty.yaml", "", 0);
+    CHECK(has_code(&fx, CC_E102, 1) && fx.ds.diags.len == 1, "an empty file is one E102");
+    unload(&fx);
+
+    const char comments[] = "# nothing\n\n# at all\n";
+    load(&fx, "comments.yaml", comments, strlen(comments));
+    CHECK(has_code(&fx, CC_E102, 0), "a file of comments is E102");
+    unload(&fx);
+
+    const char nul[] = "flow: x\0y\n";
+    load(&fx, "nul.yaml", nul, sizeof nul - 1);
+    CHECK(has_code(&fx, CC_E101, 1), "a NUL byte is reported");
+    unload(&fx);
+
+    const char unclosed[] = "flow: U\ntype: inbound\nblocks: { a: { disconnect: {} }\n";
+    load(&fx, "unclosed.yaml", unclosed, strlen(unclosed));
+    CHECK(fx.ds.errors == 1 && fx.ds.diags.items[0]->code == CC_E101, "an unclosed mapping is one E101");
+    unload(&fx);
+}
+
+/* A flow of many thousands of blocks reads and checks (and quickly: no quadratic passes). */
+static void test_huge(void)
+{
+    enum { N = 50000 };
+    cc_buf b = {0};
+    cc_buf_puts(&b, "flow: Huge\ntype: inbound\nchannels: [task]\nblocks:\n");
+    for (int i = 0; i < N; i++)
+        cc_buf_printf(&b, "  b%d:\n    set_contact_attributes: { step: \"%d\" }\n    next: b%d\n    on: { error: z }\n", i,
+                      i, i + 1);
+    cc_buf_printf(&b, "  b%d:\n    disconnect: {}\n  z:\n    disconnect: {}\n", N);
+    fixture fx;
+    load(&fx, "huge.yaml", b.data, b.len);
+    cc_check_bundle(&fx.b);
+    CHECK(fx.flow && fx.flow->nblocks == N + 2 && fx.ds.diags.len == 0, "%d blocks, clean", N + 2);
+    unload(&fx);
+    cc_buf_free(&b);
+}
+
+static void test_duration_and_closest(void)
+{
+    int64_t ms;
+    CHECK(cc_parse_duration("250ms", &ms) && ms == 250, "250ms");
+    CHECK(cc_parse_duration("7d", &ms) && ms == 604800000, "7d");
+    CHECK(cc_parse_duration("-30s", &ms) && ms == -30000, "-30s");
+    CHECK(!cc_parse_duration("10", &ms) && !cc_parse_duration("1w", &ms) && !cc_parse_duration("m", &ms), "bad durations");
+    char out[32];
+    cc_format_duration(out, sizeof out, 600000);
+    CHECK(!strcmp(out, "10m"), "600000 ms prints as 10m, got %s", out);
+    static const char *const words[] = {"disconnect", "end_flow", "wait"};
+    CHECK(cc_closest("disconect", words, 3) == words[0], "disconect -> disconnect");
+    CHECK(cc_closest("xyzzy", words, 3) == NULL, "no hint for a far word");
+}
+
+int main(void)
+{
+    test_ir_of_seed_flow();
+    test_truncated();
+    test_reader_errors();
+    test_huge();
+    test_duration_and_closest();
+    printf("unit: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
