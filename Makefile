@@ -8,11 +8,11 @@ PREFIX  ?= /usr/local
 B        = build
 
 LIB_SRC  = compiler/util.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
-           compiler/lower.c compiler/check.c compiler/bundle.c
+           compiler/lower.c compiler/check.c compiler/bundle.c compiler/api.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o
 STDLIB   = $(sort $(wildcard stdlib/flows/*.yaml))
 
-all: $(B)/ccflow $(B)/libccflow.a
+all: $(B)/ccflow $(B)/libccflow.a $(B)/libccflow.so
 
 $(B)/%.o: %.c $(wildcard compiler/*.h include/*.h)
 	@mkdir -p $(dir $@)
@@ -32,6 +32,9 @@ $(B)/libccflow.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+$(B)/libccflow.so: $(LIB_OBJ)
+	$(CC) -shared $(CFLAGS) -Wl,-soname,libccflow.so $^ $(LDLIBS) -o $@
+
 $(B)/ccflow: $(B)/compiler/main.o $(B)/libccflow.a
 	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -46,8 +49,8 @@ demo: deps
 	@bash scripts/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(B)/tests/runner $(B)/tests/unit
-	@bash tests/run.sh
+	@$(MAKE) --no-print-directory all $(B)/tests/runner $(B)/tests/unit $(B)/tests/api
+	@B=$(B) bash tests/run.sh
 
 clean:
 	rm -rf $(B)
@@ -57,6 +60,11 @@ clean:
 $(B)/tests/runner: tests/runner.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
+
+# The API test uses only the public header and links the shared library, as an embedder would.
+$(B)/tests/api: tests/api.c include/ccflow.h $(B)/libccflow.so
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
 $(B)/tests/unit: tests/unit.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)

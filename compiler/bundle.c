@@ -99,7 +99,9 @@ bool cc_bundle_add_file(cc_bundle *b, const char *path, bool from_stdlib)
     size_t len;
     char *text = cc_read_file(path, &len);
     if (!text) {
-        cc_report(b->ds, CC_E100, (cc_loc){0}, "cannot read '%s': %s", path, strerror(errno));
+        int err = errno;
+        cc_report(b->ds, CC_E100, (cc_loc){cc_source_add(b->ds, path, NULL, 0), 0, 0, 0, 0}, "cannot read '%s': %s",
+                  path, strerror(err));
         return false;
     }
     cc_bundle_add_text(b, path, text, len, from_stdlib);
@@ -116,7 +118,9 @@ static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
     }
     DIR *dir = opendir(path);
     if (!dir) {
-        cc_report(b->ds, CC_E100, (cc_loc){0}, "cannot read directory '%s': %s", path, strerror(errno));
+        int err = errno;
+        cc_report(b->ds, CC_E100, (cc_loc){cc_source_add(b->ds, path, NULL, 0), 0, 0, 0, 0},
+                  "cannot read directory '%s': %s", path, strerror(err));
         return false;
     }
     CC_VEC(char *) names = {0};
@@ -149,7 +153,9 @@ bool cc_bundle_add_path(cc_bundle *b, const char *path, bool from_stdlib)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        cc_report(b->ds, CC_E100, (cc_loc){0}, "cannot read '%s': %s", path, strerror(errno));
+        int err = errno;
+        cc_report(b->ds, CC_E100, (cc_loc){cc_source_add(b->ds, path, NULL, 0), 0, 0, 0, 0}, "cannot read '%s': %s",
+                  path, strerror(err));
         return false;
     }
     if (S_ISDIR(st.st_mode))

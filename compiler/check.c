@@ -87,6 +87,8 @@ static void resolve_flow(cc_bundle *b, cc_flow *f)
     cc_map_free(&ids);
 }
 
+static const char *article(const char *word) { return strchr("aeiou", word[0]) ? "an" : "a"; }
+
 static const char *type_list(unsigned mask, char *buf, size_t n)
 {
     size_t used = 0;
@@ -114,16 +116,16 @@ static void check_types(cc_bundle *b, cc_flow *f)
             char list[256];
             cc_diag *d;
             if (blk->spec->flow_types)
-                d = cc_report(b->ds, CC_E301, blk->kind_loc, "'%s' is not allowed in a %s flow; it is allowed in %s flows",
-                              blk->spec->kind, cc_flow_types[f->type].name, type_list(blk->spec->flow_types, list, sizeof list));
+                d = cc_report(b->ds, CC_E301, blk->kind_loc, "'%s' is not allowed in %s %s flow; it is allowed in %s flows",
+                              blk->spec->kind, article(cc_flow_types[f->type].name), cc_flow_types[f->type].name, type_list(blk->spec->flow_types, list, sizeof list));
             else
-                d = cc_report(b->ds, CC_E301, blk->kind_loc, "'%s' is not allowed in a %s flow (only in flow modules)",
-                              blk->spec->kind, cc_flow_types[f->type].name);
+                d = cc_report(b->ds, CC_E301, blk->kind_loc, "'%s' is not allowed in %s %s flow (only in flow modules)",
+                              blk->spec->kind, article(cc_flow_types[f->type].name), cc_flow_types[f->type].name);
             cc_note_add(d, f->type_loc, "the flow's type is set here");
         }
         for (uint32_t j = 0; j < blk->nparams; j++) {
             cc_param *p = &blk->params[j];
-            if (p->spec->type != CC_PT_FLOW || p->is_ref)
+            if (p->spec->type != CC_PT_FLOW || p->is_ref || p->invalid)
                 continue;
             const char *name = p->value->text;
             cc_flow *target = cc_bundle_flow(b, name);
@@ -140,10 +142,11 @@ static void check_types(cc_bundle *b, cc_flow *f)
             }
             if (target->type >= 0 && !(p->spec->flow_types & CC_FT_BIT(target->type))) {
                 char list[256];
+                type_list(p->spec->flow_types, list, sizeof list);
                 cc_diag *d = cc_report(b->ds, CC_E302, p->value->loc,
-                                       "'%s' of '%s' must name a %s flow; '%s' is a %s flow", p->spec->name,
-                                       blk->spec->kind, type_list(p->spec->flow_types, list, sizeof list), name,
-                                       cc_flow_types[target->type].name);
+                                       "'%s' of '%s' must name %s %s flow; '%s' is %s %s flow", p->spec->name,
+                                       blk->spec->kind, article(list), list,
+                                       name, article(cc_flow_types[target->type].name), cc_flow_types[target->type].name);
                 cc_note_add(d, target->type_loc, "'%s' gets its type here", name);
             }
         }
@@ -380,7 +383,11 @@ static void check_working_queue(cc_bundle *b, const cc_flow *f)
             chain[nc++] = v;
         for (size_t k = nc; k-- > 0;)
             cc_buf_printf(&path, "%s%s", k + 1 == nc ? "" : " -> ", f->blocks[chain[k]].id);
-        cc_note_add(d, f->blocks[f->start_index].id_loc, "reached without a working queue by %s", path.data);
+        if (nc == 1)
+            cc_note_add(d, f->blocks[f->start_index].id_loc, "'%s' starts the flow, before any 'set_working_queue'",
+                        blk->id);
+        else
+            cc_note_add(d, f->blocks[f->start_index].id_loc, "reached without a working queue by %s", path.data);
         cc_buf_free(&path);
     }
     free(pred);
@@ -698,7 +705,7 @@ static void check_channels(cc_bundle *b)
                     continue;
                 for (uint32_t j = 0; j < blk->nparams; j++) {
                     const cc_param *p = &blk->params[j];
-                    if (p->spec->type != CC_PT_FLOW || p->is_ref)
+                    if (p->spec->type != CC_PT_FLOW || p->is_ref || p->invalid)
                         continue;
                     cc_flow *t = cc_bundle_flow(b, p->value->text);
                     if (!t)
@@ -769,7 +776,7 @@ static void check_channels(cc_bundle *b)
             /* callers sending channels that a flow does not declare */
             for (uint32_t j = 0; j < blk->nparams; j++) {
                 const cc_param *p = &blk->params[j];
-                if (p->spec->type != CC_PT_FLOW || p->is_ref)
+                if (p->spec->type != CC_PT_FLOW || p->is_ref || p->invalid)
                     continue;
                 cc_flow *t = cc_bundle_flow(b, p->value->text);
                 if (!t || !t->channels_declared)

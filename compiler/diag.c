@@ -319,10 +319,15 @@ static void render_sarif(cc_diags *ds, cc_buf *out)
     cc_buf_puts(out, ds->diags.len ? "\n    ]\n  }]\n}\n" : "]\n  }]\n}\n");
 }
 
-void cc_diags_render(cc_diags *ds, FILE *out, cc_format format, bool color)
+void cc_diags_sort(cc_diags *ds)
 {
     if (ds->diags.len > 1)
         qsort(ds->diags.items, ds->diags.len, sizeof *ds->diags.items, diag_cmp);
+}
+
+void cc_diags_render(cc_diags *ds, FILE *out, cc_format format, bool color)
+{
+    cc_diags_sort(ds);
     cc_buf b = {0};
     if (format == CC_FORMAT_JSON)
         render_json(ds, &b);

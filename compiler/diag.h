@@ -107,6 +107,9 @@ void cc_note_add(cc_diag *d, cc_loc loc, const char *fmt, ...) CC_PRINTF(3, 4);
 
 typedef enum { CC_FORMAT_TEXT, CC_FORMAT_JSON, CC_FORMAT_SARIF } cc_format;
 
+/* Sorts the findings by file, line and column (stable: emission order breaks ties). */
+void cc_diags_sort(cc_diags *ds);
+
 /* Sorts by file, line and column, and writes every diagnostic in the chosen format. */
 void cc_diags_render(cc_diags *ds, FILE *out, cc_format format, bool color);
 

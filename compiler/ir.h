@@ -14,6 +14,7 @@ typedef struct {
     cc_loc key_loc;   /* the parameter's key (or the kind key for a shorthand) */
     cc_node *value;   /* as written */
     bool is_ref;      /* a $. reference, read at run time */
+    bool invalid;     /* written but wrong (already diagnosed): counts as given, is never used */
     int64_t num;      /* CC_PT_INT, CC_PT_DURATION (ms), CC_PT_BOOL */
 } cc_param;
 

@@ -171,7 +171,9 @@ static bool check_ref(lowerer *L, const cc_node *n)
     cc_diag *d = why ? cc_report(L->ds, CC_E115, n->loc, "bad reference '%s': %s", n->text, why)
                      : cc_report(L->ds, CC_E115, n->loc, "unknown reference '%s'", n->text);
     const char *hint = why ? NULL : ref_hint(n->text);
-    if (hint)
+    if (hint && hint[strlen(hint) - 1] == '.') /* a namespace prefix: complete it with what was written after */
+        cc_note_add(d, n->loc, "did you mean '%s%s'?", hint, strchr(n->text + 2, '.') + 1);
+    else if (hint)
         cc_note_add(d, n->loc, "did you mean '%s'?", hint);
     return false;
 }
@@ -207,6 +209,8 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
     }
     name_list ops;
     split_names(&ops, ps->values);
+    /* a metric compared with numbers: `equals` compares numbers too */
+    bool numbers_only = names_contain(ps->values, "greater_than") && !names_contain(ps->values, "contains");
     blk->cases = cc_arena_alloc(&L->b->arena, v->count * sizeof *blk->cases);
     for (uint32_t i = 0; i < v->count; i++) {
         cc_node *item = v->items[i];
@@ -265,7 +269,7 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
             c->op_loc = k->loc;
             c->operand = val;
             bool numeric = strncmp(c->op, "greater", 7) == 0 || strncmp(c->op, "less", 4) == 0 ||
-                           strcmp(c->op, "percent") == 0;
+                           strcmp(c->op, "percent") == 0 || numbers_only;
             if (!is_scalar(val)) {
                 wrong_type(L, val, "an operand", numeric ? "a number" : "text or a number");
                 ok = false;
@@ -464,10 +468,6 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
                           what, v->text);
             return false;
         }
-        if (ps->min >= 0 && (v->text[0] == '-' || v->text[0] == '+')) {
-            cc_report(L->ds, CC_E106, v->loc, "%s cannot be signed", what);
-            return false;
-        }
         break;
     case CC_PT_BOOL:
         if (!v->plain || (strcmp(v->text, "true") != 0 && strcmp(v->text, "false") != 0)) {
@@ -557,11 +557,17 @@ static void lower_block_value(lowerer *L, cc_block *blk, cc_node *kind_key, cc_n
     if (whole) {
         cc_param *p = &blk->params[blk->nparams++];
         p->key_loc = kind_key->loc;
+        p->spec = whole;
+        p->value = v;
         if (cc_node_is_null(v)) {
             cc_report(L->ds, CC_E105, kind_key->loc, "'%s' needs a mapping of %s", bs->kind, whole->name);
-            blk->nparams--;
+            p->invalid = true;
+        } else if (v->type == CC_NODE_MAP && v->count == 0) {
+            cc_report(L->ds, CC_E105, v->loc, "'%s' needs at least one entry in its mapping of %s", bs->kind,
+                      whole->name);
+            p->invalid = true;
         } else
-            lower_param(L, blk, whole, v, p);
+            p->invalid = !lower_param(L, blk, whole, v, p);
     } else if (v->type == CC_NODE_MAP) {
         for (uint32_t i = 0; i < v->count; i++) {
             cc_node *k = v->pairs[i].key;
@@ -583,20 +589,22 @@ static void lower_block_value(lowerer *L, cc_block *blk, cc_node *kind_key, cc_n
             }
             cc_param *p = &blk->params[blk->nparams++];
             p->key_loc = k->loc;
-            if (!lower_param(L, blk, ps, v->pairs[i].value, p) && ps->type != CC_PT_CASES)
-                blk->nparams--;
+            p->invalid = !lower_param(L, blk, ps, v->pairs[i].value, p);
         }
     } else if (cc_node_is_null(v)) {
         /* `disconnect:` with nothing after it reads as `disconnect: {}` */
     } else if (shorthand) {
         cc_param *p = &blk->params[blk->nparams++];
         p->key_loc = kind_key->loc;
-        if (!lower_param(L, blk, shorthand, v, p) && shorthand->type != CC_PT_CASES)
-            blk->nparams--;
+        p->invalid = !lower_param(L, blk, shorthand, v, p);
     } else if (nspec) {
-        wrong_type(L, v, "the parameters of a block", "a mapping");
+        char what[96];
+        snprintf(what, sizeof what, "the parameters of '%s'", bs->kind);
+        wrong_type(L, v, what, "a mapping such as { name: value }");
+        return; /* nothing more can be said about parameters that were not written as a mapping */
     } else {
         cc_report(L->ds, CC_E106, v->loc, "'%s' takes no parameters; write '%s: {}'", bs->kind, bs->kind);
+        return;
     }
 
     for (size_t i = 0; i < nspec; i++) {
@@ -605,13 +613,8 @@ static void lower_block_value(lowerer *L, cc_block *blk, cc_node *kind_key, cc_n
         uint32_t j;
         for (j = 0; j < blk->nparams && blk->params[j].spec != &bs->params[i]; j++)
             ;
-        if (j == blk->nparams) {
-            /* a parameter given but invalid was already reported; only report a real absence */
-            bool written = v->type == CC_NODE_MAP ? cc_node_get(v, bs->params[i].name) != NULL
-                                                  : (&bs->params[i] == shorthand && !cc_node_is_null(v));
-            if (!written)
-                cc_report(L->ds, CC_E105, kind_key->loc, "'%s' needs parameter '%s'", bs->kind, bs->params[i].name);
-        }
+        if (j == blk->nparams)
+            cc_report(L->ds, CC_E105, kind_key->loc, "'%s' needs parameter '%s'", bs->kind, bs->params[i].name);
     }
     check_exclusive(L, blk);
 }
@@ -676,6 +679,11 @@ static void lower_branches(lowerer *L, cc_block *blk, cc_node *next_key, cc_node
     }
 }
 
+/* Identifiers Amazon Connect refuses outright (they collide with JavaScript object members). */
+static const char *const reserved_ids[] = {"__proto__", "constructor", "__defineGetter__", "__defineSetter__",
+                                           "toString", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
+                                           "toLocaleString", "valueOf"};
+
 static bool id_valid(const char *id, char *bad)
 {
     for (const char *p = id; *p; p++)
@@ -684,6 +692,14 @@ static bool id_valid(const char *id, char *bad)
             return false;
         }
     return true;
+}
+
+static bool is_reserved_id(const char *id)
+{
+    for (size_t i = 0; i < CC_ARRAY_LEN(reserved_ids); i++)
+        if (strcmp(id, reserved_ids[i]) == 0)
+            return true;
+    return false;
 }
 
 static void lower_block(lowerer *L, cc_block *blk, cc_node *idn, cc_node *v)
@@ -696,6 +712,9 @@ static void lower_block(lowerer *L, cc_block *blk, cc_node *idn, cc_node *v)
                   idn->text, strlen(idn->text));
     else if (!idn->len)
         cc_report(L->ds, CC_E112, idn->loc, "a block id cannot be empty");
+    else if (is_reserved_id(idn->text))
+        cc_report(L->ds, CC_E112, idn->loc, "block id '%s' is reserved; Amazon Connect refuses it as an identifier",
+                  idn->text);
     else if (!id_valid(idn->text, &bad))
         cc_report(L->ds, CC_E112, idn->loc, "block id '%s' holds '%c'; ids cannot hold %% : ( \\ / ) = $ , ; [ ] { }",
                   idn->text, bad);

@@ -1,13 +1,12 @@
 /* main.c — the ccflow command line: dispatches subcommands and maps outcomes to exit status
  * 0 (clean), 1 (findings) and 2 (usage or I/O error). */
+#include "ccflow.h"
 #include "ir.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define CCFLOW_VERSION "0.1.0"
 
 static const char usage_main[] =
     "usage: ccflow COMMAND [OPTIONS] ...\n"
@@ -169,7 +168,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-        printf("ccflow %s\n", CCFLOW_VERSION);
+        printf("ccflow %s\n", ccflow_version());
         return 0;
     }
     if (!strcmp(cmd, "check"))

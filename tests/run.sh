@@ -3,7 +3,8 @@
 # Ends with one line "N passed, N failed" summed over every part.
 set -u
 cd "$(dirname "$0")/.."
-CCFLOW=build/ccflow
+B=${B:-build}
+CCFLOW=$B/ccflow
 total_pass=0
 total_fail=0
 
@@ -17,7 +18,7 @@ tally() { # reads a "... N passed, N failed" line from a part's output
   total_fail=$((total_fail + f))
 }
 
-out=$(build/tests/unit 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+out=$($B/tests/unit 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 # Check suite: every flow file directly in a group folder is a case, and every folder in a
 # group folder is a case of several flows (one bundle).
@@ -27,7 +28,9 @@ for group in tests/check/*/; do
     case "$c" in *.yaml|*.yml) cases+=("$c");; *) [ -d "$c" ] && cases+=("$c");; esac
   done
 done
-out=$(build/tests/runner "$CCFLOW" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+out=$($B/tests/runner "$CCFLOW" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+out=$($B/tests/api 2>&1); echo "$out" | grep -v "^$"; tally "$out"
 
 out=$(bash tests/cli.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
