@@ -39,4 +39,23 @@ const char *cc_node_type_name(const cc_node *n); /* "a mapping", "a list", "text
  * Returns NULL when the file holds no usable document. */
 cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *text, size_t len);
 
+/* A source comment, kept for `ccflow fmt`: text is what follows the '#', without the newline. */
+typedef struct {
+    uint32_t line;
+    bool trailing; /* after other text on its line (else the line holds only the comment) */
+    const char *text;
+} cc_comment;
+
+typedef CC_VEC(cc_comment) cc_comments;
+
+/* Collects the comments of a YAML text (a '#' that starts a line or follows a blank, outside
+ * quoted scalars); their texts are allocated in arena. */
+void cc_yaml_comments(cc_arena *arena, const char *text, size_t len, cc_comments *out);
+
+/* Reads a DSL flow (docs/dsl.md) into the same tree the YAML reader builds; reports problems to
+ * ds and collects comments into comments when it is not NULL. Returns NULL when the text holds no
+ * flow at all; a tree with problems is still returned when the parser could recover. */
+cc_node *cc_dsl_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *text, size_t len,
+                     cc_comments *comments);
+
 #endif
