@@ -2,20 +2,35 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes
-CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Iinclude -Ibuild
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Iinclude -I$(B) -I$(B)/gen
 LDLIBS   = -lyaml
 PREFIX  ?= /usr/local
 B        = build
 
 LIB_SRC  = compiler/util.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
-           compiler/lower.c compiler/check.c compiler/bundle.c compiler/api.c
-LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o
+           compiler/lower.c compiler/check.c compiler/bundle.c compiler/api.c \
+           compiler/dsl_lower.c compiler/ir_dump.c
+LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o $(B)/gen/dsl_lexer.o $(B)/gen/dsl_parser.o
+GEN_H    = $(B)/gen/dsl_parser.h
 STDLIB   = $(sort $(wildcard stdlib/flows/*.yaml))
 
 all: $(B)/ccflow $(B)/libccflow.a $(B)/libccflow.so
 
-$(B)/%.o: %.c $(wildcard compiler/*.h include/*.h)
+$(B)/%.o: %.c $(wildcard compiler/*.h include/*.h) $(GEN_H)
 	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
+
+# The DSL's scanner and parser are generated into the build folder, reproducibly (no dates or
+# versions in the output), and compiled with the same warnings as the rest.
+$(B)/gen/dsl_parser.c $(B)/gen/dsl_parser.h: compiler/dsl_parser.y
+	@mkdir -p $(dir $@)
+	bison -Wall -Werror --no-lines -o $(B)/gen/dsl_parser.c --header=$(B)/gen/dsl_parser.h $<
+
+$(B)/gen/dsl_lexer.c: compiler/dsl_lexer.re
+	@mkdir -p $(dir $@)
+	re2c -W -Werror --no-generation-date --no-version -o $@ $<
+
+$(B)/gen/%.o: $(B)/gen/%.c $(wildcard compiler/*.h) $(GEN_H)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
 
 $(B)/tools/embed: tools/embed.c

@@ -54,7 +54,10 @@ static bool has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static bool is_flow_file(const char *path) { return has_suffix(path, ".yaml") || has_suffix(path, ".yml"); }
+static bool is_flow_file(const char *path)
+{
+    return has_suffix(path, ".yaml") || has_suffix(path, ".yml") || has_suffix(path, ".flow");
+}
 
 static void add_flow(cc_bundle *b, cc_flow *f, bool from_stdlib)
 {
@@ -85,7 +88,8 @@ bool cc_bundle_add_text(cc_bundle *b, const char *path, char *text, size_t len, 
                   "the file holds a NUL byte; a flow file is UTF-8 text");
         return false;
     }
-    cc_node *root = cc_yaml_read(&b->arena, b->ds, file, text, len);
+    cc_node *root = has_suffix(path, ".flow") ? cc_dsl_read(&b->arena, b->ds, file, text, len, NULL)
+                                              : cc_yaml_read(&b->arena, b->ds, file, text, len);
     if (!root)
         return false;
     cc_flow *f = cc_flow_from_doc(b, file, root);

@@ -992,3 +992,14 @@ void cc_catalog_markdown(FILE *out)
     for (int i = 0; i < cc_block_count; i++)
         put_block_section(out, &cc_blocks[i]);
 }
+
+const char *cc_block_continue_branch(const cc_block_spec *b)
+{
+    if (!b)
+        return NULL;
+    if (!(b->flags & (CC_BK_TERMINAL | CC_BK_NEXT_KEPT)))
+        return "next";
+    if (strcmp(b->kind, "wait") == 0)
+        return "timeout"; /* a pause: the flow goes on when it ends */
+    return NULL;
+}

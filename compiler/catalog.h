@@ -128,6 +128,11 @@ bool cc_block_has_cases(const cc_block_spec *b);
 /* The parameter holding a kind's cases (CC_PT_CASES), or NULL. */
 const cc_param_spec *cc_block_cases_param(const cc_block_spec *b);
 
+/* The branch by which a block "goes on" to the statement after it in the DSL (docs/dsl.md):
+ * "next" for kinds with a success path, "timeout" for wait, NULL for kinds that never fall
+ * through (conditions, loops, transfers, terminal blocks). */
+const char *cc_block_continue_branch(const cc_block_spec *b);
+
 /* Writes docs/blocks.md from the table. */
 void cc_catalog_markdown(FILE *out);
 

@@ -105,6 +105,32 @@ static const char *type_list(unsigned mask, char *buf, size_t n)
     return buf;
 }
 
+/* $.Loop.<id> reads the pass count of loop block <id> of the same flow. */
+static void check_loop_refs(cc_bundle *b, const cc_flow *f, const cc_node *n)
+{
+    if (!n)
+        return;
+    if (n->type == CC_NODE_LIST) {
+        for (uint32_t i = 0; i < n->count; i++)
+            check_loop_refs(b, f, n->items[i]);
+        return;
+    }
+    if (n->type == CC_NODE_MAP) {
+        for (uint32_t i = 0; i < n->count; i++)
+            check_loop_refs(b, f, n->pairs[i].value);
+        return;
+    }
+    if (strncmp(n->text, "$.Loop.", 7) != 0)
+        return;
+    const char *id = n->text + 7;
+    int32_t k = cc_flow_block_index(f, id);
+    if (k == CC_NO_BLOCK)
+        cc_report(b->ds, CC_E115, n->loc, "'%s' names no block of flow '%s'; $.Loop.<id> reads a loop block's count",
+                  n->text, f->name);
+    else if (!f->blocks[k].spec || !(f->blocks[k].spec->flags & CC_BK_LOOP))
+        cc_report(b->ds, CC_E115, n->loc, "'%s' names '%s', which is not a loop block", n->text, id);
+}
+
 /* Flow references: existence and type; block kinds allowed in the flow's type. */
 static void check_types(cc_bundle *b, cc_flow *f)
 {
@@ -112,6 +138,16 @@ static void check_types(cc_bundle *b, cc_flow *f)
         cc_block *blk = &f->blocks[i];
         if (!blk->spec)
             continue;
+        for (uint32_t j = 0; j < blk->nparams; j++)
+            check_loop_refs(b, f, blk->params[j].value);
+        for (uint32_t j = 0; j < blk->ncases; j++)
+            check_loop_refs(b, f, blk->cases[j].operand);
+        /* in a customer queue flow the contact is already queued: the block moves it elsewhere */
+        if (f->type == CC_FT_CUSTOMER_QUEUE && !strcmp(blk->spec->kind, "transfer_to_queue") &&
+            !cc_block_param(blk, "queue"))
+            cc_report(b->ds, CC_E105, blk->kind_loc,
+                      "in a customer_queue flow 'transfer_to_queue' moves the contact to another queue: it needs "
+                      "'queue'");
         if (f->type >= 0 && !(blk->spec->flow_types & CC_FT_BIT(f->type))) {
             char list[256];
             cc_diag *d;

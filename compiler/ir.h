@@ -100,6 +100,9 @@ const cc_branch *cc_block_branch(const cc_block *blk, const char *name);
 /* Runs every check of SPEC §5 on the bundle (resolution, graph, flow types, channels). */
 void cc_check_bundle(cc_bundle *b);
 
+/* Appends a canonical, location-free text form of a flow's IR to out. */
+void cc_flow_dump(const cc_flow *f, cc_buf *out);
+
 /* Whether text is a $. reference ccflow understands; *why explains a rejection. */
 bool cc_ref_valid(const char *text, const char **why);
 

@@ -36,8 +36,12 @@ bool cc_ref_valid(const char *text, const char **why)
         size_t n = strlen(ref_prefixes[i]);
         if (strncmp(text, ref_prefixes[i], n) == 0) {
             const char *rest = text + n;
-            if (!*rest || strchr(rest, ' ')) {
+            if (!*rest) {
                 *why = "a name must follow the prefix";
+                return false;
+            }
+            if (strchr(rest, ' ')) {
+                *why = "a name in a reference cannot hold spaces";
                 return false;
             }
             if (strcmp(ref_prefixes[i], "$.References.") == 0) {
@@ -145,6 +149,31 @@ static bool parse_int(const char *s, int64_t *out)
     return true;
 }
 
+/* An optionally signed run of digits: a whole number, however large. */
+static bool digits_only(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/* A well-formed duration whose number is too large to represent. */
+static bool duration_overflows(const char *s)
+{
+    int64_t ms;
+    if (cc_parse_duration(s, &ms))
+        return false;
+    const char *p = s + (*s == '-' || *s == '+');
+    size_t n = strspn(p, "0123456789");
+    return n > 0 && (!strcmp(p + n, "ms") || !strcmp(p + n, "s") || !strcmp(p + n, "m") || !strcmp(p + n, "h") ||
+                     !strcmp(p + n, "d"));
+}
+
 static bool parse_number(const char *s)
 {
     if (!*s)
@@ -182,7 +211,7 @@ static bool is_ref_text(const cc_node *n) { return is_scalar(n) && strncmp(n->te
 
 /* ---- parameters ---- */
 
-static void check_scalar_map(lowerer *L, const cc_node *v, const char *what)
+static void check_scalar_map(lowerer *L, const cc_node *v, const char *what, const char *name)
 {
     if (v->type != CC_NODE_MAP) {
         wrong_type(L, v, what, "a mapping of names to values");
@@ -190,12 +219,19 @@ static void check_scalar_map(lowerer *L, const cc_node *v, const char *what)
     }
     for (uint32_t i = 0; i < v->count; i++) {
         cc_node *k = v->pairs[i].key, *val = v->pairs[i].value;
-        if (!is_scalar(k) || !k->len) {
-            wrong_type(L, k, "a key", "a non-empty name");
+        if (!is_scalar(k)) {
+            wrong_type(L, k, "a key", "a name");
             continue;
         }
-        if (!is_scalar(val))
-            wrong_type(L, val, "the value of an attribute", "text, a number or a $. reference");
+        if (!k->len) {
+            cc_report(L->ds, CC_E106, k->loc, "a key of '%s' cannot be empty", name);
+            continue;
+        }
+        if (!is_scalar(val)) {
+            char vwhat[160];
+            snprintf(vwhat, sizeof vwhat, "the value of '%s' in '%s'", k->text, name);
+            wrong_type(L, val, vwhat, "text, a number or a $. reference");
+        }
         else if (is_ref_text(val))
             check_ref(L, val);
     }
@@ -276,7 +312,8 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
             } else if (strcmp(c->op, "percent") == 0) {
                 int64_t p;
                 if (!val->plain || !parse_int(val->text, &p)) {
-                    wrong_type(L, val, "a percentage", "a whole number from 1 to 100");
+                    cc_report(L->ds, CC_E106, val->loc, "a percentage is a whole number from 1 to 100, not '%s'",
+                              val->text);
                     ok = false;
                 } else if (p < 1 || p > 100) {
                     cc_report(L->ds, CC_E107, val->loc, "percentage %lld is out of range 1..100", (long long)p);
@@ -291,6 +328,12 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
                     c->num = (int64_t)strtod(val->text, NULL);
             } else if (is_ref_text(val) && !check_ref(L, val))
                 ok = false;
+            else if (!strcmp(blk->spec->kind, "get_customer_input") &&
+                     (val->len != 1 || !strchr("0123456789*#", val->text[0]))) {
+                cc_report(L->ds, CC_E108, val->loc, "an option of 'get_customer_input' is one key: 0-9, * or #, not '%s'",
+                          val->text);
+                ok = false;
+            }
         }
         if (!c->op && ok) {
             char list[256];
@@ -316,8 +359,12 @@ static void check_percent_sum(lowerer *L, const cc_block *blk, const cc_node *v)
 
 static void check_prompts(lowerer *L, const cc_node *v)
 {
-    if (v->type != CC_NODE_LIST || v->count == 0) {
-        wrong_type(L, v, "prompts", "a non-empty list of { text: ... }");
+    if (v->type == CC_NODE_LIST && v->count == 0) {
+        cc_report(L->ds, CC_E105, v->loc, "'prompts' needs at least one prompt { text: ... }");
+        return;
+    }
+    if (v->type != CC_NODE_LIST) {
+        wrong_type(L, v, "prompts", "a list of { text: ... }");
         return;
     }
     for (uint32_t i = 0; i < v->count; i++) {
@@ -331,8 +378,11 @@ static void check_prompts(lowerer *L, const cc_node *v)
             cc_node *k = item->pairs[j].key;
             if (is_scalar(k) && strcmp(k->text, "text") == 0) {
                 has_text = true;
-                if (!is_scalar(item->pairs[j].value))
-                    wrong_type(L, item->pairs[j].value, "a prompt's text", "text");
+                cc_node *t = item->pairs[j].value;
+                if (!is_scalar(t))
+                    wrong_type(L, t, "a prompt's text", "text");
+                else if (is_ref_text(t))
+                    check_ref(L, t);
             } else {
                 cc_diag *d = cc_report(L->ds, CC_E104, k->loc, "unknown key '%s' in a prompt; expected 'text'",
                                        is_scalar(k) ? k->text : "?");
@@ -410,7 +460,7 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
 
     switch (ps->type) {
     case CC_PT_MAP:
-        check_scalar_map(L, v, what);
+        check_scalar_map(L, v, what, ps->name);
         return true;
     case CC_PT_CASES:
         check_cases(L, blk, ps, v);
@@ -426,6 +476,14 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
         break;
     }
 
+    if ((!is_scalar(v) || cc_node_is_null(v)) && ps->type == CC_PT_ENUM) {
+        name_list nl;
+        split_names(&nl, ps->values);
+        char list[256];
+        join_names(list, sizeof list, nl.names, nl.n);
+        cc_report(L->ds, CC_E106, v->loc, "%s must be one of %s, not %s", what, list, cc_node_type_name(v));
+        return false;
+    }
     if (!is_scalar(v) || cc_node_is_null(v)) {
         static const char *const expected[] = {
             [CC_PT_TEXT] = "text", [CC_PT_INT] = "a whole number", [CC_PT_DURATION] = "a duration such as 90s, 10m or 2h",
@@ -452,12 +510,20 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
                   what, v->text);
         return false;
     case CC_PT_INT:
+        if (v->plain && digits_only(v->text) && !parse_int(v->text, &p->num)) {
+            cc_report(L->ds, CC_E107, v->loc, "%s is %s, far out of range", what, v->text);
+            return false;
+        }
         if (!v->plain || !parse_int(v->text, &p->num)) {
             cc_report(L->ds, CC_E106, v->loc, "%s must be a whole number, not '%s'", what, v->text);
             return false;
         }
         break;
     case CC_PT_DURATION:
+        if (duration_overflows(v->text)) {
+            cc_report(L->ds, CC_E107, v->loc, "%s is %s, far out of range", what, v->text);
+            return false;
+        }
         if (!parse_int(v->text, &p->num) ? !cc_parse_duration(v->text, &p->num) : true) {
             int64_t bare;
             if (parse_int(v->text, &bare))
@@ -504,7 +570,10 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
         char lo[32], hi[32];
         format_range_value(lo, sizeof lo, ps->type, ps->min);
         format_range_value(hi, sizeof hi, ps->type, ps->max);
-        cc_report(L->ds, CC_E107, v->loc, "%s is %s, out of range %s..%s", what, v->text, lo, hi);
+        if (ps->max == INT64_MAX)
+            cc_report(L->ds, CC_E107, v->loc, "%s is %s; it must be at least %s", what, v->text, lo);
+        else
+            cc_report(L->ds, CC_E107, v->loc, "%s is %s, out of range %s..%s", what, v->text, lo, hi);
         return false;
     }
     return true;

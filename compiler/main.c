@@ -16,6 +16,7 @@ static const char usage_main[] =
     "commands:\n"
     "  check     validate flows: schema, graph, flow types and per-channel block support\n"
     "  blocks    print the block catalogue as Markdown (the source of docs/blocks.md)\n"
+    "  ir        print the flow IR of each file, without locations (to compare spellings)\n"
     "  version   print the version\n"
     "\n"
     "Run 'ccflow COMMAND --help' for a command's options.\n";
@@ -135,6 +136,47 @@ static int cmd_check(int argc, char **argv)
     return status;
 }
 
+static const char usage_ir[] =
+    "usage: ccflow ir FILE...\n"
+    "\n"
+    "Prints the flow IR that each file (YAML or DSL) builds, in a canonical text without source\n"
+    "locations: two spellings of the same flow print the same. Problems are reported as by\n"
+    "'ccflow check' (without the bundle checks); exit status 1 when a file has errors.\n";
+
+static int cmd_ir(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error(usage_ir, "%s", "no files given");
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage_ir, stdout);
+            return 0;
+        } else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error(usage_ir, "unknown option '%s'", argv[i]);
+    cc_diags ds;
+    cc_diags_init(&ds);
+    bool io_ok = true;
+    for (int i = 1; i < argc; i++) {
+        cc_bundle b;
+        cc_bundle_init(&b, &ds);
+        io_ok &= cc_bundle_add_file(&b, argv[i], false);
+        for (size_t k = 0; k < b.flows.len; k++) {
+            cc_buf out = {0};
+            cc_flow *f = b.flows.items[k];
+            /* resolve the start block as the checker would, without running the checks */
+            f->start_index = f->start ? cc_flow_block_index(f, f->start) : f->nblocks ? 0 : CC_NO_BLOCK;
+            cc_flow_dump(f, &out);
+            fwrite(out.data, 1, out.len, stdout);
+            cc_buf_free(&out);
+        }
+        cc_bundle_free(&b);
+    }
+    cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
+    int status = !io_ok ? 2 : ds.errors ? 1 : 0;
+    cc_diags_free(&ds);
+    return status;
+}
+
 static int cmd_blocks(int argc, char **argv)
 {
     const char *out_path = NULL;
@@ -173,6 +215,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ir"))
+        return cmd_ir(argc - 1, argv + 1);
     if (!strcmp(cmd, "blocks"))
         return cmd_blocks(argc - 1, argv + 1);
     return usage_error(usage_main, "unknown command '%s'", cmd);

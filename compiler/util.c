@@ -329,6 +329,10 @@ const char *cc_closest(const char *word, const char *const *candidates, size_t n
     size_t max = len <= 3 ? 1 : len <= 6 ? 2 : 3;
     const char *best = NULL;
     size_t best_d = max + 1;
+    /* a shortened name ("params" for "parameters") is a near miss too */
+    for (size_t i = 0; i < n && len >= 3; i++)
+        if (strlen(candidates[i]) > len && strncmp(candidates[i], word, len) == 0)
+            return candidates[i];
     for (size_t i = 0; i < n; i++) {
         size_t d = cc_edit_distance(word, candidates[i], max);
         if (d < best_d) {

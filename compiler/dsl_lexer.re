@@ -1,0 +1,279 @@
+/* dsl_lexer.re — the DSL scanner (re2c): the whole input in memory with a NUL sentinel, state in
+ * dsl_ctx, no globals. Newlines end statements; a line that starts a branch (`name ->` or a case
+ * operator) continues the block above and is announced with BNL; a line starting with `else`
+ * continues the statement above silently. */
+#include "dsl.h"
+#include "dsl_parser.h"
+
+#include <string.h>
+
+/* Column (in characters, 1-based) of p on the current line. */
+static uint32_t column_of(const dsl_ctx *ctx, const char *p)
+{
+    uint32_t col = 1;
+    for (const char *q = ctx->line_start; q < p; q++)
+        if (((unsigned char)*q & 0xc0) != 0x80)
+            col++;
+    return col;
+}
+
+static cc_loc span(const dsl_ctx *ctx, const char *from, const char *to)
+{
+    uint32_t c = column_of(ctx, from);
+    uint32_t e = to > from ? column_of(ctx, to - 1) : c;
+    return (cc_loc){ctx->file, ctx->line, c, ctx->line, e};
+}
+
+static cc_node *scalar(dsl_ctx *ctx, const char *s, size_t n, bool plain, cc_loc loc)
+{
+    cc_node *node = cc_arena_alloc(ctx->arena, sizeof *node);
+    node->type = CC_NODE_SCALAR;
+    node->plain = plain;
+    node->loc = loc;
+    node->text = cc_arena_strndup(ctx->arena, s, n);
+    node->len = n;
+    return node;
+}
+
+static const char *const operators[] = {"equals", "contains", "starts_with", "ends_with", "greater_than",
+                                        "less_than", "greater_or_equal", "less_or_equal", "percent"};
+
+static bool is_operator(const char *s, size_t n)
+{
+    for (size_t i = 0; i < CC_ARRAY_LEN(operators); i++)
+        if (strlen(operators[i]) == n && !memcmp(operators[i], s, n))
+            return true;
+    return false;
+}
+
+static int hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static void put_utf8(cc_buf *b, unsigned cp)
+{
+    char out[4];
+    size_t n;
+    if (cp < 0x80)
+        out[0] = (char)cp, n = 1;
+    else if (cp < 0x800)
+        out[0] = (char)(0xc0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
+    else if (cp < 0x10000)
+        out[0] = (char)(0xe0 | cp >> 12), out[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
+        out[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
+    else
+        out[0] = (char)(0xf0 | cp >> 18), out[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
+        out[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), out[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
+    cc_buf_put(b, out, n);
+}
+
+/* Unescapes the body of a string literal (between the quotes); reports bad escapes. */
+static cc_node *string_literal(dsl_ctx *ctx, const char *s, const char *e, cc_loc loc)
+{
+    cc_buf b = {0};
+    cc_buf_put(&b, "", 0);
+    for (const char *p = s; p < e; p++) {
+        if (*p != '\\') {
+            cc_buf_putc(&b, *p);
+            continue;
+        }
+        const char *esc = p++;
+        switch (*p) {
+        case 'n': cc_buf_putc(&b, '\n'); break;
+        case 't': cc_buf_putc(&b, '\t'); break;
+        case 'r': cc_buf_putc(&b, '\r'); break;
+        case '0': cc_buf_putc(&b, '\0'); break;
+        case '"': cc_buf_putc(&b, '"'); break;
+        case '\\': cc_buf_putc(&b, '\\'); break;
+        case 'x':
+            if (p + 2 < e + 1 && hexval(p[1]) >= 0 && hexval(p[2]) >= 0 && hexval(p[1]) < 8) {
+                cc_buf_putc(&b, (char)(hexval(p[1]) * 16 + hexval(p[2])));
+                p += 2;
+                break;
+            }
+            cc_report(ctx->ds, CC_E101, span(ctx, esc, p + 1), "'\\x' takes two hex digits of an ASCII character (00 to 7f)");
+            ctx->errors++;
+            break;
+        case 'u': {
+            unsigned cp = 0;
+            int k;
+            for (k = 1; k <= 4 && p + k < e && hexval(p[k]) >= 0; k++)
+                cp = cp * 16 + (unsigned)hexval(p[k]);
+            if (k == 5 && !(cp >= 0xd800 && cp <= 0xdfff)) {
+                put_utf8(&b, cp);
+                p += 4;
+                break;
+            }
+            cc_report(ctx->ds, CC_E101, span(ctx, esc, p + 1), "'\\u' takes four hex digits of a Unicode character");
+            ctx->errors++;
+            break;
+        }
+        default:
+            cc_report(ctx->ds, CC_E101, span(ctx, esc, p + 1),
+                      "unknown escape '\\%c'; strings know \\n \\t \\r \\0 \\\" \\\\ \\xHH \\uHHHH", *p);
+            ctx->errors++;
+            break;
+        }
+    }
+    cc_node *n = scalar(ctx, b.data, b.len, false, loc);
+    cc_buf_free(&b);
+    return n;
+}
+
+static void add_comment(dsl_ctx *ctx, const char *hash, const char *end)
+{
+    if (!ctx->comments)
+        return;
+    bool trailing = false;
+    for (const char *q = ctx->line_start; q < hash; q++)
+        if (*q != ' ' && *q != '\t')
+            trailing = true;
+    cc_comment c = {ctx->line, trailing, cc_arena_strndup(ctx->arena, hash + 1, (size_t)(end - hash - 1))};
+    cc_vec_push(ctx->comments, c);
+}
+
+/* After a newline: what the next line that holds a token starts with. */
+typedef enum { NEXT_STATEMENT, NEXT_BRANCH, NEXT_ELSE, NEXT_EOF } next_line;
+
+static next_line peek_line(const char *p, const char *lim)
+{
+    for (;;) {
+        while (p < lim && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+            p++;
+        if (p >= lim)
+            return NEXT_EOF;
+        if (*p != '#')
+            break;
+        while (p < lim && *p != '\n')
+            p++;
+    }
+    const char *w = p;
+    while (p < lim && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+                       *p == '-'))
+        p++;
+    if (p == w)
+        return NEXT_STATEMENT;
+    size_t n = (size_t)(p - w);
+    if (n == 4 && !memcmp(w, "else", 4))
+        return NEXT_ELSE;
+    if (is_operator(w, n))
+        return NEXT_BRANCH;
+    while (p < lim && (*p == ' ' || *p == '\t'))
+        p++;
+    return p + 1 < lim && p[0] == '-' && p[1] == '>' ? NEXT_BRANCH : NEXT_STATEMENT;
+}
+
+static bool valid_utf8_span(const char *s, const char *e) { return cc_utf8_valid(s, (size_t)(e - s)); }
+
+int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
+{
+    for (;;) {
+        ctx->tok = ctx->cur;
+        const char *YYMARKER = ctx->marker;
+        /*!re2c
+            re2c:api:style = free-form;
+            re2c:define:YYCTYPE = "unsigned char";
+            re2c:define:YYCURSOR = "ctx->cur";
+            re2c:define:YYMARKER = "YYMARKER";
+            re2c:yyfill:enable = 0;
+            re2c:flags:utf-8 = 0;
+
+            ident    = [a-zA-Z_][a-zA-Z0-9_-]*;
+            digits   = [0-9]+;
+            number   = "-"? digits ("." digits)?;
+            duration = [+-]? digits ("ms" | "s" | "m" | "h" | "d");
+            refpart  = [a-zA-Z0-9_] [a-zA-Z0-9_:-]*;
+            ref      = "$." refpart ("." refpart)*;
+            strchar  = [^"\\\n\x00] | "\\" [^\n\x00];
+
+            "\x00" {
+                if (ctx->tok < ctx->lim) {
+                    *lloc = span(ctx, ctx->tok, ctx->cur);
+                    cc_report(ctx->ds, CC_E101, *lloc, "a NUL byte; a flow file is UTF-8 text");
+                    ctx->errors++;
+                    continue;
+                }
+                ctx->cur--; /* stay on the sentinel */
+                *lloc = span(ctx, ctx->tok, ctx->tok);
+                if (!ctx->saw_eof_nl) {
+                    ctx->saw_eof_nl = true; /* the last line ends like any other */
+                    return NL;
+                }
+                return DSL_EOF;
+            }
+            [ \t\r]+ { continue; }
+            "#" [^\n\x00]* { add_comment(ctx, ctx->tok, ctx->cur); continue; }
+            "\n" {
+                *lloc = span(ctx, ctx->tok, ctx->cur);
+                ctx->line++;
+                ctx->line_start = ctx->cur;
+                switch (peek_line(ctx->cur, ctx->lim)) {
+                case NEXT_BRANCH: return BNL;
+                case NEXT_ELSE: continue;
+                default: return NL;
+                }
+            }
+            "->" { *lloc = span(ctx, ctx->tok, ctx->cur); return ARROW; }
+            [{}[\]:,] { *lloc = span(ctx, ctx->tok, ctx->cur); return (unsigned char)*ctx->tok; }
+            duration {
+                *lloc = span(ctx, ctx->tok, ctx->cur);
+                lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, *lloc);
+                return DURATION;
+            }
+            number {
+                *lloc = span(ctx, ctx->tok, ctx->cur);
+                lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, *lloc);
+                return NUMBER;
+            }
+            ref {
+                *lloc = span(ctx, ctx->tok, ctx->cur);
+                lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, *lloc);
+                return REF;
+            }
+            ident {
+                size_t n = (size_t)(ctx->cur - ctx->tok);
+                *lloc = span(ctx, ctx->tok, ctx->cur);
+                lval->node = scalar(ctx, ctx->tok, n, true, *lloc);
+                static const struct { const char *word; int token; } keywords[] = {
+                    {"flow", FLOW}, {"if", IF}, {"else", ELSE}, {"switch", SWITCH}, {"goto", GOTO},
+                    {"end", END}, {"true", TRUE}, {"false", FALSE}, {"null", NULL_}};
+                for (size_t i = 0; i < CC_ARRAY_LEN(keywords); i++)
+                    if (strlen(keywords[i].word) == n && !memcmp(keywords[i].word, ctx->tok, n))
+                        return keywords[i].token;
+                return is_operator(ctx->tok, n) ? OPERATOR : IDENT;
+            }
+            ["] strchar* ["] {
+                *lloc = span(ctx, ctx->tok, ctx->cur);
+                if (!valid_utf8_span(ctx->tok, ctx->cur)) {
+                    cc_report(ctx->ds, CC_E101, *lloc, "a string that is not valid UTF-8");
+                    ctx->errors++;
+                }
+                lval->node = string_literal(ctx, ctx->tok + 1, ctx->cur - 1, *lloc);
+                return STRING;
+            }
+            ["] strchar* {
+                *lloc = span(ctx, ctx->tok, ctx->cur);
+                cc_report(ctx->ds, CC_E101, *lloc, "a string without its closing '\"' before the end of the line");
+                ctx->errors++;
+                lval->node = string_literal(ctx, ctx->tok + 1, ctx->cur, *lloc);
+                return STRING;
+            }
+            * {
+                *lloc = span(ctx, ctx->tok, ctx->cur);
+                unsigned char c = (unsigned char)*ctx->tok;
+                if (c >= 0x80) {
+                    /* skip the rest of a UTF-8 sequence so the column stays right */
+                    while (((unsigned char)*ctx->cur & 0xc0) == 0x80)
+                        ctx->cur++;
+                    cc_report(ctx->ds, CC_E101, *lloc, "unexpected character outside a string; text goes in \"quotes\"");
+                } else if (c == '$')
+                    cc_report(ctx->ds, CC_E101, *lloc, "a reference is '$.' followed by a path, such as $.Attributes.tier");
+                else
+                    cc_report(ctx->ds, CC_E101, *lloc, "unexpected character '%c'", c >= 0x20 && c < 0x7f ? c : '?');
+                ctx->errors++;
+                return BAD;
+            }
+        */
+    }
+}

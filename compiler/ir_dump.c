@@ -1,0 +1,100 @@
+/* ir_dump.c — a canonical text form of the flow IR, without source locations: two spellings of
+ * a flow (YAML and DSL) that mean the same give the same dump (`ccflow ir`, and the tests). */
+#include "ir.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool looks_number(const char *s)
+{
+    if (!*s)
+        return false;
+    char *end;
+    (void)strtod(s, &end);
+    return *end == '\0';
+}
+
+static void dump_value(cc_buf *out, const cc_node *n)
+{
+    if (!n) {
+        cc_buf_puts(out, "null");
+        return;
+    }
+    switch (n->type) {
+    case CC_NODE_SCALAR:
+        if (n->plain && (looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
+            cc_buf_puts(out, n->text);
+        else if (cc_node_is_null(n))
+            cc_buf_puts(out, "null");
+        else
+            cc_buf_json_string(out, n->text);
+        break;
+    case CC_NODE_LIST:
+        cc_buf_putc(out, '[');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cc_buf_puts(out, ", ");
+            dump_value(out, n->items[i]);
+        }
+        cc_buf_putc(out, ']');
+        break;
+    case CC_NODE_MAP:
+        cc_buf_putc(out, '{');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cc_buf_puts(out, ", ");
+            dump_value(out, n->pairs[i].key);
+            cc_buf_puts(out, ": ");
+            dump_value(out, n->pairs[i].value);
+        }
+        cc_buf_putc(out, '}');
+        break;
+    }
+}
+
+void cc_flow_dump(const cc_flow *f, cc_buf *out)
+{
+    cc_buf_puts(out, "flow ");
+    cc_buf_json_string(out, f->name);
+    cc_buf_printf(out, " type %s channels", f->type >= 0 ? cc_flow_types[f->type].name : "?");
+    for (int c = 0; c < CC_CH_COUNT; c++)
+        if (f->channels & (1u << c))
+            cc_buf_printf(out, " %s", cc_channel_name(c));
+    cc_buf_printf(out, "%s start %s\n", f->channels_declared ? " (declared)" : "",
+                  f->start_index >= 0 && (uint32_t)f->start_index < f->nblocks ? f->blocks[f->start_index].id : "-");
+    for (uint32_t i = 0; i < f->nblocks; i++) {
+        const cc_block *b = &f->blocks[i];
+        cc_buf_puts(out, "block ");
+        cc_buf_json_string(out, b->id);
+        cc_buf_printf(out, " %s\n", b->spec ? b->spec->kind : "?");
+        /* parameters in catalogue order, branches next-first then in catalogue order: the order
+         * they were written in means nothing */
+        for (const cc_param_spec *ps = b->spec ? b->spec->params : NULL; ps && ps->name; ps++) {
+            const cc_param *p = cc_block_param(b, ps->name);
+            if (!p || p->spec->type == CC_PT_CASES)
+                continue;
+            cc_buf_printf(out, "  param %s = ", p->spec->name);
+            dump_value(out, p->value);
+            cc_buf_putc(out, '\n');
+        }
+        for (uint32_t j = 0; j < b->ncases; j++) {
+            const cc_case *c = &b->cases[j];
+            cc_buf_printf(out, "  case %s ", c->op);
+            dump_value(out, c->operand);
+            cc_buf_puts(out, " -> ");
+            if (c->target)
+                cc_buf_json_string(out, c->target);
+            else
+                cc_buf_puts(out, "-");
+            cc_buf_putc(out, '\n');
+        }
+        for (int idx = -1; idx < 64; idx++)
+            for (uint32_t j = 0; j < b->nbranches; j++) {
+                if (b->branches[j].index != idx)
+                    continue;
+                cc_buf_printf(out, "  branch %s -> ", b->branches[j].name);
+                cc_buf_json_string(out, b->branches[j].target);
+                cc_buf_putc(out, '\n');
+            }
+    }
+}
