@@ -176,19 +176,34 @@ static void render_one(cc_diags *ds, cc_buf *out, cc_severity sev, cc_loc loc, c
     const char *line = s && loc.line ? source_line(s, loc.line, &len) : NULL;
     if (!line)
         return;
+    size_t start = column_offset(line, len, loc.col);
+    size_t end = loc.end_line == loc.line && loc.end_col >= loc.col ? column_offset(line, len, loc.end_col + 1)
+                                                                    : start + 1;
+    if (end <= start)
+        end = start + 1;
+    /* A very long line is shown as a window around the span, marked with "...". */
+    const char *prefix = "";
+    if (len > 200) {
+        size_t from = start > 80 ? start - 80 : 0;
+        while (from > 0 && ((unsigned char)line[from] & 0xc0) == 0x80)
+            from--;
+        size_t to = start + 120 < len ? start + 120 : len;
+        while (to < len && ((unsigned char)line[to] & 0xc0) == 0x80)
+            to++;
+        if (from > 0)
+            prefix = "...";
+        line += from;
+        start -= from;
+        end = (end - from < to - from) ? end - from : to - from;
+        len = to - from;
+    }
     /* Control characters other than tab would garble the terminal; show them as '?'. */
-    cc_buf_puts(out, "    ");
+    cc_buf_printf(out, "    %s", prefix);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)line[i];
         cc_buf_putc(out, (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c);
     }
-    cc_buf_puts(out, "\n    ");
-    size_t start = column_offset(line, len, loc.col);
-    size_t end = loc.end_line == loc.line && loc.end_col >= loc.col
-                     ? column_offset(line, len, loc.end_col + 1)
-                     : start + 1;
-    if (end <= start)
-        end = start + 1;
+    cc_buf_printf(out, "\n    %s", *prefix ? "   " : "");
     for (size_t i = 0; i < start; i++)
         if (((unsigned char)line[i] & 0xc0) != 0x80)
             cc_buf_putc(out, line[i] == '\t' ? '\t' : ' ');

@@ -164,6 +164,14 @@ static next_line peek_line(const char *p, const char *lim)
     return p + 1 < lim && p[0] == '-' && p[1] == '>' ? NEXT_BRANCH : NEXT_STATEMENT;
 }
 
+/* Whether the line starting at p holds nothing but blanks and perhaps a comment. */
+static bool line_is_empty(const char *p, const char *lim)
+{
+    while (p < lim && (*p == ' ' || *p == '\t' || *p == '\r'))
+        p++;
+    return p >= lim || *p == '\n' || *p == '#';
+}
+
 static bool valid_utf8_span(const char *s, const char *e) { return cc_utf8_valid(s, (size_t)(e - s)); }
 
 int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
@@ -208,6 +216,8 @@ int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
                 *lloc = span(ctx, ctx->tok, ctx->cur);
                 ctx->line++;
                 ctx->line_start = ctx->cur;
+                if (line_is_empty(ctx->cur, ctx->lim))
+                    continue; /* blank and comment-only lines: the newline that ends them speaks */
                 switch (peek_line(ctx->cur, ctx->lim)) {
                 case NEXT_BRANCH: return BNL;
                 case NEXT_ELSE: continue;

@@ -432,19 +432,31 @@ cc_node *cc_dsl_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *t
     ctx.arena = arena;
     ctx.ds = ds;
     ctx.comments = comments;
+    /* a file of nothing but blanks and comments holds no flow */
+    const char *p = text;
+    while (p < text + len) {
+        if (*p == '#')
+            while (p < text + len && *p != '\n')
+                p++;
+        else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            p++;
+        else
+            break;
+    }
+    if (p == text + len) {
+        cc_report(ds, CC_E102, (cc_loc){file, 1, 1, 1, 1},
+                  "the file holds no flow; a DSL flow starts with 'flow \"Name\" { type: inbound }'");
+        return NULL;
+    }
     /* the scanner relies on a NUL after the text; callers hand over NUL-terminated buffers */
     int rc = dsl_parse(&ctx);
-    if (rc == 2)
-        cc_fatal("out of memory while parsing");
+    if (rc == 2) { /* the parser's stack limit: already reported as "memory exhausted" */
+        dsl_stmts_free(ctx.stmts);
+        return NULL;
+    }
     if (!ctx.saw_header || !ctx.flow_name) {
-        if (!ctx.errors) {
-            if (ctx.stmts && ctx.stmts->len == 0 && !ctx.flow_name)
-                cc_report(ds, CC_E102, (cc_loc){file, 1, 1, 1, 1},
-                          "the file holds no flow; it starts with 'flow \"Name\" { type: inbound }'");
-            else
-                cc_report(ds, CC_E101, (cc_loc){file, 1, 1, 1, 1},
-                          "a DSL flow starts with 'flow \"Name\" { type: ... }'");
-        }
+        if (!ctx.errors)
+            cc_report(ds, CC_E101, (cc_loc){file, 1, 1, 1, 1}, "a DSL flow starts with 'flow \"Name\" { type: ... }'");
         dsl_stmts_free(ctx.stmts);
         return NULL;
     }

@@ -37,6 +37,8 @@ int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx);
 
 static void dsl_error(cc_loc *loc, dsl_ctx *ctx, const char *msg)
 {
+    if (!strcmp(msg, "memory exhausted"))
+        msg = "the flow is nested too deeply to read";
     cc_report(ctx->ds, CC_E101, *loc, "%s", msg);
     ctx->errors++;
 }
@@ -366,24 +368,31 @@ items
 /* "expected X, Y or Z before 'tok'": the message a flow author needs at a syntax error. */
 static int yyreport_syntax_error(const yypcontext_t *pctx, dsl_ctx *ctx)
 {
-    yysymbol_kind_t expected[8];
-    int n = yypcontext_expected_tokens(pctx, expected, 8);
+    yysymbol_kind_t expected[10];
+    int n = yypcontext_expected_tokens(pctx, expected, 10);
     yysymbol_kind_t got = yypcontext_token(pctx);
+    const char *found = got == YYSYMBOL_YYEOF ? "the end of the file" : yysymbol_name(got);
+    if (got == YYSYMBOL_BNL)
+        found = "a branch line";
     cc_buf msg = {0};
-    cc_buf_puts(&msg, "syntax error: ");
-    if (n > 0 && n <= 6) {
-        cc_buf_puts(&msg, "expected ");
-        for (int i = 0; i < n; i++) {
-            const char *name = yysymbol_name(expected[i]);
-            cc_buf_printf(&msg, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", name);
-        }
-        cc_buf_puts(&msg, ", found ");
-    } else
-        cc_buf_puts(&msg, "unexpected ");
-    if (got == YYSYMBOL_YYEOF)
-        cc_buf_puts(&msg, "the end of the file");
-    else
-        cc_buf_puts(&msg, yysymbol_name(got));
+    if (!ctx->saw_header && !ctx->errors) {
+        cc_buf_printf(&msg, "a DSL flow starts with 'flow \"Name\" { type: ... }', found %s", found);
+    } else {
+        /* a branch line is a kind of line end: name it once */
+        const char *names[10];
+        int k = 0;
+        for (int i = 0; i < n && i < 10; i++)
+            if (expected[i] != YYSYMBOL_BNL)
+                names[k++] = yysymbol_name(expected[i]);
+        cc_buf_puts(&msg, "syntax error: ");
+        if (k > 0 && k <= 6) {
+            cc_buf_puts(&msg, "expected ");
+            for (int i = 0; i < k; i++)
+                cc_buf_printf(&msg, "%s%s", i == 0 ? "" : i + 1 == k ? " or " : ", ", names[i]);
+            cc_buf_printf(&msg, ", found %s", found);
+        } else
+            cc_buf_printf(&msg, "unexpected %s", found);
+    }
     cc_report(ctx->ds, CC_E101, *yypcontext_location(pctx), "%s", msg.data);
     cc_buf_free(&msg);
     ctx->errors++;

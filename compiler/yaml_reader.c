@@ -9,6 +9,9 @@
  * so a "billion laughs" file cannot blow up the checker. */
 #define ALIAS_EXPANSION_LIMIT 1000000u
 
+/* Deeper nesting than this is refused: no flow needs it, and later passes recurse over the tree. */
+#define NESTING_LIMIT 1000u
+
 cc_node *cc_node_get(const cc_node *map, const char *name)
 {
     if (!map || map->type != CC_NODE_MAP)
@@ -276,6 +279,11 @@ cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
                                                                      : ev.data.sequence_start.anchor,
                             f.node);
             cc_vec_push(&stack, f);
+            if (stack.len > NESTING_LIMIT) {
+                cc_report(ds, CC_E101, f.node->loc, "mappings and lists nested more than %u deep", NESTING_LIMIT);
+                r.failed = true;
+                done = true;
+            }
             break;
         }
         case YAML_SEQUENCE_END_EVENT:

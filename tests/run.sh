@@ -25,7 +25,7 @@ out=$($B/tests/unit 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 cases=()
 for group in tests/check/*/; do
   for c in "$group"*; do
-    case "$c" in *.yaml|*.yml) cases+=("$c");; *) [ -d "$c" ] && cases+=("$c");; esac
+    case "$c" in *.yaml|*.yml|*.flow) cases+=("$c");; *) [ -d "$c" ] && cases+=("$c");; esac
   done
 done
 out=$($B/tests/runner "$CCFLOW" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
