@@ -63,9 +63,16 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@bash scripts/demo.sh
 
+# The suite runs twice: on the normal build, and on one built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (a crash, leak or undefined behaviour fails the tests).
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+TEST_BINS = all tests/runner tests/unit tests/api
+
 test: deps
-	@$(MAKE) --no-print-directory all $(B)/tests/runner $(B)/tests/unit $(B)/tests/api
-	@B=$(B) bash tests/run.sh
+	@$(MAKE) --no-print-directory $(filter all,$(TEST_BINS)) $(addprefix $(B)/,$(filter-out all,$(TEST_BINS)))
+	@$(MAKE) --no-print-directory B=$(B)/asan CFLAGS="$(SAN_FLAGS)" $(filter all,$(TEST_BINS)) \
+	    $(addprefix $(B)/asan/,$(filter-out all,$(TEST_BINS)))
+	@B=$(B) ASAN_B=$(B)/asan bash tests/run.sh
 
 clean:
 	rm -rf $(B)

@@ -32,6 +32,14 @@ out=$($B/tests/runner "$CCFLOW" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$';
 
 out=$($B/tests/api 2>&1); echo "$out" | grep -v "^$"; tally "$out"
 
+# The same suites again on the sanitizer build, when there is one.
+if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=3
+  out=$("$ASAN_B"/tests/unit 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
+  out=$("$ASAN_B"/tests/runner "$ASAN_B/ccflow" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
+  out=$("$ASAN_B"/tests/api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
+fi
+
 out=$(bash tests/cli.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 echo "$total_pass passed, $total_fail failed"

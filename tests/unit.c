@@ -183,6 +183,104 @@ static void test_huge(void)
     cc_buf_free(&b);
 }
 
+static const char dsl_seed[] = "flow \"Task routing\" { type: inbound, channels: [task] }\n"
+                               "queue: set_working_queue \"Support\"\n"
+                               "    error -> hangup\n"
+                               "tries: loop 10 {\n"
+                               "    check_staffing available\n"
+                               "        true -> transfer\n"
+                               "        false -> { wait 1m\n"
+                               "            error -> hangup }\n"
+                               "        error -> hangup\n"
+                               "}\n"
+                               "if $.Attributes.tier equals \"gold\" { change_routing_priority { priority: 1 } }\n"
+                               "transfer: transfer_to_queue\n"
+                               "    at_capacity -> hangup\n"
+                               "    error -> hangup\n"
+                               "hangup: disconnect\n";
+
+/* Every prefix of a DSL flow, and every one-byte corruption of it, reads or is diagnosed. */
+static void test_dsl_robust(void)
+{
+    size_t n = strlen(dsl_seed), ok = 0, total = 0;
+    fixture fx;
+    load(&fx, "seed.flow", dsl_seed, n);
+    cc_check_bundle(&fx.b);
+    CHECK(fx.ds.diags.len == 0 && fx.flow && fx.flow->nblocks == 8, "the DSL seed is clean with 8 blocks (%zu diags)",
+          fx.ds.diags.len);
+    unload(&fx);
+    for (size_t len = 0; len <= n; len++, total++) {
+        load(&fx, "cut.flow", dsl_seed, len);
+        cc_check_bundle(&fx.b);
+        ok += fx.flow != NULL || fx.ds.errors > 0;
+        unload(&fx);
+    }
+    static const char bytes[] = {'\0', '\n', '"', '{', '}', '[', '-', '>', '$', '#', '\\', (char)0xff, (char)0xc3};
+    char *copy = cc_xmalloc(n + 1);
+    for (size_t i = 0; i < n; i += 3)
+        for (size_t k = 0; k < sizeof bytes; k++, total++) {
+            memcpy(copy, dsl_seed, n + 1);
+            copy[i] = bytes[k];
+            load(&fx, "flip.flow", copy, n);
+            cc_check_bundle(&fx.b);
+            ok += fx.flow != NULL || fx.ds.errors > 0 || fx.ds.warnings > 0 || fx.ds.diags.len == 0;
+            unload(&fx);
+        }
+    free(copy);
+    CHECK(ok == total, "%zu of %zu damaged DSL inputs handled", ok, total);
+
+    /* binary noise */
+    unsigned rng = 12345;
+    char noise[512];
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < sizeof noise; i++) {
+            rng = rng * 1103515245u + 12345u;
+            noise[i] = (char)(rng >> 16);
+        }
+        load(&fx, "noise.flow", noise, sizeof noise);
+        cc_check_bundle(&fx.b);
+        unload(&fx);
+        load(&fx, "noise.yaml", noise, sizeof noise);
+        cc_check_bundle(&fx.b);
+        unload(&fx);
+    }
+    CHECK(1, "binary noise does not crash either reader");
+}
+
+/* YAML and DSL spellings of the seed flow build the same IR. */
+static void test_same_ir(void)
+{
+    static const char yaml[] = "flow: Same\ntype: inbound\nchannels: [task]\nblocks:\n"
+                               "  q:\n    set_working_queue: Support\n    next: w\n    on: { error: z }\n"
+                               "  w:\n    wait: 1m\n    on: { timeout: c, error: z }\n"
+                               "  c:\n    check_contact_attributes:\n      value: $.Attributes.tier\n"
+                               "      cases:\n        - { equals: gold, next: z }\n    on: { no_match: z }\n"
+                               "  z:\n    disconnect: {}\n";
+    static const char dsl[] = "flow \"Same\" { type: inbound, channels: [task] }\n"
+                              "q: set_working_queue Support\n    error -> z\n"
+                              "w: wait 1m\n    error -> z\n"
+                              "c: check_contact_attributes { value: $.Attributes.tier }\n"
+                              "    equals gold -> z\n    no_match -> z\n"
+                              "z: disconnect\n";
+    fixture a, b;
+    load(&a, "same.yaml", yaml, strlen(yaml));
+    load(&b, "same.flow", dsl, strlen(dsl));
+    cc_check_bundle(&a.b);
+    cc_check_bundle(&b.b);
+    cc_buf da = {0}, db = {0};
+    if (a.flow && b.flow) {
+        cc_flow_dump(a.flow, &da);
+        cc_flow_dump(b.flow, &db);
+    }
+    CHECK(a.flow && b.flow && da.len && da.len == db.len && !memcmp(da.data, db.data, da.len),
+          "same IR:\n%s---\n%s", da.data ? da.data : "", db.data ? db.data : "");
+    CHECK(a.ds.diags.len == 0 && b.ds.diags.len == 0, "both spellings clean");
+    cc_buf_free(&da);
+    cc_buf_free(&db);
+    unload(&a);
+    unload(&b);
+}
+
 static void test_duration_and_closest(void)
 {
     int64_t ms;
@@ -204,6 +302,8 @@ int main(void)
     test_truncated();
     test_reader_errors();
     test_huge();
+    test_dsl_robust();
+    test_same_ir();
     test_duration_and_closest();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -166,6 +166,14 @@ static next_line peek_line(const char *p, const char *lim)
     return p + 1 < lim && p[0] == '-' && p[1] == '>' ? NEXT_BRANCH : NEXT_STATEMENT;
 }
 
+/* Whether the line starting at p holds nothing but blanks and perhaps a comment. */
+static bool line_is_empty(const char *p, const char *lim)
+{
+    while (p < lim && (*p == ' ' || *p == '\t' || *p == '\r'))
+        p++;
+    return p >= lim || *p == '\n' || *p == '#';
+}
+
 static bool valid_utf8_span(const char *s, const char *e) { return cc_utf8_valid(s, (size_t)(e - s)); }
 
 int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
@@ -174,7 +182,7 @@ int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
         ctx->tok = ctx->cur;
         const char *YYMARKER = ctx->marker;
         
-#line 178 "build-asan/gen/dsl_lexer.c"
+#line 186 "build-asan/gen/dsl_lexer.c"
 {
 	unsigned char yych;
 	unsigned int yyaccept = 0;
@@ -263,7 +271,7 @@ int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
 	}
 yy1:
 	++ctx->cur;
-#line 190 "compiler/dsl_lexer.re"
+#line 198 "compiler/dsl_lexer.re"
 	{
                 if (ctx->tok < ctx->lim) {
                     *lloc = span(ctx, ctx->tok, ctx->cur);
@@ -279,11 +287,11 @@ yy1:
                 }
                 return DSL_EOF;
             }
-#line 283 "build-asan/gen/dsl_lexer.c"
+#line 291 "build-asan/gen/dsl_lexer.c"
 yy2:
 	++ctx->cur;
 yy3:
-#line 262 "compiler/dsl_lexer.re"
+#line 272 "compiler/dsl_lexer.re"
 	{
                 *lloc = span(ctx, ctx->tok, ctx->cur);
                 unsigned char c = (unsigned char)*ctx->tok;
@@ -299,7 +307,7 @@ yy3:
                 ctx->errors++;
                 return BAD;
             }
-#line 303 "build-asan/gen/dsl_lexer.c"
+#line 311 "build-asan/gen/dsl_lexer.c"
 yy4:
 	yych = *++ctx->cur;
 	switch (yych) {
@@ -309,23 +317,25 @@ yy4:
 		default: goto yy5;
 	}
 yy5:
-#line 205 "compiler/dsl_lexer.re"
+#line 213 "compiler/dsl_lexer.re"
 	{ continue; }
-#line 315 "build-asan/gen/dsl_lexer.c"
+#line 323 "build-asan/gen/dsl_lexer.c"
 yy6:
 	++ctx->cur;
-#line 207 "compiler/dsl_lexer.re"
+#line 215 "compiler/dsl_lexer.re"
 	{
                 *lloc = span(ctx, ctx->tok, ctx->cur);
                 ctx->line++;
                 ctx->line_start = ctx->cur;
+                if (line_is_empty(ctx->cur, ctx->lim))
+                    continue; /* blank and comment-only lines: the newline that ends them speaks */
                 switch (peek_line(ctx->cur, ctx->lim)) {
                 case NEXT_BRANCH: return BNL;
                 case NEXT_ELSE: continue;
                 default: return NL;
                 }
             }
-#line 329 "build-asan/gen/dsl_lexer.c"
+#line 339 "build-asan/gen/dsl_lexer.c"
 yy7:
 	yyaccept = 0;
 	yych = *(YYMARKER = ++ctx->cur);
@@ -337,7 +347,7 @@ yy7:
 		default: goto yy7;
 	}
 yy8:
-#line 255 "compiler/dsl_lexer.re"
+#line 265 "compiler/dsl_lexer.re"
 	{
                 *lloc = span(ctx, ctx->tok, ctx->cur);
                 cc_report(ctx->ds, CC_E101, *lloc, "a string without its closing '\"' before the end of the line");
@@ -345,7 +355,7 @@ yy8:
                 lval->node = string_literal(ctx, ctx->tok + 1, ctx->cur, *lloc);
                 return STRING;
             }
-#line 349 "build-asan/gen/dsl_lexer.c"
+#line 359 "build-asan/gen/dsl_lexer.c"
 yy9:
 	yych = *++ctx->cur;
 	switch (yych) {
@@ -354,9 +364,9 @@ yy9:
 		default: goto yy9;
 	}
 yy10:
-#line 206 "compiler/dsl_lexer.re"
+#line 214 "compiler/dsl_lexer.re"
 	{ add_comment(ctx, ctx->tok, ctx->cur); continue; }
-#line 360 "build-asan/gen/dsl_lexer.c"
+#line 370 "build-asan/gen/dsl_lexer.c"
 yy11:
 	yyaccept = 1;
 	yych = *(YYMARKER = ++ctx->cur);
@@ -382,9 +392,9 @@ yy12:
 	}
 yy13:
 	++ctx->cur;
-#line 218 "compiler/dsl_lexer.re"
+#line 228 "compiler/dsl_lexer.re"
 	{ *lloc = span(ctx, ctx->tok, ctx->cur); return (unsigned char)*ctx->tok; }
-#line 388 "build-asan/gen/dsl_lexer.c"
+#line 398 "build-asan/gen/dsl_lexer.c"
 yy14:
 	yych = *++ctx->cur;
 	switch (yych) {
@@ -423,13 +433,13 @@ yy15:
 		default: goto yy16;
 	}
 yy16:
-#line 224 "compiler/dsl_lexer.re"
+#line 234 "compiler/dsl_lexer.re"
 	{
                 *lloc = span(ctx, ctx->tok, ctx->cur);
                 lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, *lloc);
                 return NUMBER;
             }
-#line 433 "build-asan/gen/dsl_lexer.c"
+#line 443 "build-asan/gen/dsl_lexer.c"
 yy17:
 	yych = *++ctx->cur;
 	switch (yych) {
@@ -500,7 +510,7 @@ yy17:
 		default: goto yy18;
 	}
 yy18:
-#line 234 "compiler/dsl_lexer.re"
+#line 244 "compiler/dsl_lexer.re"
 	{
                 size_t n = (size_t)(ctx->cur - ctx->tok);
                 *lloc = span(ctx, ctx->tok, ctx->cur);
@@ -513,10 +523,10 @@ yy18:
                         return keywords[i].token;
                 return is_operator(ctx->tok, n) ? OPERATOR : IDENT;
             }
-#line 517 "build-asan/gen/dsl_lexer.c"
+#line 527 "build-asan/gen/dsl_lexer.c"
 yy19:
 	++ctx->cur;
-#line 246 "compiler/dsl_lexer.re"
+#line 256 "compiler/dsl_lexer.re"
 	{
                 *lloc = span(ctx, ctx->tok, ctx->cur);
                 if (!valid_utf8_span(ctx->tok, ctx->cur)) {
@@ -526,7 +536,7 @@ yy19:
                 lval->node = string_literal(ctx, ctx->tok + 1, ctx->cur - 1, *lloc);
                 return STRING;
             }
-#line 530 "build-asan/gen/dsl_lexer.c"
+#line 540 "build-asan/gen/dsl_lexer.c"
 yy20:
 	yych = *++ctx->cur;
 	switch (yych) {
@@ -631,9 +641,9 @@ yy23:
 	}
 yy24:
 	++ctx->cur;
-#line 217 "compiler/dsl_lexer.re"
+#line 227 "compiler/dsl_lexer.re"
 	{ *lloc = span(ctx, ctx->tok, ctx->cur); return ARROW; }
-#line 637 "build-asan/gen/dsl_lexer.c"
+#line 647 "build-asan/gen/dsl_lexer.c"
 yy25:
 	yych = *++ctx->cur;
 	switch (yych) {
@@ -652,13 +662,13 @@ yy25:
 yy26:
 	++ctx->cur;
 yy27:
-#line 219 "compiler/dsl_lexer.re"
+#line 229 "compiler/dsl_lexer.re"
 	{
                 *lloc = span(ctx, ctx->tok, ctx->cur);
                 lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, *lloc);
                 return DURATION;
             }
-#line 662 "build-asan/gen/dsl_lexer.c"
+#line 672 "build-asan/gen/dsl_lexer.c"
 yy28:
 	yych = *++ctx->cur;
 	switch (yych) {
@@ -738,13 +748,13 @@ yy29:
 		default: goto yy30;
 	}
 yy30:
-#line 229 "compiler/dsl_lexer.re"
+#line 239 "compiler/dsl_lexer.re"
 	{
                 *lloc = span(ctx, ctx->tok, ctx->cur);
                 lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, *lloc);
                 return REF;
             }
-#line 748 "build-asan/gen/dsl_lexer.c"
+#line 758 "build-asan/gen/dsl_lexer.c"
 yy31:
 	yych = *++ctx->cur;
 	switch (yych) {
@@ -761,7 +771,7 @@ yy31:
 		default: goto yy16;
 	}
 }
-#line 277 "compiler/dsl_lexer.re"
+#line 287 "compiler/dsl_lexer.re"
 
     }
 }

@@ -182,6 +182,8 @@ typedef enum yysymbol_kind_t yysymbol_kind_t;
 
 static void dsl_error(cc_loc *loc, dsl_ctx *ctx, const char *msg)
 {
+    if (!strcmp(msg, "memory exhausted"))
+        msg = "the flow is nested too deeply to read";
     cc_report(ctx->ds, CC_E101, *loc, "%s", msg);
     ctx->errors++;
 }
@@ -257,6 +259,17 @@ static dsl_target body_target(dsl_stmts *body, cc_loc loc)
 {
     dsl_target t = {DSL_TO_BODY, NULL, body, loc};
     return t;
+}
+
+/* Appends a heap branch list (may be NULL) to a statement's branches and frees the list. */
+static void append_branches(dsl_stmt *s, dsl_branches *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->len; i++)
+        cc_vec_push(&s->branches, b->items[i]);
+    cc_vec_free(b);
+    free(b);
 }
 
 /* Moves a heap branch list into a statement. */
@@ -653,14 +666,14 @@ static const yytype_int8 yytranslate[] =
 /* YYRLINE[YYN] -- Source line where rule number YYN was defined.  */
 static const yytype_int16 yyrline[] =
 {
-       0,   163,   163,   167,   168,   169,   173,   174,   178,   179,
-     183,   184,   185,   189,   190,   191,   195,   196,   200,   201,
-     202,   203,   207,   208,   213,   218,   230,   243,   244,   245,
-     249,   261,   277,   278,   283,   284,   288,   289,   293,   294,
-     295,   296,   300,   301,   305,   306,   310,   311,   312,   316,
-     317,   318,   322,   323,   324,   325,   326,   327,   328,   329,
-     333,   334,   335,   339,   340,   344,   345,   346,   347,   348,
-     352,   353,   354,   358,   359
+       0,   176,   176,   180,   181,   182,   186,   187,   191,   192,
+     196,   197,   198,   202,   203,   204,   208,   209,   213,   214,
+     215,   216,   220,   221,   226,   231,   240,   253,   254,   255,
+     259,   268,   281,   282,   287,   288,   292,   293,   297,   298,
+     299,   300,   304,   305,   309,   310,   314,   315,   316,   320,
+     321,   322,   326,   327,   328,   329,   330,   331,   332,   333,
+     337,   338,   339,   343,   344,   348,   349,   350,   351,   352,
+     356,   357,   358,   362,   363
 };
 #endif
 
@@ -1649,10 +1662,7 @@ yyreduce:
         {
             (yyval.stmt) = (yyvsp[-1].stmt);
             (yyval.stmt)->loc = (yyloc);
-            for (size_t i = 0; (yyvsp[0].branches) && i < (yyvsp[0].branches)->len; i++)
-                cc_vec_push(&(yyval.stmt)->branches, (yyvsp[0].branches)->items[i]);
-            cc_vec_free((yyvsp[0].branches));
-            free((yyvsp[0].branches));
+            append_branches((yyval.stmt), (yyvsp[0].branches));
         }
     break;
 
@@ -1687,10 +1697,7 @@ yyreduce:
             *(yyval.stmt)->kind_key = (cc_node){.type = CC_NODE_SCALAR, .plain = true, .loc = (yylsp[-6]), .text = "switch", .len = 6};
             (yyval.stmt)->value = (yyvsp[-5].node);
             take_branches((yyval.stmt), (yyvsp[-2].branches));
-            for (size_t i = 0; (yyvsp[0].branches) && i < (yyvsp[0].branches)->len; i++)
-                cc_vec_push(&(yyval.stmt)->branches, (yyvsp[0].branches)->items[i]);
-            cc_vec_free((yyvsp[0].branches));
-            free((yyvsp[0].branches));
+            append_branches((yyval.stmt), (yyvsp[0].branches));
         }
     break;
 
@@ -1702,10 +1709,7 @@ yyreduce:
             (yyval.stmt)->value = (yyvsp[-8].node);
             take_branches((yyval.stmt), (yyvsp[-5].branches));
             (yyval.stmt)->orelse = (yyvsp[-3].stmts);
-            for (size_t i = 0; (yyvsp[0].branches) && i < (yyvsp[0].branches)->len; i++)
-                cc_vec_push(&(yyval.stmt)->branches, (yyvsp[0].branches)->items[i]);
-            cc_vec_free((yyvsp[0].branches));
-            free((yyvsp[0].branches));
+            append_branches((yyval.stmt), (yyvsp[0].branches));
         }
     break;
 
@@ -2013,24 +2017,31 @@ yyreturnlab:
 /* "expected X, Y or Z before 'tok'": the message a flow author needs at a syntax error. */
 static int yyreport_syntax_error(const yypcontext_t *pctx, dsl_ctx *ctx)
 {
-    yysymbol_kind_t expected[8];
-    int n = yypcontext_expected_tokens(pctx, expected, 8);
+    yysymbol_kind_t expected[10];
+    int n = yypcontext_expected_tokens(pctx, expected, 10);
     yysymbol_kind_t got = yypcontext_token(pctx);
+    const char *found = got == YYSYMBOL_YYEOF ? "the end of the file" : yysymbol_name(got);
+    if (got == YYSYMBOL_BNL)
+        found = "a branch line";
     cc_buf msg = {0};
-    cc_buf_puts(&msg, "syntax error: ");
-    if (n > 0 && n <= 6) {
-        cc_buf_puts(&msg, "expected ");
-        for (int i = 0; i < n; i++) {
-            const char *name = yysymbol_name(expected[i]);
-            cc_buf_printf(&msg, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", name);
-        }
-        cc_buf_puts(&msg, ", found ");
-    } else
-        cc_buf_puts(&msg, "unexpected ");
-    if (got == YYSYMBOL_YYEOF)
-        cc_buf_puts(&msg, "the end of the file");
-    else
-        cc_buf_puts(&msg, yysymbol_name(got));
+    if (!ctx->saw_header && !ctx->errors) {
+        cc_buf_printf(&msg, "a DSL flow starts with 'flow \"Name\" { type: ... }', found %s", found);
+    } else {
+        /* a branch line is a kind of line end: name it once */
+        const char *names[10];
+        int k = 0;
+        for (int i = 0; i < n && i < 10; i++)
+            if (expected[i] != YYSYMBOL_BNL)
+                names[k++] = yysymbol_name(expected[i]);
+        cc_buf_puts(&msg, "syntax error: ");
+        if (k > 0 && k <= 6) {
+            cc_buf_puts(&msg, "expected ");
+            for (int i = 0; i < k; i++)
+                cc_buf_printf(&msg, "%s%s", i == 0 ? "" : i + 1 == k ? " or " : ", ", names[i]);
+            cc_buf_printf(&msg, ", found %s", found);
+        } else
+            cc_buf_printf(&msg, "unexpected %s", found);
+    }
     cc_report(ctx->ds, CC_E101, *yypcontext_location(pctx), "%s", msg.data);
     cc_buf_free(&msg);
     ctx->errors++;
