@@ -91,3 +91,16 @@ $(B)/tests/api: tests/api.c include/ccflow.h $(B)/libccflow.so
 $(B)/tests/unit: tests/unit.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
+
+# Coverage-guided fuzzing of both readers and the checks behind them (clang's libFuzzer).
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+$(B)/fuzz/fuzz_readers: fuzz/fuzz_readers.c
+	@$(MAKE) --no-print-directory B=$(B)/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" $(B)/fuzz/libccflow.a
+	clang $(CPPFLAGS) -I$(B)/fuzz/gen -O1 -g -fsanitize=fuzzer,address,undefined $< $(B)/fuzz/libccflow.a $(LDLIBS) -o $@
+
+fuzz: $(B)/fuzz/fuzz_readers
+	@mkdir -p $(B)/fuzz/corpus
+	@cp flows/*.yaml stdlib/flows/*.yaml tests/check/dsl/*.flow $(B)/fuzz/corpus/ 2>/dev/null || true
+	$(B)/fuzz/fuzz_readers -max_total_time=$${FUZZ_SECONDS:-60} -max_len=8192 $(B)/fuzz/corpus
+
+.PHONY: fuzz
