@@ -104,3 +104,14 @@ fuzz: $(B)/fuzz/fuzz_readers
 	$(B)/fuzz/fuzz_readers -max_total_time=$${FUZZ_SECONDS:-60} -max_len=8192 $(B)/fuzz/corpus
 
 .PHONY: fuzz
+
+# Benchmarks print figures side by side as ratios; they are never timed assertions in tests.
+$(B)/bench/frontends: bench/frontends.c $(B)/libccflow.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -O2 $< $(B)/libccflow.a $(LDLIBS) -o $@
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(B)/bench/frontends
+	@$(B)/bench/frontends
+
+.PHONY: bench

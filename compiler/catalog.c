@@ -711,8 +711,9 @@ const cc_block_spec *cc_block_lookup(const char *kind)
 {
     if (!kind)
         return NULL;
+    /* a first-character test spares most string comparisons: lookups run once per block key */
     for (int i = 0; i < cc_block_count; i++)
-        if (strcmp(cc_blocks[i].kind, kind) == 0)
+        if (cc_blocks[i].kind[0] == kind[0] && strcmp(cc_blocks[i].kind, kind) == 0)
             return &cc_blocks[i];
     return NULL;
 }

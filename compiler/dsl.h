@@ -45,6 +45,8 @@ struct dsl_stmt {
 typedef struct {
     const char *text, *cur, *tok, *lim, *marker, *line_start;
     uint32_t line;
+    const char *col_at; /* where the column count last stopped, and the column there */
+    uint32_t col;
     uint32_t file;
     cc_arena *arena;
     cc_diags *ds;

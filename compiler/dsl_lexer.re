@@ -7,17 +7,22 @@
 
 #include <string.h>
 
-/* Column (in characters, 1-based) of p on the current line. */
-static uint32_t column_of(const dsl_ctx *ctx, const char *p)
+/* Column (in characters, 1-based) of p on the current line. Tokens come in order, so the count
+ * resumes from the last position asked about instead of restarting at the line's start. */
+static uint32_t column_of(dsl_ctx *ctx, const char *p)
 {
-    uint32_t col = 1;
-    for (const char *q = ctx->line_start; q < p; q++)
+    if (ctx->col_at < ctx->line_start || ctx->col_at > p) {
+        ctx->col_at = ctx->line_start;
+        ctx->col = 1;
+    }
+    for (const char *q = ctx->col_at; q < p; q++)
         if (((unsigned char)*q & 0xc0) != 0x80)
-            col++;
-    return col;
+            ctx->col++;
+    ctx->col_at = p;
+    return ctx->col;
 }
 
-static cc_loc span(const dsl_ctx *ctx, const char *from, const char *to)
+static cc_loc span(dsl_ctx *ctx, const char *from, const char *to)
 {
     uint32_t c = column_of(ctx, from);
     uint32_t e = to > from ? column_of(ctx, to - 1) : c;
@@ -40,10 +45,28 @@ static const char *const operators[] = {"equals", "contains", "starts_with", "en
 
 static bool is_operator(const char *s, size_t n)
 {
+    if (n < 6 || n > 16 || !strchr("eclsgp", s[0])) /* cheap rejection: identifiers are mostly not operators */
+        return false;
     for (size_t i = 0; i < CC_ARRAY_LEN(operators); i++)
-        if (strlen(operators[i]) == n && !memcmp(operators[i], s, n))
+        if (operators[i][0] == s[0] && strlen(operators[i]) == n && !memcmp(operators[i], s, n))
             return true;
     return false;
+}
+
+/* The keyword token of an identifier, or IDENT / OPERATOR. */
+static int word_token(const char *s, size_t n)
+{
+    static const struct {
+        const char *word;
+        unsigned char len;
+        int token;
+    } keywords[] = {{"flow", 4, FLOW}, {"if", 2, IF},     {"else", 4, ELSE}, {"switch", 6, SWITCH}, {"goto", 4, GOTO},
+                    {"end", 3, END},   {"true", 4, TRUE}, {"false", 5, FALSE}, {"null", 4, NULL_}};
+    if (n <= 6)
+        for (size_t i = 0; i < CC_ARRAY_LEN(keywords); i++)
+            if (keywords[i].len == n && keywords[i].word[0] == s[0] && !memcmp(keywords[i].word, s, n))
+                return keywords[i].token;
+    return is_operator(s, n) ? OPERATOR : IDENT;
 }
 
 static int hexval(int c)
@@ -245,13 +268,7 @@ int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
                 size_t n = (size_t)(ctx->cur - ctx->tok);
                 *lloc = span(ctx, ctx->tok, ctx->cur);
                 lval->node = scalar(ctx, ctx->tok, n, true, *lloc);
-                static const struct { const char *word; int token; } keywords[] = {
-                    {"flow", FLOW}, {"if", IF}, {"else", ELSE}, {"switch", SWITCH}, {"goto", GOTO},
-                    {"end", END}, {"true", TRUE}, {"false", FALSE}, {"null", NULL_}};
-                for (size_t i = 0; i < CC_ARRAY_LEN(keywords); i++)
-                    if (strlen(keywords[i].word) == n && !memcmp(keywords[i].word, ctx->tok, n))
-                        return keywords[i].token;
-                return is_operator(ctx->tok, n) ? OPERATOR : IDENT;
+                return word_token(ctx->tok, n);
             }
             ["] strchar* ["] {
                 *lloc = span(ctx, ctx->tok, ctx->cur);

@@ -47,6 +47,7 @@ void dsl_stmts_free(dsl_stmts *list)
 typedef struct map_builder {
     cc_node *node;
     CC_VEC(cc_pair) pairs;
+    cc_map keys; /* for repeated-key marking once the mapping grows past a few keys */
 } map_builder;
 
 /* A branch waiting for the block it goes to: the `next` of a block, a named branch, or a case. */
@@ -90,12 +91,21 @@ static cc_node *text_node(lowerer *L, const char *text, cc_loc loc)
 
 static void put(map_builder *m, cc_node *key, cc_node *value)
 {
-    for (size_t i = 0; i < m->pairs.len; i++)
-        if (m->pairs.items[i].key->type == CC_NODE_SCALAR && key->type == CC_NODE_SCALAR &&
-            !strcmp(m->pairs.items[i].key->text, key->text)) {
-            key->dup_of = m->pairs.items[i].key;
-            break;
+    if (key->type == CC_NODE_SCALAR) {
+        if (m->pairs.len < 8) {
+            for (size_t i = 0; i < m->pairs.len; i++)
+                if (m->pairs.items[i].key->type == CC_NODE_SCALAR && !strcmp(m->pairs.items[i].key->text, key->text)) {
+                    key->dup_of = m->pairs.items[i].key;
+                    break;
+                }
+        } else {
+            if (!m->keys.len)
+                for (size_t i = 0; i < m->pairs.len; i++)
+                    if (m->pairs.items[i].key->type == CC_NODE_SCALAR)
+                        cc_map_put(&m->keys, m->pairs.items[i].key->text, m->pairs.items[i].key);
+            key->dup_of = cc_map_put(&m->keys, key->text, key);
         }
+    }
     cc_pair p = {key, value};
     cc_vec_push(&m->pairs, p);
 }
@@ -109,6 +119,7 @@ static void finish_builders(lowerer *L)
         if (m->pairs.len)
             memcpy(m->node->pairs, m->pairs.items, m->pairs.len * sizeof(cc_pair));
         cc_vec_free(&m->pairs);
+        cc_map_free(&m->keys);
         free(m);
     }
     cc_vec_free(&L->builders);
