@@ -22,6 +22,41 @@ static uint32_t column_of(dsl_ctx *ctx, const char *p)
     return ctx->col;
 }
 
+/* Line (1-based) holding byte offset off. Most questions are about the line being scanned. */
+static uint32_t line_of(const dsl_ctx *ctx, uint32_t off)
+{
+    if (off >= ctx->lines.items[ctx->lines.len - 1])
+        return (uint32_t)ctx->lines.len;
+    size_t lo = 0, hi = ctx->lines.len;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (ctx->lines.items[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo + 1;
+}
+
+static uint32_t column_at(const dsl_ctx *ctx, uint32_t line, uint32_t off)
+{
+    if (ctx->ascii) /* one byte, one character */
+        return off - ctx->lines.items[line - 1] + 1;
+    uint32_t col = 1;
+    for (uint32_t i = ctx->lines.items[line - 1]; i < off; i++)
+        if (((unsigned char)ctx->text[i] & 0xc0) != 0x80)
+            col++;
+    return col;
+}
+
+cc_loc dsl_place(dsl_ctx *ctx, dsl_loc loc)
+{
+    uint32_t line = line_of(ctx, loc.start);
+    uint32_t last = loc.end > loc.start ? loc.end - 1 : loc.start;
+    uint32_t end_line = line_of(ctx, last);
+    return (cc_loc){ctx->file, line, column_at(ctx, line, loc.start), end_line, column_at(ctx, end_line, last)};
+}
+
 static cc_loc span(dsl_ctx *ctx, const char *from, const char *to)
 {
     uint32_t c = column_of(ctx, from);
@@ -197,11 +232,19 @@ static bool line_is_empty(const char *p, const char *lim)
 
 static bool valid_utf8_span(const char *s, const char *e) { return cc_utf8_valid(s, (size_t)(e - s)); }
 
-int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
+#define OFFSETS(from, to) ((dsl_loc){(uint32_t)((from) - ctx->text), (uint32_t)((to) - ctx->text)})
+
+int dsl_lex(DSL_STYPE *lval, dsl_loc *lloc, dsl_ctx *ctx)
 {
+    if (!ctx->lines.len) {
+        cc_vec_push(&ctx->lines, 0u);
+        ctx->ascii = true;
+        for (const char *p = ctx->text; p < ctx->lim && ctx->ascii; p++)
+            ctx->ascii = (unsigned char)*p < 0x80;
+    }
     for (;;) {
         ctx->tok = ctx->cur;
-        const char *YYMARKER = ctx->marker;
+        const char *YYMARKER = NULL;
         /*!re2c
             re2c:api:style = free-form;
             re2c:define:YYCTYPE = "unsigned char";
@@ -220,13 +263,13 @@ int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
 
             "\x00" {
                 if (ctx->tok < ctx->lim) {
-                    *lloc = span(ctx, ctx->tok, ctx->cur);
-                    cc_report(ctx->ds, CC_E101, *lloc, "a NUL byte; a flow file is UTF-8 text");
+                    *lloc = OFFSETS(ctx->tok, ctx->cur);
+                    cc_report(ctx->ds, CC_E101, span(ctx, ctx->tok, ctx->cur), "a NUL byte; a flow file is UTF-8 text");
                     ctx->errors++;
                     continue;
                 }
                 ctx->cur--; /* stay on the sentinel */
-                *lloc = span(ctx, ctx->tok, ctx->tok);
+                *lloc = OFFSETS(ctx->tok, ctx->tok);
                 if (!ctx->saw_eof_nl) {
                     ctx->saw_eof_nl = true; /* the last line ends like any other */
                     return NL;
@@ -236,9 +279,10 @@ int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
             [ \t\r]+ { continue; }
             "#" [^\n\x00]* { add_comment(ctx, ctx->tok, ctx->cur); continue; }
             "\n" {
-                *lloc = span(ctx, ctx->tok, ctx->cur);
+                *lloc = OFFSETS(ctx->tok, ctx->cur);
                 ctx->line++;
                 ctx->line_start = ctx->cur;
+                cc_vec_push(&ctx->lines, (uint32_t)(ctx->cur - ctx->text));
                 if (line_is_empty(ctx->cur, ctx->lim))
                     continue; /* blank and comment-only lines: the newline that ends them speaks */
                 switch (peek_line(ctx->cur, ctx->lim)) {
@@ -247,57 +291,57 @@ int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx)
                 default: return NL;
                 }
             }
-            "->" { *lloc = span(ctx, ctx->tok, ctx->cur); return ARROW; }
-            [{}[\]:,] { *lloc = span(ctx, ctx->tok, ctx->cur); return (unsigned char)*ctx->tok; }
+            "->" { *lloc = OFFSETS(ctx->tok, ctx->cur); return ARROW; }
+            [{}[\]:,] { *lloc = OFFSETS(ctx->tok, ctx->cur); return (unsigned char)*ctx->tok; }
             duration {
-                *lloc = span(ctx, ctx->tok, ctx->cur);
-                lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, *lloc);
+                *lloc = OFFSETS(ctx->tok, ctx->cur);
+                lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, span(ctx, ctx->tok, ctx->cur));
                 return DURATION;
             }
             number {
-                *lloc = span(ctx, ctx->tok, ctx->cur);
-                lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, *lloc);
+                *lloc = OFFSETS(ctx->tok, ctx->cur);
+                lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, span(ctx, ctx->tok, ctx->cur));
                 return NUMBER;
             }
             ref {
-                *lloc = span(ctx, ctx->tok, ctx->cur);
-                lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, *lloc);
+                *lloc = OFFSETS(ctx->tok, ctx->cur);
+                lval->node = scalar(ctx, ctx->tok, (size_t)(ctx->cur - ctx->tok), true, span(ctx, ctx->tok, ctx->cur));
                 return REF;
             }
             ident {
                 size_t n = (size_t)(ctx->cur - ctx->tok);
-                *lloc = span(ctx, ctx->tok, ctx->cur);
-                lval->node = scalar(ctx, ctx->tok, n, true, *lloc);
+                *lloc = OFFSETS(ctx->tok, ctx->cur);
+                lval->node = scalar(ctx, ctx->tok, n, true, span(ctx, ctx->tok, ctx->cur));
                 return word_token(ctx->tok, n);
             }
             ["] strchar* ["] {
-                *lloc = span(ctx, ctx->tok, ctx->cur);
+                *lloc = OFFSETS(ctx->tok, ctx->cur);
                 if (!valid_utf8_span(ctx->tok, ctx->cur)) {
-                    cc_report(ctx->ds, CC_E101, *lloc, "a string that is not valid UTF-8");
+                    cc_report(ctx->ds, CC_E101, span(ctx, ctx->tok, ctx->cur), "a string that is not valid UTF-8");
                     ctx->errors++;
                 }
-                lval->node = string_literal(ctx, ctx->tok + 1, ctx->cur - 1, *lloc);
+                lval->node = string_literal(ctx, ctx->tok + 1, ctx->cur - 1, span(ctx, ctx->tok, ctx->cur));
                 return STRING;
             }
             ["] strchar* {
-                *lloc = span(ctx, ctx->tok, ctx->cur);
-                cc_report(ctx->ds, CC_E101, *lloc, "a string without its closing '\"' before the end of the line");
+                *lloc = OFFSETS(ctx->tok, ctx->cur);
+                cc_report(ctx->ds, CC_E101, span(ctx, ctx->tok, ctx->cur), "a string without its closing '\"' before the end of the line");
                 ctx->errors++;
-                lval->node = string_literal(ctx, ctx->tok + 1, ctx->cur, *lloc);
+                lval->node = string_literal(ctx, ctx->tok + 1, ctx->cur, span(ctx, ctx->tok, ctx->cur));
                 return STRING;
             }
             * {
-                *lloc = span(ctx, ctx->tok, ctx->cur);
+                *lloc = OFFSETS(ctx->tok, ctx->cur);
                 unsigned char c = (unsigned char)*ctx->tok;
                 if (c >= 0x80) {
                     /* skip the rest of a UTF-8 sequence so the column stays right */
                     while (((unsigned char)*ctx->cur & 0xc0) == 0x80)
                         ctx->cur++;
-                    cc_report(ctx->ds, CC_E101, *lloc, "unexpected character outside a string; text goes in \"quotes\"");
+                    cc_report(ctx->ds, CC_E101, span(ctx, ctx->tok, ctx->cur), "unexpected character outside a string; text goes in \"quotes\"");
                 } else if (c == '$')
-                    cc_report(ctx->ds, CC_E101, *lloc, "a reference is '$.' followed by a path, such as $.Attributes.tier");
+                    cc_report(ctx->ds, CC_E101, span(ctx, ctx->tok, ctx->cur), "a reference is '$.' followed by a path, such as $.Attributes.tier");
                 else
-                    cc_report(ctx->ds, CC_E101, *lloc, "unexpected character '%c'", c >= 0x20 && c < 0x7f ? c : '?');
+                    cc_report(ctx->ds, CC_E101, span(ctx, ctx->tok, ctx->cur), "unexpected character '%c'", c >= 0x20 && c < 0x7f ? c : '?');
                 ctx->errors++;
                 return BAD;
             }

@@ -8,74 +8,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- statement tree ownership ---- */
+/* ---- building the document tree ---- */
 
-void dsl_target_free(dsl_target *t)
-{
-    if (t->kind == DSL_TO_BODY)
-        dsl_stmts_free(t->body);
-    t->kind = DSL_TO_NONE;
-    t->body = NULL;
-}
-
-void dsl_stmt_free(dsl_stmt *s)
-{
-    if (!s)
-        return;
-    dsl_target_free(&s->next);
-    for (size_t i = 0; i < s->branches.len; i++)
-        dsl_target_free(&s->branches.items[i].target);
-    cc_vec_free(&s->branches);
-    dsl_stmts_free(s->body);
-    dsl_stmts_free(s->orelse);
-    free(s);
-}
-
-void dsl_stmts_free(dsl_stmts *list)
-{
-    if (!list)
-        return;
-    for (size_t i = 0; i < list->len; i++)
-        dsl_stmt_free(list->items[i]);
-    cc_vec_free(list);
-    free(list);
-}
-
-/* ---- building maps while lowering ---- */
-
-/* A mapping under construction; finished into its node at the end. */
-typedef struct map_builder {
-    cc_node *node;
-    CC_VEC(cc_pair) pairs;
-    cc_map keys; /* for repeated-key marking once the mapping grows past a few keys */
-} map_builder;
-
-/* A branch waiting for the block it goes to: the `next` of a block, a named branch, or a case. */
+/* A mapping being filled: its node, with room for `cap` pairs allocated up front. */
 typedef struct {
-    map_builder *block;   /* the block's mapping (for next) */
-    map_builder *on;      /* its `on` mapping (for a named branch), created on demand */
-    map_builder *case_map; /* a case's mapping (for a case) */
-    cc_node *name;        /* branch name for `on`, or the key "next" */
+    cc_node *node;
+    uint32_t cap;
+} map_slot;
+
+/* A branch waiting for the block it goes to: the `next` of a block (on == NULL, case_map ==
+ * NULL), a named branch (into the block's `on`), or a case (its mapping's `next`). */
+typedef struct {
+    cc_node *block;    /* the block's mapping */
+    cc_node **on;      /* where the block keeps its `on` mapping (created on first use) */
+    uint32_t on_cap;
+    cc_node *case_map; /* a case's mapping */
+    cc_node *name;     /* branch name for `on` */
     cc_loc loc;
 } pending_edge;
 
-typedef CC_VEC(pending_edge) pending;
-
 typedef struct {
     dsl_ctx *ctx;
-    CC_VEC(map_builder *) builders;
-    map_builder *blocks; /* the flow's `blocks` mapping */
-    cc_map ids;          /* block ids used so far */
+    cc_node *blocks;      /* the flow's `blocks` mapping, sized for every statement */
+    cc_map ids;           /* block id -> its key node */
+    CC_VEC(pending_edge) pend; /* a stack: each level's waiting edges sit above its caller's */
 } lowerer;
 
-static map_builder *new_builder(lowerer *L, cc_loc loc)
+static cc_node *new_map(lowerer *L, uint32_t cap, cc_loc loc)
 {
-    map_builder *m = cc_xcalloc(1, sizeof *m);
-    m->node = cc_arena_alloc(L->ctx->arena, sizeof *m->node);
-    m->node->type = CC_NODE_MAP;
-    m->node->loc = loc;
-    cc_vec_push(&L->builders, m);
-    return m;
+    cc_node *n = cc_arena_alloc(L->ctx->arena, sizeof *n);
+    n->type = CC_NODE_MAP;
+    n->loc = loc;
+    n->pairs = cc_arena_alloc(L->ctx->arena, (cap ? cap : 1) * sizeof *n->pairs);
+    return n;
 }
 
 static cc_node *text_node(lowerer *L, const char *text, cc_loc loc)
@@ -84,68 +49,45 @@ static cc_node *text_node(lowerer *L, const char *text, cc_loc loc)
     n->type = CC_NODE_SCALAR;
     n->plain = true;
     n->loc = loc;
-    n->text = cc_arena_strdup(L->ctx->arena, text);
+    n->text = text; /* static strings and arena strings only */
     n->len = strlen(text);
     return n;
 }
 
-static void put(map_builder *m, cc_node *key, cc_node *value)
+/* Adds a pair to a small mapping, marking a repeated key as the YAML reader does. */
+static void put(cc_node *map, cc_node *key, cc_node *value)
 {
-    if (key->type == CC_NODE_SCALAR) {
-        if (m->pairs.len < 8) {
-            for (size_t i = 0; i < m->pairs.len; i++)
-                if (m->pairs.items[i].key->type == CC_NODE_SCALAR && !strcmp(m->pairs.items[i].key->text, key->text)) {
-                    key->dup_of = m->pairs.items[i].key;
-                    break;
-                }
-        } else {
-            if (!m->keys.len)
-                for (size_t i = 0; i < m->pairs.len; i++)
-                    if (m->pairs.items[i].key->type == CC_NODE_SCALAR)
-                        cc_map_put(&m->keys, m->pairs.items[i].key->text, m->pairs.items[i].key);
-            key->dup_of = cc_map_put(&m->keys, key->text, key);
+    for (uint32_t i = 0; i < map->count && key->type == CC_NODE_SCALAR; i++)
+        if (map->pairs[i].key->type == CC_NODE_SCALAR && !strcmp(map->pairs[i].key->text, key->text)) {
+            key->dup_of = map->pairs[i].key;
+            break;
         }
-    }
-    cc_pair p = {key, value};
-    cc_vec_push(&m->pairs, p);
+    map->pairs[map->count++] = (cc_pair){key, value};
 }
 
-static void finish_builders(lowerer *L)
+static cc_node *on_map(lowerer *L, pending_edge *e)
 {
-    for (size_t i = 0; i < L->builders.len; i++) {
-        map_builder *m = L->builders.items[i];
-        m->node->count = (uint32_t)m->pairs.len;
-        m->node->pairs = cc_arena_alloc(L->ctx->arena, (m->pairs.len ? m->pairs.len : 1) * sizeof(cc_pair));
-        if (m->pairs.len)
-            memcpy(m->node->pairs, m->pairs.items, m->pairs.len * sizeof(cc_pair));
-        cc_vec_free(&m->pairs);
-        cc_map_free(&m->keys);
-        free(m);
+    if (!*e->on) {
+        *e->on = new_map(L, e->on_cap, e->block->loc);
+        put(e->block, text_node(L, "on", e->block->loc), *e->on);
     }
-    cc_vec_free(&L->builders);
+    return *e->on;
 }
 
-/* Sends every pending edge to block `id`. */
-static void resolve(lowerer *L, pending *p, const char *id, cc_loc loc)
+/* Sends the pending edges from index `from` up to block `id`, and drops them from the stack. */
+static void resolve(lowerer *L, size_t from, const char *id, cc_loc loc)
 {
-    for (size_t i = 0; i < p->len; i++) {
-        pending_edge *e = &p->items[i];
+    for (size_t i = from; i < L->pend.len; i++) {
+        pending_edge *e = &L->pend.items[i];
         cc_node *target = text_node(L, id, loc);
         if (e->case_map)
             put(e->case_map, text_node(L, "next", e->loc), target);
         else if (e->on)
-            put(e->on, e->name, target);
+            put(on_map(L, e), e->name, target);
         else
             put(e->block, text_node(L, "next", e->loc), target);
     }
-    p->len = 0;
-}
-
-static void append(pending *to, pending *from)
-{
-    for (size_t i = 0; i < from->len; i++)
-        cc_vec_push(to, from->items[i]);
-    from->len = 0;
+    L->pend.len = from;
 }
 
 static bool valid_id_char(char c) { return !strchr("%:()\\/=$,;[]{}", c); }
@@ -165,271 +107,189 @@ static const char *block_id(lowerer *L, const dsl_stmt *s, const char *kind)
     return cc_arena_strdup(L->ctx->arena, buf);
 }
 
-/* Adds an empty block mapping under id to `blocks`. */
-static map_builder *add_block(lowerer *L, const dsl_stmt *s, const char *id)
+/* Adds a block mapping (room for kind, next and on) under id to `blocks`. */
+static cc_node *add_block(lowerer *L, const dsl_stmt *s, const char *id)
 {
     cc_node *key = s->label ? s->label : text_node(L, id, s->kind_key ? s->kind_key->loc : s->loc);
-    if (!s->label)
-        key->text = id;
-    map_builder *b = new_builder(L, s->loc);
-    put(L->blocks, key, b->node);
-    if (!key->dup_of)
-        cc_map_put(&L->ids, id, b);
-    return b;
+    cc_node *block = new_map(L, 3, s->loc);
+    cc_node *first = cc_map_put(&L->ids, id, key);
+    if (first)
+        key->dup_of = first;
+    L->blocks->pairs[L->blocks->count++] = (cc_pair){key, block};
+    return block;
 }
 
-typedef struct {
-    map_builder *block;
-    map_builder *on;
-    cc_loc loc;
-} block_ctx;
+static void lower_list(lowerer *L, dsl_list *list, size_t base);
 
-static map_builder *on_map(lowerer *L, block_ctx *bc)
+/* Sends an edge to a target: a label at once, nothing for `end`; a body is lowered with the
+ * edge as its way in, and what leaves the body stays pending with the caller's edges. */
+static void send(lowerer *L, pending_edge edge, const dsl_target *t)
 {
-    if (!bc->on) {
-        bc->on = new_builder(L, bc->loc);
-        put(bc->block, text_node(L, "on", bc->loc), bc->on->node);
-    }
-    return bc->on;
-}
-
-static void lower_stmts(lowerer *L, dsl_stmts *list, pending *in, pending *out);
-
-/* Sends an edge to a target: a label, nothing (end), or a body whose end joins `out`. */
-static void send(lowerer *L, pending_edge edge, dsl_target *t, pending *out)
-{
-    pending one = {0};
-    cc_vec_push(&one, edge);
     switch (t->kind) {
     case DSL_TO_LABEL:
-        resolve(L, &one, t->label->text, t->label->loc);
+        cc_vec_push(&L->pend, edge);
+        resolve(L, L->pend.len - 1, t->label->text, t->label->loc);
         break;
     case DSL_TO_END:
         break;
-    case DSL_TO_BODY:
-        if (t->body && t->body->len)
-            lower_stmts(L, t->body, &one, out);
-        else
-            append(out, &one); /* an empty body goes on to what follows */
-        break;
-    case DSL_TO_NONE:
-        append(out, &one);
+    case DSL_TO_BODY: {
+        size_t at = L->pend.len;
+        cc_vec_push(&L->pend, edge);
+        if (t->body && t->body->count)
+            lower_list(L, t->body, at);
         break;
     }
-    cc_vec_free(&one);
+    case DSL_TO_NONE:
+        cc_vec_push(&L->pend, edge);
+        break;
+    }
 }
 
-
-typedef CC_VEC(cc_node *) node_vec;
-
-static void lower_block(lowerer *L, dsl_stmt *s, pending *in, pending *out)
+static bool has_branch(const dsl_stmt *s, const char *name)
 {
-    const char *kind = s->kind_key->text;
+    for (const dsl_branch *b = s->branches.first; b; b = b->next)
+        if (!b->is_case && !strcmp(b->name->text, name))
+            return true;
+    return false;
+}
+
+/* The list of a block's cases, each a mapping { OP: operand } awaiting its `next`. */
+static cc_node *case_list(lowerer *L, const dsl_stmt *s, cc_node **maps)
+{
+    uint32_t n = 0;
+    for (const dsl_branch *b = s->branches.first; b; b = b->next)
+        if (b->is_case)
+            maps[n++] = NULL;
+    cc_node *list = cc_arena_alloc(L->ctx->arena, sizeof *list);
+    list->type = CC_NODE_LIST;
+    list->loc = s->loc;
+    list->items = cc_arena_alloc(L->ctx->arena, (n ? n : 1) * sizeof *list->items);
+    for (const dsl_branch *b = s->branches.first; b; b = b->next) {
+        if (!b->is_case)
+            continue;
+        cc_node *cm = new_map(L, 2, b->name->loc);
+        put(cm, b->name, b->operand);
+        maps[list->count] = cm;
+        list->items[list->count++] = cm;
+    }
+    if (list->count)
+        list->loc = list->items[0]->loc;
+    return list;
+}
+
+/* Lowers one statement's block: its incoming edges are the pending ones from `base` up. */
+static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
+{
+    bool condition = s->kind == DSL_IF || s->kind == DSL_SWITCH;
+    const char *kind = condition ? "check_contact_attributes" : s->kind_key->text;
     const cc_block_spec *spec = cc_block_lookup(kind);
-    bool loop_form = s->kind == DSL_LOOP;
-    if (loop_form && (!spec || !(spec->flags & CC_BK_LOOP))) {
+    if (s->kind == DSL_LOOP && (!spec || !(spec->flags & CC_BK_LOOP))) {
         cc_report(L->ctx->ds, CC_E101, s->kind_key->loc, "only 'loop' takes a body in braces; '%s' does not", kind);
         L->ctx->errors++;
     }
     const char *id = block_id(L, s, kind);
-    block_ctx bc = {0};
-    bc.loc = s->loc;
-    bc.block = add_block(L, s, id);
-    resolve(L, in, id, s->loc);
+    cc_node *block = add_block(L, s, id);
+    resolve(L, base, id, s->loc);
 
-    /* The kind and its value; cases from case lines go into the kind's cases parameter. */
+    /* The kind and its value; case lines go into the kind's cases parameter. */
+    cc_node **case_maps = cc_arena_alloc(L->ctx->arena, (s->branches.count + 1) * sizeof *case_maps);
     cc_node *value = s->value;
-    const cc_param_spec *cases_param = spec ? cc_block_cases_param(spec) : NULL;
-    node_vec cases = {0};
-    CC_VEC(map_builder *) case_maps = {0};
-    for (size_t i = 0; i < s->branches.len; i++) {
-        dsl_branch *br = &s->branches.items[i];
-        if (!br->is_case)
-            continue;
-        map_builder *cm = new_builder(L, br->name->loc);
-        put(cm, br->name, br->operand);
-        cc_vec_push(&cases, cm->node);
-        cc_vec_push(&case_maps, cm);
-    }
-    if (cases.len) {
-        cc_node *list = cc_arena_alloc(L->ctx->arena, sizeof *list);
-        list->type = CC_NODE_LIST;
-        list->loc = cases.items[0]->loc;
-        list->count = (uint32_t)cases.len;
-        list->items = cc_arena_alloc(L->ctx->arena, cases.len * sizeof *list->items);
-        memcpy(list->items, cases.items, cases.len * sizeof *list->items);
-        if (!cases_param) {
-            cc_report(L->ctx->ds, CC_E101, cases.items[0]->loc, "'%s' takes no cases", kind);
+    cc_node *cases = s->branches.count ? case_list(L, s, case_maps) : NULL;
+    if (condition) {
+        cc_node *vm = new_map(L, 2, s->value->loc);
+        put(vm, text_node(L, "value", s->value->loc), s->value);
+        put(vm, text_node(L, "cases", s->loc), cases);
+        value = vm;
+    } else if (cases && cases->count) {
+        const cc_param_spec *cp = spec ? cc_block_cases_param(spec) : NULL;
+        if (!cp) {
+            cc_report(L->ctx->ds, CC_E101, cases->loc, "'%s' takes no cases", kind);
             L->ctx->errors++;
-        } else if (cases_param->flags & CC_PF_SCALAR && !value) {
-            value = list;
+        } else if ((cp->flags & CC_PF_SCALAR) && !value) {
+            value = cases;
         } else if (!value || value->type == CC_NODE_MAP) {
-            map_builder *vm = new_builder(L, value ? value->loc : s->kind_key->loc);
+            cc_node *vm = new_map(L, (value ? value->count : 0) + 1, value ? value->loc : s->kind_key->loc);
             for (uint32_t i = 0; value && i < value->count; i++)
                 put(vm, value->pairs[i].key, value->pairs[i].value);
-            put(vm, text_node(L, cases_param->name, list->loc), list);
-            value = vm->node;
+            put(vm, text_node(L, cp->name, cases->loc), cases);
+            value = vm;
         } else {
             cc_report(L->ctx->ds, CC_E101, value->loc,
                       "'%s' with case lines takes its other parameters as a mapping { name: value }", kind);
             L->ctx->errors++;
         }
     }
-    if (!value) {
-        map_builder *empty = new_builder(L, s->kind_key->loc);
-        value = empty->node;
+    if (!value)
+        value = new_map(L, 0, s->kind_key->loc);
+    cc_node *kind_key = s->kind_key;
+    if (condition) {
+        kind_key = text_node(L, kind, s->kind_key->loc);
+        kind_key->loc.end_col = s->kind_key->loc.end_col;
     }
-    put(bc.block, s->kind_key, value);
+    put(block, kind_key, value);
 
-    /* Where it goes next. */
-    const char *go_on = cc_block_continue_branch(spec);
-    pending_edge next_edge = {.block = bc.block, .loc = s->next.loc};
-    if (s->next.kind != DSL_TO_NONE)
-        send(L, next_edge, &s->next, out);
+    cc_node **on = cc_arena_alloc(L->ctx->arena, sizeof *on);
+    uint32_t on_cap = s->branches.count + 3;
+    pending_edge next_edge = {.block = block, .loc = s->next.kind != DSL_TO_NONE ? s->next.loc : s->loc};
+#define NAMED(branch_name, at)                                                                     \
+    ((pending_edge){.block = block, .on = on, .on_cap = on_cap, .name = (branch_name), .loc = (at)})
+
+    /* Where it goes on: `-> target`, or falling through to the next statement. */
+    const char *go_on = condition ? NULL : cc_block_continue_branch(spec);
+    if (!condition && s->next.kind != DSL_TO_NONE)
+        send(L, next_edge, &s->next);
     else if (go_on && !strcmp(go_on, "next"))
-        cc_vec_push(out, next_edge);
-    else if (go_on) {
-        /* the continuing branch (wait's timeout) falls through unless a branch line sends it */
-        bool written = false;
-        for (size_t i = 0; i < s->branches.len; i++)
-            written |= !s->branches.items[i].is_case && !strcmp(s->branches.items[i].name->text, go_on);
-        if (!written) {
-            pending_edge e = {.block = bc.block, .on = on_map(L, &bc), .name = text_node(L, go_on, s->loc),
-                              .loc = s->loc};
-            cc_vec_push(out, e);
-        }
-    }
+        cc_vec_push(&L->pend, next_edge);
+    else if (go_on && !has_branch(s, go_on))
+        cc_vec_push(&L->pend, NAMED(text_node(L, go_on, s->loc), s->loc));
 
-    /* Loop body: looping goes into it, its end comes back to the loop; complete continues. */
-    if (loop_form) {
-        pending_edge looping = {.block = bc.block, .on = on_map(L, &bc), .name = text_node(L, "looping", s->loc),
-                                .loc = s->loc};
-        pending back = {0};
+    /* A loop's body: looping goes in, its end comes back to the loop; complete goes on. */
+    if (s->kind == DSL_LOOP) {
+        size_t at = L->pend.len;
         dsl_target body = {DSL_TO_BODY, NULL, s->body, s->loc};
-        send(L, looping, &body, &back);
-        resolve(L, &back, id, s->loc);
-        cc_vec_free(&back);
-        bool has_complete = false;
-        for (size_t i = 0; i < s->branches.len; i++)
-            has_complete |= !s->branches.items[i].is_case && !strcmp(s->branches.items[i].name->text, "complete");
-        if (!has_complete) {
-            pending_edge complete = {.block = bc.block, .on = on_map(L, &bc), .name = text_node(L, "complete", s->loc),
-                                     .loc = s->loc};
-            cc_vec_push(out, complete);
-        }
+        send(L, NAMED(text_node(L, "looping", s->loc), s->loc), &body);
+        resolve(L, at, id, s->loc);
+        if (!has_branch(s, "complete"))
+            cc_vec_push(&L->pend, NAMED(text_node(L, "complete", s->loc), s->loc));
     }
 
-    /* Branch lines, in order; cases go to their case mapping's next. */
-    size_t ci = 0;
-    for (size_t i = 0; i < s->branches.len; i++) {
-        dsl_branch *br = &s->branches.items[i];
-        if (br->is_case) {
-            pending_edge e = {.block = bc.block, .case_map = case_maps.items[ci++], .loc = br->name->loc};
-            if (br->target.kind != DSL_TO_NONE)
-                send(L, e, &br->target, out);
-            continue;
-        }
-        if (!strcmp(br->name->text, "next")) {
-            send(L, next_edge, &br->target, out);
-            continue;
-        }
-        pending_edge e = {.block = bc.block, .on = on_map(L, &bc), .name = br->name, .loc = br->name->loc};
-        send(L, e, &br->target, out);
+    /* Branch lines and cases, in order. */
+    uint32_t ci = 0;
+    for (dsl_branch *b = s->branches.first; b; b = b->next) {
+        if (b->is_case) {
+            pending_edge e = {.block = block, .case_map = case_maps[ci++], .loc = b->name->loc};
+            if (b->target.kind != DSL_TO_NONE || condition)
+                send(L, e, &b->target);
+        } else if (!strcmp(b->name->text, "next"))
+            send(L, next_edge, &b->target);
+        else
+            send(L, NAMED(b->name, b->name->loc), &b->target);
     }
-    cc_vec_free(&cases);
-    cc_vec_free(&case_maps);
-}
-
-/* if / switch: one check_contact_attributes block, a case per arm, no_match to the else body. */
-static void lower_condition(lowerer *L, dsl_stmt *s, pending *in, pending *out)
-{
-    const char *id = block_id(L, s, "check_contact_attributes");
-    block_ctx bc = {0};
-    bc.loc = s->loc;
-    bc.block = add_block(L, s, id);
-    resolve(L, in, id, s->loc);
-
-    map_builder *vm = new_builder(L, s->value->loc);
-    put(vm, text_node(L, "value", s->value->loc), s->value);
-    node_vec cases = {0};
-    CC_VEC(map_builder *) case_maps = {0};
-    for (size_t i = 0; i < s->branches.len; i++) {
-        dsl_branch *br = &s->branches.items[i];
-        if (!br->is_case)
-            continue;
-        map_builder *cm = new_builder(L, br->name->loc);
-        put(cm, br->name, br->operand);
-        cc_vec_push(&cases, cm->node);
-        cc_vec_push(&case_maps, cm);
-    }
-    cc_node *list = cc_arena_alloc(L->ctx->arena, sizeof *list);
-    list->type = CC_NODE_LIST;
-    list->loc = s->loc;
-    list->count = (uint32_t)cases.len;
-    list->items = cc_arena_alloc(L->ctx->arena, (cases.len ? cases.len : 1) * sizeof *list->items);
-    if (cases.len)
-        memcpy(list->items, cases.items, cases.len * sizeof *list->items);
-    put(vm, text_node(L, "cases", s->loc), list);
-    cc_node *kind = text_node(L, "check_contact_attributes", s->kind_key->loc);
-    kind->loc.end_col = s->kind_key->loc.end_col;
-    put(bc.block, kind, vm->node);
-
-    size_t ci = 0;
-    bool has_no_match = false;
-    for (size_t i = 0; i < s->branches.len; i++) {
-        dsl_branch *br = &s->branches.items[i];
-        if (br->is_case) {
-            pending_edge e = {.block = bc.block, .case_map = case_maps.items[ci++], .loc = br->name->loc};
-            send(L, e, &br->target, out);
-            continue;
-        }
-        has_no_match |= !strcmp(br->name->text, "no_match");
-        pending_edge e = {.block = bc.block, .on = on_map(L, &bc), .name = br->name, .loc = br->name->loc};
-        send(L, e, &br->target, out);
-    }
-    if (!has_no_match) {
-        pending_edge e = {.block = bc.block, .on = on_map(L, &bc), .name = text_node(L, "no_match", s->loc),
-                          .loc = s->loc};
+    if (condition && !has_branch(s, "no_match")) {
         dsl_target t = {s->orelse ? DSL_TO_BODY : DSL_TO_NONE, NULL, s->orelse, s->loc};
-        send(L, e, &t, out);
+        send(L, NAMED(text_node(L, "no_match", s->loc), s->loc), &t);
     }
-    cc_vec_free(&cases);
-    cc_vec_free(&case_maps);
+#undef NAMED
 }
 
-static void lower_stmts(lowerer *L, dsl_stmts *list, pending *in, pending *out)
+/* Lowers statements in order; the pending edges from `base` up go to the first block, and
+ * what is left pending at the end goes to whatever follows the list. */
+static void lower_list(lowerer *L, dsl_list *list, size_t base)
 {
-    pending cur = {0};
-    append(&cur, in);
-    for (size_t i = 0; i < list->len; i++) {
-        dsl_stmt *s = list->items[i];
-        pending next = {0};
-        switch (s->kind) {
-        case DSL_GOTO:
-            if (s->next.kind == DSL_TO_LABEL)
-                resolve(L, &cur, s->next.label->text, s->next.label->loc);
-            else if (s->next.kind == DSL_TO_END)
-                cur.len = 0;
-            else {
-                cc_report(L->ctx->ds, CC_E101, s->loc, "'goto' takes a block id or 'end'");
-                L->ctx->errors++;
-            }
-            break;
-        case DSL_BLOCK:
-        case DSL_LOOP:
-            lower_block(L, s, &cur, &next);
-            append(&cur, &next);
-            break;
-        case DSL_IF:
-        case DSL_SWITCH:
-            lower_condition(L, s, &cur, &next);
-            append(&cur, &next);
-            break;
+    for (dsl_stmt *s = list->first; s; s = s->next_stmt) {
+        if (s->kind != DSL_GOTO) {
+            lower_stmt(L, s, base);
+            continue;
         }
-        cc_vec_free(&next);
+        if (s->next.kind == DSL_TO_LABEL)
+            resolve(L, base, s->next.label->text, s->next.label->loc);
+        else if (s->next.kind == DSL_TO_END)
+            L->pend.len = base;
+        else {
+            cc_report(L->ctx->ds, CC_E101, s->loc, "'goto' takes a block id or 'end'");
+            L->ctx->errors++;
+        }
     }
-    append(out, &cur);
-    cc_vec_free(&cur);
 }
 
 cc_node *cc_dsl_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *text, size_t len,
@@ -461,41 +321,35 @@ cc_node *cc_dsl_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *t
     }
     /* the scanner relies on a NUL after the text; callers hand over NUL-terminated buffers */
     int rc = dsl_parse(&ctx);
+    cc_vec_free(&ctx.lines);
     if (rc == 2) { /* the parser's stack limit: already reported as "memory exhausted" */
-        dsl_stmts_free(ctx.stmts);
         return NULL;
     }
     if (!ctx.saw_header || !ctx.flow_name) {
         if (!ctx.errors)
             cc_report(ds, CC_E101, (cc_loc){file, 1, 1, 1, 1}, "a DSL flow starts with 'flow \"Name\" { type: ... }'");
-        dsl_stmts_free(ctx.stmts);
         return NULL;
     }
 
     lowerer L = {.ctx = &ctx};
-    map_builder *root = new_builder(&L, ctx.flow_loc);
+    uint32_t header_keys = ctx.header && ctx.header->type == CC_NODE_MAP ? ctx.header->count : 0;
+    cc_node *root = new_map(&L, header_keys + 2, ctx.flow_loc);
     put(root, text_node(&L, "flow", ctx.flow_loc), ctx.flow_name);
-    if (ctx.header) {
-        if (ctx.header->type == CC_NODE_MAP)
-            for (uint32_t i = 0; i < ctx.header->count; i++) {
-                cc_node *k = ctx.header->pairs[i].key;
-                if (k->type == CC_NODE_SCALAR && !strcmp(k->text, "blocks")) {
-                    cc_report(ds, CC_E104, k->loc, "blocks are written as statements after the header, not in it");
-                    continue;
-                }
-                put(root, k, ctx.header->pairs[i].value);
-            }
+    for (uint32_t i = 0; i < header_keys; i++) {
+        cc_node *k = ctx.header->pairs[i].key;
+        if (k->type == CC_NODE_SCALAR && !strcmp(k->text, "blocks")) {
+            cc_report(ds, CC_E104, k->loc, "blocks are written as statements after the header, not in it");
+            continue;
+        }
+        put(root, k, ctx.header->pairs[i].value);
     }
-    L.blocks = new_builder(&L, ctx.flow_loc);
-    put(root, text_node(&L, "blocks", ctx.flow_loc), L.blocks->node);
-    pending in = {0}, out = {0};
+    L.blocks = new_map(&L, ctx.nstmts, ctx.flow_loc); /* every statement but a goto is one block */
+    put(root, text_node(&L, "blocks", ctx.flow_loc), L.blocks);
     if (ctx.stmts)
-        lower_stmts(&L, ctx.stmts, &in, &out);
-    cc_vec_free(&in);
-    cc_vec_free(&out); /* what falls off the end of the flow ends there */
-    cc_node *tree = root->node;
-    finish_builders(&L);
+        lower_list(&L, ctx.stmts, 0);
+    /* what is still pending falls off the end of the flow: it ends there */
+    cc_vec_free(&L.pend);
     cc_map_free(&L.ids);
-    dsl_stmts_free(ctx.stmts);
+    cc_node *tree = root;
     return tree;
 }

@@ -2,7 +2,7 @@
  * that builds a statement tree; dsl_lower.c turns it into the document tree shared with YAML. */
 %define api.pure full
 %define api.prefix {dsl_}
-%define api.location.type {cc_loc}
+%define api.location.type {dsl_loc}
 %define parse.error custom
 %locations
 %param {dsl_ctx *ctx}
@@ -15,7 +15,7 @@ typedef CC_VEC(cc_node *) dsl_items;
 }
 
 %code provides {
-int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx);
+int dsl_lex(DSL_STYPE *lval, dsl_loc *lloc, dsl_ctx *ctx);
 }
 
 %code {
@@ -25,33 +25,94 @@ int dsl_lex(DSL_STYPE *lval, cc_loc *lloc, dsl_ctx *ctx);
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                                        \
     do {                                                                                   \
         if (N) {                                                                           \
-            (Cur) = YYRHSLOC(Rhs, 1);                                                      \
-            (Cur).end_line = YYRHSLOC(Rhs, N).end_line;                                    \
-            (Cur).end_col = YYRHSLOC(Rhs, N).end_col;                                      \
-        } else {                                                                           \
-            (Cur) = YYRHSLOC(Rhs, 0);                                                      \
-            (Cur).line = (Cur).end_line;                                                   \
-            (Cur).col = (Cur).end_col;                                                     \
-        }                                                                                  \
+            (Cur).start = YYRHSLOC(Rhs, 1).start;                                          \
+            (Cur).end = YYRHSLOC(Rhs, N).end;                                              \
+        } else                                                                             \
+            (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;                                \
     } while (0)
 
-static void dsl_error(cc_loc *loc, dsl_ctx *ctx, const char *msg)
+#define P(loc) dsl_place(ctx, (loc))
+
+static void dsl_error(dsl_loc *loc, dsl_ctx *ctx, const char *msg)
 {
     if (!strcmp(msg, "memory exhausted"))
         msg = "the flow is nested too deeply to read";
-    cc_report(ctx->ds, CC_E101, *loc, "%s", msg);
+    cc_report(ctx->ds, CC_E101, dsl_place(ctx, *loc), "%s", msg);
     ctx->errors++;
 }
 
-static dsl_stmt *new_stmt(dsl_stmt_kind kind, cc_loc loc)
+/* The statement tree is allocated in the compilation's arena; only the vectors that collect a
+ * mapping's entries or a list's items while they are parsed are heap-owned (see %destructor). */
+static dsl_stmt *new_stmt(dsl_ctx *ctx, dsl_stmt_kind kind, cc_loc loc)
 {
-    dsl_stmt *s = cc_xcalloc(1, sizeof *s);
+    dsl_stmt *s = cc_arena_alloc(ctx->arena, sizeof *s);
+    ctx->nstmts++;
     s->kind = kind;
     s->loc = loc;
     return s;
 }
 
-static dsl_stmts *new_stmts(void) { return cc_xcalloc(1, sizeof(dsl_stmts)); }
+static dsl_list *new_list(dsl_ctx *ctx) { return cc_arena_alloc(ctx->arena, sizeof(dsl_list)); }
+
+static void list_add(dsl_list *l, dsl_stmt *s)
+{
+    if (l->last)
+        l->last->next_stmt = s;
+    else
+        l->first = s;
+    l->last = s;
+    l->count++;
+}
+
+static dsl_branches *new_branches(dsl_ctx *ctx) { return cc_arena_alloc(ctx->arena, sizeof(dsl_branches)); }
+
+static void branches_add(dsl_branches *bs, dsl_branch *b)
+{
+    if (bs->last)
+        bs->last->next = b;
+    else
+        bs->first = b;
+    bs->last = b;
+    bs->count++;
+}
+
+/* Appends a list of branches (may be NULL) after a statement's own. */
+static void append_branches(dsl_stmt *s, dsl_branches *b)
+{
+    if (!b || !b->first)
+        return;
+    if (s->branches.last)
+        s->branches.last->next = b->first;
+    else
+        s->branches.first = b->first;
+    s->branches.last = b->last;
+    s->branches.count += b->count;
+}
+
+static dsl_branch *new_branch(dsl_ctx *ctx, bool is_case, cc_node *name, cc_node *operand, dsl_target *target)
+{
+    dsl_branch *b = cc_arena_alloc(ctx->arena, sizeof *b);
+    b->is_case = is_case;
+    b->name = name;
+    b->operand = operand;
+    if (target)
+        b->target = *target;
+    return b;
+}
+
+static dsl_target *new_target(dsl_ctx *ctx, dsl_target_kind kind, cc_node *label, dsl_list *body, cc_loc loc)
+{
+    dsl_target *t = cc_arena_alloc(ctx->arena, sizeof *t);
+    *t = (dsl_target){kind, label, body, loc};
+    return t;
+}
+
+static cc_node *keyword_node(dsl_ctx *ctx, const char *word, cc_loc loc)
+{
+    cc_node *n = cc_arena_alloc(ctx->arena, sizeof *n);
+    *n = (cc_node){.type = CC_NODE_SCALAR, .plain = true, .loc = loc, .text = word, .len = strlen(word)};
+    return n;
+}
 
 static cc_node *make_map(dsl_ctx *ctx, dsl_pairs *pairs, cc_loc loc)
 {
@@ -99,50 +160,14 @@ static void free_items(dsl_items *p)
         free(p);
     }
 }
-
-static void free_branches(dsl_branches *b)
-{
-    if (!b)
-        return;
-    for (size_t i = 0; i < b->len; i++)
-        dsl_target_free(&b->items[i].target);
-    cc_vec_free(b);
-    free(b);
-}
-
-static dsl_target body_target(dsl_stmts *body, cc_loc loc)
-{
-    dsl_target t = {DSL_TO_BODY, NULL, body, loc};
-    return t;
-}
-
-/* Appends a heap branch list (may be NULL) to a statement's branches and frees the list. */
-static void append_branches(dsl_stmt *s, dsl_branches *b)
-{
-    if (!b)
-        return;
-    for (size_t i = 0; i < b->len; i++)
-        cc_vec_push(&s->branches, b->items[i]);
-    cc_vec_free(b);
-    free(b);
-}
-
-/* Moves a heap branch list into a statement. */
-static void take_branches(dsl_stmt *s, dsl_branches *b)
-{
-    if (!b)
-        return;
-    s->branches = *b;
-    free(b);
-}
 }
 
 %union {
     cc_node *node;
     dsl_stmt *stmt;
-    dsl_stmts *stmts;
-    dsl_target target;
-    dsl_branch branch;
+    dsl_list *list;
+    dsl_target *target;
+    dsl_branch *branch;
     dsl_branches *branches;
     dsl_pairs *pairs;
     dsl_items *items;
@@ -155,18 +180,13 @@ static void take_branches(dsl_stmt *s, dsl_branches *b)
 
 %type <node> value scalar map list key label header_map bname
 %type <stmt> statement core block loop if_stmt if_head switch_stmt
-%type <stmts> stmts body else_opt
+%type <list> stmts body else_opt
 %type <target> target next_opt
 %type <branch> branch
 %type <branches> branches sw_cases
 %type <pairs> entries
 %type <items> items
 
-%destructor { dsl_stmt_free($$); } <stmt>
-%destructor { dsl_stmts_free($$); } <stmts>
-%destructor { dsl_target_free(&$$); } <target>
-%destructor { dsl_target_free(&$$.target); } <branch>
-%destructor { free_branches($$); } <branches>
 %destructor { free_pairs($$); } <pairs>
 %destructor { free_items($$); } <items>
 
@@ -183,7 +203,7 @@ seps
     ;
 
 header
-    : FLOW STRING header_map NL seps { ctx->flow_name = $2; ctx->header = $3; ctx->flow_loc = @1; ctx->saw_header = true; }
+    : FLOW STRING header_map NL seps { ctx->flow_name = $2; ctx->header = $3; ctx->flow_loc = P(@1); ctx->saw_header = true; }
     | error NL seps { yyerrok; }
     ;
 
@@ -193,15 +213,15 @@ header_map
     ;
 
 stmts
-    : %empty { $$ = new_stmts(); }
-    | stmts statement NL seps { $$ = $1; cc_vec_push($$, $2); }
+    : %empty { $$ = new_list(ctx); }
+    | stmts statement NL seps { $$ = $1; list_add($$, $2); }
     | stmts error NL seps { $$ = $1; yyerrok; }
     ;
 
 statement
     : core
-    | label core { $$ = $2; $$->label = $1; $$->loc = @$; }
-    | GOTO target { $$ = new_stmt(DSL_GOTO, @$); $$->next = $2; }
+    | label core { $$ = $2; $$->label = $1; $$->loc = P(@$); }
+    | GOTO target { $$ = new_stmt(ctx, DSL_GOTO, P(@$)); $$->next = *$2; }
     ;
 
 label
@@ -217,34 +237,35 @@ core
     ;
 
 block
-    : IDENT next_opt branches { $$ = new_stmt(DSL_BLOCK, @$); $$->kind_key = $1; $$->next = $2; take_branches($$, $3); }
+    : IDENT next_opt branches
+        { $$ = new_stmt(ctx, DSL_BLOCK, P(@$)); $$->kind_key = $1; $$->next = *$2; append_branches($$, $3); }
     | IDENT value next_opt branches
-        { $$ = new_stmt(DSL_BLOCK, @$); $$->kind_key = $1; $$->value = $2; $$->next = $3; take_branches($$, $4); }
+        { $$ = new_stmt(ctx, DSL_BLOCK, P(@$)); $$->kind_key = $1; $$->value = $2; $$->next = *$3; append_branches($$, $4); }
     ;
 
 loop
     : IDENT value body next_opt branches
-        { $$ = new_stmt(DSL_LOOP, @$); $$->kind_key = $1; $$->value = $2; $$->body = $3; $$->next = $4; take_branches($$, $5); }
+        {
+            $$ = new_stmt(ctx, DSL_LOOP, P(@$));
+            $$->kind_key = $1;
+            $$->value = $2;
+            $$->body = $3;
+            $$->next = *$4;
+            append_branches($$, $5);
+        }
     ;
 
 if_stmt
-    : if_head branches
-        {
-            $$ = $1;
-            $$->loc = @$;
-            append_branches($$, $2);
-        }
+    : if_head branches { $$ = $1; $$->loc = P(@$); append_branches($$, $2); }
     ;
 
 if_head
     : IF REF OPERATOR value body else_opt
         {
-            $$ = new_stmt(DSL_IF, @$);
-            $$->kind_key = cc_arena_alloc(ctx->arena, sizeof(cc_node));
-            *$$->kind_key = (cc_node){.type = CC_NODE_SCALAR, .plain = true, .loc = @1, .text = "if", .len = 2};
+            $$ = new_stmt(ctx, DSL_IF, P(@$));
+            $$->kind_key = keyword_node(ctx, "if", P(@1));
             $$->value = $2;
-            dsl_branch c = {true, $3, $4, body_target($5, @5)};
-            cc_vec_push(&$$->branches, c);
+            branches_add(&$$->branches, new_branch(ctx, true, $3, $4, new_target(ctx, DSL_TO_BODY, NULL, $5, P(@5))));
             $$->orelse = $6;
         }
     ;
@@ -252,62 +273,60 @@ if_head
 else_opt
     : %empty { $$ = NULL; }
     | ELSE body { $$ = $2; }
-    | ELSE if_head { $$ = new_stmts(); cc_vec_push($$, $2); }
+    | ELSE if_head { $$ = new_list(ctx); list_add($$, $2); }
     ;
 
 switch_stmt
     : SWITCH REF '{' seps sw_cases '}' branches
         {
-            $$ = new_stmt(DSL_SWITCH, @$);
-            $$->kind_key = cc_arena_alloc(ctx->arena, sizeof(cc_node));
-            *$$->kind_key = (cc_node){.type = CC_NODE_SCALAR, .plain = true, .loc = @1, .text = "switch", .len = 6};
+            $$ = new_stmt(ctx, DSL_SWITCH, P(@$));
+            $$->kind_key = keyword_node(ctx, "switch", P(@1));
             $$->value = $2;
-            take_branches($$, $5);
+            append_branches($$, $5);
             append_branches($$, $7);
         }
     | SWITCH REF '{' seps sw_cases ELSE body seps '}' branches
         {
-            $$ = new_stmt(DSL_SWITCH, @$);
-            $$->kind_key = cc_arena_alloc(ctx->arena, sizeof(cc_node));
-            *$$->kind_key = (cc_node){.type = CC_NODE_SCALAR, .plain = true, .loc = @1, .text = "switch", .len = 6};
+            $$ = new_stmt(ctx, DSL_SWITCH, P(@$));
+            $$->kind_key = keyword_node(ctx, "switch", P(@1));
             $$->value = $2;
-            take_branches($$, $5);
+            append_branches($$, $5);
             $$->orelse = $7;
             append_branches($$, $10);
         }
     ;
 
 sw_cases
-    : %empty { $$ = cc_xcalloc(1, sizeof(dsl_branches)); }
+    : %empty { $$ = new_branches(ctx); }
     | sw_cases OPERATOR value body seps
-        { $$ = $1; dsl_branch c = {true, $2, $3, body_target($4, @4)}; cc_vec_push($$, c); }
+        { $$ = $1; branches_add($$, new_branch(ctx, true, $2, $3, new_target(ctx, DSL_TO_BODY, NULL, $4, P(@4)))); }
     ;
 
 body
     : '{' seps stmts '}' { $$ = $3; }
-    | '{' seps stmts statement '}' { $$ = $3; cc_vec_push($$, $4); }
+    | '{' seps stmts statement '}' { $$ = $3; list_add($$, $4); }
     ;
 
 next_opt
-    : %empty { $$ = (dsl_target){DSL_TO_NONE, NULL, NULL, @$}; }
+    : %empty { $$ = new_target(ctx, DSL_TO_NONE, NULL, NULL, (cc_loc){0}); }
     | ARROW target { $$ = $2; }
     ;
 
 target
-    : IDENT { $$ = (dsl_target){DSL_TO_LABEL, $1, NULL, @1}; }
-    | STRING { $$ = (dsl_target){DSL_TO_LABEL, $1, NULL, @1}; }
-    | END { $$ = (dsl_target){DSL_TO_END, NULL, NULL, @1}; }
-    | body { $$ = body_target($1, @1); }
+    : IDENT { $$ = new_target(ctx, DSL_TO_LABEL, $1, NULL, P(@1)); }
+    | STRING { $$ = new_target(ctx, DSL_TO_LABEL, $1, NULL, P(@1)); }
+    | END { $$ = new_target(ctx, DSL_TO_END, NULL, NULL, P(@1)); }
+    | body { $$ = new_target(ctx, DSL_TO_BODY, NULL, $1, P(@1)); }
     ;
 
 branches
     : %empty { $$ = NULL; }
-    | branches branch { $$ = $1 ? $1 : cc_xcalloc(1, sizeof(dsl_branches)); cc_vec_push($$, $2); }
+    | branches branch { $$ = $1 ? $1 : new_branches(ctx); branches_add($$, $2); }
     ;
 
 branch
-    : BNL bname ARROW target { $$ = (dsl_branch){false, $2, NULL, $4}; }
-    | BNL OPERATOR value next_opt { $$ = (dsl_branch){true, $2, $3, $4}; }
+    : BNL bname ARROW target { $$ = new_branch(ctx, false, $2, NULL, $4); }
+    | BNL OPERATOR value next_opt { $$ = new_branch(ctx, true, $2, $3, $4); }
     ;
 
 bname
@@ -334,9 +353,9 @@ scalar
     ;
 
 map
-    : '{' seps '}' { $$ = make_map(ctx, NULL, @$); }
-    | '{' seps entries seps '}' { $$ = make_map(ctx, $3, @$); free_pairs($3); }
-    | '{' seps entries ',' seps '}' { $$ = make_map(ctx, $3, @$); free_pairs($3); }
+    : '{' seps '}' { $$ = make_map(ctx, NULL, P(@$)); }
+    | '{' seps entries seps '}' { $$ = make_map(ctx, $3, P(@$)); free_pairs($3); }
+    | '{' seps entries ',' seps '}' { $$ = make_map(ctx, $3, P(@$)); free_pairs($3); }
     ;
 
 entries
@@ -353,9 +372,9 @@ key
     ;
 
 list
-    : '[' seps ']' { $$ = make_list(ctx, NULL, @$); }
-    | '[' seps items seps ']' { $$ = make_list(ctx, $3, @$); free_items($3); }
-    | '[' seps items ',' seps ']' { $$ = make_list(ctx, $3, @$); free_items($3); }
+    : '[' seps ']' { $$ = make_list(ctx, NULL, P(@$)); }
+    | '[' seps items seps ']' { $$ = make_list(ctx, $3, P(@$)); free_items($3); }
+    | '[' seps items ',' seps ']' { $$ = make_list(ctx, $3, P(@$)); free_items($3); }
     ;
 
 items
@@ -393,7 +412,7 @@ static int yyreport_syntax_error(const yypcontext_t *pctx, dsl_ctx *ctx)
         } else
             cc_buf_printf(&msg, "unexpected %s", found);
     }
-    cc_report(ctx->ds, CC_E101, *yypcontext_location(pctx), "%s", msg.data);
+    cc_report(ctx->ds, CC_E101, dsl_place(ctx, *yypcontext_location(pctx)), "%s", msg.data);
     cc_buf_free(&msg);
     ctx->errors++;
     return 0;

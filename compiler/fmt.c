@@ -1,0 +1,1427 @@
+/* fmt.c — `ccflow fmt`: canonical YAML and DSL writers over the document tree, with the source's
+ * comments put back beside the blocks and keys they were written next to. */
+#include "fmt.h"
+
+#include "catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Lines longer than this are broken: YAML maps go to block style, DSL maps one entry a line. */
+#define FMT_WIDTH 80
+
+/* ---- output lines ----
+ * Both writers build a list of lines and, for every node they write, a tag saying on which line
+ * the node's source line ended up. Comments are placed from the tags after the whole document is
+ * written, so the writers never think about comments. */
+
+enum { REGION_NONE = -2, REGION_HEADER = -1 }; /* else the index of a block in `blocks` */
+
+typedef struct {
+    char *text; /* without the newline; empty for a blank line */
+    int indent;
+    int region;
+} out_line;
+
+typedef struct {
+    uint32_t src; /* source line of a node written on the line */
+    size_t line;  /* index into the emitter's lines */
+    int region;
+    bool weak;    /* a block id: a comment on its source line rather goes with the block's kind */
+} line_tag;
+
+/* Source lines of one block: [first, span_end] holds its nodes; [first, extent_end] reaches up to
+ * the next block (or the next top-level key), so a trailing comment on a closing bracket still
+ * belongs to it. */
+typedef struct {
+    uint32_t first, span_end, extent_end;
+} block_lines;
+
+typedef struct {
+    CC_VEC(out_line) lines;
+    CC_VEC(line_tag) tags;
+    cc_buf cur;
+    int cur_indent;
+    bool open;
+    int region;
+    const block_lines *blocks;
+    size_t nblocks;
+    /* the first thing the DSL writer could not spell */
+    bool lossy;
+    cc_loc lossy_loc;
+    const char *lossy_why;
+} emitter;
+
+static void line_end(emitter *e)
+{
+    if (!e->open)
+        return;
+    out_line l = {cc_xstrdup(e->cur.len ? e->cur.data : ""), e->cur_indent, e->region};
+    cc_vec_push(&e->lines, l);
+    e->cur.len = 0;
+    e->open = false;
+}
+
+static void line_begin(emitter *e, int indent)
+{
+    line_end(e);
+    e->open = true;
+    e->cur_indent = indent;
+    for (int i = 0; i < indent; i++)
+        cc_buf_putc(&e->cur, ' ');
+}
+
+static void blank_line(emitter *e)
+{
+    line_end(e);
+    out_line l = {cc_xstrdup(""), 0, REGION_NONE};
+    cc_vec_push(&e->lines, l);
+}
+
+static void put(emitter *e, const char *s) { cc_buf_puts(&e->cur, s); }
+static void put_buf(emitter *e, const cc_buf *b) { cc_buf_put(&e->cur, b->data ? b->data : "", b->len); }
+
+/* Records that node n is written on the current line. A node of a block whose source line lies
+ * outside the block (a node the DSL reader made up) says nothing about where comments go. */
+static void tag_as(emitter *e, const cc_node *n, bool weak)
+{
+    if (!n || !n->loc.line || !e->open)
+        return;
+    if (e->region >= 0) {
+        const block_lines *b = &e->blocks[e->region];
+        if (n->loc.line < b->first || n->loc.line > b->extent_end)
+            return;
+    }
+    line_tag t = {n->loc.line, e->lines.len, e->region, weak};
+    cc_vec_push(&e->tags, t);
+}
+
+static void tag(emitter *e, const cc_node *n) { tag_as(e, n, false); }
+
+static void tag_tree(emitter *e, const cc_node *n)
+{
+    if (!n)
+        return;
+    tag(e, n);
+    if (n->type == CC_NODE_LIST)
+        for (uint32_t i = 0; i < n->count; i++)
+            tag_tree(e, n->items[i]);
+    else if (n->type == CC_NODE_MAP)
+        for (uint32_t i = 0; i < n->count; i++) {
+            tag_tree(e, n->pairs[i].key);
+            tag_tree(e, n->pairs[i].value);
+        }
+}
+
+static void lossy(emitter *e, const cc_node *at, const char *why)
+{
+    if (e->lossy)
+        return;
+    e->lossy = true;
+    e->lossy_loc = at ? at->loc : (cc_loc){0};
+    e->lossy_why = why;
+}
+
+/* Columns of a UTF-8 text: one per character. */
+static size_t columns(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return c;
+}
+
+static size_t cur_columns(const emitter *e) { return columns(e->cur.data ? e->cur.data : "", e->cur.len); }
+
+/* ---- the shape of the tree ---- */
+
+static bool is_scalar(const cc_node *n) { return n && n->type == CC_NODE_SCALAR; }
+
+static bool key_is(const cc_node *k, const char *name) { return is_scalar(k) && strcmp(k->text, name) == 0; }
+
+/* The first pair of map with key `name` (later repeats are ignored, as the lowering does). */
+static const cc_pair *pair_get(const cc_node *map, const char *name)
+{
+    if (!map || map->type != CC_NODE_MAP)
+        return NULL;
+    for (uint32_t i = 0; i < map->count; i++)
+        if (key_is(map->pairs[i].key, name) && !map->pairs[i].key->dup_of)
+            return &map->pairs[i];
+    return NULL;
+}
+
+static uint32_t last_line(const cc_node *n)
+{
+    if (!n)
+        return 0;
+    uint32_t m = n->loc.line;
+    if (n->type == CC_NODE_SCALAR && n->loc.end_line > m)
+        m = n->loc.end_line;
+    if (n->type == CC_NODE_LIST)
+        for (uint32_t i = 0; i < n->count; i++) {
+            uint32_t l = last_line(n->items[i]);
+            m = l > m ? l : m;
+        }
+    else if (n->type == CC_NODE_MAP)
+        for (uint32_t i = 0; i < n->count; i++) {
+            uint32_t l = last_line(n->pairs[i].key), v = last_line(n->pairs[i].value);
+            m = l > m ? l : m;
+            m = v > m ? v : m;
+        }
+    return m;
+}
+
+static const cc_node *blocks_of(const cc_node *root)
+{
+    const cc_pair *p = pair_get(root, "blocks");
+    return p && p->value->type == CC_NODE_MAP ? p->value : NULL;
+}
+
+static block_lines *compute_block_lines(const cc_node *root, const cc_node *blocks)
+{
+    if (!blocks || !blocks->count)
+        return NULL;
+    block_lines *bl = cc_xcalloc(blocks->count, sizeof *bl);
+    for (uint32_t i = 0; i < blocks->count; i++) {
+        const cc_pair *p = &blocks->pairs[i];
+        bl[i].first = p->key->loc.line;
+        uint32_t span = last_line(p->key), v = last_line(p->value);
+        span = v > span ? v : span;
+        uint32_t limit = UINT32_MAX;
+        if (i + 1 < blocks->count && blocks->pairs[i + 1].key->loc.line > bl[i].first)
+            limit = blocks->pairs[i + 1].key->loc.line - 1;
+        else
+            for (uint32_t k = 0; k < root->count; k++) {
+                uint32_t l = root->pairs[k].key->loc.line;
+                if (l > bl[i].first && l - 1 < limit)
+                    limit = l - 1;
+            }
+        bl[i].span_end = span < limit ? span : limit;
+        bl[i].extent_end = limit;
+        if (bl[i].span_end < bl[i].first)
+            bl[i].span_end = bl[i].first;
+    }
+    return bl;
+}
+
+/* ---- comment placement ---- */
+
+typedef enum { PLACE_TOP, PLACE_END, PLACE_BEFORE, PLACE_AFTER } place_kind;
+
+typedef struct {
+    place_kind kind;
+    size_t line;
+    const cc_comment *c;
+} placement;
+
+/* The block whose lines (its span, or its extent) hold `line`, or REGION_NONE. Blocks come in
+ * source order, so their first lines never decrease. */
+static int block_at(const emitter *e, uint32_t line, bool extent)
+{
+    size_t lo = 0, hi = e->nblocks; /* the first block starting after `line` */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->blocks[mid].first <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return REGION_NONE;
+    size_t i = lo - 1;
+    while (i > 0 && e->blocks[i - 1].first == e->blocks[i].first)
+        i--;
+    const block_lines *b = &e->blocks[i];
+    return line <= (extent ? b->extent_end : b->span_end) ? (int)i : REGION_NONE;
+}
+
+/* Output lines of a region: the first, and the last. */
+static size_t region_line(const emitter *e, int region, bool last)
+{
+    size_t found = SIZE_MAX;
+    for (size_t i = 0; i < e->lines.len; i++)
+        if (e->lines.items[i].region == region) {
+            found = i;
+            if (!last)
+                break;
+        }
+    return found;
+}
+
+/* Tags are sorted by source line, then output line. */
+static int by_source_line(const void *a, const void *b)
+{
+    const line_tag *x = a, *y = b;
+    if (x->src != y->src)
+        return x->src < y->src ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Index of the first tag whose source line is after `line`. */
+static size_t first_tag_after(const emitter *e, uint32_t line)
+{
+    size_t lo = 0, hi = e->tags.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->tags.items[mid].src <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* A comment on a line of its own goes before what follows it in the source: inside a block,
+ * the next thing of that block; between blocks, the next block; after everything, at the end. */
+static placement place_full_line(const emitter *e, const cc_comment *c)
+{
+    placement p = {PLACE_END, 0, c};
+    if (!e->tags.len || e->tags.items[0].src > c->line) {
+        p.kind = PLACE_TOP;
+        return p;
+    }
+    size_t i = first_tag_after(e, c->line);
+    int b = block_at(e, c->line, false);
+    if (b >= 0) {
+        while (i < e->tags.len && e->tags.items[i].region != b && e->tags.items[i].src <= e->blocks[b].span_end)
+            i++;
+        if (i < e->tags.len && e->tags.items[i].region != b)
+            i = e->tags.len;
+        size_t line = i < e->tags.len ? e->tags.items[i].line : region_line(e, b, true);
+        if (line != SIZE_MAX) {
+            p.kind = PLACE_BEFORE;
+            p.line = line;
+        }
+        return p;
+    }
+    if (i < e->tags.len) {
+        const line_tag *t = &e->tags.items[i];
+        p.kind = PLACE_BEFORE;
+        p.line = t->region >= 0 ? region_line(e, t->region, false) : t->line;
+    }
+    return p;
+}
+
+/* A comment after text goes at the end of the line that holds what that text became (the kind's
+ * line rather than the id's, when a DSL statement line held both); when nothing written starts
+ * on its line, after what came last before it. */
+static placement place_trailing(const emitter *e, const cc_comment *c)
+{
+    int b = block_at(e, c->line, true);
+    int region = b >= 0 ? b : REGION_HEADER;
+    size_t end = first_tag_after(e, c->line);
+    const line_tag *same = NULL, *before = NULL;
+    for (size_t i = end; i-- > 0;) {
+        const line_tag *t = &e->tags.items[i];
+        if (t->region != region)
+            continue;
+        if (t->src == c->line) {
+            if (!same || !t->weak || same->weak)
+                same = t; /* walking backwards: the last one kept is the first in output order */
+            continue;
+        }
+        if (same)
+            break;
+        if (!before || t->src == before->src)
+            before = t;
+        else
+            break;
+    }
+    const line_tag *t = same ? same : before;
+    if (!t)
+        return place_full_line(e, c);
+    return (placement){PLACE_AFTER, t->line, c};
+}
+
+static void put_comment_text(cc_buf *out, const char *text)
+{
+    size_t n = strlen(text);
+    while (n && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r'))
+        n--;
+    cc_buf_putc(out, '#');
+    cc_buf_put(out, text, n);
+}
+
+static void put_full_line_comment(cc_buf *out, int indent, const char *text)
+{
+    for (int i = 0; i < indent; i++)
+        cc_buf_putc(out, ' ');
+    put_comment_text(out, text);
+    cc_buf_putc(out, '\n');
+}
+
+/* Placements in writing order: those at the top, then line by line (before a line, then after
+ * it), then those at the end; in source order within each place. */
+static int by_place(const void *a, const void *b)
+{
+    const placement *x = a, *y = b;
+    int gx = x->kind == PLACE_TOP ? 0 : x->kind == PLACE_END ? 2 : 1;
+    int gy = y->kind == PLACE_TOP ? 0 : y->kind == PLACE_END ? 2 : 1;
+    if (gx != gy)
+        return gx < gy ? -1 : 1;
+    if (gx == 1 && x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (gx == 1 && x->kind != y->kind)
+        return x->kind == PLACE_BEFORE ? -1 : 1;
+    if (x->c->line != y->c->line)
+        return x->c->line < y->c->line ? -1 : 1;
+    return x->c < y->c ? -1 : x->c > y->c;
+}
+
+/* Writes the lines with the comments in their places, and frees the emitter. `end_gap` puts a
+ * blank line between the last line and comments that follow everything. */
+static void finish(emitter *e, const cc_comments *comments, bool end_gap, cc_buf *out)
+{
+    line_end(e);
+    if (e->tags.len)
+        qsort(e->tags.items, e->tags.len, sizeof *e->tags.items, by_source_line);
+    size_t n = comments ? comments->len : 0;
+    placement *ps = cc_xcalloc(n + 1, sizeof *ps);
+    for (size_t i = 0; i < n; i++) {
+        const cc_comment *c = &comments->items[i];
+        ps[i] = c->trailing ? place_trailing(e, c) : place_full_line(e, c);
+    }
+    if (n)
+        qsort(ps, n, sizeof *ps, by_place);
+    size_t k = 0;
+    for (; k < n && ps[k].kind == PLACE_TOP; k++)
+        put_full_line_comment(out, 0, ps[k].c->text);
+    for (size_t l = 0; l < e->lines.len; l++) {
+        const out_line *ol = &e->lines.items[l];
+        for (; k < n && ps[k].kind == PLACE_BEFORE && ps[k].line == l; k++)
+            put_full_line_comment(out, ol->indent, ps[k].c->text);
+        cc_buf_puts(out, ol->text);
+        for (; k < n && ps[k].kind == PLACE_AFTER && ps[k].line == l; k++) {
+            cc_buf_puts(out, "  ");
+            put_comment_text(out, ps[k].c->text);
+        }
+        cc_buf_putc(out, '\n');
+    }
+    if (k < n && end_gap && e->lines.len)
+        cc_buf_putc(out, '\n');
+    for (; k < n; k++)
+        put_full_line_comment(out, 0, ps[k].c->text);
+    free(ps);
+    for (size_t l = 0; l < e->lines.len; l++)
+        free(e->lines.items[l].text);
+    cc_vec_free(&e->lines);
+    cc_vec_free(&e->tags);
+    cc_buf_free(&e->cur);
+}
+
+/* ---- scalars ---- */
+
+static bool text_is(const char *s, size_t n, const char *word) { return n == strlen(word) && memcmp(s, word, n) == 0; }
+
+static bool one_of(const char *s, size_t n, const char *const *words)
+{
+    for (; *words; words++)
+        if (text_is(s, n, *words))
+            return true;
+    return false;
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/* Whether text reads as a number in YAML 1.1 or 1.2, or as ccflow's number (strtod of text that
+ * starts with a digit). */
+static bool looks_numeric(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        i++;
+    static const char *const specials[] = {".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN", NULL};
+    if (one_of(s + i, n - i, specials))
+        return true;
+    if (i == n)
+        return false;
+    if (n - i > 2 && s[i] == '0' && strchr("xXoObB", s[i + 1])) {
+        size_t j = i + 2;
+        while (j < n && (is_hex(s[j]) || s[j] == '_'))
+            j++;
+        return j == n;
+    }
+    /* [0-9_]*(.[0-9_]*)?([eE][-+]?[0-9]+)? with at least one digit */
+    size_t j = i, digits = 0;
+    while (j < n && (is_digit(s[j]) || s[j] == '_'))
+        digits += is_digit(s[j++]);
+    if (j < n && s[j] == '.')
+        for (j++; j < n && (is_digit(s[j]) || s[j] == '_'); j++)
+            digits += is_digit(s[j]);
+    if (digits && j < n && (s[j] == 'e' || s[j] == 'E')) {
+        size_t k = j + 1;
+        if (k < n && (s[k] == '-' || s[k] == '+'))
+            k++;
+        if (k < n && is_digit(s[k])) {
+            while (k < n && is_digit(s[k]))
+                k++;
+            j = k;
+        }
+    }
+    if (digits && j == n)
+        return true;
+    if (is_digit(s[i]) && strlen(s) == n) {
+        char *end;
+        (void)strtod(s, &end);
+        return *end == '\0';
+    }
+    return false;
+}
+
+/* Whether a plain scalar with this text would read as something other than text: null, a
+ * boolean or a number (with YAML 1.1's yes/no/on/off too when `yaml11`). */
+static bool looks_typed(const char *s, size_t n, bool yaml11)
+{
+    static const char *const core[] = {"", "~", "null", "Null", "NULL", "true", "True", "TRUE",
+                                       "false", "False", "FALSE", NULL};
+    static const char *const old[] = {"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off",
+                                      "Off", "OFF", "y", "Y", "n", "N", NULL};
+    return one_of(s, n, core) || (yaml11 && one_of(s, n, old)) || looks_numeric(s, n);
+}
+
+/* Length of the UTF-8 sequence at s, trusting the reader to have checked validity. */
+static size_t utf8_len(unsigned char c) { return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4; }
+
+static uint32_t utf8_code(const unsigned char *s, size_t k)
+{
+    if (k == 1)
+        return s[0];
+    uint32_t c = s[0] & (0xffu >> (k + 1));
+    for (size_t i = 1; i < k; i++)
+        c = c << 6 | (s[i] & 0x3fu);
+    return c;
+}
+
+/* Characters that YAML does not allow raw in a scalar, or that read as line breaks. */
+static bool yaml_needs_escape(uint32_t c)
+{
+    return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029 || c == 0xfeff ||
+           c == 0xfffe || c == 0xffff;
+}
+
+static bool yaml_can_plain(const char *s, size_t n, bool flow)
+{
+    if (n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
+        return false;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_len((unsigned char)s[i]);
+        if (i + k > n || yaml_needs_escape(utf8_code((const unsigned char *)s + i, k)))
+            return false;
+        i += k;
+    }
+    if (strchr("#&*!|>'\"%@`,[]{}", s[0]))
+        return false;
+    if (strchr("-?:", s[0]) && (n == 1 || s[1] == ' ' || s[1] == '\t' || (flow && strchr(",[]{}", s[1]))))
+        return false;
+    if (n >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
+        return false;
+    if (s[n - 1] == ':')
+        return false;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] == ':' && (s[i + 1] == ' ' || s[i + 1] == '\t'))
+            return false;
+        if ((s[i] == ' ' || s[i] == '\t') && s[i + 1] == '#')
+            return false;
+    }
+    if (flow)
+        for (size_t i = 0; i < n; i++)
+            if (strchr(",[]{}:", s[i]))
+                return false;
+    return true;
+}
+
+static void yaml_double_quoted(cc_buf *b, const char *s, size_t n)
+{
+    cc_buf_putc(b, '"');
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_len((unsigned char)s[i]);
+        if (i + k > n)
+            k = n - i;
+        uint32_t c = utf8_code((const unsigned char *)s + i, k);
+        if (c == '"' || c == '\\') {
+            cc_buf_putc(b, '\\');
+            cc_buf_putc(b, (char)c);
+        } else if (yaml_needs_escape(c)) {
+            static const char short_escapes[] = {[0] = '0', [7] = 'a', [8] = 'b', [9] = 't', [10] = 'n',
+                                                 [11] = 'v', [12] = 'f', [13] = 'r', [27] = 'e'};
+            if (c < sizeof short_escapes && short_escapes[c])
+                cc_buf_printf(b, "\\%c", short_escapes[c]);
+            else if (c == 0x85)
+                cc_buf_puts(b, "\\N");
+            else if (c == 0x2028)
+                cc_buf_puts(b, "\\L");
+            else if (c == 0x2029)
+                cc_buf_puts(b, "\\P");
+            else if (c <= 0xff)
+                cc_buf_printf(b, "\\x%02X", (unsigned)c);
+            else
+                cc_buf_printf(b, "\\u%04X", (unsigned)c);
+        } else
+            cc_buf_put(b, s + i, k);
+        i += k;
+    }
+    cc_buf_putc(b, '"');
+}
+
+/* A scalar as YAML. A plain scalar stays plain when YAML reads it back the same (a null becomes
+ * `null`); a quoted one is written plain unless that would make it a number, boolean or null.
+ * Keys are names, so one that looks typed is always quoted. */
+static void yaml_scalar(cc_buf *b, const cc_node *n, bool flow, bool is_key)
+{
+    if (!is_key && n->plain && cc_node_is_null(n)) {
+        cc_buf_puts(b, "null");
+        return;
+    }
+    bool plain = yaml_can_plain(n->text, n->len, flow) &&
+                 (is_key ? !looks_typed(n->text, n->len, false) : n->plain || !looks_typed(n->text, n->len, true));
+    if (plain)
+        cc_buf_put(b, n->text, n->len);
+    else
+        yaml_double_quoted(b, n->text, n->len);
+}
+
+/* ---- YAML ---- */
+
+/* A list holding collections is written as a block sequence, and so is anything holding one. */
+static bool yaml_forces_block(const cc_node *n)
+{
+    if (n->type == CC_NODE_LIST) {
+        for (uint32_t i = 0; i < n->count; i++)
+            if (n->items[i]->type != CC_NODE_SCALAR)
+                return true;
+    } else if (n->type == CC_NODE_MAP) {
+        for (uint32_t i = 0; i < n->count; i++)
+            if (yaml_forces_block(n->pairs[i].value))
+                return true;
+    }
+    return false;
+}
+
+static void yaml_flow(cc_buf *b, const cc_node *n, bool is_key)
+{
+    if (n->type == CC_NODE_SCALAR) {
+        yaml_scalar(b, n, true, is_key);
+    } else if (n->type == CC_NODE_LIST) {
+        cc_buf_putc(b, '[');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cc_buf_puts(b, ", ");
+            yaml_flow(b, n->items[i], false);
+        }
+        cc_buf_putc(b, ']');
+    } else if (n->count == 0) {
+        cc_buf_puts(b, "{}");
+    } else {
+        cc_buf_puts(b, "{ ");
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cc_buf_puts(b, ", ");
+            yaml_flow(b, n->pairs[i].key, true);
+            cc_buf_puts(b, ": ");
+            yaml_flow(b, n->pairs[i].value, false);
+        }
+        cc_buf_puts(b, " }");
+    }
+}
+
+static void yaml_key(emitter *e, const cc_node *k, bool weak)
+{
+    cc_buf b = {0};
+    if (k->type == CC_NODE_SCALAR)
+        yaml_scalar(&b, k, false, true);
+    else
+        yaml_flow(&b, k, true);
+    put_buf(e, &b);
+    cc_buf_free(&b);
+    if (weak)
+        tag_as(e, k, true);
+    else
+        tag_tree(e, k);
+    put(e, ":");
+}
+
+static void yaml_block_map(emitter *e, const cc_node *m, int indent, bool continue_line);
+static void yaml_block_seq(emitter *e, const cc_node *l, int indent);
+
+/* Writes v after "key:" on the current line, in flow style when it fits, else on the lines below
+ * at `indent`. */
+static void yaml_value(emitter *e, const cc_node *v, int indent)
+{
+    if (v->type == CC_NODE_SCALAR || v->count == 0 || !yaml_forces_block(v)) {
+        cc_buf b = {0};
+        yaml_flow(&b, v, false);
+        bool fits = v->type == CC_NODE_SCALAR || v->count == 0 || cur_columns(e) + 1 + columns(b.data, b.len) <= FMT_WIDTH;
+        if (fits) {
+            if (v->type == CC_NODE_SCALAR) {
+                b.len = 0;
+                yaml_scalar(&b, v, false, false);
+            }
+            put(e, " ");
+            put_buf(e, &b);
+            tag_tree(e, v);
+            cc_buf_free(&b);
+            line_end(e);
+            return;
+        }
+        cc_buf_free(&b);
+    }
+    line_end(e);
+    if (v->type == CC_NODE_MAP)
+        yaml_block_map(e, v, indent, false);
+    else
+        yaml_block_seq(e, v, indent);
+}
+
+static void yaml_block_map(emitter *e, const cc_node *m, int indent, bool continue_line)
+{
+    for (uint32_t i = 0; i < m->count; i++) {
+        if (i || !continue_line)
+            line_begin(e, indent);
+        yaml_key(e, m->pairs[i].key, false);
+        yaml_value(e, m->pairs[i].value, indent + 2);
+    }
+}
+
+static void yaml_block_seq(emitter *e, const cc_node *l, int indent)
+{
+    for (uint32_t i = 0; i < l->count; i++) {
+        const cc_node *item = l->items[i];
+        line_begin(e, indent);
+        tag(e, item);
+        if (item->type == CC_NODE_SCALAR || item->count == 0 || !yaml_forces_block(item)) {
+            cc_buf b = {0};
+            yaml_flow(&b, item, false);
+            if (item->type == CC_NODE_SCALAR) {
+                b.len = 0;
+                yaml_scalar(&b, item, false, false);
+            }
+            if (item->type == CC_NODE_SCALAR || item->count == 0 ||
+                cur_columns(e) + 2 + columns(b.data, b.len) <= FMT_WIDTH) {
+                put(e, "- ");
+                put_buf(e, &b);
+                tag_tree(e, item);
+                cc_buf_free(&b);
+                line_end(e);
+                continue;
+            }
+            cc_buf_free(&b);
+        }
+        if (item->type == CC_NODE_MAP) {
+            put(e, "- ");
+            yaml_block_map(e, item, indent + 2, true);
+        } else {
+            put(e, "-");
+            line_end(e);
+            yaml_block_seq(e, item, indent + 2);
+        }
+    }
+}
+
+/* The key of a block that is its kind, as the lowering picks it: the first known kind, else the
+ * first key that is neither `next` nor `on`. */
+static const cc_pair *block_kind(const cc_node *blk)
+{
+    const cc_pair *unknown = NULL;
+    for (uint32_t i = 0; i < blk->count; i++) {
+        const cc_node *k = blk->pairs[i].key;
+        if (!is_scalar(k) || k->dup_of || key_is(k, "next") || key_is(k, "on"))
+            continue;
+        if (cc_block_lookup(k->text))
+            return &blk->pairs[i];
+        if (!unknown)
+            unknown = &blk->pairs[i];
+    }
+    return unknown;
+}
+
+/* A copy of map m (pairs array on the heap) with the pair of key `name` moved last, or removed
+ * when `drop`. Returns false when m has no such key. */
+static bool map_without(const cc_node *m, const char *name, bool drop, cc_node *copy)
+{
+    const cc_pair *p = pair_get(m, name);
+    if (!p)
+        return false;
+    *copy = *m;
+    copy->pairs = cc_xcalloc(m->count ? m->count : 1, sizeof *copy->pairs);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->count; i++)
+        if (&m->pairs[i] != p)
+            copy->pairs[n++] = m->pairs[i];
+    if (!drop)
+        copy->pairs[n++] = *p;
+    copy->count = n;
+    return true;
+}
+
+/* Cases in the order the DSL writes them: each case's `next` after its operator. Returns a list
+ * to free with free_cases, or NULL when list is not a list. */
+static cc_node *cases_next_last(const cc_node *list)
+{
+    if (!list || list->type != CC_NODE_LIST)
+        return NULL;
+    cc_node *copy = cc_xcalloc(1, sizeof *copy);
+    *copy = *list;
+    copy->items = cc_xcalloc(list->count ? list->count : 1, sizeof *copy->items);
+    for (uint32_t i = 0; i < list->count; i++) {
+        cc_node *item = cc_xcalloc(1, sizeof *item);
+        if (!map_without(list->items[i], "next", false, item))
+            *item = *list->items[i];
+        copy->items[i] = item;
+    }
+    return copy;
+}
+
+static void free_cases(cc_node *copy, const cc_node *list)
+{
+    for (uint32_t i = 0; copy && i < copy->count; i++) {
+        if (copy->items[i]->pairs != list->items[i]->pairs)
+            free(copy->items[i]->pairs);
+        free(copy->items[i]);
+    }
+    if (copy)
+        free(copy->items);
+    free(copy);
+}
+
+/* The kind's value: `{}` for none, the cases parameter last and each case's `next` last. */
+static void yaml_kind_value(emitter *e, const cc_node *v, const cc_param_spec *cases)
+{
+    if (cc_node_is_null(v)) {
+        put(e, " {}");
+        tag(e, v);
+        line_end(e);
+        return;
+    }
+    cc_node copy;
+    if (cases && (cases->flags & CC_PF_SCALAR) && v->type == CC_NODE_LIST) {
+        cc_node *list = cases_next_last(v);
+        yaml_value(e, list, 6);
+        free_cases(list, v);
+    } else if (cases && v->type == CC_NODE_MAP && map_without(v, cases->name, false, &copy)) {
+        cc_pair *last = &copy.pairs[copy.count - 1];
+        const cc_node *orig = last->value;
+        cc_node *list = cases_next_last(orig);
+        if (list)
+            last->value = list;
+        yaml_value(e, &copy, 6);
+        free_cases(list, orig);
+        free(copy.pairs);
+    } else
+        yaml_value(e, v, 6);
+}
+
+static void yaml_block(emitter *e, const cc_node *blk)
+{
+    const cc_pair *kind = block_kind(blk), *next = pair_get(blk, "next"), *on = pair_get(blk, "on");
+    if (kind) {
+        line_begin(e, 4);
+        yaml_key(e, kind->key, false);
+        yaml_kind_value(e, kind->value, cc_block_cases_param(cc_block_lookup(kind->key->text)));
+    }
+    const cc_pair *fixed[] = {next, on};
+    for (size_t i = 0; i < CC_ARRAY_LEN(fixed); i++)
+        if (fixed[i]) {
+            line_begin(e, 4);
+            yaml_key(e, fixed[i]->key, false);
+            yaml_value(e, fixed[i]->value, 6);
+        }
+    for (uint32_t i = 0; i < blk->count; i++) {
+        const cc_pair *p = &blk->pairs[i];
+        if (p == kind || p == next || p == on)
+            continue;
+        line_begin(e, 4);
+        yaml_key(e, p->key, false);
+        yaml_value(e, p->value, 6);
+    }
+}
+
+static const char *const header_keys[] = {"flow", "type", "channels", "start", "description", "blocks", NULL};
+
+static bool is_header_key(const cc_node *k)
+{
+    return is_scalar(k) && one_of(k->text, k->len, header_keys);
+}
+
+void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
+{
+    emitter e = {.region = REGION_HEADER};
+    if (!root) {
+        finish(&e, comments, false, out);
+        return;
+    }
+    if (root->type != CC_NODE_MAP || root->count == 0) { /* not a flow, but fmt keeps what it can */
+        if (root->type == CC_NODE_LIST && root->count) {
+            yaml_block_seq(&e, root, 0);
+        } else {
+            cc_buf b = {0};
+            if (root->type == CC_NODE_SCALAR)
+                yaml_scalar(&b, root, false, false);
+            else
+                yaml_flow(&b, root, false);
+            line_begin(&e, 0);
+            put_buf(&e, &b);
+            tag_tree(&e, root);
+            cc_buf_free(&b);
+        }
+        finish(&e, comments, false, out);
+        return;
+    }
+    const cc_node *blocks = blocks_of(root);
+    block_lines *bl = compute_block_lines(root, blocks);
+    e.blocks = bl;
+    e.nblocks = blocks ? blocks->count : 0;
+    /* the known keys in their order (a repeated key right after the first), then the others */
+    for (size_t h = 0; header_keys[h]; h++)
+        for (uint32_t i = 0; i < root->count; i++) {
+            const cc_pair *p = &root->pairs[i];
+            if (!key_is(p->key, header_keys[h]))
+                continue;
+            line_begin(&e, 0);
+            yaml_key(&e, p->key, false);
+            if (p->value != blocks || blocks->count == 0) {
+                yaml_value(&e, p->value, 2);
+                continue;
+            }
+            line_end(&e);
+            for (uint32_t b = 0; b < blocks->count; b++) {
+                const cc_pair *bp = &blocks->pairs[b];
+                e.region = (int)b;
+                line_begin(&e, 2);
+                yaml_key(&e, bp->key, true);
+                if (bp->value->type == CC_NODE_MAP && bp->value->count) {
+                    line_end(&e);
+                    yaml_block(&e, bp->value);
+                } else
+                    yaml_value(&e, bp->value, 4);
+            }
+            line_end(&e);
+            e.region = REGION_HEADER;
+        }
+    for (uint32_t i = 0; i < root->count; i++) {
+        const cc_pair *p = &root->pairs[i];
+        if (is_header_key(p->key))
+            continue;
+        line_begin(&e, 0);
+        yaml_key(&e, p->key, false);
+        yaml_value(&e, p->value, 2);
+    }
+    finish(&e, comments, false, out);
+    free(bl);
+}
+
+/* ---- DSL ---- */
+
+static const char *const dsl_keywords[] = {"flow", "if", "else", "switch", "goto", "end", "true", "false", "null", NULL};
+static const char *const dsl_operators[] = {"equals", "contains", "starts_with", "ends_with", "greater_than",
+                                            "less_than", "greater_or_equal", "less_or_equal", "percent", NULL};
+
+/* letter or _, then letters, digits, _ and - */
+static bool dsl_ident(const char *s, size_t n)
+{
+    if (!n || !(is_alpha(s[0]) || s[0] == '_'))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!(is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '-'))
+            return false;
+    return true;
+}
+
+/* -?[0-9]+(.[0-9]+)? as a number, or -?[0-9]+(ms|s|m|h|d) as a duration */
+static bool dsl_number_or_duration(const char *s, size_t n)
+{
+    size_t i = s[0] == '-' ? 1 : 0, j = i;
+    while (j < n && is_digit(s[j]))
+        j++;
+    if (j == i)
+        return false;
+    if (j == n)
+        return true;
+    if (s[j] == '.') {
+        size_t k = j + 1;
+        while (k < n && is_digit(s[k]))
+            k++;
+        return k > j + 1 && k == n;
+    }
+    static const char *const units[] = {"ms", "s", "m", "h", "d", NULL};
+    return one_of(s + j, n - j, units);
+}
+
+/* $. then dotted segments of letters, digits, _ and - */
+static bool dsl_reference(const char *s, size_t n)
+{
+    if (n < 3 || s[0] != '$' || s[1] != '.')
+        return false;
+    bool empty_segment = true;
+    for (size_t i = 2; i < n; i++) {
+        if (s[i] == '.') {
+            if (empty_segment)
+                return false;
+            empty_segment = true;
+        } else if (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '-')
+            empty_segment = false;
+        else
+            return false;
+    }
+    return !empty_segment;
+}
+
+static void dsl_string(cc_buf *b, const char *s, size_t n)
+{
+    cc_buf_putc(b, '"');
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_len((unsigned char)s[i]);
+        if (i + k > n)
+            k = n - i;
+        uint32_t c = utf8_code((const unsigned char *)s + i, k);
+        switch (c) {
+        case '"': cc_buf_puts(b, "\\\""); break;
+        case '\\': cc_buf_puts(b, "\\\\"); break;
+        case '\n': cc_buf_puts(b, "\\n"); break;
+        case '\t': cc_buf_puts(b, "\\t"); break;
+        case '\r': cc_buf_puts(b, "\\r"); break;
+        case 0: cc_buf_puts(b, "\\0"); break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                cc_buf_printf(b, "\\x%02X", (unsigned)c);
+            else if (c == 0x85 || c == 0x2028 || c == 0x2029 || c == 0xfeff)
+                cc_buf_printf(b, "\\u%04X", (unsigned)c);
+            else
+                cc_buf_put(b, s + i, k);
+        }
+        i += k;
+    }
+    cc_buf_putc(b, '"');
+}
+
+/* A label, target or map key: bare when an identifier that is no keyword or operator. */
+static void dsl_name(cc_buf *b, const char *s, size_t n)
+{
+    if (dsl_ident(s, n) && !one_of(s, n, dsl_keywords) && !one_of(s, n, dsl_operators))
+        cc_buf_put(b, s, n);
+    else
+        dsl_string(b, s, n);
+}
+
+/* A branch name: `true` and `false` are branches of check_staffing, so they stay bare too. */
+static void dsl_branch_name(cc_buf *b, const char *s, size_t n)
+{
+    static const char *const values[] = {"true", "false", "null", NULL};
+    if (one_of(s, n, values))
+        cc_buf_put(b, s, n);
+    else
+        dsl_name(b, s, n);
+}
+
+static void dsl_scalar(emitter *e, cc_buf *b, const cc_node *n)
+{
+    const char *s = n->text;
+    size_t len = n->len;
+    if (n->plain) {
+        if (cc_node_is_null(n)) {
+            cc_buf_puts(b, "null");
+            return;
+        }
+        static const char *const values[] = {"true", "false", NULL};
+        if (one_of(s, len, values) || dsl_number_or_duration(s, len) || dsl_reference(s, len) ||
+            (dsl_ident(s, len) && !one_of(s, len, dsl_keywords) && !one_of(s, len, dsl_operators))) {
+            cc_buf_put(b, s, len);
+            return;
+        }
+        if (looks_typed(s, len, false) || strcmp(cc_node_type_name(n), "text") != 0)
+            lossy(e, n, "a YAML number the DSL has no spelling for; it would become text");
+    }
+    dsl_string(b, s, len);
+}
+
+static void dsl_value(emitter *e, cc_buf *b, const cc_node *n)
+{
+    if (n->type == CC_NODE_SCALAR) {
+        dsl_scalar(e, b, n);
+    } else if (n->type == CC_NODE_LIST) {
+        cc_buf_putc(b, '[');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cc_buf_puts(b, ", ");
+            dsl_value(e, b, n->items[i]);
+        }
+        cc_buf_putc(b, ']');
+    } else if (n->count == 0) {
+        cc_buf_puts(b, "{}");
+    } else {
+        cc_buf_puts(b, "{ ");
+        for (uint32_t i = 0; i < n->count; i++) {
+            const cc_node *k = n->pairs[i].key;
+            if (i)
+                cc_buf_puts(b, ", ");
+            if (is_scalar(k))
+                dsl_name(b, k->text, k->len);
+            else {
+                lossy(e, k, "a mapping key that is not text");
+                cc_buf_puts(b, "\"\"");
+            }
+            cc_buf_puts(b, ": ");
+            dsl_value(e, b, n->pairs[i].value);
+        }
+        cc_buf_puts(b, " }");
+    }
+}
+
+/* Writes map m after what the current line holds: on the line when it fits (or has one entry),
+ * else one entry a line, indented 4, with a trailing comma, and the closing brace on its own line
+ * (where the caller may continue). */
+static void dsl_map_value(emitter *e, const cc_node *m, size_t reserve)
+{
+    cc_buf b = {0};
+    dsl_value(e, &b, m);
+    if (m->count < 2 || cur_columns(e) + columns(b.data, b.len) + reserve <= FMT_WIDTH) {
+        put_buf(e, &b);
+        tag_tree(e, m);
+        cc_buf_free(&b);
+        return;
+    }
+    cc_buf_free(&b);
+    put(e, "{");
+    for (uint32_t i = 0; i < m->count; i++) {
+        const cc_node *k = m->pairs[i].key;
+        line_begin(e, 4);
+        b.len = 0;
+        if (is_scalar(k))
+            dsl_name(&b, k->text, k->len);
+        else {
+            lossy(e, k, "a mapping key that is not text");
+            cc_buf_puts(&b, "\"\"");
+        }
+        cc_buf_puts(&b, ": ");
+        dsl_value(e, &b, m->pairs[i].value);
+        cc_buf_putc(&b, ',');
+        put_buf(e, &b);
+        tag_tree(e, k);
+        tag_tree(e, m->pairs[i].value);
+    }
+    cc_buf_free(&b);
+    line_begin(e, 0);
+    put(e, "}");
+}
+
+static void dsl_header(emitter *e, const cc_node *root)
+{
+    line_begin(e, 0);
+    put(e, "flow ");
+    const cc_pair *name = pair_get(root, "flow");
+    cc_buf b = {0};
+    if (name && is_scalar(name->value)) {
+        if (name->value->plain && cc_node_is_null(name->value))
+            lossy(e, name->value, "a flow name that is null");
+        dsl_string(&b, name->value->text, name->value->len);
+        tag(e, name->key);
+        tag(e, name->value);
+    } else {
+        lossy(e, name ? name->value : root, "a flow without a name");
+        cc_buf_puts(&b, "\"\"");
+    }
+    put_buf(e, &b);
+    cc_buf_free(&b);
+
+    /* the header map: the known keys in their order, then the others as written */
+    cc_node map = {.type = CC_NODE_MAP, .loc = root->loc};
+    map.pairs = cc_xcalloc(root->count ? root->count : 1, sizeof *map.pairs);
+    const cc_pair *blocks = pair_get(root, "blocks");
+    for (size_t h = 1; header_keys[h]; h++)
+        for (uint32_t i = 0; i < root->count; i++) {
+            const cc_pair *p = &root->pairs[i];
+            if (!key_is(p->key, header_keys[h]) || p == blocks)
+                continue;
+            if (p->key->dup_of)
+                lossy(e, p->key, "a repeated top-level key");
+            if (strcmp(header_keys[h], "blocks") != 0)
+                map.pairs[map.count++] = *p;
+        }
+    for (uint32_t i = 0; i < root->count; i++) {
+        const cc_pair *p = &root->pairs[i];
+        if (key_is(p->key, "flow") && p != name)
+            lossy(e, p->key, "a repeated top-level key");
+        if (!is_header_key(p->key))
+            map.pairs[map.count++] = *p;
+    }
+    if (map.count) {
+        put(e, " ");
+        dsl_map_value(e, &map, 0);
+    }
+    free(map.pairs);
+    if (blocks && blocks->value->type != CC_NODE_MAP)
+        lossy(e, blocks->value, "'blocks' that is not a mapping of blocks");
+    line_end(e);
+}
+
+/* A target after `->`: a block id, written as a label is. */
+static bool dsl_target(emitter *e, cc_buf *b, const cc_node *t)
+{
+    if (!is_scalar(t) || (t->plain && cc_node_is_null(t))) {
+        lossy(e, t, "a target that is not a block id");
+        return false;
+    }
+    dsl_name(b, t->text, t->len);
+    return true;
+}
+
+static bool dsl_is_operator_of(const cc_param_spec *cases, const char *op)
+{
+    if (!one_of(op, strlen(op), dsl_operators))
+        return false;
+    size_t n = strlen(op);
+    for (const char *p = cases->values; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && memcmp(p, op, n) == 0)
+            return true;
+        p = bar ? bar + 1 : p + len;
+    }
+    return false;
+}
+
+/* Whether a case can be a branch line: a mapping of one operator of the kind to a scalar, and
+ * optionally `next` to a block id. */
+static bool dsl_case_line_ok(const cc_param_spec *cases, const cc_node *item)
+{
+    if (item->type != CC_NODE_MAP)
+        return false;
+    int ops = 0, nexts = 0;
+    for (uint32_t i = 0; i < item->count; i++) {
+        const cc_node *k = item->pairs[i].key, *v = item->pairs[i].value;
+        if (!is_scalar(k) || k->dup_of || !is_scalar(v))
+            return false;
+        if (key_is(k, "next")) {
+            if (cc_node_is_null(v))
+                return false;
+            nexts++;
+        } else if (dsl_is_operator_of(cases, k->text))
+            ops++;
+        else
+            return false;
+    }
+    return ops == 1 && nexts <= 1;
+}
+
+static bool dsl_case_lines_ok(const cc_param_spec *cases, const cc_node *list)
+{
+    if (!list || list->type != CC_NODE_LIST || list->count == 0)
+        return false;
+    for (uint32_t i = 0; i < list->count; i++)
+        if (!dsl_case_line_ok(cases, list->items[i]))
+            return false;
+    return true;
+}
+
+static void dsl_case_line(emitter *e, const cc_node *item, const cc_node *list, const cc_node *list_key)
+{
+    const cc_pair *op = NULL, *next = NULL;
+    for (uint32_t i = 0; i < item->count; i++)
+        if (key_is(item->pairs[i].key, "next"))
+            next = &item->pairs[i];
+        else
+            op = &item->pairs[i];
+    line_begin(e, 4);
+    tag(e, list);
+    tag(e, list_key);
+    tag(e, item);
+    cc_buf b = {0};
+    cc_buf_put(&b, op->key->text, op->key->len);
+    cc_buf_putc(&b, ' ');
+    dsl_scalar(e, &b, op->value);
+    tag(e, op->key);
+    tag(e, op->value);
+    if (next) {
+        cc_buf_puts(&b, " -> ");
+        dsl_target(e, &b, next->value);
+        tag(e, next->key);
+        tag(e, next->value);
+    }
+    put_buf(e, &b);
+    cc_buf_free(&b);
+    line_end(e);
+}
+
+/* One block as a labelled statement. `following` is the id of the block after it, or NULL. */
+static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const cc_node *following)
+{
+    cc_buf b = {0};
+    line_begin(e, 0);
+    if (is_scalar(id))
+        dsl_name(&b, id->text, id->len);
+    else {
+        lossy(e, id, "a block id that is not text");
+        cc_buf_puts(&b, "\"\"");
+    }
+    cc_buf_puts(&b, ": ");
+    put_buf(e, &b);
+    tag_as(e, id, true);
+    b.len = 0;
+    if (blk->type != CC_NODE_MAP) {
+        lossy(e, blk, "a block that is not a mapping");
+        dsl_value(e, &b, blk);
+        put_buf(e, &b);
+        tag_tree(e, blk);
+        cc_buf_free(&b);
+        line_end(e);
+        return;
+    }
+    const cc_pair *kind = block_kind(blk), *next = pair_get(blk, "next"), *on = pair_get(blk, "on");
+    for (uint32_t i = 0; i < blk->count; i++) {
+        const cc_pair *p = &blk->pairs[i];
+        if (p != kind && p != next && p != on)
+            lossy(e, p->key, kind && cc_block_lookup(kind->key->text) && is_scalar(p->key) && cc_block_lookup(p->key->text)
+                                 ? "a block with more than one kind"
+                                 : "a key the DSL has no place for in a block");
+    }
+
+    /* the kind and its value, with the cases taken out when they can be branch lines */
+    const cc_block_spec *spec = NULL;
+    const cc_node *value = NULL, *cases = NULL, *cases_key = NULL;
+    cc_node rest = {0};
+    bool rest_owned = false;
+    if (!kind) {
+        lossy(e, blk, "a block without a kind");
+        put(e, "\"\"");
+    } else {
+        const cc_node *k = kind->key;
+        if (!dsl_ident(k->text, k->len) || one_of(k->text, k->len, dsl_keywords) ||
+            one_of(k->text, k->len, dsl_operators)) {
+            lossy(e, k, "a block kind the DSL cannot write");
+            dsl_string(&b, k->text, k->len);
+            put_buf(e, &b);
+            b.len = 0;
+        } else
+            cc_buf_put(&e->cur, k->text, k->len);
+        tag(e, k);
+        spec = cc_block_lookup(k->text);
+        value = kind->value;
+        const cc_param_spec *cp = cc_block_cases_param(spec);
+        if (cp && (cp->flags & CC_PF_SCALAR)) {
+            const cc_pair *inner = value->type == CC_NODE_MAP && value->count == 1 ? pair_get(value, cp->name) : NULL;
+            const cc_node *list = inner ? inner->value : value;
+            if (dsl_case_lines_ok(cp, list)) {
+                cases = list;
+                cases_key = inner ? inner->key : NULL;
+                value = NULL;
+            }
+        } else if (cp && value->type == CC_NODE_MAP) {
+            const cc_pair *p = pair_get(value, cp->name);
+            bool repeated = false;
+            for (uint32_t i = 0; p && i < value->count; i++)
+                repeated |= value->pairs[i].key->dup_of == p->key;
+            if (p && !repeated && dsl_case_lines_ok(cp, p->value)) {
+                cases = p->value;
+                cases_key = p->key;
+                map_without(value, cp->name, true, &rest);
+                rest_owned = true;
+                value = &rest;
+            }
+        }
+    }
+    if (value && !(value->type == CC_NODE_MAP && value->count == 0) && !(value->plain && cc_node_is_null(value))) {
+        put(e, " ");
+        if (value->type == CC_NODE_MAP) {
+            dsl_map_value(e, value, 0);
+        } else {
+            dsl_value(e, &b, value);
+            put_buf(e, &b);
+            tag_tree(e, value);
+            b.len = 0;
+        }
+    } else if (value)
+        tag_tree(e, value);
+    if (rest_owned)
+        free(rest.pairs);
+
+    /* where it goes next */
+    bool success_path = spec && !(spec->flags & (CC_BK_TERMINAL | CC_BK_NEXT_KEPT));
+    if (next) {
+        const cc_node *t = next->value;
+        bool falls_through = success_path && following && is_scalar(t) && is_scalar(following) &&
+                             !(t->plain && cc_node_is_null(t)) && t->len == following->len &&
+                             memcmp(t->text, following->text, t->len) == 0;
+        if (!falls_through && dsl_target(e, &b, t)) {
+            put(e, " -> ");
+            put_buf(e, &b);
+            b.len = 0;
+        }
+        tag(e, next->key);
+        tag(e, t);
+    } else if (following && (success_path || !spec)) {
+        put(e, " -> end");
+    }
+    line_end(e);
+
+    for (uint32_t i = 0; cases && i < cases->count; i++) /* the list and its key go with the first case */
+        dsl_case_line(e, cases->items[i], i == 0 ? cases : NULL, i == 0 ? cases_key : NULL);
+    if (on && on->value->type != CC_NODE_MAP)
+        lossy(e, on->value, "'on' that is not a mapping of branches");
+    for (uint32_t i = 0; on && on->value->type == CC_NODE_MAP && i < on->value->count; i++) {
+        const cc_pair *p = &on->value->pairs[i];
+        line_begin(e, 4);
+        if (i == 0)
+            tag(e, on->key);
+        if (!is_scalar(p->key)) {
+            lossy(e, p->key, "a branch name that is not text");
+            cc_buf_puts(&b, "\"\"");
+        } else
+            dsl_branch_name(&b, p->key->text, p->key->len);
+        cc_buf_puts(&b, " -> ");
+        if (!dsl_target(e, &b, p->value))
+            cc_buf_puts(&b, "\"\"");
+        put_buf(e, &b);
+        b.len = 0;
+        tag(e, p->key);
+        tag(e, p->value);
+        line_end(e);
+    }
+    cc_buf_free(&b);
+}
+
+static void dsl_emit(emitter *e, const cc_node *root, const cc_comments *comments, cc_buf *out)
+{
+    e->region = REGION_HEADER;
+    if (!root || root->type != CC_NODE_MAP) {
+        lossy(e, root, "a flow that is not a mapping");
+        line_begin(e, 0);
+        put(e, "flow \"\"");
+        finish(e, comments, true, out);
+        return;
+    }
+    const cc_node *blocks = blocks_of(root);
+    block_lines *bl = compute_block_lines(root, blocks);
+    e->blocks = bl;
+    e->nblocks = blocks ? blocks->count : 0;
+    dsl_header(e, root);
+    for (uint32_t i = 0; blocks && i < blocks->count; i++) {
+        blank_line(e);
+        e->region = (int)i;
+        dsl_block(e, blocks->pairs[i].key, blocks->pairs[i].value,
+                  i + 1 < blocks->count ? blocks->pairs[i + 1].key : NULL);
+        line_end(e);
+        e->region = REGION_HEADER;
+    }
+    finish(e, comments, true, out);
+    free(bl);
+}
+
+void cc_fmt_dsl(const cc_node *root, const cc_comments *comments, cc_buf *out)
+{
+    emitter e = {0};
+    dsl_emit(&e, root, comments, out);
+}
+
+bool cc_fmt_dsl_lossless(const cc_node *root, cc_loc *where, const char **why)
+{
+    emitter e = {0};
+    cc_buf scratch = {0};
+    dsl_emit(&e, root, NULL, &scratch);
+    cc_buf_free(&scratch);
+    if (where)
+        *where = e.lossy_loc;
+    if (why)
+        *why = e.lossy_why;
+    return !e.lossy;
+}
