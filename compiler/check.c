@@ -237,23 +237,37 @@ static bool branch_optional(const cc_block *blk, const char *name)
     return false;
 }
 
+static bool has_branch_index(const cc_block *blk, int index)
+{
+    for (uint32_t i = 0; i < blk->nbranches; i++)
+        if (blk->branches[i].index == index)
+            return true;
+    return false;
+}
+
 static void check_unconnected(cc_bundle *b, const cc_flow *f, const bool *reach)
 {
     for (uint32_t i = 0; i < f->nblocks; i++) {
         const cc_block *blk = &f->blocks[i];
         if (!blk->spec || !reach[i])
             continue;
-        if (next_taken(blk->spec) && !cc_block_branch(blk, "next"))
+        if (next_taken(blk->spec) && !has_branch_index(blk, -1))
             cc_report(b->ds, CC_W202, blk->kind_loc,
                       "'%s' block '%s' has no 'next': the contact's flow ends after it", blk->spec->kind, blk->id);
-        char names[256];
-        snprintf(names, sizeof names, "%s", blk->spec->branches ? blk->spec->branches : "");
-        char *save = NULL;
-        for (char *t = strtok_r(names, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
-            if (strcmp(t, "cases") == 0 || cc_block_branch(blk, t) || branch_optional(blk, t))
+        /* walk the kind's branch names in place: "a|b|c" */
+        const char *names = blk->spec->branches ? blk->spec->branches : "";
+        for (int index = 0; *names; index++) {
+            size_t len = strcspn(names, "|");
+            const char *at = names;
+            names += len + (names[len] == '|');
+            if (has_branch_index(blk, index))
+                continue;
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)len, at);
+            if (!strcmp(name, "cases") || branch_optional(blk, name))
                 continue;
             cc_report(b->ds, CC_W202, blk->kind_loc,
-                      "branch '%s' of '%s' block '%s' is not connected: the contact's flow ends there", t,
+                      "branch '%s' of '%s' block '%s' is not connected: the contact's flow ends there", name,
                       blk->spec->kind, blk->id);
         }
         for (uint32_t j = 0; j < blk->ncases; j++)

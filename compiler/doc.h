@@ -17,6 +17,7 @@ typedef struct {
 struct cc_node {
     cc_node_type type;
     bool plain; /* a scalar written without quotes: `10`, `true`, `null` are typed, "10" is text */
+    bool has_dups; /* on a document's root: some mapping of the tree repeats a key */
     cc_loc loc;
     const char *text; /* CC_NODE_SCALAR: NUL-terminated (len excludes the NUL) */
     size_t len;

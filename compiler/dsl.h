@@ -77,6 +77,7 @@ typedef struct {
     cc_loc flow_loc;
     dsl_list *stmts;
     uint32_t nstmts; /* statements made, an upper bound on the blocks they lower to */
+    bool dups;       /* some mapping repeats a key */
     bool saw_header;
     bool saw_eof_nl;
     int errors;

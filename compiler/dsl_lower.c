@@ -55,11 +55,12 @@ static cc_node *text_node(lowerer *L, const char *text, cc_loc loc)
 }
 
 /* Adds a pair to a small mapping, marking a repeated key as the YAML reader does. */
-static void put(cc_node *map, cc_node *key, cc_node *value)
+static void put(lowerer *L, cc_node *map, cc_node *key, cc_node *value)
 {
     for (uint32_t i = 0; i < map->count && key->type == CC_NODE_SCALAR; i++)
         if (map->pairs[i].key->type == CC_NODE_SCALAR && !strcmp(map->pairs[i].key->text, key->text)) {
             key->dup_of = map->pairs[i].key;
+            L->ctx->dups = true;
             break;
         }
     map->pairs[map->count++] = (cc_pair){key, value};
@@ -69,7 +70,7 @@ static cc_node *on_map(lowerer *L, pending_edge *e)
 {
     if (!*e->on) {
         *e->on = new_map(L, e->on_cap, e->block->loc);
-        put(e->block, text_node(L, "on", e->block->loc), *e->on);
+        put(L, e->block, text_node(L, "on", e->block->loc), *e->on);
     }
     return *e->on;
 }
@@ -81,14 +82,16 @@ static void resolve(lowerer *L, size_t from, const char *id, cc_loc loc)
         pending_edge *e = &L->pend.items[i];
         cc_node *target = text_node(L, id, loc);
         if (e->case_map)
-            put(e->case_map, text_node(L, "next", e->loc), target);
+            put(L, e->case_map, text_node(L, "next", e->loc), target);
         else if (e->on)
-            put(on_map(L, e), e->name, target);
+            put(L, on_map(L, e), e->name, target);
         else
-            put(e->block, text_node(L, "next", e->loc), target);
+            put(L, e->block, text_node(L, "next", e->loc), target);
     }
     L->pend.len = from;
 }
+
+static void ctx_dups(lowerer *L) { L->ctx->dups = true; }
 
 static bool valid_id_char(char c) { return !strchr("%:()\\/=$,;[]{}", c); }
 
@@ -113,8 +116,10 @@ static cc_node *add_block(lowerer *L, const dsl_stmt *s, const char *id)
     cc_node *key = s->label ? s->label : text_node(L, id, s->kind_key ? s->kind_key->loc : s->loc);
     cc_node *block = new_map(L, 3, s->loc);
     cc_node *first = cc_map_put(&L->ids, id, key);
-    if (first)
+    if (first) {
         key->dup_of = first;
+        ctx_dups(L);
+    }
     L->blocks->pairs[L->blocks->count++] = (cc_pair){key, block};
     return block;
 }
@@ -168,7 +173,7 @@ static cc_node *case_list(lowerer *L, const dsl_stmt *s, cc_node **maps)
         if (!b->is_case)
             continue;
         cc_node *cm = new_map(L, 2, b->name->loc);
-        put(cm, b->name, b->operand);
+        put(L, cm, b->name, b->operand);
         maps[list->count] = cm;
         list->items[list->count++] = cm;
     }
@@ -197,8 +202,8 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
     cc_node *cases = s->branches.count ? case_list(L, s, case_maps) : NULL;
     if (condition) {
         cc_node *vm = new_map(L, 2, s->value->loc);
-        put(vm, text_node(L, "value", s->value->loc), s->value);
-        put(vm, text_node(L, "cases", s->loc), cases);
+        put(L, vm, text_node(L, "value", s->value->loc), s->value);
+        put(L, vm, text_node(L, "cases", s->loc), cases);
         value = vm;
     } else if (cases && cases->count) {
         const cc_param_spec *cp = spec ? cc_block_cases_param(spec) : NULL;
@@ -210,8 +215,8 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
         } else if (!value || value->type == CC_NODE_MAP) {
             cc_node *vm = new_map(L, (value ? value->count : 0) + 1, value ? value->loc : s->kind_key->loc);
             for (uint32_t i = 0; value && i < value->count; i++)
-                put(vm, value->pairs[i].key, value->pairs[i].value);
-            put(vm, text_node(L, cp->name, cases->loc), cases);
+                put(L, vm, value->pairs[i].key, value->pairs[i].value);
+            put(L, vm, text_node(L, cp->name, cases->loc), cases);
             value = vm;
         } else {
             cc_report(L->ctx->ds, CC_E101, value->loc,
@@ -226,7 +231,7 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
         kind_key = text_node(L, kind, s->kind_key->loc);
         kind_key->loc.end_col = s->kind_key->loc.end_col;
     }
-    put(block, kind_key, value);
+    put(L, block, kind_key, value);
 
     cc_node **on = cc_arena_alloc(L->ctx->arena, sizeof *on);
     uint32_t on_cap = s->branches.count + 3;
@@ -334,22 +339,23 @@ cc_node *cc_dsl_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *t
     lowerer L = {.ctx = &ctx};
     uint32_t header_keys = ctx.header && ctx.header->type == CC_NODE_MAP ? ctx.header->count : 0;
     cc_node *root = new_map(&L, header_keys + 2, ctx.flow_loc);
-    put(root, text_node(&L, "flow", ctx.flow_loc), ctx.flow_name);
+    put(&L, root, text_node(&L, "flow", ctx.flow_loc), ctx.flow_name);
     for (uint32_t i = 0; i < header_keys; i++) {
         cc_node *k = ctx.header->pairs[i].key;
         if (k->type == CC_NODE_SCALAR && !strcmp(k->text, "blocks")) {
             cc_report(ds, CC_E104, k->loc, "blocks are written as statements after the header, not in it");
             continue;
         }
-        put(root, k, ctx.header->pairs[i].value);
+        put(&L, root, k, ctx.header->pairs[i].value);
     }
     L.blocks = new_map(&L, ctx.nstmts, ctx.flow_loc); /* every statement but a goto is one block */
-    put(root, text_node(&L, "blocks", ctx.flow_loc), L.blocks);
+    put(&L, root, text_node(&L, "blocks", ctx.flow_loc), L.blocks);
     if (ctx.stmts)
         lower_list(&L, ctx.stmts, 0);
     /* what is still pending falls off the end of the flow: it ends there */
     cc_vec_free(&L.pend);
     cc_map_free(&L.ids);
     cc_node *tree = root;
+    tree->has_dups = ctx.dups;
     return tree;
 }

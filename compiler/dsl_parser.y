@@ -128,6 +128,7 @@ static cc_node *make_map(dsl_ctx *ctx, dsl_pairs *pairs, cc_loc loc)
         for (uint32_t j = 0; j < i && n->pairs[i].key->type == CC_NODE_SCALAR; j++)
             if (n->pairs[j].key->type == CC_NODE_SCALAR && !strcmp(n->pairs[j].key->text, n->pairs[i].key->text)) {
                 n->pairs[i].key->dup_of = n->pairs[j].key;
+                ctx->dups = true;
                 break;
             }
     return n;

@@ -83,19 +83,20 @@ static void put_buf(emitter *e, const cc_buf *b) { cc_buf_put(&e->cur, b->data ?
 
 /* Records that node n is written on the current line. A node of a block whose source line lies
  * outside the block (a node the DSL reader made up) says nothing about where comments go. */
-static void tag_as(emitter *e, const cc_node *n, bool weak)
+static void tag_line(emitter *e, const cc_node *n, bool weak, size_t line)
 {
-    if (!n || !n->loc.line || !e->open)
+    if (!n || !n->loc.line || line > e->lines.len || (line == e->lines.len && !e->open))
         return;
     if (e->region >= 0) {
         const block_lines *b = &e->blocks[e->region];
         if (n->loc.line < b->first || n->loc.line > b->extent_end)
             return;
     }
-    line_tag t = {n->loc.line, e->lines.len, e->region, weak};
+    line_tag t = {n->loc.line, line, e->region, weak};
     cc_vec_push(&e->tags, t);
 }
 
+static void tag_as(emitter *e, const cc_node *n, bool weak) { tag_line(e, n, weak, e->lines.len); }
 static void tag(emitter *e, const cc_node *n) { tag_as(e, n, false); }
 
 static void tag_tree(emitter *e, const cc_node *n)
@@ -150,21 +151,23 @@ static const cc_pair *pair_get(const cc_node *map, const char *name)
     return NULL;
 }
 
-static uint32_t last_line(const cc_node *n)
+/* The last source line a node of the subtree sits on, counting only lines up to `limit` (a node
+ * the DSL reader made up may carry the location of a later statement). */
+static uint32_t last_line(const cc_node *n, uint32_t limit)
 {
     if (!n)
         return 0;
-    uint32_t m = n->loc.line;
-    if (n->type == CC_NODE_SCALAR && n->loc.end_line > m)
+    uint32_t m = n->loc.line <= limit ? n->loc.line : 0;
+    if (n->type == CC_NODE_SCALAR && n->loc.end_line > m && n->loc.end_line <= limit)
         m = n->loc.end_line;
     if (n->type == CC_NODE_LIST)
         for (uint32_t i = 0; i < n->count; i++) {
-            uint32_t l = last_line(n->items[i]);
+            uint32_t l = last_line(n->items[i], limit);
             m = l > m ? l : m;
         }
     else if (n->type == CC_NODE_MAP)
         for (uint32_t i = 0; i < n->count; i++) {
-            uint32_t l = last_line(n->pairs[i].key), v = last_line(n->pairs[i].value);
+            uint32_t l = last_line(n->pairs[i].key, limit), v = last_line(n->pairs[i].value, limit);
             m = l > m ? l : m;
             m = v > m ? v : m;
         }
@@ -185,8 +188,6 @@ static block_lines *compute_block_lines(const cc_node *root, const cc_node *bloc
     for (uint32_t i = 0; i < blocks->count; i++) {
         const cc_pair *p = &blocks->pairs[i];
         bl[i].first = p->key->loc.line;
-        uint32_t span = last_line(p->key), v = last_line(p->value);
-        span = v > span ? v : span;
         uint32_t limit = UINT32_MAX;
         if (i + 1 < blocks->count && blocks->pairs[i + 1].key->loc.line > bl[i].first)
             limit = blocks->pairs[i + 1].key->loc.line - 1;
@@ -196,7 +197,8 @@ static block_lines *compute_block_lines(const cc_node *root, const cc_node *bloc
                 if (l > bl[i].first && l - 1 < limit)
                     limit = l - 1;
             }
-        bl[i].span_end = span < limit ? span : limit;
+        uint32_t span = last_line(p->key, limit), v = last_line(p->value, limit);
+        bl[i].span_end = v > span ? v : span;
         bl[i].extent_end = limit;
         if (bl[i].span_end < bl[i].first)
             bl[i].span_end = bl[i].first;
@@ -1257,6 +1259,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
     cc_buf_puts(&b, ": ");
     put_buf(e, &b);
     tag_as(e, id, true);
+    size_t first_line = e->lines.len;
     b.len = 0;
     if (blk->type != CC_NODE_MAP) {
         lossy(e, blk, "a block that is not a mapping");
@@ -1346,9 +1349,12 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
             put(e, " -> ");
             put_buf(e, &b);
             b.len = 0;
+            tag(e, next->key);
+            tag(e, t);
+        } else { /* not written: a comment beside it goes with the block's first line */
+            tag_line(e, next->key, false, first_line);
+            tag_line(e, t, false, first_line);
         }
-        tag(e, next->key);
-        tag(e, t);
     } else if (following && (success_path || !spec)) {
         put(e, " -> end");
     }

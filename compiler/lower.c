@@ -110,13 +110,16 @@ static void split_names(name_list *nl, const char *spec)
         nl->names[nl->n++] = t;
 }
 
+/* Whether word is one of the "|"-separated names of spec (without copying: this runs per value). */
 static bool names_contain(const char *spec, const char *word)
 {
-    name_list nl;
-    split_names(&nl, spec);
-    for (size_t i = 0; i < nl.n; i++)
-        if (strcmp(nl.names[i], word) == 0)
+    size_t n = strlen(word);
+    for (const char *p = spec ? spec : ""; *p;) {
+        size_t len = strcspn(p, "|");
+        if (len == n && !memcmp(p, word, n))
             return true;
+        p += len + (p[len] == '|');
+    }
     return false;
 }
 
@@ -455,8 +458,9 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
 {
     p->spec = ps;
     p->value = v;
-    char what[96];
-    snprintf(what, sizeof what, "'%s' of '%s'", ps->name, blk->spec->kind);
+    /* the name used in messages, made only when a message needs it */
+    char what_buf[96] = "";
+#define what (what_buf[0] ? what_buf : (snprintf(what_buf, sizeof what_buf, "'%s' of '%s'", ps->name, blk->spec->kind), what_buf))
 
     switch (ps->type) {
     case CC_PT_MAP:
@@ -578,6 +582,8 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
     }
     return true;
 }
+
+#undef what
 
 static void check_exclusive(lowerer *L, cc_block *blk)
 {
@@ -960,10 +966,12 @@ cc_flow *cc_flow_from_doc(cc_bundle *b, uint32_t file, const cc_node *root)
 
     if (!blocks) {
         cc_report(L.ds, CC_E105, head, "the flow has no blocks; add 'blocks:' with at least one block");
-        cc_doc_report_duplicates(L.ds, root, NULL);
+        if (root->has_dups)
+            cc_doc_report_duplicates(L.ds, root, NULL);
         return f;
     }
-    cc_doc_report_duplicates(L.ds, root, blocks);
+    if (root->has_dups)
+        cc_doc_report_duplicates(L.ds, root, blocks);
     if (blocks->type != CC_NODE_MAP || blocks->count == 0) {
         wrong_type(&L, blocks, "'blocks'", "a non-empty mapping of block ids to blocks");
         return f;

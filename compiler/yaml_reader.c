@@ -57,9 +57,11 @@ const char *cc_node_type_name(const cc_node *n)
     return "text";
 }
 
+/* An open mapping or list: its items (keys and values alternating, for a mapping) are the
+ * entries of the reader's shared item stack from `first` up. */
 typedef struct {
     cc_node *node;
-    CC_VEC(cc_node *) items; /* list items, or keys and values alternating */
+    size_t first;
 } frame;
 
 typedef struct {
@@ -71,6 +73,8 @@ typedef struct {
     cc_map anchors;
     size_t expansion;
     bool failed;
+    bool dups;                 /* some mapping repeats a key */
+    CC_VEC(cc_node *) items;   /* items of every open mapping and list, innermost last */
 } reader;
 
 static cc_loc mark_loc(const reader *r, yaml_mark_t start, yaml_mark_t end)
@@ -153,11 +157,13 @@ static size_t subtree_size(const cc_node *n, size_t limit)
     return total;
 }
 
-/* Marks keys that repeat an earlier key of the same mapping; reporting is the caller's choice. */
-static void mark_duplicate_keys(cc_node *map)
+/* Marks keys that repeat an earlier key of the same mapping; reporting is the caller's choice.
+ * Returns whether there was any. */
+static bool mark_duplicate_keys(cc_node *map)
 {
+    bool any = false;
     if (map->count < 2)
-        return;
+        return false;
     if (map->count <= 8) {
         for (uint32_t i = 1; i < map->count; i++) {
             cc_node *k = map->pairs[i].key;
@@ -165,19 +171,21 @@ static void mark_duplicate_keys(cc_node *map)
                 cc_node *o = map->pairs[j].key;
                 if (o->type == CC_NODE_SCALAR && strcmp(o->text, k->text) == 0) {
                     k->dup_of = o;
+                    any = true;
                     break;
                 }
             }
         }
-        return;
+        return any;
     }
     cc_map seen = {0};
     for (uint32_t i = 0; i < map->count; i++) {
         cc_node *k = map->pairs[i].key;
         if (k->type == CC_NODE_SCALAR)
-            k->dup_of = cc_map_put(&seen, k->text, k);
+            any |= (k->dup_of = cc_map_put(&seen, k->text, k)) != NULL;
     }
     cc_map_free(&seen);
+    return any;
 }
 
 void cc_doc_report_duplicates(cc_diags *ds, const cc_node *n, const cc_node *ids_map)
@@ -204,21 +212,23 @@ static void close_frame(reader *r, frame *f, yaml_mark_t end)
     cc_node *n = f->node;
     n->loc.end_line = (uint32_t)end.line + 1;
     n->loc.end_col = end.column ? (uint32_t)end.column : 1;
+    size_t len = r->items.len - f->first;
+    cc_node **items = r->items.items + f->first;
     if (n->type == CC_NODE_LIST) {
-        n->count = (uint32_t)f->items.len;
-        n->items = cc_arena_alloc(r->arena, f->items.len * sizeof *n->items);
-        if (f->items.len)
-            memcpy(n->items, f->items.items, f->items.len * sizeof *n->items);
+        n->count = (uint32_t)len;
+        n->items = cc_arena_alloc(r->arena, (len ? len : 1) * sizeof *n->items);
+        if (len)
+            memcpy(n->items, items, len * sizeof *n->items);
     } else {
-        n->count = (uint32_t)(f->items.len / 2);
-        n->pairs = cc_arena_alloc(r->arena, n->count * sizeof *n->pairs);
+        n->count = (uint32_t)(len / 2);
+        n->pairs = cc_arena_alloc(r->arena, (n->count ? n->count : 1) * sizeof *n->pairs);
         for (uint32_t i = 0; i < n->count; i++) {
-            n->pairs[i].key = f->items.items[2 * i];
-            n->pairs[i].value = f->items.items[2 * i + 1];
+            n->pairs[i].key = items[2 * i];
+            n->pairs[i].value = items[2 * i + 1];
         }
-        mark_duplicate_keys(n);
+        r->dups |= mark_duplicate_keys(n);
     }
-    cc_vec_free(&f->items);
+    r->items.len = f->first;
 }
 
 static void remember_anchor(reader *r, yaml_char_t *anchor, cc_node *n)
@@ -272,7 +282,7 @@ cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT: {
-            frame f = {0};
+            frame f = {.first = r.items.len};
             f.node = new_node(&r, ev.type == YAML_MAPPING_START_EVENT ? CC_NODE_MAP : CC_NODE_LIST,
                               ev.start_mark, ev.end_mark);
             remember_anchor(&r, ev.type == YAML_MAPPING_START_EVENT ? ev.data.mapping_start.anchor
@@ -320,19 +330,20 @@ cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
         }
         if (value) {
             if (stack.len)
-                cc_vec_push(&stack.items[stack.len - 1].items, value);
+                cc_vec_push(&r.items, value);
             else
                 root = value;
         }
         yaml_event_delete(&ev);
     }
-    for (size_t i = 0; i < stack.len; i++)
-        cc_vec_free(&stack.items[i].items);
+    cc_vec_free(&r.items);
     cc_vec_free(&stack);
     cc_map_free(&r.anchors);
     yaml_parser_delete(&parser);
     if (r.failed)
         return NULL;
+    if (root && r.dups)
+        root->has_dups = true;
     if (!root || cc_node_is_null(root)) {
         cc_report(ds, CC_E102, (cc_loc){file, 1, 1, 1, 1},
                   "the file holds no flow; expected a mapping with 'flow:', 'type:' and 'blocks:'");
