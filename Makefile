@@ -113,5 +113,6 @@ $(B)/bench/frontends: bench/frontends.c $(B)/libccflow.a
 bench: deps
 	@$(MAKE) --no-print-directory all $(B)/bench/frontends
 	@$(B)/bench/frontends
+	@bash bench/instructions.sh $(B)/bench/frontends
 
 .PHONY: bench

@@ -111,10 +111,28 @@ static size_t libyaml_adapter(const cc_buf *t, const char *name, bool check)
     return libyaml_events(t);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     cc_buf yaml = {0}, dsl = {0};
     generate(&yaml, &dsl);
+    /* `frontends --once WHAT` runs one reader once, for instruction counting under callgrind */
+    if (argc == 3 && !strcmp(argv[1], "--once")) {
+        if (!strcmp(argv[2], "libyaml"))
+            libyaml_events(&yaml);
+        else if (!strcmp(argv[2], "yaml-reader"))
+            tree_only(&yaml, NULL, false);
+        else if (!strcmp(argv[2], "dsl-reader"))
+            tree_only(&dsl, NULL, true);
+        else if (!strcmp(argv[2], "check"))
+            front_end(&yaml, "large.yaml", true);
+        else if (!strcmp(argv[2], "nothing"))
+            ;
+        else
+            cc_fatal("unknown measurement '%s'", argv[2]);
+        cc_buf_free(&yaml);
+        cc_buf_free(&dsl);
+        return 0;
+    }
     size_t ny = front_end(&yaml, "large.yaml", true), nd = front_end(&dsl, "large.flow", true);
     if (ny != nd || ny != BLOCKS + 1)
         cc_fatal("the two spellings differ: %zu and %zu blocks", ny, nd);

@@ -11,6 +11,8 @@
  * resumes from the last position asked about instead of restarting at the line's start. */
 static uint32_t column_of(dsl_ctx *ctx, const char *p)
 {
+    if (ctx->ascii)
+        return (uint32_t)(p - ctx->line_start) + 1;
     if (ctx->col_at < ctx->line_start || ctx->col_at > p) {
         ctx->col_at = ctx->line_start;
         ctx->col = 1;
@@ -22,11 +24,29 @@ static uint32_t column_of(dsl_ctx *ctx, const char *p)
     return ctx->col;
 }
 
-/* Line (1-based) holding byte offset off. Most questions are about the line being scanned. */
+/* Whether the text has no byte above 0x7f, eight bytes at a time. */
+static bool all_ascii(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull)
+            return false;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* Line (1-based) holding byte offset off. Most questions are about the last few lines scanned. */
 static uint32_t line_of(const dsl_ctx *ctx, uint32_t off)
 {
-    if (off >= ctx->lines.items[ctx->lines.len - 1])
-        return (uint32_t)ctx->lines.len;
+    size_t n = ctx->lines.len;
+    for (size_t back = 1; back <= 4 && back <= n; back++)
+        if (off >= ctx->lines.items[n - back])
+            return (uint32_t)(n - back + 1);
     size_t lo = 0, hi = ctx->lines.len;
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
@@ -80,7 +100,8 @@ static const char *const operators[] = {"equals", "contains", "starts_with", "en
 
 static bool is_operator(const char *s, size_t n)
 {
-    if (n < 6 || n > 16 || !strchr("eclsgp", s[0])) /* cheap rejection: identifiers are mostly not operators */
+    /* cheap rejection: identifiers are mostly not operators */
+    if (n < 6 || n > 16 || !(s[0] == 'e' || s[0] == 'c' || s[0] == 'l' || s[0] == 's' || s[0] == 'g' || s[0] == 'p'))
         return false;
     for (size_t i = 0; i < CC_ARRAY_LEN(operators); i++)
         if (operators[i][0] == s[0] && strlen(operators[i]) == n && !memcmp(operators[i], s, n))
@@ -97,7 +118,7 @@ static int word_token(const char *s, size_t n)
         int token;
     } keywords[] = {{"flow", 4, FLOW}, {"if", 2, IF},     {"else", 4, ELSE}, {"switch", 6, SWITCH}, {"goto", 4, GOTO},
                     {"end", 3, END},   {"true", 4, TRUE}, {"false", 5, FALSE}, {"null", 4, NULL_}};
-    if (n <= 6)
+    if (n <= 6 && strchr("fiesgtn", s[0]))
         for (size_t i = 0; i < CC_ARRAY_LEN(keywords); i++)
             if (keywords[i].len == n && keywords[i].word[0] == s[0] && !memcmp(keywords[i].word, s, n))
                 return keywords[i].token;
@@ -129,6 +150,8 @@ static void put_utf8(cc_buf *b, unsigned cp)
 /* Unescapes the body of a string literal (between the quotes); reports bad escapes. */
 static cc_node *string_literal(dsl_ctx *ctx, const char *s, const char *e, cc_loc loc)
 {
+    if (!memchr(s, '\\', (size_t)(e - s)))
+        return scalar(ctx, s, (size_t)(e - s), false, loc); /* no escapes: the text as it stands */
     cc_buf b = {0};
     cc_buf_put(&b, "", 0);
     for (const char *p = s; p < e; p++) {
@@ -238,9 +261,7 @@ int dsl_lex(DSL_STYPE *lval, dsl_loc *lloc, dsl_ctx *ctx)
 {
     if (!ctx->lines.len) {
         cc_vec_push(&ctx->lines, 0u);
-        ctx->ascii = true;
-        for (const char *p = ctx->text; p < ctx->lim && ctx->ascii; p++)
-            ctx->ascii = (unsigned char)*p < 0x80;
+        ctx->ascii = all_ascii(ctx->text, (size_t)(ctx->lim - ctx->text));
     }
     for (;;) {
         ctx->tok = ctx->cur;

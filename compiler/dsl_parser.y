@@ -179,7 +179,7 @@ static void free_items(dsl_items *p)
 %token FLOW "flow" IF "if" ELSE "else" SWITCH "switch" GOTO "goto" END "end"
 %token ARROW "->" NL "end of line" BNL "branch line" BAD "invalid character"
 
-%type <node> value scalar map list key label header_map bname
+%type <node> value map list key label header_map bname
 %type <stmt> statement core block loop if_stmt if_head switch_stmt
 %type <list> stmts body else_opt
 %type <target> target next_opt
@@ -337,12 +337,6 @@ bname
     ;
 
 value
-    : scalar
-    | map
-    | list
-    ;
-
-scalar
     : STRING
     | NUMBER
     | DURATION
@@ -351,6 +345,8 @@ scalar
     | TRUE
     | FALSE
     | NULL_
+    | map
+    | list
     ;
 
 map

@@ -515,8 +515,8 @@ static bool yaml_can_plain(const char *s, size_t n, bool flow)
     }
     if (strchr("#&*!|>'\"%@`,[]{}", s[0]))
         return false;
-    if (strchr("-?:", s[0]) && (n == 1 || s[1] == ' ' || s[1] == '\t' || (flow && strchr(",[]{}", s[1]))))
-        return false;
+    if (strchr("-?:", s[0]) && (n == 1 || s[1] == ' ' || s[1] == '\t' || (flow && s[0] != '-')))
+        return false; /* in a flow collection, libyaml reads a leading ? or : as an indicator */
     if (n >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
         return false;
     if (s[n - 1] == ':')
