@@ -14,17 +14,20 @@ typedef struct {
     cc_node *value;
 } cc_pair;
 
+/* Kept small (56 bytes): a large flow has hundreds of thousands of nodes. */
 struct cc_node {
-    cc_node_type type;
-    bool plain; /* a scalar written without quotes: `10`, `true`, `null` are typed, "10" is text */
+    uint8_t type;  /* cc_node_type */
+    bool plain;    /* a scalar written without quotes: `10`, `true`, `null` are typed, "10" is text */
     bool has_dups; /* on a document's root: some mapping of the tree repeats a key */
+    uint32_t count; /* items of a list, pairs of a mapping */
     cc_loc loc;
-    const char *text; /* CC_NODE_SCALAR: NUL-terminated (len excludes the NUL) */
-    size_t len;
-    cc_node **items;  /* CC_NODE_LIST */
-    cc_pair *pairs;   /* CC_NODE_MAP, in source order */
-    uint32_t count;
-    cc_node *dup_of;  /* a mapping key that repeats an earlier key of its mapping: that key */
+    uint32_t len;     /* CC_NODE_SCALAR: length of text, without the NUL */
+    const char *text; /* CC_NODE_SCALAR: NUL-terminated */
+    union {
+        cc_node **items; /* CC_NODE_LIST */
+        cc_pair *pairs;  /* CC_NODE_MAP, in source order */
+    };
+    cc_node *dup_of; /* a mapping key that repeats an earlier key of its mapping: that key */
 };
 
 /* Reports every repeated key of the tree (E103); in the mapping `ids_map`, repeats are
