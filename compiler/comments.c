@@ -144,6 +144,8 @@ void cc_yaml_comments(cc_arena *arena, const char *text, size_t len, cc_comments
 {
     scan_state st = {OUTSIDE, 0, -1};
     const char *p = text, *end = text + len;
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        p += 3; /* a byte order mark is not text before a comment */
     uint32_t line = 1;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));

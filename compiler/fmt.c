@@ -46,6 +46,7 @@ typedef struct {
     int region;
     const block_lines *blocks;
     size_t nblocks;
+    size_t *block_first_line; /* output line where each block starts, once all are written */
     /* the first thing the DSL writer could not spell */
     bool lossy;
     cc_loc lossy_loc;
@@ -237,19 +238,6 @@ static int block_at(const emitter *e, uint32_t line, bool extent)
     return line <= (extent ? b->extent_end : b->span_end) ? (int)i : REGION_NONE;
 }
 
-/* Output lines of a region: the first, and the last. */
-static size_t region_line(const emitter *e, int region, bool last)
-{
-    size_t found = SIZE_MAX;
-    for (size_t i = 0; i < e->lines.len; i++)
-        if (e->lines.items[i].region == region) {
-            found = i;
-            if (!last)
-                break;
-        }
-    return found;
-}
-
 /* Tags are sorted by source line, then output line. */
 static int by_source_line(const void *a, const void *b)
 {
@@ -289,7 +277,13 @@ static placement place_full_line(const emitter *e, const cc_comment *c)
             i++;
         if (i < e->tags.len && e->tags.items[i].region != b)
             i = e->tags.len;
-        size_t line = i < e->tags.len ? e->tags.items[i].line : region_line(e, b, true);
+        size_t line = SIZE_MAX;
+        if (i < e->tags.len)
+            line = e->tags.items[i].line;
+        else /* nothing of the block follows it: before the block's last line that holds something */
+            for (size_t k = 0; k < e->tags.len; k++)
+                if (e->tags.items[k].region == b && (line == SIZE_MAX || e->tags.items[k].line > line))
+                    line = e->tags.items[k].line;
         if (line != SIZE_MAX) {
             p.kind = PLACE_BEFORE;
             p.line = line;
@@ -299,7 +293,7 @@ static placement place_full_line(const emitter *e, const cc_comment *c)
     if (i < e->tags.len) {
         const line_tag *t = &e->tags.items[i];
         p.kind = PLACE_BEFORE;
-        p.line = t->region >= 0 ? region_line(e, t->region, false) : t->line;
+        p.line = t->region >= 0 && e->block_first_line[t->region] != SIZE_MAX ? e->block_first_line[t->region] : t->line;
     }
     return p;
 }
@@ -315,6 +309,8 @@ static placement place_trailing(const emitter *e, const cc_comment *c)
     const line_tag *same = NULL, *before = NULL;
     for (size_t i = end; i-- > 0;) {
         const line_tag *t = &e->tags.items[i];
+        if ((same && t->src < c->line) || (b >= 0 && t->src < e->blocks[b].first))
+            break;
         if (t->region != region)
             continue;
         if (t->src == c->line) {
@@ -377,6 +373,12 @@ static void finish(emitter *e, const cc_comments *comments, bool end_gap, cc_buf
     line_end(e);
     if (e->tags.len)
         qsort(e->tags.items, e->tags.len, sizeof *e->tags.items, by_source_line);
+    e->block_first_line = cc_xcalloc(e->nblocks + 1, sizeof *e->block_first_line);
+    for (size_t b = 0; b < e->nblocks; b++)
+        e->block_first_line[b] = SIZE_MAX;
+    for (size_t l = e->lines.len; l-- > 0;)
+        if (e->lines.items[l].region >= 0)
+            e->block_first_line[e->lines.items[l].region] = l;
     size_t n = comments ? comments->len : 0;
     placement *ps = cc_xcalloc(n + 1, sizeof *ps);
     for (size_t i = 0; i < n; i++) {
@@ -404,6 +406,7 @@ static void finish(emitter *e, const cc_comments *comments, bool end_gap, cc_buf
     for (; k < n; k++)
         put_full_line_comment(out, 0, ps[k].c->text);
     free(ps);
+    free(e->block_first_line);
     for (size_t l = 0; l < e->lines.len; l++)
         free(e->lines.items[l].text);
     cc_vec_free(&e->lines);
@@ -567,17 +570,49 @@ static void yaml_double_quoted(cc_buf *b, const char *s, size_t n)
     cc_buf_putc(b, '"');
 }
 
-/* A scalar as YAML. A plain scalar stays plain when YAML reads it back the same (a null becomes
- * `null`); a quoted one is written plain unless that would make it a number, boolean or null.
- * Keys are names, so one that looks typed is always quoted. */
-static void yaml_scalar(cc_buf *b, const cc_node *n, bool flow, bool is_key)
+/* What a YAML node is, for quoting: block ids, targets and the flow's name are names, and a name
+ * that looks like a number, boolean or null is quoted however it was written (`next: "10"`, as
+ * the id is `"10":`). The roles of collections say what their members are. */
+typedef enum {
+    ROLE_VALUE,
+    ROLE_KEY,
+    ROLE_NAME,
+    ROLE_BRANCHES, /* a mapping of branch names to targets: `on` */
+    ROLE_PARAMS,   /* a kind's parameters: the cases parameter holds cases */
+    ROLE_CASES,    /* a list of cases */
+    ROLE_CASE      /* a case: its `next` is a target */
+} yaml_role;
+
+static yaml_role child_role(yaml_role role, const cc_node *key, const char *cases_name)
 {
-    if (!is_key && n->plain && cc_node_is_null(n)) {
+    switch (role) {
+    case ROLE_BRANCHES:
+        return ROLE_NAME;
+    case ROLE_CASE:
+        return key_is(key, "next") ? ROLE_NAME : ROLE_VALUE;
+    case ROLE_PARAMS:
+        return cases_name && key_is(key, cases_name) ? ROLE_CASES : ROLE_VALUE;
+    case ROLE_CASES:
+        return ROLE_CASE;
+    default:
+        return ROLE_VALUE;
+    }
+}
+
+/* A scalar as YAML. A plain value stays plain when YAML reads it back the same (a null becomes
+ * `null`); a quoted one is written plain unless that would make it a number, boolean or null.
+ * Keys and names are quoted exactly when they look like a number, boolean or null. */
+static void yaml_scalar(cc_buf *b, const cc_node *n, bool flow, yaml_role role)
+{
+    if (role != ROLE_KEY && n->plain && cc_node_is_null(n)) {
         cc_buf_puts(b, "null");
         return;
     }
-    bool plain = yaml_can_plain(n->text, n->len, flow) &&
-                 (is_key ? !looks_typed(n->text, n->len, false) : n->plain || !looks_typed(n->text, n->len, true));
+    bool plain = yaml_can_plain(n->text, n->len, flow);
+    if (role == ROLE_KEY || role == ROLE_NAME)
+        plain = plain && !looks_typed(n->text, n->len, false);
+    else
+        plain = plain && (n->plain || !looks_typed(n->text, n->len, true));
     if (plain)
         cc_buf_put(b, n->text, n->len);
     else
@@ -601,16 +636,16 @@ static bool yaml_forces_block(const cc_node *n)
     return false;
 }
 
-static void yaml_flow(cc_buf *b, const cc_node *n, bool is_key)
+static void yaml_flow(cc_buf *b, const cc_node *n, yaml_role role, const char *cases_name)
 {
     if (n->type == CC_NODE_SCALAR) {
-        yaml_scalar(b, n, true, is_key);
+        yaml_scalar(b, n, true, role);
     } else if (n->type == CC_NODE_LIST) {
         cc_buf_putc(b, '[');
         for (uint32_t i = 0; i < n->count; i++) {
             if (i)
                 cc_buf_puts(b, ", ");
-            yaml_flow(b, n->items[i], false);
+            yaml_flow(b, n->items[i], child_role(role, NULL, cases_name), cases_name);
         }
         cc_buf_putc(b, ']');
     } else if (n->count == 0) {
@@ -620,9 +655,9 @@ static void yaml_flow(cc_buf *b, const cc_node *n, bool is_key)
         for (uint32_t i = 0; i < n->count; i++) {
             if (i)
                 cc_buf_puts(b, ", ");
-            yaml_flow(b, n->pairs[i].key, true);
+            yaml_flow(b, n->pairs[i].key, ROLE_KEY, NULL);
             cc_buf_puts(b, ": ");
-            yaml_flow(b, n->pairs[i].value, false);
+            yaml_flow(b, n->pairs[i].value, child_role(role, n->pairs[i].key, cases_name), cases_name);
         }
         cc_buf_puts(b, " }");
     }
@@ -631,10 +666,7 @@ static void yaml_flow(cc_buf *b, const cc_node *n, bool is_key)
 static void yaml_key(emitter *e, const cc_node *k, bool weak)
 {
     cc_buf b = {0};
-    if (k->type == CC_NODE_SCALAR)
-        yaml_scalar(&b, k, false, true);
-    else
-        yaml_flow(&b, k, true);
+    yaml_flow(&b, k, ROLE_KEY, NULL);
     put_buf(e, &b);
     cc_buf_free(&b);
     if (weak)
@@ -644,22 +676,21 @@ static void yaml_key(emitter *e, const cc_node *k, bool weak)
     put(e, ":");
 }
 
-static void yaml_block_map(emitter *e, const cc_node *m, int indent, bool continue_line);
-static void yaml_block_seq(emitter *e, const cc_node *l, int indent);
+static void yaml_block_map(emitter *e, const cc_node *m, int indent, bool continue_line, yaml_role role,
+                           const char *cases_name);
+static void yaml_block_seq(emitter *e, const cc_node *l, int indent, yaml_role role);
 
 /* Writes v after "key:" on the current line, in flow style when it fits, else on the lines below
  * at `indent`. */
-static void yaml_value(emitter *e, const cc_node *v, int indent)
+static void yaml_value(emitter *e, const cc_node *v, int indent, yaml_role role, const char *cases_name)
 {
     if (v->type == CC_NODE_SCALAR || v->count == 0 || !yaml_forces_block(v)) {
         cc_buf b = {0};
-        yaml_flow(&b, v, false);
-        bool fits = v->type == CC_NODE_SCALAR || v->count == 0 || cur_columns(e) + 1 + columns(b.data, b.len) <= FMT_WIDTH;
-        if (fits) {
-            if (v->type == CC_NODE_SCALAR) {
-                b.len = 0;
-                yaml_scalar(&b, v, false, false);
-            }
+        if (v->type == CC_NODE_SCALAR)
+            yaml_scalar(&b, v, false, role);
+        else
+            yaml_flow(&b, v, role, cases_name);
+        if (v->type == CC_NODE_SCALAR || v->count == 0 || cur_columns(e) + 1 + columns(b.data, b.len) <= FMT_WIDTH) {
             put(e, " ");
             put_buf(e, &b);
             tag_tree(e, v);
@@ -671,34 +702,35 @@ static void yaml_value(emitter *e, const cc_node *v, int indent)
     }
     line_end(e);
     if (v->type == CC_NODE_MAP)
-        yaml_block_map(e, v, indent, false);
+        yaml_block_map(e, v, indent, false, role, cases_name);
     else
-        yaml_block_seq(e, v, indent);
+        yaml_block_seq(e, v, indent, role);
 }
 
-static void yaml_block_map(emitter *e, const cc_node *m, int indent, bool continue_line)
+static void yaml_block_map(emitter *e, const cc_node *m, int indent, bool continue_line, yaml_role role,
+                           const char *cases_name)
 {
     for (uint32_t i = 0; i < m->count; i++) {
         if (i || !continue_line)
             line_begin(e, indent);
         yaml_key(e, m->pairs[i].key, false);
-        yaml_value(e, m->pairs[i].value, indent + 2);
+        yaml_value(e, m->pairs[i].value, indent + 2, child_role(role, m->pairs[i].key, cases_name), cases_name);
     }
 }
 
-static void yaml_block_seq(emitter *e, const cc_node *l, int indent)
+static void yaml_block_seq(emitter *e, const cc_node *l, int indent, yaml_role role)
 {
+    yaml_role item_role = child_role(role, NULL, NULL);
     for (uint32_t i = 0; i < l->count; i++) {
         const cc_node *item = l->items[i];
         line_begin(e, indent);
         tag(e, item);
         if (item->type == CC_NODE_SCALAR || item->count == 0 || !yaml_forces_block(item)) {
             cc_buf b = {0};
-            yaml_flow(&b, item, false);
-            if (item->type == CC_NODE_SCALAR) {
-                b.len = 0;
-                yaml_scalar(&b, item, false, false);
-            }
+            if (item->type == CC_NODE_SCALAR)
+                yaml_scalar(&b, item, false, item_role);
+            else
+                yaml_flow(&b, item, item_role, NULL);
             if (item->type == CC_NODE_SCALAR || item->count == 0 ||
                 cur_columns(e) + 2 + columns(b.data, b.len) <= FMT_WIDTH) {
                 put(e, "- ");
@@ -712,11 +744,11 @@ static void yaml_block_seq(emitter *e, const cc_node *l, int indent)
         }
         if (item->type == CC_NODE_MAP) {
             put(e, "- ");
-            yaml_block_map(e, item, indent + 2, true);
+            yaml_block_map(e, item, indent + 2, true, item_role, NULL);
         } else {
             put(e, "-");
             line_end(e);
-            yaml_block_seq(e, item, indent + 2);
+            yaml_block_seq(e, item, indent + 2, item_role);
         }
     }
 }
@@ -787,10 +819,21 @@ static void free_cases(cc_node *copy, const cc_node *list)
     free(copy);
 }
 
-/* The kind's value: `{}` for none, the cases parameter last and each case's `next` last. */
-static void yaml_kind_value(emitter *e, const cc_node *v, const cc_param_spec *cases)
+/* Whether a kind reads a null value as it reads `{}`: all but those whose whole mapping value is
+ * one parameter, for which null and `{}` are different mistakes. */
+static bool null_means_empty(const cc_block_spec *spec)
 {
-    if (cc_node_is_null(v)) {
+    for (const cc_param_spec *p = spec ? spec->params : NULL; p && p->name; p++)
+        if (p->flags & CC_PF_WHOLE)
+            return false;
+    return true;
+}
+
+/* The kind's value: `{}` for none, the cases parameter last and each case's `next` last. */
+static void yaml_kind_value(emitter *e, const cc_node *v, const cc_block_spec *spec)
+{
+    const cc_param_spec *cases = cc_block_cases_param(spec);
+    if (cc_node_is_null(v) && null_means_empty(spec)) {
         put(e, " {}");
         tag(e, v);
         line_end(e);
@@ -799,7 +842,7 @@ static void yaml_kind_value(emitter *e, const cc_node *v, const cc_param_spec *c
     cc_node copy;
     if (cases && (cases->flags & CC_PF_SCALAR) && v->type == CC_NODE_LIST) {
         cc_node *list = cases_next_last(v);
-        yaml_value(e, list, 6);
+        yaml_value(e, list, 6, ROLE_CASES, NULL);
         free_cases(list, v);
     } else if (cases && v->type == CC_NODE_MAP && map_without(v, cases->name, false, &copy)) {
         cc_pair *last = &copy.pairs[copy.count - 1];
@@ -807,11 +850,11 @@ static void yaml_kind_value(emitter *e, const cc_node *v, const cc_param_spec *c
         cc_node *list = cases_next_last(orig);
         if (list)
             last->value = list;
-        yaml_value(e, &copy, 6);
+        yaml_value(e, &copy, 6, ROLE_PARAMS, cases->name);
         free_cases(list, orig);
         free(copy.pairs);
     } else
-        yaml_value(e, v, 6);
+        yaml_value(e, v, 6, ROLE_PARAMS, cases ? cases->name : NULL);
 }
 
 static void yaml_block(emitter *e, const cc_node *blk)
@@ -820,22 +863,25 @@ static void yaml_block(emitter *e, const cc_node *blk)
     if (kind) {
         line_begin(e, 4);
         yaml_key(e, kind->key, false);
-        yaml_kind_value(e, kind->value, cc_block_cases_param(cc_block_lookup(kind->key->text)));
+        yaml_kind_value(e, kind->value, cc_block_lookup(kind->key->text));
     }
-    const cc_pair *fixed[] = {next, on};
-    for (size_t i = 0; i < CC_ARRAY_LEN(fixed); i++)
-        if (fixed[i]) {
-            line_begin(e, 4);
-            yaml_key(e, fixed[i]->key, false);
-            yaml_value(e, fixed[i]->value, 6);
-        }
+    if (next) {
+        line_begin(e, 4);
+        yaml_key(e, next->key, false);
+        yaml_value(e, next->value, 6, ROLE_NAME, NULL);
+    }
+    if (on) {
+        line_begin(e, 4);
+        yaml_key(e, on->key, false);
+        yaml_value(e, on->value, 6, ROLE_BRANCHES, NULL);
+    }
     for (uint32_t i = 0; i < blk->count; i++) {
         const cc_pair *p = &blk->pairs[i];
         if (p == kind || p == next || p == on)
             continue;
         line_begin(e, 4);
         yaml_key(e, p->key, false);
-        yaml_value(e, p->value, 6);
+        yaml_value(e, p->value, 6, ROLE_VALUE, NULL);
     }
 }
 
@@ -855,13 +901,13 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
     }
     if (root->type != CC_NODE_MAP || root->count == 0) { /* not a flow, but fmt keeps what it can */
         if (root->type == CC_NODE_LIST && root->count) {
-            yaml_block_seq(&e, root, 0);
+            yaml_block_seq(&e, root, 0, ROLE_VALUE);
         } else {
             cc_buf b = {0};
             if (root->type == CC_NODE_SCALAR)
-                yaml_scalar(&b, root, false, false);
+                yaml_scalar(&b, root, false, ROLE_VALUE);
             else
-                yaml_flow(&b, root, false);
+                yaml_flow(&b, root, ROLE_VALUE, NULL);
             line_begin(&e, 0);
             put_buf(&e, &b);
             tag_tree(&e, root);
@@ -883,7 +929,8 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
             line_begin(&e, 0);
             yaml_key(&e, p->key, false);
             if (p->value != blocks || blocks->count == 0) {
-                yaml_value(&e, p->value, 2);
+                bool name = key_is(p->key, "flow") || key_is(p->key, "start");
+                yaml_value(&e, p->value, 2, name ? ROLE_NAME : ROLE_VALUE, NULL);
                 continue;
             }
             line_end(&e);
@@ -896,7 +943,7 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
                     line_end(&e);
                     yaml_block(&e, bp->value);
                 } else
-                    yaml_value(&e, bp->value, 4);
+                    yaml_value(&e, bp->value, 4, ROLE_VALUE, NULL);
             }
             line_end(&e);
             e.region = REGION_HEADER;
@@ -907,7 +954,7 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
             continue;
         line_begin(&e, 0);
         yaml_key(&e, p->key, false);
-        yaml_value(&e, p->value, 2);
+        yaml_value(&e, p->value, 2, ROLE_VALUE, NULL);
     }
     finish(&e, comments, false, out);
     free(bl);
@@ -930,17 +977,17 @@ static bool dsl_ident(const char *s, size_t n)
     return true;
 }
 
-/* -?[0-9]+(.[0-9]+)? as a number, or -?[0-9]+(ms|s|m|h|d) as a duration */
+/* -?[0-9]+(.[0-9]+)? as a number, or [-+]?[0-9]+(ms|s|m|h|d) as a duration */
 static bool dsl_number_or_duration(const char *s, size_t n)
 {
-    size_t i = s[0] == '-' ? 1 : 0, j = i;
+    size_t i = n && (s[0] == '-' || s[0] == '+') ? 1 : 0, j = i;
     while (j < n && is_digit(s[j]))
         j++;
     if (j == i)
         return false;
     if (j == n)
-        return true;
-    if (s[j] == '.') {
+        return s[0] != '+';
+    if (s[j] == '.' && s[0] != '+') {
         size_t k = j + 1;
         while (k < n && is_digit(s[k]))
             k++;
@@ -950,23 +997,22 @@ static bool dsl_number_or_duration(const char *s, size_t n)
     return one_of(s + j, n - j, units);
 }
 
-/* $. then dotted segments of letters, digits, _ and - */
+/* $. then dotted segments, each a letter, digit or _ followed by letters, digits, _, : and - */
 static bool dsl_reference(const char *s, size_t n)
 {
     if (n < 3 || s[0] != '$' || s[1] != '.')
         return false;
-    bool empty_segment = true;
+    bool segment_start = true;
     for (size_t i = 2; i < n; i++) {
-        if (s[i] == '.') {
-            if (empty_segment)
-                return false;
-            empty_segment = true;
-        } else if (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '-')
-            empty_segment = false;
+        char c = s[i];
+        if (c == '.' && !segment_start)
+            segment_start = true;
+        else if (is_alpha(c) || is_digit(c) || c == '_' || (!segment_start && (c == ':' || c == '-')))
+            segment_start = false;
         else
             return false;
     }
-    return !empty_segment;
+    return !segment_start;
 }
 
 static void dsl_string(cc_buf *b, const char *s, size_t n)
@@ -1006,14 +1052,19 @@ static void dsl_name(cc_buf *b, const char *s, size_t n)
         dsl_string(b, s, n);
 }
 
-/* A branch name: `true` and `false` are branches of check_staffing, so they stay bare too. */
-static void dsl_branch_name(cc_buf *b, const char *s, size_t n)
+/* A branch name: an identifier, or `true` and `false` (the branches of check_staffing). The
+ * grammar has no quoted branch names, so any other name cannot be written. */
+static void dsl_branch_name(emitter *e, cc_buf *b, const cc_node *name)
 {
-    static const char *const values[] = {"true", "false", "null", NULL};
-    if (one_of(s, n, values))
+    static const char *const values[] = {"true", "false", NULL};
+    const char *s = name->text;
+    size_t n = name->len;
+    if (one_of(s, n, values) || (dsl_ident(s, n) && !one_of(s, n, dsl_keywords) && !one_of(s, n, dsl_operators)))
         cc_buf_put(b, s, n);
-    else
-        dsl_name(b, s, n);
+    else {
+        lossy(e, name, "a branch name that is not an identifier");
+        dsl_string(b, s, n);
+    }
 }
 
 static void dsl_scalar(emitter *e, cc_buf *b, const cc_node *n)
@@ -1031,8 +1082,9 @@ static void dsl_scalar(emitter *e, cc_buf *b, const cc_node *n)
             cc_buf_put(b, s, len);
             return;
         }
-        if (looks_typed(s, len, false) || strcmp(cc_node_type_name(n), "text") != 0)
-            lossy(e, n, "a YAML number the DSL has no spelling for; it would become text");
+        char *end;
+        if (len && strlen(s) == len && (strtod(s, &end), *end == '\0'))
+            lossy(e, n, "a number the DSL has no spelling for (such as 1e3 or +5); it would become text");
     }
     dsl_string(b, s, len);
 }
@@ -1073,11 +1125,11 @@ static void dsl_value(emitter *e, cc_buf *b, const cc_node *n)
 /* Writes map m after what the current line holds: on the line when it fits (or has one entry),
  * else one entry a line, indented 4, with a trailing comma, and the closing brace on its own line
  * (where the caller may continue). */
-static void dsl_map_value(emitter *e, const cc_node *m, size_t reserve)
+static void dsl_map_value(emitter *e, const cc_node *m)
 {
     cc_buf b = {0};
     dsl_value(e, &b, m);
-    if (m->count < 2 || cur_columns(e) + columns(b.data, b.len) + reserve <= FMT_WIDTH) {
+    if (m->count < 2 || cur_columns(e) + columns(b.data, b.len) <= FMT_WIDTH) {
         put_buf(e, &b);
         tag_tree(e, m);
         cc_buf_free(&b);
@@ -1149,7 +1201,7 @@ static void dsl_header(emitter *e, const cc_node *root)
     }
     if (map.count) {
         put(e, " ");
-        dsl_map_value(e, &map, 0);
+        dsl_map_value(e, &map);
     }
     free(map.pairs);
     if (blocks && blocks->value->type != CC_NODE_MAP)
@@ -1323,10 +1375,10 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
             }
         }
     }
-    if (value && !(value->type == CC_NODE_MAP && value->count == 0) && !(value->plain && cc_node_is_null(value))) {
+    if (value && !(value->type == CC_NODE_MAP && value->count == 0) && !(cc_node_is_null(value) && null_means_empty(spec))) {
         put(e, " ");
         if (value->type == CC_NODE_MAP) {
-            dsl_map_value(e, value, 0);
+            dsl_map_value(e, value);
         } else {
             dsl_value(e, &b, value);
             put_buf(e, &b);
@@ -1338,8 +1390,10 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
     if (rest_owned)
         free(rest.pairs);
 
-    /* where it goes next */
-    bool success_path = spec && !(spec->flags & (CC_BK_TERMINAL | CC_BK_NEXT_KEPT));
+    /* where it goes next: a kind that goes on by `next` falls through to the block after it, so
+     * its `next` is left out when it names that block, and `-> end` says that it has none */
+    const char *go_on = cc_block_continue_branch(spec);
+    bool success_path = go_on && strcmp(go_on, "next") == 0;
     if (next) {
         const cc_node *t = next->value;
         bool falls_through = success_path && following && is_scalar(t) && is_scalar(following) &&
@@ -1355,7 +1409,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
             tag_line(e, next->key, false, first_line);
             tag_line(e, t, false, first_line);
         }
-    } else if (following && (success_path || !spec)) {
+    } else if (following && success_path) {
         put(e, " -> end");
     }
     line_end(e);
@@ -1373,7 +1427,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
             lossy(e, p->key, "a branch name that is not text");
             cc_buf_puts(&b, "\"\"");
         } else
-            dsl_branch_name(&b, p->key->text, p->key->len);
+            dsl_branch_name(e, &b, p->key);
         cc_buf_puts(&b, " -> ");
         if (!dsl_target(e, &b, p->value))
             cc_buf_puts(&b, "\"\"");
@@ -1381,6 +1435,12 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
         b.len = 0;
         tag(e, p->key);
         tag(e, p->value);
+        line_end(e);
+    }
+    /* a kind that goes on by another branch (wait: timeout) and has none: it ends there */
+    if (go_on && !success_path && following && !(on && on->value->type == CC_NODE_MAP && pair_get(on->value, go_on))) {
+        line_begin(e, 4);
+        cc_buf_printf(&e->cur, "%s -> end", go_on);
         line_end(e);
     }
     cc_buf_free(&b);

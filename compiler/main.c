@@ -1,6 +1,7 @@
 /* main.c — the ccflow command line: dispatches subcommands and maps outcomes to exit status
  * 0 (clean), 1 (findings) and 2 (usage or I/O error). */
 #include "ccflow.h"
+#include "fmt.h"
 #include "ir.h"
 
 #include <stdio.h>
@@ -16,6 +17,7 @@ static const char usage_main[] =
     "commands:\n"
     "  check     validate flows: schema, graph, flow types and per-channel block support\n"
     "  blocks    print the block catalogue as Markdown (the source of docs/blocks.md)\n"
+    "  fmt       convert flows between YAML and the DSL, and normalise their layout\n"
     "  ir        print the flow IR of each file, without locations (to compare spellings)\n"
     "  version   print the version\n"
     "\n"
@@ -136,6 +138,141 @@ static int cmd_check(int argc, char **argv)
     return status;
 }
 
+static const char usage_fmt[] =
+    "usage: ccflow fmt [--to dsl|yaml] [-w] FILE...\n"
+    "\n"
+    "Writes each flow in the other spelling (a .yaml file as DSL, a .flow file as YAML), or in the\n"
+    "one --to names, with a normalised layout. Every block keeps its id and its place, and comments\n"
+    "are kept. Only syntax is checked, not the bundle (use 'ccflow check' for that).\n"
+    "\n"
+    "options:\n"
+    "  --to dsl|yaml   the spelling to write (default: the other one)\n"
+    "  -w              write each result to a file beside its input (x.yaml -> x.flow, x.flow ->\n"
+    "                  x.yaml; the input itself when the spelling does not change)\n"
+    "  -h, --help      print this help\n"
+    "\n"
+    "exit status: 0 when every output was written, 1 when a file cannot be read as a flow, 2 usage\n"
+    "or I/O error\n";
+
+static bool has_ext(const char *path, const char *ext)
+{
+    size_t n = strlen(path), m = strlen(ext);
+    return n >= m && !strcmp(path + n - m, ext);
+}
+
+/* The path beside `path` with its extension replaced by `ext`. */
+static char *sibling_path(const char *path, const char *ext)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+    cc_buf b = {0};
+    cc_buf_put(&b, path, stem);
+    cc_buf_puts(&b, ext);
+    return b.data;
+}
+
+static int cmd_fmt(int argc, char **argv)
+{
+    int to = -1; /* 0 yaml, 1 dsl, -1 the other one */
+    bool write = false;
+    CC_VEC(const char *) files = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage_fmt, stdout);
+            cc_vec_free(&files);
+            return 0;
+        } else if (!strcmp(a, "--to") || !strncmp(a, "--to=", 5)) {
+            const char *v = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v || (strcmp(v, "dsl") && strcmp(v, "yaml"))) {
+                cc_vec_free(&files);
+                return usage_error(usage_fmt, "--to takes 'dsl' or 'yaml'%s", "");
+            }
+            to = !strcmp(v, "dsl");
+        } else if (!strcmp(a, "-w"))
+            write = true;
+        else if (a[0] == '-' && a[1]) {
+            cc_vec_free(&files);
+            return usage_error(usage_fmt, "unknown option '%s'", a);
+        } else
+            cc_vec_push(&files, a);
+    }
+    if (!files.len)
+        return usage_error(usage_fmt, "%s", "no files given");
+
+    int status = 0;
+    for (size_t i = 0; i < files.len; i++) {
+        const char *path = files.items[i];
+        bool from_dsl = has_ext(path, ".flow");
+        bool to_dsl = to < 0 ? !from_dsl : to == 1;
+        cc_diags ds;
+        cc_diags_init(&ds);
+        cc_arena arena;
+        cc_arena_init(&arena);
+        size_t len;
+        char *text = cc_read_file(path, &len);
+        if (!text) {
+            fprintf(stderr, "ccflow: cannot read '%s': ", path);
+            perror(NULL);
+            status = 2;
+            goto next;
+        }
+        uint32_t file = cc_source_add(&ds, path, text, len);
+        cc_comments comments = {0};
+        cc_node *root;
+        if (from_dsl)
+            root = cc_dsl_read(&arena, &ds, file, text, len, &comments);
+        else {
+            root = cc_yaml_read(&arena, &ds, file, text, len);
+            if (root)
+                cc_yaml_comments(&arena, text, len, &comments);
+        }
+        if (!root || ds.errors) {
+            cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
+            if (status == 0)
+                status = 1;
+            cc_vec_free(&comments);
+            goto next;
+        }
+        cc_loc where;
+        const char *why = NULL;
+        if (to_dsl && !cc_fmt_dsl_lossless(root, &where, &why)) {
+            cc_report(&ds, CC_E101, where, "this flow cannot be written in the DSL without losing something: %s", why);
+            cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
+            if (status == 0)
+                status = 1;
+            cc_vec_free(&comments);
+            goto next;
+        }
+        cc_buf out = {0};
+        if (to_dsl)
+            cc_fmt_dsl(root, &comments, &out);
+        else
+            cc_fmt_yaml(root, &comments, &out);
+        cc_vec_free(&comments);
+        if (write) {
+            char *target = to_dsl == from_dsl ? cc_xstrdup(path) : sibling_path(path, to_dsl ? ".flow" : ".yaml");
+            FILE *f = fopen(target, "w");
+            bool ok = f && fwrite(out.data, 1, out.len, f) == out.len;
+            if (f && fclose(f) != 0)
+                ok = false;
+            if (!ok) {
+                fprintf(stderr, "ccflow: cannot write '%s'\n", target);
+                status = 2;
+            }
+            free(target);
+        } else
+            fwrite(out.data, 1, out.len, stdout);
+        cc_buf_free(&out);
+    next:
+        cc_arena_free(&arena);
+        cc_diags_free(&ds);
+    }
+    cc_vec_free(&files);
+    return status;
+}
+
 static const char usage_ir[] =
     "usage: ccflow ir FILE...\n"
     "\n"
@@ -215,6 +352,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "fmt"))
+        return cmd_fmt(argc - 1, argv + 1);
     if (!strcmp(cmd, "ir"))
         return cmd_ir(argc - 1, argv + 1);
     if (!strcmp(cmd, "blocks"))

@@ -38,7 +38,10 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$("$ASAN_B"/tests/unit 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
   out=$("$ASAN_B"/tests/runner "$ASAN_B/ccflow" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
   out=$("$ASAN_B"/tests/api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
+  out=$(bash tests/fmt.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
 fi
+
+out=$(bash tests/fmt.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 out=$(bash tests/cli.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Round trips through `ccflow fmt`: every YAML flow of flows/, stdlib/ and the check suite that
+# reads cleanly is converted to the DSL and back; the three spellings must build the same IR
+# (`ccflow ir`), and fmt of fmt's output must change nothing, in both spellings. The golden files
+# of tests/fmt/ pin the exact output.
+set -u
+CCFLOW=${1:-build/ccflow}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bad() { fail=$((fail + 1)); echo "FAIL fmt: $*"; }
+
+n=0
+while IFS= read -r f; do
+  # only flows that read without errors take part (the suite also holds broken ones on purpose)
+  "$CCFLOW" ir "$f" >"$tmp/ir0" 2>/dev/null || continue
+  n=$((n + 1))
+  base=$tmp/f$n
+  if ! "$CCFLOW" fmt --to dsl "$f" >"$base.flow" 2>"$tmp/err"; then
+    bad "$f: fmt --to dsl failed: $(head -c 300 "$tmp/err")"; continue
+  fi
+  if ! "$CCFLOW" fmt --to yaml "$base.flow" >"$base.yaml" 2>"$tmp/err"; then
+    bad "$f: the DSL written for it does not read back: $(head -c 300 "$tmp/err")"; continue
+  fi
+  "$CCFLOW" ir "$base.flow" >"$tmp/ir1" 2>/dev/null
+  "$CCFLOW" ir "$base.yaml" >"$tmp/ir2" 2>/dev/null
+  if cmp -s "$tmp/ir0" "$tmp/ir1" && cmp -s "$tmp/ir0" "$tmp/ir2"; then pass=$((pass + 1)); else
+    bad "$f: YAML -> DSL -> YAML changed the IR"; diff "$tmp/ir0" "$tmp/ir1" | head -5; diff "$tmp/ir0" "$tmp/ir2" | head -5
+  fi
+  "$CCFLOW" fmt --to dsl "$base.flow" >"$base.again.flow" 2>/dev/null
+  cmp -s "$base.flow" "$base.again.flow" && pass=$((pass + 1)) || bad "$f: fmt of its DSL is not idempotent"
+  "$CCFLOW" fmt --to yaml "$base.yaml" >"$base.again.yaml" 2>/dev/null
+  cmp -s "$base.yaml" "$base.again.yaml" && pass=$((pass + 1)) || bad "$f: fmt of its YAML is not idempotent"
+done < <(find flows stdlib/flows tests/check -name '*.yaml' | sort)
+[ "$n" -ge 30 ] && pass=$((pass + 1)) || bad "only $n flows took part in the round trips"
+
+# DSL files of the suite: DSL -> YAML -> DSL keeps the IR too
+for f in tests/check/dsl/*.flow; do
+  "$CCFLOW" ir "$f" >"$tmp/ir0" 2>/dev/null || continue
+  "$CCFLOW" fmt --to yaml "$f" >"$tmp/d.yaml" 2>/dev/null && "$CCFLOW" fmt --to dsl "$tmp/d.yaml" >"$tmp/d.flow" 2>/dev/null
+  "$CCFLOW" ir "$tmp/d.yaml" >"$tmp/ir1" 2>/dev/null
+  "$CCFLOW" ir "$tmp/d.flow" >"$tmp/ir2" 2>/dev/null
+  cmp -s "$tmp/ir0" "$tmp/ir1" && cmp -s "$tmp/ir0" "$tmp/ir2" && pass=$((pass + 1)) || bad "$f: DSL -> YAML -> DSL changed the IR"
+done
+
+# Golden outputs
+for f in tests/fmt/*.yaml; do
+  case "$f" in *.expected.yaml) continue;; esac
+  stem=${f%.yaml}
+  if [ -f "$stem.expected.flow" ]; then
+    "$CCFLOW" fmt --to dsl "$f" >"$tmp/g.flow" 2>&1
+    cmp -s "$tmp/g.flow" "$stem.expected.flow" && pass=$((pass + 1)) || { bad "$f: DSL differs from $stem.expected.flow"; diff "$stem.expected.flow" "$tmp/g.flow" | head -10; }
+  fi
+  if [ -f "$stem.expected.yaml" ]; then
+    "$CCFLOW" fmt --to yaml "$f" >"$tmp/g.yaml" 2>&1
+    cmp -s "$tmp/g.yaml" "$stem.expected.yaml" && pass=$((pass + 1)) || { bad "$f: YAML differs from $stem.expected.yaml"; diff "$stem.expected.yaml" "$tmp/g.yaml" | head -10; }
+  fi
+done
+
+# -w writes beside the input; exit statuses
+cp flows/task_routing.yaml "$tmp/w.yaml"
+"$CCFLOW" fmt -w "$tmp/w.yaml" && [ -s "$tmp/w.flow" ] && pass=$((pass + 1)) || bad "-w does not write x.flow beside x.yaml"
+"$CCFLOW" fmt -w "$tmp/w.flow" && cmp -s <("$CCFLOW" fmt --to yaml "$tmp/w.flow") "$tmp/w.yaml" && pass=$((pass + 1)) || bad "-w back to YAML"
+printf 'flow: X\ntype: inbound\nblocks: { a: { wait: [ }\n' >"$tmp/broken.yaml"
+"$CCFLOW" fmt "$tmp/broken.yaml" >/dev/null 2>&1; [ $? -eq 1 ] && pass=$((pass + 1)) || bad "a file that cannot be read exits 1"
+printf 'flow: X\ntype: nonsense\nblocks: { a: { frobnicate: 1 } }\n' >"$tmp/schema.yaml"
+"$CCFLOW" fmt "$tmp/schema.yaml" >/dev/null 2>&1 && pass=$((pass + 1)) || bad "fmt checks syntax only: schema problems do not stop it"
+"$CCFLOW" fmt --to xml "$tmp/w.yaml" >/dev/null 2>&1; [ $? -eq 2 ] && pass=$((pass + 1)) || bad "--to xml is a usage error"
+
+echo "fmt: $pass passed, $fail failed"
