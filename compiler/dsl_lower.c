@@ -188,9 +188,11 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
     bool condition = s->kind == DSL_IF || s->kind == DSL_SWITCH;
     const char *kind = condition ? "check_contact_attributes" : s->kind_key->text;
     const cc_block_spec *spec = cc_block_lookup(kind);
-    if (s->kind == DSL_LOOP && (!spec || !(spec->flags & CC_BK_LOOP))) {
+    bool loop_body = s->kind == DSL_LOOP;
+    if (loop_body && (!spec || !(spec->flags & CC_BK_LOOP))) {
         cc_report(L->ctx->ds, CC_E101, s->kind_key->loc, "only 'loop' takes a body in braces; '%s' does not", kind);
         L->ctx->errors++;
+        loop_body = false; /* the body is left out rather than wired to branches the kind lacks */
     }
     const char *id = block_id(L, s, kind);
     cc_node *block = add_block(L, s, id);
@@ -249,7 +251,7 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
         cc_vec_push(&L->pend, NAMED(text_node(L, go_on, s->loc), s->loc));
 
     /* A loop's body: looping goes in, its end comes back to the loop; complete goes on. */
-    if (s->kind == DSL_LOOP) {
+    if (loop_body) {
         size_t at = L->pend.len;
         dsl_target body = {DSL_TO_BODY, NULL, s->body, s->loc};
         send(L, NAMED(text_node(L, "looping", s->loc), s->loc), &body);
