@@ -4,27 +4,50 @@
 
 #include <string.h>
 
-/* Scanner state that lasts across lines: quoted scalars and flow collections may span lines. */
+/* Scanner state that lasts across lines: quoted scalars and flow collections may span lines, and
+ * a block scalar (| or >) holds the lines below its header that are indented enough. */
 typedef struct {
     enum { OUTSIDE, IN_DOUBLE, IN_SINGLE } quote;
     int flow_depth;
-    int block_indent; /* >= 0: inside a block scalar whose content is indented more than this */
+    bool in_block;     /* inside a block scalar's content */
+    int block_parent;  /* indentation of the node that holds the block scalar */
+    int block_indent;  /* its content's indentation; 0 until its first non-empty line sets it */
+    int block_blanks;  /* the most spaces on a blank line before that first line */
 } scan_state;
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 static bool is_flow_indicator(char c) { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'; }
 
 /* Whether the rest of a line after a '|' or '>' is a block scalar header: indentation and chomping
- * indicators, then nothing but blanks or a comment. */
-static bool block_scalar_header(const char *p, const char *end)
+ * indicators, then nothing but blanks or a comment. Sets *increment to the indentation indicator
+ * (0 when absent). */
+static bool block_scalar_header(const char *p, const char *end, int *increment)
 {
-    while (p < end && (*p == '+' || *p == '-' || (*p >= '1' && *p <= '9')))
-        p++;
-    if (p < end && !is_blank(*p))
+    *increment = 0;
+    for (; p < end && (*p == '+' || *p == '-' || (*p >= '1' && *p <= '9')); p++)
+        if (*p >= '1' && *p <= '9')
+            *increment = *p - '0';
+    if (p < end && !is_blank(*p) && *p != '\r')
         return false;
-    while (p < end && is_blank(*p))
+    while (p < end && (is_blank(*p) || *p == '\r'))
         p++;
     return p == end || *p == '#';
+}
+
+/* The indentation of the node that owns a block scalar header on a line: the column of its key,
+ * after any `- ` of sequences, or of the last `-` when the scalar is itself a sequence item. */
+static int header_parent(const char *line, const char *header)
+{
+    const char *p = line;
+    while (p < header && *p == ' ')
+        p++;
+    const char *dash = NULL;
+    while (p + 1 < header && *p == '-' && is_blank(p[1])) {
+        dash = p;
+        for (p++; p < header && is_blank(*p); p++)
+            ;
+    }
+    return (int)((p == header && dash ? dash : p) - line);
 }
 
 static void add_comment(cc_arena *arena, cc_comments *out, uint32_t line, bool trailing, const char *from,
@@ -36,8 +59,29 @@ static void add_comment(cc_arena *arena, cc_comments *out, uint32_t line, bool t
     cc_vec_push(out, c);
 }
 
-/* Scans one line [p, end). A plain scalar ends at ': ', at ' #', at the end of the line, and in a
- * flow collection at a flow indicator; quotes inside it are literal. */
+/* Whether a line belongs to the block scalar being read, as libyaml decides: blank lines do, and
+ * the first non-empty line fixes the content's indentation (at least one more than its parent and
+ * than the blank lines before it); a line indented less ends the scalar. */
+static bool block_scalar_line(scan_state *st, int indent, bool blank)
+{
+    if (blank) {
+        if (!st->block_indent && indent > st->block_blanks)
+            st->block_blanks = indent;
+        return true;
+    }
+    if (!st->block_indent) {
+        st->block_indent = indent > st->block_blanks ? indent : st->block_blanks;
+        if (st->block_indent < st->block_parent + 1)
+            st->block_indent = st->block_parent + 1;
+    }
+    if (indent >= st->block_indent)
+        return true;
+    st->in_block = false;
+    return false;
+}
+
+/* Scans one line [begin, end). A plain scalar ends at ': ', at ' #', at the end of the line, and
+ * in a flow collection at a flow indicator; quotes inside it are literal. */
 static void scan_line(cc_arena *arena, scan_state *st, uint32_t line, const char *begin, const char *end,
                       cc_comments *out)
 {
@@ -45,12 +89,12 @@ static void scan_line(cc_arena *arena, scan_state *st, uint32_t line, const char
     int indent = 0;
     while (p + indent < end && p[indent] == ' ')
         indent++;
-    if (st->block_indent >= 0) {
+    if (st->in_block) {
         const char *q = p + indent;
-        bool empty = q == end || (q + 1 == end && *q == '\r');
-        if (empty || indent > st->block_indent)
-            return; /* a line of the block scalar's content */
-        st->block_indent = -1;
+        while (q < end && (is_blank(*q) || *q == '\r'))
+            q++;
+        if (block_scalar_line(st, indent, q == end))
+            return;
     }
     bool in_plain = false, in_word = false, seen_text = false;
     for (; p < end; p++) {
@@ -92,6 +136,7 @@ static void scan_line(cc_arena *arena, scan_state *st, uint32_t line, const char
         }
         if (in_word)
             continue; /* the rest of an anchor, alias or tag */
+        int increment;
         switch (c) {
         case '"':
             st->quote = IN_DOUBLE;
@@ -117,8 +162,11 @@ static void scan_line(cc_arena *arena, scan_state *st, uint32_t line, const char
             break;
         case '|':
         case '>':
-            if (st->flow_depth == 0 && block_scalar_header(p + 1, end)) {
-                st->block_indent = indent;
+            if (st->flow_depth == 0 && block_scalar_header(p + 1, end, &increment)) {
+                st->in_block = true;
+                st->block_parent = header_parent(begin, p);
+                st->block_indent = increment ? st->block_parent + increment : 0;
+                st->block_blanks = 0;
                 const char *hash = memchr(p, '#', (size_t)(end - p));
                 if (hash && is_blank(hash[-1]))
                     add_comment(arena, out, line, true, hash + 1, end);
@@ -142,7 +190,7 @@ static void scan_line(cc_arena *arena, scan_state *st, uint32_t line, const char
 
 void cc_yaml_comments(cc_arena *arena, const char *text, size_t len, cc_comments *out)
 {
-    scan_state st = {OUTSIDE, 0, -1};
+    scan_state st = {0};
     const char *p = text, *end = text + len;
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
         p += 3; /* a byte order mark is not text before a comment */

@@ -75,20 +75,30 @@ static cc_node *on_map(lowerer *L, pending_edge *e)
     return *e->on;
 }
 
-/* Sends the pending edges from index `from` up to block `id`, and drops them from the stack. */
-static void resolve(lowerer *L, size_t from, const char *id, cc_loc loc)
+/* Sends the pending edges from index `from` up to the block named by `target` (a label as
+ * written, copied so each edge has its own node), and drops them from the stack. */
+static void resolve_to(lowerer *L, size_t from, const cc_node *target)
 {
     for (size_t i = from; i < L->pend.len; i++) {
         pending_edge *e = &L->pend.items[i];
-        cc_node *target = text_node(L, id, loc);
+        cc_node *t = cc_arena_alloc(L->ctx->arena, sizeof *t);
+        *t = *target;
+        t->dup_of = NULL;
         if (e->case_map)
-            put(L, e->case_map, text_node(L, "next", e->loc), target);
+            put(L, e->case_map, text_node(L, "next", e->loc), t);
         else if (e->on)
-            put(L, on_map(L, e), e->name, target);
+            put(L, on_map(L, e), e->name, t);
         else
-            put(L, e->block, text_node(L, "next", e->loc), target);
+            put(L, e->block, text_node(L, "next", e->loc), t);
     }
     L->pend.len = from;
+}
+
+/* The same, to a block id made by the lowering. */
+static void resolve(lowerer *L, size_t from, const char *id, cc_loc loc)
+{
+    if (from < L->pend.len)
+        resolve_to(L, from, text_node(L, id, loc));
 }
 
 static void ctx_dups(lowerer *L) { L->ctx->dups = true; }
@@ -133,7 +143,7 @@ static void send(lowerer *L, pending_edge edge, const dsl_target *t)
     switch (t->kind) {
     case DSL_TO_LABEL:
         cc_vec_push(&L->pend, edge);
-        resolve(L, L->pend.len - 1, t->label->text, t->label->loc);
+        resolve_to(L, L->pend.len - 1, t->label);
         break;
     case DSL_TO_END:
         break;
@@ -289,7 +299,7 @@ static void lower_list(lowerer *L, dsl_list *list, size_t base)
             continue;
         }
         if (s->next.kind == DSL_TO_LABEL)
-            resolve(L, base, s->next.label->text, s->next.label->loc);
+            resolve_to(L, base, s->next.label);
         else if (s->next.kind == DSL_TO_END)
             L->pend.len = base;
         else {

@@ -1043,10 +1043,14 @@ static void dsl_string(cc_buf *b, const char *s, size_t n)
     cc_buf_putc(b, '"');
 }
 
-/* A label, target or map key: bare when an identifier that is no keyword or operator. */
+/* Identifiers that ccflow reads as null when they are written bare. */
+static const char *const dsl_null_words[] = {"Null", "NULL", NULL};
+
+/* A label, target or map key: bare when an identifier that is no keyword or operator (nor a
+ * spelling of null, which would make a target no block id at all). */
 static void dsl_name(cc_buf *b, const char *s, size_t n)
 {
-    if (dsl_ident(s, n) && !one_of(s, n, dsl_keywords) && !one_of(s, n, dsl_operators))
+    if (dsl_ident(s, n) && !one_of(s, n, dsl_keywords) && !one_of(s, n, dsl_operators) && !one_of(s, n, dsl_null_words))
         cc_buf_put(b, s, n);
     else
         dsl_string(b, s, n);

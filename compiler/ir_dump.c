@@ -43,7 +43,11 @@ static void dump_value(cc_buf *out, const cc_node *n)
         for (uint32_t i = 0; i < n->count; i++) {
             if (i)
                 cc_buf_puts(out, ", ");
-            dump_value(out, n->pairs[i].key);
+            /* keys are names: `007` and "007" are the same key */
+            if (n->pairs[i].key->type == CC_NODE_SCALAR)
+                cc_buf_json_string(out, n->pairs[i].key->text);
+            else
+                dump_value(out, n->pairs[i].key);
             cc_buf_puts(out, ": ");
             dump_value(out, n->pairs[i].value);
         }
