@@ -2,21 +2,22 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes
-CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Iinclude -I$(B) -I$(B)/gen
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Ivm -Iinclude -I$(B) -I$(B)/gen
 LDLIBS   = -lyaml
 PREFIX  ?= /usr/local
 B        = build
 
 LIB_SRC  = compiler/util.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
            compiler/lower.c compiler/check.c compiler/bundle.c compiler/api.c \
-           compiler/dsl_lower.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c
+           compiler/dsl_lower.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c \
+           compiler/codegen.c vm/bytecode.c vm/disasm.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o $(B)/gen/dsl_lexer.o $(B)/gen/dsl_parser.o
 GEN_H    = $(B)/gen/dsl_parser.h
 STDLIB   = $(sort $(wildcard stdlib/flows/*.yaml))
 
 all: $(B)/ccflow $(B)/libccflow.a $(B)/libccflow.so
 
-$(B)/%.o: %.c $(wildcard compiler/*.h include/*.h) $(GEN_H)
+$(B)/%.o: %.c $(wildcard compiler/*.h vm/*.h include/*.h) $(GEN_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
 

@@ -1,6 +1,8 @@
 /* main.c — the ccflow command line: dispatches subcommands and maps outcomes to exit status
  * 0 (clean), 1 (findings) and 2 (usage or I/O error). */
 #include "ccflow.h"
+#include "bytecode.h"
+#include "codegen.h"
 #include "fmt.h"
 #include "ir.h"
 
@@ -17,6 +19,8 @@ static const char usage_main[] =
     "commands:\n"
     "  check     validate flows: schema, graph, flow types and per-channel block support\n"
     "  blocks    print the block catalogue as Markdown (the source of docs/blocks.md)\n"
+    "  compile   check a bundle and write its bytecode (.ccfb)\n"
+    "  disasm    print a bytecode bundle one instruction a line\n"
     "  fmt       convert flows between YAML and the DSL, and normalise their layout\n"
     "  ir        print the flow IR of each file, without locations (to compare spellings)\n"
     "  version   print the version\n"
@@ -136,6 +140,133 @@ static int cmd_check(int argc, char **argv)
     cc_diags_free(&ds);
     cc_vec_free(&paths);
     return status;
+}
+
+static const char usage_compile[] =
+    "usage: ccflow compile [--strip] [--no-stdlib] -o BUNDLE.ccfb PATH...\n"
+    "\n"
+    "Checks the flows in the given files and directories as one bundle (as 'ccflow check' does) and,\n"
+    "when there are no errors, writes their bytecode. The same flows always give the same bytes.\n"
+    "\n"
+    "options:\n"
+    "  -o FILE       where to write the bundle ('-' for standard output)\n"
+    "  --strip       leave the source map out: the same flows in YAML or the DSL give identical bytes\n"
+    "  --no-stdlib   do not add the standard flows\n"
+    "  --werror      refuse warnings as well\n"
+    "  -h, --help    print this help\n"
+    "\n"
+    "exit status: 0 written, 1 the bundle has errors (nothing written), 2 usage or I/O error\n";
+
+static const char usage_disasm[] =
+    "usage: ccflow disasm [--no-checksum] BUNDLE.ccfb\n"
+    "\n"
+    "Verifies a bytecode bundle and prints it one instruction a line: offset, opcode, operands with\n"
+    "their names resolved, the source location (unless the bundle was stripped) and what the opcode\n"
+    "does. --no-checksum skips the checksum (the verifier still checks every byte).\n"
+    "\n"
+    "exit status: 0 printed, 1 the bundle is malformed, 2 usage or I/O error\n";
+
+static int cmd_compile(int argc, char **argv)
+{
+    bool strip = false, stdlib = true, werror = false;
+    const char *out_path = NULL;
+    CC_VEC(const char *) paths = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage_compile, stdout);
+            cc_vec_free(&paths);
+            return 0;
+        } else if (!strcmp(a, "--strip"))
+            strip = true;
+        else if (!strcmp(a, "--no-stdlib"))
+            stdlib = false;
+        else if (!strcmp(a, "--werror"))
+            werror = true;
+        else if (!strcmp(a, "-o") && i + 1 < argc)
+            out_path = argv[++i];
+        else if (a[0] == '-' && a[1]) {
+            cc_vec_free(&paths);
+            return usage_error(usage_compile, "unknown option '%s'", a);
+        } else
+            cc_vec_push(&paths, a);
+    }
+    if (!paths.len || !out_path) {
+        cc_vec_free(&paths);
+        return usage_error(usage_compile, "%s", !out_path ? "no output given (-o FILE)" : "no flows given");
+    }
+    cc_diags ds;
+    cc_diags_init(&ds);
+    cc_bundle b;
+    cc_bundle_init(&b, &ds);
+    bool io_ok = true;
+    for (size_t i = 0; i < paths.len; i++)
+        io_ok &= cc_bundle_add_path(&b, paths.items[i], false);
+    if (stdlib)
+        cc_bundle_add_stdlib(&b);
+    cc_check_bundle(&b);
+    cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
+    int status = !io_ok ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
+    if (status == 0) {
+        cc_buf bytes = {0};
+        cc_codegen(&b, strip, &bytes);
+        FILE *f = !strcmp(out_path, "-") ? stdout : fopen(out_path, "wb");
+        bool ok = f && fwrite(bytes.data, 1, bytes.len, f) == bytes.len;
+        if (f && f != stdout && fclose(f) != 0)
+            ok = false;
+        if (!ok) {
+            fprintf(stderr, "ccflow: cannot write '%s'\n", out_path);
+            status = 2;
+        }
+        cc_buf_free(&bytes);
+    } else if (status == 1)
+        fprintf(stderr, "ccflow: nothing written: the bundle has %s\n", ds.errors ? "errors" : "warnings (--werror)");
+    cc_bundle_free(&b);
+    cc_diags_free(&ds);
+    cc_vec_free(&paths);
+    return status;
+}
+
+static int cmd_disasm(int argc, char **argv)
+{
+    bool check_crc = true;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage_disasm, stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--no-checksum"))
+            check_crc = false;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error(usage_disasm, "unknown option '%s'", argv[i]);
+        else if (path)
+            return usage_error(usage_disasm, "one bundle at a time; '%s' is a second", argv[i]);
+        else
+            path = argv[i];
+    }
+    if (!path)
+        return usage_error(usage_disasm, "%s", "no bundle given");
+    size_t len;
+    char *bytes = cc_read_file(path, &len);
+    if (!bytes) {
+        fprintf(stderr, "ccflow: cannot read '%s': ", path);
+        perror(NULL);
+        return 2;
+    }
+    ccfb_module m;
+    char err[256];
+    if (!ccfb_load(&m, (const uint8_t *)bytes, len, check_crc, err, sizeof err)) {
+        fprintf(stderr, "%s: error: malformed bundle: %s\n", path, err);
+        free(bytes);
+        return 1;
+    }
+    cc_buf out = {0};
+    ccfb_disasm(&m, &out);
+    fwrite(out.data, 1, out.len, stdout);
+    cc_buf_free(&out);
+    ccfb_free(&m);
+    free(bytes);
+    return 0;
 }
 
 static const char usage_fmt[] =
@@ -352,6 +483,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compile"))
+        return cmd_compile(argc - 1, argv + 1);
+    if (!strcmp(cmd, "disasm"))
+        return cmd_disasm(argc - 1, argv + 1);
     if (!strcmp(cmd, "fmt"))
         return cmd_fmt(argc - 1, argv + 1);
     if (!strcmp(cmd, "ir"))

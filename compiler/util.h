@@ -50,7 +50,7 @@ char *cc_arena_printf(cc_arena *a, const char *fmt, ...) CC_PRINTF(2, 3);
 #define cc_vec_free(v) (free((v)->items), (v)->items = NULL, (v)->len = (v)->cap = 0)
 
 /* Growable byte buffer for building text. */
-typedef struct {
+typedef struct cc_buf {
     char *data;
     size_t len, cap;
 } cc_buf;

@@ -107,4 +107,36 @@ while read -r code; do
   "$CCFLOW" check --no-stdlib --format json "$fixed" >"$tmp/ex" 2>&1 && [ "$(tr -d ' \n' <"$tmp/ex")" = "[]" ] && ok || bad "$fixed is not clean"
 done < <(sed -n 's/^ *X(\([EW][0-9]*\),.*/\1/p' compiler/diag.h)
 
+# compile and disasm
+expect_status 0 "compile --help" "$CCFLOW" compile --help
+expect_status 2 "compile without -o" "$CCFLOW" compile flows
+expect_status 0 "compile flows/" "$CCFLOW" compile -o "$tmp/a.ccfb" flows
+expect_status 0 "compile flows/ again" "$CCFLOW" compile -o "$tmp/b.ccfb" flows
+cmp -s "$tmp/a.ccfb" "$tmp/b.ccfb" && ok || bad "compilation is not deterministic"
+expect_status 0 "disasm" "$CCFLOW" disasm "$tmp/a.ccfb"
+cmp -s "$tmp/out" tests/golden/flows.disasm && ok || { bad "disassembly of flows/ differs from tests/golden/flows.disasm"; diff tests/golden/flows.disasm "$tmp/out" | head -10; }
+expect_status 1 "compile refuses errors" "$CCFLOW" compile -o "$tmp/bad.ccfb" "$tmp/typo.yaml"
+[ ! -e "$tmp/bad.ccfb" ] && grep -q "nothing written" "$tmp/err" && ok || bad "a bundle with errors must not be written"
+printf 'garbage' >"$tmp/junk.ccfb"
+expect_status 1 "disasm of junk" "$CCFLOW" disasm "$tmp/junk.ccfb"
+grep -q "malformed bundle" "$tmp/err" && ok || bad "disasm of junk says it is malformed"
+cp "$tmp/a.ccfb" "$tmp/flip.ccfb"; printf '\x7f' | dd of="$tmp/flip.ccfb" bs=1 seek=40 conv=notrunc 2>/dev/null
+expect_status 1 "checksum" "$CCFLOW" disasm "$tmp/flip.ccfb"
+grep -q "checksum" "$tmp/err" && ok || bad "a damaged bundle is caught by its checksum"
+
+# The same flows spelt in YAML and in the DSL compile to identical bytes with --strip
+mkdir -p "$tmp/yaml" "$tmp/dsl"
+for f in flows/*.yaml; do
+  b=$(basename "$f" .yaml)
+  cp "$f" "$tmp/yaml/$b.yaml"
+  "$CCFLOW" fmt --to dsl "$f" >"$tmp/dsl/$b.flow"
+done
+"$CCFLOW" compile --strip -o "$tmp/y.ccfb" "$tmp/yaml" && "$CCFLOW" compile --strip -o "$tmp/d.ccfb" "$tmp/dsl" \
+  && cmp -s "$tmp/y.ccfb" "$tmp/d.ccfb" && ok || bad "YAML and DSL spellings of flows/ give different stripped bytecode"
+cmp -s "$tmp/y.ccfb" "$tmp/a.ccfb" && bad "--strip left the bundle unchanged" || ok
+"$CCFLOW" compile --strip -o "$tmp/s1.ccfb" tests/check/dsl/structured.flow >/dev/null 2>&1
+"$CCFLOW" fmt --to yaml tests/check/dsl/structured.flow >"$tmp/structured.yaml"
+"$CCFLOW" compile --strip -o "$tmp/s2.ccfb" "$tmp/structured.yaml" >/dev/null 2>&1
+cmp -s "$tmp/s1.ccfb" "$tmp/s2.ccfb" && ok || bad "structured DSL and its YAML give different stripped bytecode"
+
 echo "cli: $pass passed, $fail failed"

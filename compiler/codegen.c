@@ -1,0 +1,480 @@
+/* codegen.c — flow IR to bytecode: each block becomes one action instruction and a SWITCH on its
+ * outcome (opcodes.h), laid out in block order; strings are pooled in the order first used. */
+#include "codegen.h"
+
+#include "bytecode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    cc_buf strings;      /* the pool's bytes, as written */
+    uint32_t nstrings;
+    cc_map interned;     /* text -> index + 1 */
+    CC_VEC(char *) owned; /* interned texts made here (JSON) */
+} pool;
+
+static uint32_t intern(pool *p, const char *text)
+{
+    uintptr_t at = (uintptr_t)cc_map_get(&p->interned, text);
+    if (at)
+        return (uint32_t)(at - 1);
+    uint32_t len = (uint32_t)strlen(text);
+    uint8_t le[4] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16), (uint8_t)(len >> 24)};
+    cc_buf_put(&p->strings, (const char *)le, 4);
+    cc_buf_put(&p->strings, text, len);
+    cc_map_put(&p->interned, text, (void *)(uintptr_t)(p->nstrings + 1));
+    return p->nstrings++;
+}
+
+static void put_u32(cc_buf *b, uint32_t v)
+{
+    uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    cc_buf_put(b, (const char *)le, 4);
+}
+
+static void patch_u32(cc_buf *b, size_t at, uint32_t v)
+{
+    uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    memcpy(b->data + at, le, 4);
+}
+
+static bool looks_number(const char *s)
+{
+    if (!*s)
+        return false;
+    char *end;
+    (void)strtod(s, &end);
+    return *end == '\0';
+}
+
+/* A parameter's node as JSON text (maps and lists: attributes, references, prompts...). */
+static void to_json(cc_buf *out, const cc_node *n)
+{
+    if (n->type == CC_NODE_SCALAR) {
+        if (cc_node_is_null(n))
+            cc_buf_puts(out, "null");
+        else if (n->plain && (looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
+            cc_buf_puts(out, n->text);
+        else
+            cc_buf_json_string(out, n->text);
+    } else if (n->type == CC_NODE_LIST) {
+        cc_buf_putc(out, '[');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cc_buf_putc(out, ',');
+            to_json(out, n->items[i]);
+        }
+        cc_buf_putc(out, ']');
+    } else {
+        cc_buf_putc(out, '{');
+        for (uint32_t i = 0, k = 0; i < n->count; i++) {
+            if (n->pairs[i].key->dup_of)
+                continue;
+            if (k++)
+                cc_buf_putc(out, ',');
+            cc_buf_json_string(out, n->pairs[i].key->type == CC_NODE_SCALAR ? n->pairs[i].key->text : "");
+            cc_buf_putc(out, ':');
+            to_json(out, n->pairs[i].value);
+        }
+        cc_buf_putc(out, '}');
+    }
+}
+
+static uint32_t value_operand(pool *p, const cc_node *n, bool is_ref)
+{
+    if (!n || cc_node_is_null(n))
+        return CCFB_VAL(CCFB_VAL_NONE, 0);
+    if (n->type != CC_NODE_SCALAR) {
+        cc_buf json = {0};
+        to_json(&json, n);
+        uint32_t v = CCFB_VAL(CCFB_VAL_JSON, intern(p, json.data));
+        cc_buf_free(&json);
+        return v;
+    }
+    if (is_ref || !strncmp(n->text, "$.", 2))
+        return CCFB_VAL(CCFB_VAL_REF, intern(p, n->text));
+    if (n->plain && (!strcmp(n->text, "true") || !strcmp(n->text, "false")))
+        return CCFB_VAL(CCFB_VAL_BOOL, !strcmp(n->text, "true"));
+    if (n->plain && looks_number(n->text))
+        return CCFB_VAL(CCFB_VAL_NUM, intern(p, n->text));
+    return CCFB_VAL(CCFB_VAL_STR, intern(p, n->text));
+}
+
+static const cc_param *param(const cc_block *blk, const char *name) { return cc_block_param(blk, name); }
+
+static uint32_t param_value(pool *p, const cc_block *blk, const char *name)
+{
+    const cc_param *pr = param(blk, name);
+    return pr && !pr->invalid ? value_operand(p, pr->value, pr->is_ref) : CCFB_VAL(CCFB_VAL_NONE, 0);
+}
+
+static uint32_t param_index(const cc_block_spec *spec, const cc_param_spec *ps)
+{
+    return (uint32_t)(ps - spec->params);
+}
+
+/* Operators of cases, numbered as in the DSL's list. */
+static uint32_t operator_code(const char *op)
+{
+    static const char *const ops[] = {"equals", "contains", "starts_with", "ends_with", "greater_than",
+                                      "less_than", "greater_or_equal", "less_or_equal", "percent"};
+    for (uint32_t i = 0; i < CC_ARRAY_LEN(ops); i++)
+        if (!strcmp(op, ops[i]))
+            return i;
+    return 0;
+}
+
+static int flow_index(const cc_bundle *b, const char *name)
+{
+    for (size_t i = 0; i < b->flows.len; i++)
+        if (!strcmp(b->flows.items[i]->name, name))
+            return (int)i;
+    return -1;
+}
+
+/* A jump target to patch once every block's offset is known. */
+typedef struct {
+    size_t at;      /* where the operand sits in the code buffer */
+    int32_t block;  /* target block, or CC_NO_BLOCK */
+} fixup;
+
+typedef struct {
+    const cc_bundle *bundle;
+    pool *pool;
+    cc_buf code;
+    CC_VEC(fixup) fixups;
+} emitter;
+
+static void op(emitter *e, cc_opcode o) { cc_buf_putc(&e->code, (char)o); }
+static void u32(emitter *e, uint32_t v) { put_u32(&e->code, v); }
+
+static void label(emitter *e, int32_t block)
+{
+    fixup f = {e->code.len, block};
+    cc_vec_push(&e->fixups, f);
+    u32(e, CCFB_NO_TARGET);
+}
+
+static int32_t branch_target(const cc_block *blk, int index)
+{
+    for (uint32_t i = 0; i < blk->nbranches; i++)
+        if (blk->branches[i].index == index)
+            return blk->branches[i].to;
+    return CC_NO_BLOCK;
+}
+
+/* SWITCH over the block's outcomes: next, then its branches in catalogue order with the cases
+ * standing for "cases". */
+static void emit_switch(emitter *e, const cc_block *blk)
+{
+    const cc_block_spec *s = blk->spec;
+    bool next_real = !(s->flags & (CC_BK_TERMINAL | CC_BK_NEXT_KEPT));
+    uint32_t n = 1;
+    const char *names = s->branches ? s->branches : "";
+    for (const char *p = names; *p;) {
+        size_t len = strcspn(p, "|");
+        n += (len == 5 && !strncmp(p, "cases", 5)) ? blk->ncases : 1;
+        p += len + (p[len] == '|');
+    }
+    op(e, CC_OP_SWITCH);
+    u32(e, n);
+    label(e, next_real ? branch_target(blk, -1) : CC_NO_BLOCK);
+    int index = 0;
+    for (const char *p = names; *p; index++) {
+        size_t len = strcspn(p, "|");
+        if (len == 5 && !strncmp(p, "cases", 5))
+            for (uint32_t c = 0; c < blk->ncases; c++)
+                label(e, blk->cases[c].to);
+        else
+            label(e, branch_target(blk, index));
+        p += len + (p[len] == '|');
+    }
+}
+
+static void emit_cases(emitter *e, const cc_block *blk)
+{
+    u32(e, blk->ncases);
+    for (uint32_t c = 0; c < blk->ncases; c++) {
+        u32(e, operator_code(blk->cases[c].op));
+        u32(e, value_operand(e->pool, blk->cases[c].operand, false));
+    }
+}
+
+/* Event hooks: 0 customer queue, 1 disconnect, 2 agent whisper, 3 customer whisper, 4 agent hold,
+ * 5 customer hold, 6 an event flow (set_event_flow). */
+static uint32_t hook_code(const cc_block *blk, const cc_param **flow_param)
+{
+    const char *kind = blk->spec->kind;
+    uint32_t code = 6;
+    *flow_param = NULL;
+    for (uint32_t i = 0; i < blk->nparams; i++)
+        if (blk->params[i].spec->type == CC_PT_FLOW && !blk->params[i].invalid)
+            *flow_param = &blk->params[i];
+    if (!strcmp(kind, "set_customer_queue_flow"))
+        code = 0;
+    else if (!strcmp(kind, "set_disconnect_flow"))
+        code = 1;
+    else if (!strcmp(kind, "set_whisper_flow"))
+        code = *flow_param && !strcmp((*flow_param)->spec->name, "agent") ? 2 : 3;
+    else if (!strcmp(kind, "set_hold_flow"))
+        code = *flow_param && !strcmp((*flow_param)->spec->name, "agent") ? 4 : 5;
+    return code;
+}
+
+/* The generic form: kind and (parameter index, value) pairs, in catalogue order. */
+static void emit_generic(emitter *e, const cc_block *blk, cc_opcode o)
+{
+    op(e, o);
+    if (o == CC_OP_BLOCK)
+        u32(e, (uint32_t)(blk->spec - cc_blocks));
+    uint32_t n = 0;
+    for (const cc_param_spec *ps = blk->spec->params; ps->name; ps++)
+        n += param(blk, ps->name) && !param(blk, ps->name)->invalid;
+    u32(e, n);
+    for (const cc_param_spec *ps = blk->spec->params; ps->name; ps++) {
+        const cc_param *pr = param(blk, ps->name);
+        if (!pr || pr->invalid)
+            continue;
+        u32(e, param_index(blk->spec, ps));
+        u32(e, value_operand(e->pool, pr->value, pr->is_ref));
+    }
+}
+
+static void emit_block(emitter *e, const cc_block *blk)
+{
+    const char *k = blk->spec->kind;
+    pool *p = e->pool;
+    if (!strcmp(k, "end_flow")) {
+        op(e, CC_OP_END_FLOW);
+        return;
+    }
+    if (!strcmp(k, "disconnect")) {
+        op(e, CC_OP_DISCONNECT);
+        return;
+    }
+    if (!strcmp(k, "set_working_queue")) {
+        op(e, CC_OP_SET_QUEUE);
+        u32(e, param_value(p, blk, "queue"));
+    } else if (!strcmp(k, "transfer_to_queue")) {
+        op(e, CC_OP_TRANSFER_QUEUE);
+        u32(e, param_value(p, blk, "queue"));
+    } else if (!strcmp(k, "check_staffing")) {
+        const cc_param *st = param(blk, "status");
+        const char *status = st && !st->invalid ? st->value->text : "available";
+        op(e, CC_OP_CHECK_STAFFING);
+        u32(e, !strcmp(status, "available") ? 0 : !strcmp(status, "staffed") ? 1 : 2);
+        u32(e, param_value(p, blk, "queue"));
+    } else if (!strcmp(k, "check_queue_status")) {
+        const cc_param *m = param(blk, "metric");
+        op(e, CC_OP_CHECK_QUEUE);
+        u32(e, m && !m->invalid && !strcmp(m->value->text, "queue_size") ? 1 : 0);
+        u32(e, param_value(p, blk, "queue"));
+        emit_cases(e, blk);
+    } else if (!strcmp(k, "check_hours_of_operation")) {
+        op(e, CC_OP_CHECK_HOURS);
+        u32(e, param_value(p, blk, "hours"));
+    } else if (!strcmp(k, "check_contact_attributes")) {
+        op(e, CC_OP_COMPARE);
+        u32(e, param_value(p, blk, "value"));
+        emit_cases(e, blk);
+    } else if (!strcmp(k, "set_contact_attributes") || !strcmp(k, "set_related_contact_attributes") ||
+               !strcmp(k, "set_flow_attributes")) {
+        const cc_param *a = blk->nparams ? &blk->params[0] : NULL;
+        op(e, CC_OP_SET_ATTRIBUTES);
+        u32(e, k[4] == 'c' ? 0 : k[4] == 'r' ? 1 : 2);
+        const cc_node *map = a && !a->invalid && a->value->type == CC_NODE_MAP ? a->value : NULL;
+        uint32_t n = 0;
+        for (uint32_t i = 0; map && i < map->count; i++)
+            n += !map->pairs[i].key->dup_of;
+        u32(e, n);
+        for (uint32_t i = 0; map && i < map->count; i++) {
+            if (map->pairs[i].key->dup_of)
+                continue;
+            u32(e, intern(p, map->pairs[i].key->text));
+            u32(e, value_operand(p, map->pairs[i].value, false));
+        }
+    } else if (!strcmp(k, "change_routing_priority")) {
+        const cc_param *age = param(blk, "age");
+        if (age && !age->invalid) {
+            op(e, CC_OP_ADJUST_AGE);
+            u32(e, (uint32_t)(int32_t)age->num);
+        } else {
+            op(e, CC_OP_SET_PRIORITY);
+            u32(e, param_value(p, blk, "priority"));
+        }
+    } else if (!strcmp(k, "create_task")) {
+        emit_generic(e, blk, CC_OP_CREATE_TASK);
+    } else if (!strcmp(k, "distribute_by_percentage")) {
+        op(e, CC_OP_DISTRIBUTE);
+        u32(e, blk->ncases);
+        for (uint32_t c = 0; c < blk->ncases; c++)
+            u32(e, (uint32_t)blk->cases[c].num);
+    } else if (!strcmp(k, "get_queue_metrics")) {
+        op(e, CC_OP_GET_METRICS);
+        u32(e, param_value(p, blk, "queue"));
+        u32(e, param_value(p, blk, "channel"));
+    } else if (!strcmp(k, "invoke_lambda")) {
+        const cc_param *t = param(blk, "timeout");
+        const cc_param *pm = param(blk, "parameters");
+        op(e, CC_OP_INVOKE);
+        u32(e, param_value(p, blk, "function"));
+        u32(e, t && !t->invalid ? (uint32_t)t->num : 3000);
+        const cc_node *map = pm && !pm->invalid && pm->value->type == CC_NODE_MAP ? pm->value : NULL;
+        uint32_t n = 0;
+        for (uint32_t i = 0; map && i < map->count; i++)
+            n += !map->pairs[i].key->dup_of;
+        u32(e, n);
+        for (uint32_t i = 0; map && i < map->count; i++) {
+            if (map->pairs[i].key->dup_of)
+                continue;
+            u32(e, intern(p, map->pairs[i].key->text));
+            u32(e, value_operand(p, map->pairs[i].value, false));
+        }
+    } else if (blk->spec->flags & CC_BK_LOOP) {
+        op(e, CC_OP_LOOP);
+        u32(e, 0); /* the block's index, patched by the caller */
+        u32(e, param_value(p, blk, "count"));
+    } else if (!strcmp(k, "set_customer_queue_flow") || !strcmp(k, "set_disconnect_flow") ||
+               !strcmp(k, "set_whisper_flow") || !strcmp(k, "set_hold_flow")) {
+        const cc_param *fp;
+        uint32_t hook = hook_code(blk, &fp);
+        int fi = fp && !fp->is_ref ? flow_index(e->bundle, fp->value->text) : -1;
+        op(e, CC_OP_SET_HOOK);
+        u32(e, hook);
+        u32(e, fi < 0 ? 0 : (uint32_t)fi);
+    } else if (!strcmp(k, "transfer_to_flow")) {
+        const cc_param *fp = param(blk, "flow");
+        int fi = fp && !fp->invalid && !fp->is_ref ? flow_index(e->bundle, fp->value->text) : -1;
+        op(e, CC_OP_TRANSFER_FLOW);
+        u32(e, fi < 0 ? 0 : (uint32_t)fi);
+    } else if (!strcmp(k, "wait")) {
+        const cc_param *d = param(blk, "duration");
+        op(e, CC_OP_WAIT);
+        u32(e, d && !d->invalid ? (uint32_t)d->num : 0);
+    } else if (!strcmp(k, "play_prompt")) {
+        op(e, CC_OP_PROMPT);
+        u32(e, param_value(p, blk, "text"));
+    } else if (!strcmp(k, "loop_prompts")) {
+        const cc_param *ip = param(blk, "interrupt");
+        const cc_param *pp = param(blk, "prompts");
+        const cc_node *list = pp && !pp->invalid && pp->value->type == CC_NODE_LIST ? pp->value : NULL;
+        op(e, CC_OP_LOOP_PROMPTS);
+        u32(e, ip && !ip->invalid ? (uint32_t)ip->num : 0);
+        u32(e, list ? list->count : 0);
+        for (uint32_t i = 0; list && i < list->count; i++)
+            u32(e, value_operand(p, cc_node_get(list->items[i], "text"), false));
+    } else if (!strcmp(k, "get_customer_input")) {
+        const cc_param *t = param(blk, "timeout");
+        op(e, CC_OP_GET_INPUT);
+        u32(e, param_value(p, blk, "text"));
+        u32(e, t && !t->invalid ? (uint32_t)t->num : 5000);
+        u32(e, blk->ncases);
+        for (uint32_t c = 0; c < blk->ncases; c++)
+            u32(e, value_operand(p, blk->cases[c].operand, false));
+    } else if (!strcmp(k, "store_customer_input")) {
+        const cc_param *md = param(blk, "max_digits");
+        const cc_param *t = param(blk, "timeout");
+        op(e, CC_OP_STORE_INPUT);
+        u32(e, param_value(p, blk, "text"));
+        u32(e, md && !md->invalid ? (uint32_t)md->num : 20);
+        u32(e, t && !t->invalid ? (uint32_t)t->num : 5000);
+    } else {
+        emit_generic(e, blk, CC_OP_BLOCK);
+    }
+    emit_switch(e, blk);
+}
+
+static uint32_t channel_bits(const cc_flow *f) { return f->channels | (f->channels_declared ? 0x100u : 0); }
+
+void cc_codegen(const cc_bundle *b, bool strip, cc_buf *out)
+{
+    pool p = {0};
+    cc_buf flows = {0};
+    /* sources for the map: their own table, so that the string pool is the same when stripped */
+    CC_VEC(uint32_t) files = {0};
+    cc_buf srcmap = {0};
+    uint32_t nsrc = 0;
+    put_u32(&flows, (uint32_t)b->flows.len);
+    for (size_t fi = 0; fi < b->flows.len; fi++) {
+        const cc_flow *f = b->flows.items[fi];
+        emitter e = {b, &p, {0}, {0}};
+        uint32_t *pcs = cc_xcalloc(f->nblocks + 1, sizeof *pcs);
+        for (uint32_t i = 0; i < f->nblocks; i++) {
+            const cc_block *blk = &f->blocks[i];
+            pcs[i] = (uint32_t)e.code.len;
+            if (!blk->spec) /* only for a bundle with errors, which is never compiled */
+                continue;
+            size_t before = e.code.len;
+            emit_block(&e, blk);
+            if (blk->spec->flags & CC_BK_LOOP) /* the loop's counter is named by its block index */
+                patch_u32(&e.code, before + 1, i);
+        }
+        if (!f->nblocks || !e.code.len)
+            op(&e, CC_OP_END_FLOW);
+        for (size_t i = 0; i < e.fixups.len; i++) {
+            int32_t to = e.fixups.items[i].block;
+            patch_u32(&e.code, e.fixups.items[i].at, to == CC_NO_BLOCK ? CCFB_NO_TARGET : pcs[to]);
+        }
+        put_u32(&flows, intern(&p, f->name));
+        put_u32(&flows, f->type >= 0 ? (uint32_t)f->type : 0);
+        put_u32(&flows, channel_bits(f));
+        put_u32(&flows, f->start_index >= 0 ? pcs[f->start_index] : 0);
+        put_u32(&flows, f->nblocks);
+        for (uint32_t i = 0; i < f->nblocks; i++) {
+            put_u32(&flows, intern(&p, f->blocks[i].id));
+            put_u32(&flows, pcs[i]);
+        }
+        put_u32(&flows, (uint32_t)e.code.len);
+        cc_buf_put(&flows, e.code.data ? e.code.data : "", e.code.len);
+        if (!strip)
+            for (uint32_t i = 0; i < f->nblocks; i++) {
+                cc_loc l = f->blocks[i].kind_loc.line ? f->blocks[i].kind_loc : f->blocks[i].id_loc;
+                uint32_t file = l.file;
+                size_t k;
+                for (k = 0; k < files.len && files.items[k] != file; k++)
+                    ;
+                if (k == files.len)
+                    cc_vec_push(&files, file);
+                put_u32(&srcmap, (uint32_t)fi);
+                put_u32(&srcmap, pcs[i]);
+                put_u32(&srcmap, (uint32_t)k);
+                put_u32(&srcmap, l.line);
+                put_u32(&srcmap, l.col);
+                nsrc++;
+            }
+        free(pcs);
+        cc_buf_free(&e.code);
+        cc_vec_free(&e.fixups);
+    }
+
+    size_t start = out->len;
+    cc_buf_put(out, CCFB_MAGIC, 4);
+    uint8_t vf[4] = {CCFB_VERSION & 0xff, CCFB_VERSION >> 8, strip ? 0 : CCFB_FLAG_SOURCE_MAP, 0};
+    cc_buf_put(out, (const char *)vf, 4);
+    put_u32(out, 0); /* checksum, below */
+    put_u32(out, 0); /* size, below */
+    put_u32(out, p.nstrings);
+    cc_buf_put(out, p.strings.data ? p.strings.data : "", p.strings.len);
+    cc_buf_put(out, flows.data, flows.len);
+    if (!strip) {
+        put_u32(out, (uint32_t)files.len);
+        for (size_t k = 0; k < files.len; k++) {
+            const cc_source *s = cc_source_get(b->ds, files.items[k]);
+            const char *path = s ? s->path : "";
+            put_u32(out, (uint32_t)strlen(path));
+            cc_buf_puts(out, path);
+        }
+        put_u32(out, nsrc);
+        cc_buf_put(out, srcmap.data ? srcmap.data : "", srcmap.len);
+    }
+    size_t size = out->len - start;
+    patch_u32(out, start + 12, (uint32_t)size);
+    patch_u32(out, start + 8,
+              ccfb_crc32((const uint8_t *)out->data + start + CCFB_HEADER_SIZE, size - CCFB_HEADER_SIZE));
+    cc_buf_free(&p.strings);
+    cc_map_free(&p.interned);
+    cc_buf_free(&flows);
+    cc_buf_free(&srcmap);
+    cc_vec_free(&files);
+}
