@@ -12,6 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 bad() { fail=$((fail + 1)); echo "FAIL fmt: $*"; }
 
 n=0
+compiled=0
 while IFS= read -r f; do
   # only flows that read without errors take part (the suite also holds broken ones on purpose)
   "$CCFLOW" ir "$f" >"$tmp/ir0" 2>/dev/null || continue
@@ -28,12 +29,19 @@ while IFS= read -r f; do
   if cmp -s "$tmp/ir0" "$tmp/ir1" && cmp -s "$tmp/ir0" "$tmp/ir2"; then pass=$((pass + 1)); else
     bad "$f: YAML -> DSL -> YAML changed the IR"; diff "$tmp/ir0" "$tmp/ir1" | head -5; diff "$tmp/ir0" "$tmp/ir2" | head -5
   fi
+  # flows that compile on their own give byte-identical stripped bytecode in both spellings
+  if "$CCFLOW" compile --strip -o "$base.y.ccfb" "$f" >/dev/null 2>&1; then
+    compiled=$((compiled + 1))
+    "$CCFLOW" compile --strip -o "$base.d.ccfb" "$base.flow" >/dev/null 2>&1 && cmp -s "$base.y.ccfb" "$base.d.ccfb" \
+      && pass=$((pass + 1)) || bad "$f: its DSL spelling compiles to different bytes"
+  fi
   "$CCFLOW" fmt --to dsl "$base.flow" >"$base.again.flow" 2>/dev/null
   cmp -s "$base.flow" "$base.again.flow" && pass=$((pass + 1)) || bad "$f: fmt of its DSL is not idempotent"
   "$CCFLOW" fmt --to yaml "$base.yaml" >"$base.again.yaml" 2>/dev/null
   cmp -s "$base.yaml" "$base.again.yaml" && pass=$((pass + 1)) || bad "$f: fmt of its YAML is not idempotent"
 done < <(find flows stdlib/flows tests/check -name '*.yaml' | sort)
 [ "$n" -ge 30 ] && pass=$((pass + 1)) || bad "only $n flows took part in the round trips"
+[ "$compiled" -ge 20 ] && pass=$((pass + 1)) || bad "only $compiled flows were compiled in both spellings"
 
 # DSL files of the suite: DSL -> YAML -> DSL keeps the IR too
 for f in tests/check/dsl/*.flow; do
