@@ -10,6 +10,15 @@ $CCFLOW check --werror flows && echo "flows/: clean"
 echo
 echo "== the block catalogue: $($CCFLOW blocks | grep -c '^## `') block kinds, see docs/blocks.md"
 echo
+echo "== the task flow in the DSL (ccflow fmt flows/task_routing.yaml)"
+$CCFLOW fmt flows/task_routing.yaml
+echo
+tmpb=$(mktemp -d)
+$CCFLOW compile -o "$tmpb/flows.ccfb" flows
+echo "== ccflow compile -o flows.ccfb flows: $(wc -c <"$tmpb/flows.ccfb") bytes; its task flow disassembled:"
+$CCFLOW disasm "$tmpb/flows.ccfb" | sed -n '/^flow "Task routing"/,/^flow /p' | sed '$d'
+rm -rf "$tmpb"
+echo
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sed -e 's/^flow: Task routing$/flow: Task routing (broken)/' \
