@@ -4,6 +4,7 @@
 #include "bytecode.h"
 #include "codegen.h"
 #include "fmt.h"
+#include "scenario.h"
 #include "ir.h"
 
 #include <stdio.h>
@@ -22,6 +23,8 @@ static const char usage_main[] =
     "  compile   check a bundle and write its bytecode (.ccfb)\n"
     "  disasm    print a bytecode bundle one instruction a line\n"
     "  fmt       convert flows between YAML and the DSL, and normalise their layout\n"
+    "  run       simulate a scenario on a virtual clock and report\n"
+    "  test      run scenarios and check their expectations\n"
     "  ir        print the flow IR of each file, without locations (to compare spellings)\n"
     "  version   print the version\n"
     "\n"
@@ -269,6 +272,62 @@ static int cmd_disasm(int argc, char **argv)
     return 0;
 }
 
+static const char usage_run[] =
+    "usage: ccflow run [--records FILE] SCENARIO.yaml\n"
+    "\n"
+    "Runs a scenario (flows, queues, agents, functions, events, arrivals) on a virtual clock and\n"
+    "prints a report per queue and a line of totals. The same file gives the same output.\n"
+    "\n"
+    "options:\n"
+    "  --records FILE   write a contact record (JSON, one a line) for every contact that ends\n"
+    "  -h, --help       print this help\n";
+
+static const char usage_test[] =
+    "usage: ccflow test SCENARIO.yaml...\n"
+    "\n"
+    "Runs each scenario and checks its 'expect' list; prints each failed expectation with what was\n"
+    "seen and ends with 'N passed, N failed' (exit status 1 when any failed).\n";
+
+static int cmd_run(int argc, char **argv, bool test)
+{
+    cc_scenario_options opts = {.report = !test, .expectations = test, .color = want_color(stderr)};
+    CC_VEC(const char *) files = {0};
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(test ? usage_test : usage_run, stdout);
+            cc_vec_free(&files);
+            return 0;
+        } else if (!test && !strcmp(argv[i], "--records") && i + 1 < argc)
+            opts.records_path = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            cc_vec_free(&files);
+            return usage_error(test ? usage_test : usage_run, "unknown option '%s'", argv[i]);
+        } else
+            cc_vec_push(&files, argv[i]);
+    }
+    if (!files.len || (!test && files.len > 1)) {
+        cc_vec_free(&files);
+        return usage_error(test ? usage_test : usage_run, "%s", !files.len ? "no scenario given" : "one scenario at a time");
+    }
+    opts.progress = !test && isatty(fileno(stderr));
+    int status = 0;
+    unsigned passed = 0, failed = 0;
+    for (size_t i = 0; i < files.len; i++) {
+        cc_scenario_result r = cc_scenario_run(files.items[i], &opts, stdout);
+        passed += r.passed;
+        failed += r.failed;
+        if (r.status > status)
+            status = r.status;
+    }
+    if (test) {
+        printf("%u passed, %u failed\n", passed, failed);
+        if (failed && !status)
+            status = 1;
+    }
+    cc_vec_free(&files);
+    return status;
+}
+
 static const char usage_fmt[] =
     "usage: ccflow fmt [--to dsl|yaml] [-w] FILE...\n"
     "\n"
@@ -487,6 +546,10 @@ int main(int argc, char **argv)
         return cmd_compile(argc - 1, argv + 1);
     if (!strcmp(cmd, "disasm"))
         return cmd_disasm(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1, false);
+    if (!strcmp(cmd, "test"))
+        return cmd_run(argc - 1, argv + 1, true);
     if (!strcmp(cmd, "fmt"))
         return cmd_fmt(argc - 1, argv + 1);
     if (!strcmp(cmd, "ir"))

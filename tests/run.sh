@@ -11,8 +11,8 @@ total_fail=0
 tally() { # reads a "... N passed, N failed" line from a part's output
   local line p f
   line=$(grep -E '[0-9]+ passed, [0-9]+ failed' <<<"$1" | tail -n 1)
-  p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
-  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  p=$(sed -E 's/^(.* )?([0-9]+) passed.*/\2/' <<<"$line")
+  f=$(sed -E 's/^(.* )?([0-9]+) failed.*/\2/' <<<"$line")
   if [ -z "$line" ]; then p=0; f=1; echo "FAIL: a part of the suite printed no tally"; fi
   total_pass=$((total_pass + p))
   total_fail=$((total_fail + f))
@@ -42,6 +42,9 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
 fi
 
 out=$(bash tests/fmt.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+# Scenarios: each file of tests/scenarios/ runs on the virtual clock and checks its expect list
+out=$("$CCFLOW" test tests/scenarios/*.yaml 2>&1); echo "$out" | grep -v '^$' | sed 's/^/scenarios: /'; tally "$out"
 
 out=$(bash tests/cli.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 

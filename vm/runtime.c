@@ -1,0 +1,1201 @@
+/* runtime.c — fibers over bytecode, a timer heap, queues with priority and routing age, agents
+ * with per-channel slots, handle time and after-contact work, and contact records. */
+#include "runtime.h"
+
+#include "catalog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_MS 86400000LL
+
+/* ---- events: a binary heap ordered by time, then by the order they were scheduled ---- */
+
+enum { EV_START, EV_RESUME, EV_HANDLED, EV_ACW_DONE, EV_EXPIRE };
+
+typedef struct {
+    int64_t t;
+    uint64_t seq;
+    uint32_t kind, who, gen;
+} event;
+
+/* ---- contacts ---- */
+
+enum { ST_SCHEDULED, ST_RUNNING, ST_WAITING, ST_QUEUED, ST_CONNECTED, ST_ACW, ST_ENDED };
+enum { MODE_FLOW, MODE_QUEUE_FLOW, MODE_WHISPER, MODE_DISCONNECT };
+enum { HOOK_CUSTOMER_QUEUE, HOOK_DISCONNECT, HOOK_AGENT_WHISPER, HOOK_COUNT = 7 };
+
+typedef struct {
+    char *key, *value;
+} attr;
+
+typedef CC_VEC(attr) attr_vec;
+
+typedef struct {
+    uint32_t block, count;
+} loop_counter;
+
+typedef struct {
+    char *id, *name, *description;
+    uint32_t flow, pc, first_flow;
+    uint32_t outcome;
+    uint32_t gen;     /* timers and queue entries of an older generation are stale */
+    uint8_t channel, state, mode;
+    cc_end_reason reason;
+    int32_t queue, in_queue, agent;
+    uint64_t priority;
+    int64_t age_adjust;
+    int64_t created, scheduled, started, enqueued, dequeued, connected, acw_end, ended;
+    int32_t hooks[HOOK_COUNT];
+    attr_vec attrs; /* user-defined attributes: $.Attributes.<key>, in the contact record */
+    attr_vec vars;  /* other run-time values by full reference: $.External.x, $.Metrics..., $.Task.ContactId */
+    CC_VEC(loop_counter) loops;
+    char *previous;     /* PreviousContactId */
+} contact;
+
+typedef struct {
+    uint64_t priority;
+    int64_t age; /* enqueue time minus age adjustment */
+    uint64_t seq;
+    uint32_t contact, gen;
+} waiting;
+
+typedef struct {
+    char *name;
+    uint32_t max_contacts, size;
+    CC_VEC(waiting) heap;
+    cc_queue_stats stats;
+} queue;
+
+typedef struct {
+    char *name;
+    CC_VEC(int) queues;
+    uint8_t concurrency[4], active[4];
+    int64_t handle_ms, acw_ms;
+    bool available;
+    uint32_t busy; /* contacts held, handling or in after-contact work */
+} agent;
+
+typedef struct {
+    char *name;
+    attr_vec result;
+    int64_t latency_ms;
+} function;
+
+struct cc_rt {
+    const ccfb_module *m;
+    CC_VEC(function) functions;
+    int64_t now;
+    uint64_t seq, rng;
+    CC_VEC(event) events;
+    CC_VEC(contact) contacts;
+    CC_VEC(queue) queues;
+    CC_VEC(agent) agents;
+    cc_map contact_ids;
+    cc_rt_totals totals;
+    cc_record_fn on_record;
+    void *record_ud;
+    uint32_t next_id;
+    /* the kinds whose channel support applies to the ops that stand for them */
+    const cc_block_spec *prompt_kind, *input_kind, *store_kind, *loop_prompts_kind;
+};
+
+const char *cc_end_reason_name(cc_end_reason r)
+{
+    static const char *const names[] = {"", "AGENT_DISCONNECT", "CONTACT_FLOW_DISCONNECT", "EXPIRED", "API"};
+    return names[r];
+}
+
+static bool event_before(const event *a, const event *b) { return a->t < b->t || (a->t == b->t && a->seq < b->seq); }
+
+static void schedule(cc_rt *rt, int64_t t, uint32_t kind, uint32_t who, uint32_t gen)
+{
+    event e = {t, rt->seq++, kind, who, gen};
+    cc_vec_push(&rt->events, e);
+    size_t i = rt->events.len - 1;
+    while (i > 0 && event_before(&e, &rt->events.items[(i - 1) / 2])) {
+        rt->events.items[i] = rt->events.items[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    rt->events.items[i] = e;
+}
+
+static event pop_event(cc_rt *rt)
+{
+    event top = rt->events.items[0], last = rt->events.items[--rt->events.len];
+    size_t i = 0, n = rt->events.len;
+    for (;;) {
+        size_t l = 2 * i + 1;
+        if (l >= n)
+            break;
+        if (l + 1 < n && event_before(&rt->events.items[l + 1], &rt->events.items[l]))
+            l++;
+        if (!event_before(&rt->events.items[l], &last))
+            break;
+        rt->events.items[i] = rt->events.items[l];
+        i = l;
+    }
+    if (n)
+        rt->events.items[i] = last;
+    return top;
+}
+
+/* ---- queues ---- */
+
+static bool waiting_before(const waiting *a, const waiting *b)
+{
+    if (a->priority != b->priority)
+        return a->priority < b->priority;
+    if (a->age != b->age)
+        return a->age < b->age;
+    return a->seq < b->seq;
+}
+
+static void queue_push(queue *q, waiting w)
+{
+    cc_vec_push(&q->heap, w);
+    size_t i = q->heap.len - 1;
+    while (i > 0 && waiting_before(&w, &q->heap.items[(i - 1) / 2])) {
+        q->heap.items[i] = q->heap.items[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    q->heap.items[i] = w;
+}
+
+static void queue_pop(queue *q)
+{
+    waiting last = q->heap.items[--q->heap.len];
+    size_t i = 0, n = q->heap.len;
+    for (;;) {
+        size_t l = 2 * i + 1;
+        if (l >= n)
+            break;
+        if (l + 1 < n && waiting_before(&q->heap.items[l + 1], &q->heap.items[l]))
+            l++;
+        if (!waiting_before(&q->heap.items[l], &last))
+            break;
+        q->heap.items[i] = q->heap.items[l];
+        i = l;
+    }
+    if (n)
+        q->heap.items[i] = last;
+}
+
+/* The first live contact waiting in q, dropping stale entries on the way. */
+static waiting *queue_head(cc_rt *rt, queue *q)
+{
+    while (q->heap.len) {
+        waiting *w = &q->heap.items[0];
+        contact *c = &rt->contacts.items[w->contact];
+        if (c->state == ST_QUEUED && c->gen == w->gen && c->in_queue == (int32_t)(q - rt->queues.items))
+            return w;
+        queue_pop(q);
+    }
+    return NULL;
+}
+
+/* ---- contacts' data ---- */
+
+static const char *kv_get(const attr_vec *v, const char *key)
+{
+    for (size_t i = 0; i < v->len; i++)
+        if (!strcmp(v->items[i].key, key))
+            return v->items[i].value;
+    return NULL;
+}
+
+static void kv_set(attr_vec *v, const char *key, const char *value)
+{
+    for (size_t i = 0; i < v->len; i++)
+        if (!strcmp(v->items[i].key, key)) {
+            free(v->items[i].value);
+            v->items[i].value = cc_xstrdup(value);
+            return;
+        }
+    attr a = {cc_xstrdup(key), cc_xstrdup(value)};
+    cc_vec_push(v, a);
+}
+
+static void kv_free(attr_vec *v)
+{
+    for (size_t i = 0; i < v->len; i++) {
+        free(v->items[i].key);
+        free(v->items[i].value);
+    }
+    cc_vec_free(v);
+}
+
+#define attr_get(c, key) kv_get(&(c)->attrs, (key))
+#define attr_set(c, key, value) kv_set(&(c)->attrs, (key), (value))
+#define var_get(c, key) kv_get(&(c)->vars, (key))
+#define var_set(c, key, value) kv_set(&(c)->vars, (key), (value))
+
+static char *module_string(const cc_rt *rt, uint32_t i)
+{
+    const ccfb_string *s = &rt->m->strings[i];
+    char *out = cc_xmalloc(s->len + 1);
+    memcpy(out, s->text, s->len);
+    out[s->len] = '\0';
+    return out;
+}
+
+static bool string_is(const cc_rt *rt, uint32_t i, const char *text)
+{
+    const ccfb_string *s = &rt->m->strings[i];
+    return strlen(text) == s->len && !memcmp(s->text, text, s->len);
+}
+
+/* A value operand as text (into buf), or NULL for none / an unset reference. */
+static const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf, size_t n)
+{
+    uint32_t payload = CCFB_VAL_PAYLOAD(v);
+    switch (CCFB_VAL_TAG(v)) {
+    case CCFB_VAL_NONE:
+        return NULL;
+    case CCFB_VAL_BOOL:
+        return payload ? "true" : "false";
+    case CCFB_VAL_REF:
+        break;
+    default: {
+        const ccfb_string *s = &rt->m->strings[payload];
+        snprintf(buf, n, "%.*s", (int)s->len, (const char *)s->text);
+        return buf;
+    }
+    }
+    const ccfb_string *s = &rt->m->strings[payload];
+    char ref[256];
+    snprintf(ref, sizeof ref, "%.*s", (int)s->len, (const char *)s->text);
+    if (!strncmp(ref, "$.Attributes.", 13))
+        return attr_get(c, ref + 13);
+    if (!strcmp(ref, "$.Channel"))
+        return cc_channel_upper(c->channel);
+    if (!strcmp(ref, "$.Name"))
+        return c->name;
+    if (!strcmp(ref, "$.Description"))
+        return c->description;
+    if (!strcmp(ref, "$.ContactId") || !strcmp(ref, "$.InitialContactId"))
+        return c->id;
+    if (!strcmp(ref, "$.Queue.Name"))
+        return c->queue >= 0 ? rt->queues.items[c->queue].name : NULL;
+    if (!strncmp(ref, "$.Loop.", 7)) {
+        const ccfb_flow *f = &rt->m->flows[c->flow];
+        for (uint32_t b = 0; b < f->nblocks; b++) {
+            ccfb_block blk = ccfb_flow_block(f, b);
+            if (string_is(rt, blk.id, ref + 7)) {
+                for (size_t i = 0; i < c->loops.len; i++)
+                    if (c->loops.items[i].block == b) {
+                        snprintf(buf, n, "%u", c->loops.items[i].count);
+                        return buf;
+                    }
+                return "0";
+            }
+        }
+        return NULL;
+    }
+    if (!strcmp(ref, "$.PreviousContactId"))
+        return c->previous;
+    return var_get(c, ref); /* $.External, $.Metrics, $.Task.ContactId, $.FlowAttributes... */
+}
+
+/* ---- ending, records ---- */
+
+static void emit_record(cc_rt *rt, contact *c)
+{
+    if (!rt->on_record)
+        return;
+    const char **keys = cc_xcalloc(c->attrs.len + 1, sizeof *keys);
+    const char **values = cc_xcalloc(c->attrs.len + 1, sizeof *values);
+    for (size_t i = 0; i < c->attrs.len; i++) {
+        keys[i] = c->attrs.items[i].key;
+        values[i] = c->attrs.items[i].value;
+    }
+    char *flow = module_string(rt, rt->m->flows[c->first_flow].name);
+    cc_record r = {c->id, cc_channel_upper(c->channel), c->name, c->description, flow, c->created, c->scheduled,
+                   c->ended, c->reason, c->enqueued >= 0 ? rt->queues.items[c->in_queue >= 0 ? c->in_queue : c->queue].name : NULL,
+                   c->enqueued, c->dequeued, c->agent >= 0 ? rt->agents.items[c->agent].name : NULL, c->connected,
+                   c->acw_end, keys, values, c->attrs.len};
+    rt->on_record(rt->record_ud, &r);
+    free(flow);
+    free(keys);
+    free(values);
+}
+
+static void free_contact_data(contact *c)
+{
+    kv_free(&c->attrs);
+    kv_free(&c->vars);
+    cc_vec_free(&c->loops);
+}
+
+static void route_agent(cc_rt *rt, int ai);
+
+static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
+{
+    contact *c = &rt->contacts.items[ci];
+    if (c->state == ST_ENDED)
+        return;
+    int32_t q = c->in_queue >= 0 ? c->in_queue : c->queue;
+    if (c->state == ST_QUEUED && c->in_queue >= 0)
+        rt->queues.items[c->in_queue].size--;
+    c->state = ST_ENDED;
+    c->reason = reason;
+    c->ended = rt->now;
+    c->gen++;
+    if (q >= 0 && c->enqueued >= 0) {
+        cc_queue_stats *s = &rt->queues.items[q].stats;
+        if (reason == CC_END_AGENT_DISCONNECT)
+            s->handled++;
+        else if (reason == CC_END_EXPIRED)
+            s->expired++;
+        else if (c->connected < 0)
+            s->abandoned++;
+    }
+    rt->totals.handled += reason == CC_END_AGENT_DISCONNECT;
+    rt->totals.disconnected += reason == CC_END_CONTACT_FLOW_DISCONNECT;
+    rt->totals.expired += reason == CC_END_EXPIRED;
+    rt->totals.stopped += reason == CC_END_API;
+    emit_record(rt, c);
+    free_contact_data(c);
+}
+
+static void run_fiber(cc_rt *rt, uint32_t ci);
+
+/* Runs the contact's disconnect flow, if it has one, before the contact ends. */
+static void disconnect(cc_rt *rt, uint32_t ci, cc_end_reason reason)
+{
+    contact *c = &rt->contacts.items[ci];
+    if (c->mode != MODE_DISCONNECT && c->hooks[HOOK_DISCONNECT] >= 0) {
+        c->reason = reason;
+        c->mode = MODE_DISCONNECT;
+        c->flow = (uint32_t)c->hooks[HOOK_DISCONNECT];
+        c->pc = rt->m->flows[c->flow].start;
+        if (c->state == ST_QUEUED && c->in_queue >= 0) {
+            rt->queues.items[c->in_queue].size--;
+            c->in_queue = -1;
+        }
+        c->state = ST_RUNNING;
+        c->gen++;
+        run_fiber(rt, ci);
+        return;
+    }
+    finish(rt, ci, c->mode == MODE_DISCONNECT ? c->reason : reason);
+}
+
+/* ---- routing ---- */
+
+static bool agent_can_take(const agent *a, int q, uint8_t channel)
+{
+    if (!a->available || a->active[channel] >= a->concurrency[channel])
+        return false;
+    for (size_t i = 0; i < a->queues.len; i++)
+        if (a->queues.items[i] == q)
+            return true;
+    return false;
+}
+
+static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
+{
+    contact *c = &rt->contacts.items[ci];
+    agent *a = &rt->agents.items[ai];
+    queue *q = &rt->queues.items[c->in_queue];
+    q->size--;
+    c->dequeued = rt->now;
+    c->connected = rt->now;
+    c->agent = ai;
+    c->state = ST_CONNECTED;
+    c->gen++; /* a customer queue flow still waiting stops here */
+    a->active[c->channel]++;
+    a->busy++;
+    int64_t wait = rt->now - c->enqueued;
+    q->stats.answered++;
+    q->stats.answered_within_60s += wait <= 60000;
+    q->stats.wait_total_ms += wait;
+    if (wait > q->stats.wait_max_ms)
+        q->stats.wait_max_ms = wait;
+    q->stats.handle_total_ms += a->handle_ms;
+    schedule(rt, rt->now + a->handle_ms, EV_HANDLED, ci, c->gen);
+}
+
+/* A contact just queued: the first free agent that serves its queue takes it. */
+static bool route_contact(cc_rt *rt, uint32_t ci)
+{
+    contact *c = &rt->contacts.items[ci];
+    for (size_t ai = 0; ai < rt->agents.len; ai++)
+        if (agent_can_take(&rt->agents.items[ai], c->in_queue, c->channel)) {
+            connect_agent(rt, ci, (int)ai);
+            return true;
+        }
+    return false;
+}
+
+/* An agent with a free slot: the best waiting contact among its queues (priority, then age). */
+static void route_agent(cc_rt *rt, int ai)
+{
+    agent *a = &rt->agents.items[ai];
+    for (;;) {
+        waiting *best = NULL;
+        queue *best_q = NULL;
+        for (size_t i = 0; i < a->queues.len; i++) {
+            queue *q = &rt->queues.items[a->queues.items[i]];
+            waiting *w = queue_head(rt, q);
+            if (!w || !agent_can_take(a, a->queues.items[i], rt->contacts.items[w->contact].channel))
+                continue;
+            if (!best || waiting_before(w, best)) {
+                best = w;
+                best_q = q;
+            }
+        }
+        if (!best)
+            return;
+        uint32_t ci = best->contact;
+        queue_pop(best_q);
+        connect_agent(rt, ci, ai);
+    }
+}
+
+/* Operand i of the instruction at pc. */
+static uint32_t op_u32(const uint8_t *code, uint32_t pc, uint32_t i) { return ccfb_read_u32(code + pc + 1 + 4 * i); }
+
+/* ---- functions, metrics, tasks made by flows ---- */
+
+static const function *find_function(const cc_rt *rt, const char *name)
+{
+    for (size_t i = 0; name && i < rt->functions.len; i++)
+        if (!strcmp(rt->functions.items[i].name, name))
+            return &rt->functions.items[i];
+    return NULL;
+}
+
+static void set_metrics(cc_rt *rt, contact *c, int q)
+{
+    char num[32];
+    queue *qq = &rt->queues.items[q];
+    var_set(c, "$.Metrics.Queue.Name", qq->name);
+    snprintf(num, sizeof num, "%u", qq->size);
+    var_set(c, "$.Metrics.Queue.Size", num);
+    waiting *w = queue_head(rt, qq);
+    snprintf(num, sizeof num, "%lld", w ? (long long)((rt->now - rt->contacts.items[w->contact].enqueued) / 1000) : 0LL);
+    var_set(c, "$.Metrics.Queue.OldestContactAge", num);
+    unsigned online = 0, available = 0, staffed = 0;
+    for (size_t ai = 0; ai < rt->agents.len; ai++) {
+        agent *a = &rt->agents.items[ai];
+        bool serves = false;
+        for (size_t k = 0; k < a->queues.len; k++)
+            serves |= a->queues.items[k] == q;
+        if (!serves)
+            continue;
+        online += a->available || a->busy;
+        staffed += a->available || a->busy;
+        available += a->available && a->active[c->channel] < a->concurrency[c->channel];
+    }
+    snprintf(num, sizeof num, "%u", online);
+    var_set(c, "$.Metrics.Agents.Online.Count", num);
+    snprintf(num, sizeof num, "%u", available);
+    var_set(c, "$.Metrics.Agents.Available.Count", num);
+    snprintf(num, sizeof num, "%u", staffed);
+    var_set(c, "$.Metrics.Agents.Staffed.Count", num);
+}
+
+static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previous, char *err, size_t errlen,
+                       uint32_t *out);
+
+/* create_task: a new task in the named flow, linked to this contact, now or after its delay. */
+static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc)
+{
+    const cc_block_spec *spec = cc_block_lookup("create_task");
+    char name[512] = "", description[1024] = "", flow[512] = "", buf[512];
+    bool has_description = false, has_flow = false;
+    int64_t when = -1;
+    uint32_t n = op_u32(code, pc, 0);
+    contact *c = &rt->contacts.items[ci];
+    for (uint32_t i = 0; i < n; i++) {
+        const char *param = spec->params[op_u32(code, pc, 1 + 2 * i)].name;
+        uint32_t v = op_u32(code, pc, 2 + 2 * i);
+        const char *text = value_text(rt, c, v, buf, sizeof buf);
+        if (!text)
+            continue;
+        if (!strcmp(param, "name"))
+            snprintf(name, sizeof name, "%s", text);
+        else if (!strcmp(param, "description"))
+            has_description = true, snprintf(description, sizeof description, "%s", text);
+        else if (!strcmp(param, "flow"))
+            has_flow = true, snprintf(flow, sizeof flow, "%s", text);
+        else if (!strcmp(param, "delay")) {
+            int64_t ms;
+            if (cc_parse_duration(text, &ms))
+                when = rt->now + ms;
+        } else if (!strcmp(param, "scheduled"))
+            when = strtoll(text, NULL, 10) * 1000; /* epoch seconds, as Connect takes them */
+        else if (!strcmp(param, "template"))
+            return false; /* task templates come with the task lifecycle; until then: error */
+    }
+    if (!has_flow)
+        return false;
+    cc_task_request req = {NULL, name, has_description ? description : NULL, flow, when, NULL, NULL, 0};
+    char err[256];
+    uint32_t nci;
+    if (!start_task(rt, &req, c->id, err, sizeof err, &nci))
+        return false;
+    /* the new task starts with a copy of this contact's attributes */
+    contact *me = &rt->contacts.items[ci], *task = &rt->contacts.items[nci];
+    for (size_t i = 0; i < me->attrs.len; i++)
+        attr_set(task, me->attrs.items[i].key, me->attrs.items[i].value);
+    var_set(me, "$.Task.ContactId", task->id);
+    return true;
+}
+
+/* ---- the fiber ---- */
+
+
+static bool compare(const char *op_name, const char *a, const char *b)
+{
+    if (!a)
+        return false;
+    if (!strcmp(op_name, "equals"))
+        return b && !strcmp(a, b);
+    if (!strcmp(op_name, "contains"))
+        return b && strstr(a, b);
+    if (!strcmp(op_name, "starts_with"))
+        return b && !strncmp(a, b, strlen(b));
+    if (!strcmp(op_name, "ends_with"))
+        return b && strlen(a) >= strlen(b) && !strcmp(a + strlen(a) - strlen(b), b);
+    char *end;
+    double x = strtod(a, &end);
+    if (*end || !b)
+        return false;
+    double y = strtod(b, NULL);
+    if (!strcmp(op_name, "greater_than"))
+        return x > y;
+    if (!strcmp(op_name, "less_than"))
+        return x < y;
+    if (!strcmp(op_name, "greater_or_equal"))
+        return x >= y;
+    return x <= y;
+}
+
+static int find_queue(const cc_rt *rt, const char *name)
+{
+    for (size_t i = 0; name && i < rt->queues.len; i++)
+        if (!strcmp(rt->queues.items[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+/* What the flow's end means for the contact, by the flow's type. */
+static void flow_ended(cc_rt *rt, uint32_t ci, bool by_disconnect)
+{
+    contact *c = &rt->contacts.items[ci];
+    if (c->mode == MODE_QUEUE_FLOW && !by_disconnect) {
+        c->mode = MODE_FLOW; /* the contact stays queued */
+        return;
+    }
+    if (c->mode == MODE_DISCONNECT) {
+        finish(rt, ci, c->reason);
+        return;
+    }
+    if (c->state == ST_QUEUED && !by_disconnect)
+        return; /* queued by transfer_to_queue: the flow has done its work */
+    disconnect(rt, ci, CC_END_CONTACT_FLOW_DISCONNECT);
+}
+
+static void enqueue(cc_rt *rt, uint32_t ci, int qi)
+{
+    contact *c = &rt->contacts.items[ci];
+    queue *q = &rt->queues.items[qi];
+    c->state = ST_QUEUED;
+    c->in_queue = qi;
+    c->enqueued = rt->now;
+    q->size++;
+    q->stats.created++;
+    waiting w = {c->priority, rt->now - c->age_adjust, rt->seq++, ci, c->gen};
+    queue_push(q, w);
+}
+
+static void run_fiber(cc_rt *rt, uint32_t ci)
+{
+    char b1[512], b2[512];
+    for (;;) {
+        contact *c = &rt->contacts.items[ci];
+        const ccfb_flow *f = &rt->m->flows[c->flow];
+        const uint8_t *code = f->code;
+        uint32_t pc = c->pc;
+        uint8_t op = code[pc];
+        uint32_t next_pc = pc + ccfb_insn_size(code, pc);
+        c->pc = next_pc;
+        switch ((cc_opcode)op) {
+        case CC_OP_NOP:
+            break;
+        case CC_OP_SWITCH: {
+            uint32_t n = op_u32(code, pc, 0);
+            uint32_t target = c->outcome < n ? op_u32(code, pc, 1 + c->outcome) : CCFB_NO_TARGET;
+            if (target == CCFB_NO_TARGET) {
+                flow_ended(rt, ci, false);
+                return;
+            }
+            c->pc = target;
+            break;
+        }
+        case CC_OP_JUMP:
+            c->pc = op_u32(code, pc, 0);
+            break;
+        case CC_OP_END_FLOW:
+            flow_ended(rt, ci, false);
+            return;
+        case CC_OP_DISCONNECT:
+            flow_ended(rt, ci, true);
+            return;
+        case CC_OP_SET_QUEUE: {
+            int q = find_queue(rt, value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1));
+            if (q >= 0)
+                c->queue = q;
+            c->outcome = q >= 0 ? 0 : 1;
+            break;
+        }
+        case CC_OP_TRANSFER_QUEUE: {
+            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            int q = name ? find_queue(rt, name) : c->queue;
+            if (q < 0) {
+                c->outcome = 2;
+                break;
+            }
+            queue *qq = &rt->queues.items[q];
+            if (qq->max_contacts && qq->size >= qq->max_contacts) {
+                c->outcome = 1;
+                break;
+            }
+            if (c->state == ST_QUEUED && c->in_queue >= 0)
+                rt->queues.items[c->in_queue].size--;
+            enqueue(rt, ci, q);
+            if (route_contact(rt, ci))
+                return;
+            c = &rt->contacts.items[ci];
+            if (c->hooks[HOOK_CUSTOMER_QUEUE] >= 0) {
+                c->mode = MODE_QUEUE_FLOW;
+                c->flow = (uint32_t)c->hooks[HOOK_CUSTOMER_QUEUE];
+                c->pc = rt->m->flows[c->flow].start;
+                break;
+            }
+            return;
+        }
+        case CC_OP_CHECK_STAFFING: {
+            uint32_t status = op_u32(code, pc, 0);
+            const char *name = value_text(rt, c, op_u32(code, pc, 1), b1, sizeof b1);
+            int q = name ? find_queue(rt, name) : c->queue;
+            if (q < 0) {
+                c->outcome = 3;
+                break;
+            }
+            bool any = false;
+            for (size_t ai = 0; ai < rt->agents.len && !any; ai++) {
+                agent *a = &rt->agents.items[ai];
+                bool serves = false;
+                for (size_t k = 0; k < a->queues.len; k++)
+                    serves |= a->queues.items[k] == q;
+                if (!serves)
+                    continue;
+                if (status == 0)
+                    any = agent_can_take(a, q, c->channel);
+                else if (status == 1)
+                    any = a->available || a->busy > 0;
+                else
+                    any = a->available || a->busy > 0;
+            }
+            c->outcome = any ? 1 : 2;
+            break;
+        }
+        case CC_OP_CHECK_QUEUE: {
+            uint32_t metric = op_u32(code, pc, 0);
+            const char *name = value_text(rt, c, op_u32(code, pc, 1), b1, sizeof b1);
+            int q = name ? find_queue(rt, name) : c->queue;
+            uint32_t n = op_u32(code, pc, 2);
+            if (q < 0) {
+                c->outcome = 2 + n;
+                break;
+            }
+            int64_t value = 0;
+            if (metric == 1)
+                value = rt->queues.items[q].size;
+            else {
+                waiting *w = queue_head(rt, &rt->queues.items[q]);
+                value = w ? (rt->now - rt->contacts.items[w->contact].enqueued) / 1000 : 0;
+            }
+            snprintf(b2, sizeof b2, "%lld", (long long)value);
+            c->outcome = 1 + n;
+            for (uint32_t i = 0; i < n; i++) {
+                const char *operand = value_text(rt, c, op_u32(code, pc, 4 + 2 * i), b1, sizeof b1);
+                if (compare(ccfb_operators[op_u32(code, pc, 3 + 2 * i)], b2, operand)) {
+                    c->outcome = 1 + i;
+                    break;
+                }
+            }
+            break;
+        }
+        case CC_OP_CHECK_HOURS:
+            /* hours of operation are not modelled yet: every queue is open around the clock; with
+             * neither hours named nor a working queue the block takes its error branch */
+            c->outcome = c->queue >= 0 || CCFB_VAL_TAG(op_u32(code, pc, 0)) != CCFB_VAL_NONE ? 1 : 3;
+            break;
+        case CC_OP_COMPARE: {
+            const char *v = value_text(rt, c, op_u32(code, pc, 0), b2, sizeof b2);
+            uint32_t n = op_u32(code, pc, 1);
+            c->outcome = 1 + n;
+            for (uint32_t i = 0; i < n; i++) {
+                const char *operand = value_text(rt, c, op_u32(code, pc, 3 + 2 * i), b1, sizeof b1);
+                if (compare(ccfb_operators[op_u32(code, pc, 2 + 2 * i)], v, operand)) {
+                    c->outcome = 1 + i;
+                    break;
+                }
+            }
+            break;
+        }
+        case CC_OP_SET_ATTRIBUTES: {
+            uint32_t target = op_u32(code, pc, 0), n = op_u32(code, pc, 1);
+            if (target == 1) { /* the related contact: ccflow does not link related contacts yet */
+                c->outcome = 1;
+                break;
+            }
+            for (uint32_t i = 0; i < n; i++) {
+                char *key = module_string(rt, op_u32(code, pc, 2 + 2 * i));
+                const char *v = value_text(rt, c, op_u32(code, pc, 3 + 2 * i), b1, sizeof b1);
+                if (target == 0)
+                    attr_set(c, key, v ? v : "");
+                else {
+                    snprintf(b2, sizeof b2, "$.FlowAttributes.%s", key);
+                    var_set(c, b2, v ? v : "");
+                }
+                free(key);
+            }
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_SET_PRIORITY: {
+            const char *v = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            if (v)
+                c->priority = strtoull(v, NULL, 10);
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_ADJUST_AGE:
+            c->age_adjust += (int32_t)op_u32(code, pc, 0);
+            c->outcome = 0;
+            break;
+        case CC_OP_DISTRIBUTE: {
+            uint32_t n = op_u32(code, pc, 0);
+            rt->rng = rt->rng * 6364136223846793005ull + 1442695040888963407ull;
+            uint32_t roll = (uint32_t)((rt->rng >> 33) % 100), sum = 0;
+            c->outcome = 1 + n;
+            for (uint32_t i = 0; i < n; i++) {
+                sum += op_u32(code, pc, 1 + i);
+                if (roll < sum) {
+                    c->outcome = 1 + i;
+                    break;
+                }
+            }
+            break;
+        }
+        case CC_OP_LOOP: {
+            uint32_t block = op_u32(code, pc, 0);
+            const char *v = value_text(rt, c, op_u32(code, pc, 1), b1, sizeof b1);
+            char *end = NULL;
+            long count = v ? strtol(v, &end, 10) : -1;
+            if (!v || *end || count < 0) {
+                c->outcome = 3;
+                break;
+            }
+            loop_counter *lc = NULL;
+            for (size_t i = 0; i < c->loops.len; i++)
+                if (c->loops.items[i].block == block)
+                    lc = &c->loops.items[i];
+            if (!lc) {
+                loop_counter z = {block, 0};
+                cc_vec_push(&c->loops, z);
+                lc = &c->loops.items[c->loops.len - 1];
+            }
+            if (lc->count < (uint32_t)count) {
+                lc->count++;
+                c->outcome = 1;
+            } else {
+                lc->count = 0;
+                c->outcome = 2;
+            }
+            break;
+        }
+        case CC_OP_SET_HOOK: {
+            uint32_t hook = op_u32(code, pc, 0);
+            if (hook < HOOK_COUNT)
+                c->hooks[hook] = (int32_t)op_u32(code, pc, 1);
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_TRANSFER_FLOW:
+            c->flow = op_u32(code, pc, 0);
+            c->pc = rt->m->flows[c->flow].start;
+            break;
+        case CC_OP_WAIT:
+            c->state = ST_WAITING;
+            c->outcome = 1; /* timeout, when the timer fires */
+            schedule(rt, rt->now + op_u32(code, pc, 0), EV_RESUME, ci, c->gen);
+            return;
+        case CC_OP_PROMPT:
+            c->outcome = rt->prompt_kind->support[c->channel] == CC_SUP_NO_ERROR ? 1 : 0;
+            break;
+        case CC_OP_LOOP_PROMPTS:
+            if (rt->loop_prompts_kind->support[c->channel] == CC_SUP_NO_ERROR) {
+                c->outcome = 2;
+                break;
+            }
+            if (op_u32(code, pc, 0)) {
+                c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
+                c->outcome = 1;
+                schedule(rt, rt->now + op_u32(code, pc, 0), EV_RESUME, ci, c->gen);
+            }
+            return; /* without an interrupt the prompts play until the contact leaves */
+        case CC_OP_GET_INPUT: {
+            uint32_t n = op_u32(code, pc, 2);
+            if (rt->input_kind->support[c->channel] == CC_SUP_NO_ERROR) {
+                c->outcome = 3 + n;
+                break;
+            }
+            c->outcome = 1 + n; /* no scripted input: the timeout branch, after the timeout */
+            schedule(rt, rt->now + op_u32(code, pc, 1), EV_RESUME, ci, c->gen);
+            if (c->state != ST_QUEUED)
+                c->state = ST_WAITING;
+            return;
+        }
+        case CC_OP_STORE_INPUT:
+            if (rt->store_kind->support[c->channel] == CC_SUP_NO_ERROR) {
+                c->outcome = 1;
+                break;
+            }
+            attr_set(c, "$.StoredCustomerInput", "Timeout");
+            c->outcome = 0;
+            schedule(rt, rt->now + op_u32(code, pc, 2), EV_RESUME, ci, c->gen);
+            if (c->state != ST_QUEUED)
+                c->state = ST_WAITING;
+            return;
+        case CC_OP_BLOCK: {
+            const cc_block_spec *k = &cc_blocks[op_u32(code, pc, 0)];
+            c->outcome = 0;
+            if (k->support[c->channel] == CC_SUP_NO_ERROR) {
+                int idx = cc_branch_index(k, "error");
+                c->outcome = idx >= 0 ? (uint32_t)idx + 1 : CCFB_NO_TARGET;
+            }
+            break;
+        }
+        case CC_OP_GET_METRICS: {
+            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            int q = name ? find_queue(rt, name) : c->queue;
+            if (q < 0) {
+                c->outcome = 1;
+                break;
+            }
+            set_metrics(rt, c, q);
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_CREATE_TASK:
+            c->outcome = create_task_from_flow(rt, ci, code, pc) ? 0 : 1;
+            break;
+        case CC_OP_INVOKE: {
+            c->outcome = 1;
+            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            const function *fn = find_function(rt, name);
+            uint32_t timeout = op_u32(code, pc, 1);
+            if (!fn)
+                break; /* an unknown function fails like a Lambda that cannot be called */
+            if (fn->latency_ms > timeout) {
+                c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
+                schedule(rt, rt->now + timeout, EV_RESUME, ci, c->gen);
+                return;
+            }
+            for (size_t i = 0; i < fn->result.len; i++) {
+                snprintf(b2, sizeof b2, "$.External.%s", fn->result.items[i].key);
+                var_set(c, b2, fn->result.items[i].value);
+            }
+            c->outcome = 0;
+            if (fn->latency_ms > 0) {
+                c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
+                schedule(rt, rt->now + fn->latency_ms, EV_RESUME, ci, c->gen);
+                return;
+            }
+            break;
+        }
+        case CC_OP_COUNT:
+            break;
+        }
+    }
+}
+
+/* ---- the scheduler ---- */
+
+/* The agent is done with the contact (after its after-contact work): the contact ends and the
+ * agent's free slot takes the next waiting contact at once. */
+static void release_agent(cc_rt *rt, uint32_t ci)
+{
+    contact *c = &rt->contacts.items[ci];
+    int ai = c->agent;
+    agent *a = &rt->agents.items[ai];
+    a->active[c->channel]--;
+    a->busy--;
+    c->acw_end = rt->now;
+    finish(rt, ci, CC_END_AGENT_DISCONNECT);
+    route_agent(rt, ai);
+}
+
+static void handle_event(cc_rt *rt, const event *e)
+{
+    contact *c = &rt->contacts.items[e->who];
+    if (c->state == ST_ENDED || (e->kind != EV_EXPIRE && e->gen != c->gen))
+        return; /* a timer of something that moved on (expiry holds whatever the contact does) */
+    switch (e->kind) {
+    case EV_START:
+        c->state = ST_RUNNING;
+        c->started = rt->now;
+        rt->totals.started++;
+        run_fiber(rt, e->who);
+        break;
+    case EV_RESUME:
+        if (c->state == ST_WAITING)
+            c->state = ST_RUNNING;
+        run_fiber(rt, e->who);
+        break;
+    case EV_HANDLED: {
+        agent *a = &rt->agents.items[c->agent];
+        c->state = ST_ACW;
+        c->acw_end = rt->now + a->acw_ms;
+        if (a->acw_ms > 0)
+            schedule(rt, c->acw_end, EV_ACW_DONE, e->who, c->gen);
+        else
+            release_agent(rt, e->who);
+        break;
+    }
+    case EV_ACW_DONE:
+        release_agent(rt, e->who);
+        break;
+    case EV_EXPIRE:
+        if (c->state == ST_CONNECTED || c->state == ST_ACW)
+            break; /* an agent holds it */
+        disconnect(rt, e->who, CC_END_EXPIRED);
+        break;
+    }
+}
+
+int64_t cc_rt_run_until(cc_rt *rt, int64_t until)
+{
+    while (rt->events.len && rt->events.items[0].t <= until) {
+        event e = pop_event(rt);
+        rt->now = e.t;
+        handle_event(rt, &e);
+    }
+    if (until > rt->now)
+        rt->now = until;
+    return rt->now;
+}
+
+void cc_rt_advance(cc_rt *rt, int64_t t)
+{
+    while (rt->events.len && rt->events.items[0].t < t) {
+        event e = pop_event(rt);
+        rt->now = e.t;
+        handle_event(rt, &e);
+    }
+    if (t > rt->now)
+        rt->now = t;
+}
+
+int64_t cc_rt_now(const cc_rt *rt) { return rt->now; }
+bool cc_rt_idle(const cc_rt *rt) { return rt->events.len == 0; }
+
+/* ---- setup ---- */
+
+cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
+{
+    cc_rt *rt = cc_xcalloc(1, sizeof *rt);
+    rt->m = m;
+    rt->now = start_ms;
+    rt->rng = seed * 2654435761u + 1;
+    rt->prompt_kind = cc_block_lookup("play_prompt");
+    rt->input_kind = cc_block_lookup("get_customer_input");
+    rt->store_kind = cc_block_lookup("store_customer_input");
+    rt->loop_prompts_kind = cc_block_lookup("loop_prompts");
+    return rt;
+}
+
+void cc_rt_free(cc_rt *rt)
+{
+    if (!rt)
+        return;
+    for (size_t i = 0; i < rt->contacts.len; i++) {
+        free_contact_data(&rt->contacts.items[i]);
+        free(rt->contacts.items[i].id);
+        free(rt->contacts.items[i].name);
+        free(rt->contacts.items[i].description);
+        free(rt->contacts.items[i].previous);
+    }
+    for (size_t i = 0; i < rt->functions.len; i++) {
+        free(rt->functions.items[i].name);
+        kv_free(&rt->functions.items[i].result);
+    }
+    cc_vec_free(&rt->functions);
+    cc_vec_free(&rt->contacts);
+    for (size_t i = 0; i < rt->queues.len; i++) {
+        free(rt->queues.items[i].name);
+        cc_vec_free(&rt->queues.items[i].heap);
+    }
+    cc_vec_free(&rt->queues);
+    for (size_t i = 0; i < rt->agents.len; i++) {
+        free(rt->agents.items[i].name);
+        cc_vec_free(&rt->agents.items[i].queues);
+    }
+    cc_vec_free(&rt->agents);
+    cc_vec_free(&rt->events);
+    cc_map_free(&rt->contact_ids);
+    free(rt);
+}
+
+void cc_rt_on_record(cc_rt *rt, cc_record_fn fn, void *ud)
+{
+    rt->on_record = fn;
+    rt->record_ud = ud;
+}
+
+int cc_rt_queue_index(const cc_rt *rt, const char *name) { return find_queue(rt, name); }
+
+int cc_rt_agent_index(const cc_rt *rt, const char *name)
+{
+    for (size_t i = 0; i < rt->agents.len; i++)
+        if (!strcmp(rt->agents.items[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+int cc_rt_add_queue(cc_rt *rt, const char *name, uint32_t max_contacts)
+{
+    if (find_queue(rt, name) >= 0)
+        return -1;
+    queue q = {0};
+    q.name = cc_xstrdup(name);
+    q.max_contacts = max_contacts;
+    q.stats.name = q.name;
+    cc_vec_push(&rt->queues, q);
+    rt->queues.items[rt->queues.len - 1].stats.name = rt->queues.items[rt->queues.len - 1].name;
+    return (int)rt->queues.len - 1;
+}
+
+int cc_rt_add_agent(cc_rt *rt, const char *name, const int *queues, size_t nqueues, const uint8_t concurrency[4],
+                    int64_t handle_ms, int64_t acw_ms, bool available)
+{
+    if (cc_rt_agent_index(rt, name) >= 0)
+        return -1;
+    agent a = {0};
+    a.name = cc_xstrdup(name);
+    for (size_t i = 0; i < nqueues; i++)
+        cc_vec_push(&a.queues, queues[i]);
+    memcpy(a.concurrency, concurrency, 4);
+    a.handle_ms = handle_ms;
+    a.acw_ms = acw_ms;
+    a.available = available;
+    cc_vec_push(&rt->agents, a);
+    return (int)rt->agents.len - 1;
+}
+
+void cc_rt_set_agent_available(cc_rt *rt, int ai, bool available)
+{
+    rt->agents.items[ai].available = available;
+    if (available)
+        route_agent(rt, ai);
+}
+
+bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *err, size_t errlen)
+{
+    uint32_t ci;
+    return start_task(rt, req, NULL, err, errlen, &ci);
+}
+
+int cc_rt_add_function(cc_rt *rt, const char *name, const char *const *keys, const char *const *values, size_t n,
+                       int64_t latency_ms)
+{
+    if (find_function(rt, name))
+        return -1;
+    function f = {.name = cc_xstrdup(name), .latency_ms = latency_ms};
+    for (size_t i = 0; i < n; i++)
+        kv_set(&f.result, keys[i], values[i]);
+    cc_vec_push(&rt->functions, f);
+    return (int)rt->functions.len - 1;
+}
+
+static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previous, char *err, size_t errlen,
+                       uint32_t *out)
+{
+    int flow = -1;
+    for (uint32_t i = 0; req->flow && i < rt->m->nflows; i++)
+        if (string_is(rt, rt->m->flows[i].name, req->flow))
+            flow = (int)i;
+    if (flow < 0) {
+        snprintf(err, errlen, "ResourceNotFoundException: no flow named '%s'", req->flow ? req->flow : "");
+        rt->totals.rejected++;
+        return false;
+    }
+    if (rt->m->flows[flow].type != CC_FT_INBOUND || !(rt->m->flows[flow].channels & CC_CH_TASK)) {
+        snprintf(err, errlen, "InvalidRequestException: flow '%s' does not take tasks", req->flow);
+        rt->totals.rejected++;
+        return false;
+    }
+    if (!req->name || !*req->name) {
+        snprintf(err, errlen, "InvalidRequestException: Name is required");
+        rt->totals.rejected++;
+        return false;
+    }
+    if (req->scheduled_ms >= 0 && (req->scheduled_ms < rt->now || req->scheduled_ms > rt->now + 6 * DAY_MS)) {
+        snprintf(err, errlen, "InvalidRequestException: ScheduledTime must be between now and 6 days ahead");
+        rt->totals.rejected++;
+        return false;
+    }
+    char idbuf[32];
+    const char *id = req->id;
+    if (!id) {
+        snprintf(idbuf, sizeof idbuf, "task-%07u", ++rt->next_id);
+        id = idbuf;
+    }
+    if (cc_map_get(&rt->contact_ids, id)) {
+        snprintf(err, errlen, "InvalidRequestException: contact id '%s' is already in use", id);
+        rt->totals.rejected++;
+        return false;
+    }
+    contact c = {0};
+    c.id = cc_xstrdup(id);
+    c.name = cc_xstrdup(req->name);
+    c.description = req->description ? cc_xstrdup(req->description) : NULL;
+    c.flow = c.first_flow = (uint32_t)flow;
+    c.pc = rt->m->flows[flow].start;
+    c.channel = 2; /* TASK */
+    c.queue = c.in_queue = c.agent = -1;
+    c.priority = 5;
+    c.created = rt->now;
+    c.scheduled = req->scheduled_ms;
+    c.started = c.enqueued = c.dequeued = c.connected = c.acw_end = c.ended = -1;
+    for (int h = 0; h < HOOK_COUNT; h++)
+        c.hooks[h] = -1;
+    for (size_t i = 0; i < req->nattrs; i++)
+        attr_set(&c, req->attr_keys[i], req->attr_values[i]);
+    c.previous = previous ? cc_xstrdup(previous) : NULL;
+    c.state = ST_SCHEDULED;
+    uint32_t ci = (uint32_t)rt->contacts.len;
+    *out = ci;
+    cc_vec_push(&rt->contacts, c);
+    cc_map_put(&rt->contact_ids, rt->contacts.items[ci].id, (void *)(uintptr_t)(ci + 1));
+    schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
+    schedule(rt, rt->now + 7 * DAY_MS, EV_EXPIRE, ci, 0);
+    return true;
+}
+
+size_t cc_rt_queue_count(const cc_rt *rt) { return rt->queues.len; }
+
+void cc_rt_queue_stats(const cc_rt *rt, size_t q, cc_queue_stats *out)
+{
+    *out = rt->queues.items[q].stats;
+    out->in_queue = rt->queues.items[q].size;
+}
+
+void cc_rt_totals_get(const cc_rt *rt, cc_rt_totals *out) { *out = rt->totals; }

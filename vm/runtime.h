@@ -1,0 +1,99 @@
+/* runtime.h — the VM and its scheduler: contacts run as fibers through a verified bundle's code
+ * on a clock the runtime owns (virtual here: simulation and flow tests), with queues, agents and
+ * routing. A fiber runs until it waits, is queued, ends or fails; the scheduler owns time. */
+#ifndef CCFLOW_RUNTIME_H
+#define CCFLOW_RUNTIME_H
+
+#include "bytecode.h"
+#include "util.h"
+
+typedef struct cc_rt cc_rt;
+
+typedef enum {
+    CC_END_NONE,
+    CC_END_AGENT_DISCONNECT,
+    CC_END_CONTACT_FLOW_DISCONNECT,
+    CC_END_EXPIRED,
+    CC_END_API,
+} cc_end_reason;
+
+const char *cc_end_reason_name(cc_end_reason r); /* "AGENT_DISCONNECT"... */
+
+/* A started task, as the StartTaskContact request gives it (the fields ccflow runs with). */
+typedef struct {
+    const char *id;          /* ContactId to use; NULL: one is made */
+    const char *name;
+    const char *description;
+    const char *flow;        /* flow name */
+    int64_t scheduled_ms;    /* absolute start time, or -1 for now */
+    const char *const *attr_keys;
+    const char *const *attr_values;
+    size_t nattrs;
+} cc_task_request;
+
+/* An ended contact, handed to the record callback (valid during the call only). */
+typedef struct {
+    const char *id, *channel, *name, *description, *flow;
+    int64_t initiated, scheduled, ended; /* ms since the epoch; scheduled -1 when not scheduled */
+    cc_end_reason reason;
+    const char *queue;       /* NULL when never queued */
+    int64_t enqueued, dequeued;
+    const char *agent;       /* NULL when no agent took it */
+    int64_t connected, acw_end;
+    const char *const *attr_keys;
+    const char *const *attr_values;
+    size_t nattrs;
+} cc_record;
+
+typedef void (*cc_record_fn)(void *ud, const cc_record *r);
+
+cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed);
+void cc_rt_free(cc_rt *rt);
+
+void cc_rt_on_record(cc_rt *rt, cc_record_fn fn, void *ud);
+
+/* Resources. Names are copied. Return an index, or -1 when the name is taken. */
+int cc_rt_add_queue(cc_rt *rt, const char *name, uint32_t max_contacts /* 0: unlimited */);
+int cc_rt_add_agent(cc_rt *rt, const char *name, const int *queues, size_t nqueues,
+                    const uint8_t concurrency[4], int64_t handle_ms, int64_t acw_ms, bool available);
+int cc_rt_queue_index(const cc_rt *rt, const char *name);
+int cc_rt_agent_index(const cc_rt *rt, const char *name);
+/* Agent status: available or offline (an offline agent finishes what it holds). */
+void cc_rt_set_agent_available(cc_rt *rt, int agent, bool available);
+
+/* A function that invoke_lambda can call: its result (keys and values become $.External.<key>)
+ * arrives after latency_ms, or the block takes its error branch when that exceeds its timeout. */
+int cc_rt_add_function(cc_rt *rt, const char *name, const char *const *keys, const char *const *values, size_t n,
+                       int64_t latency_ms);
+
+/* Starts a task contact; returns false with a reason in err when the request is refused. */
+bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *err, size_t errlen);
+
+/* Runs every event due before `t` and sets the clock to t: what the caller does next happens at t,
+ * before the events due at t (it was scheduled before them). */
+void cc_rt_advance(cc_rt *rt, int64_t t);
+
+/* Runs every event due up to and including `until` (ms since the epoch); returns the clock. */
+int64_t cc_rt_run_until(cc_rt *rt, int64_t until);
+int64_t cc_rt_now(const cc_rt *rt);
+bool cc_rt_idle(const cc_rt *rt); /* no event pending */
+
+/* Per-queue figures at the present moment and since the start. */
+typedef struct {
+    const char *name;
+    uint64_t created, handled, abandoned, expired, disconnected, in_queue;
+    int64_t wait_total_ms, wait_max_ms; /* of contacts an agent took: enqueue to agent */
+    uint64_t answered, answered_within_60s;
+    int64_t handle_total_ms;
+} cc_queue_stats;
+
+size_t cc_rt_queue_count(const cc_rt *rt);
+void cc_rt_queue_stats(const cc_rt *rt, size_t q, cc_queue_stats *out);
+
+typedef struct {
+    uint64_t started, handled, disconnected, expired, stopped, rejected;
+} cc_rt_totals;
+
+void cc_rt_totals_get(const cc_rt *rt, cc_rt_totals *out);
+
+#endif

@@ -1,0 +1,648 @@
+/* scenario.c — reads a scenario (YAML, through the same reader and diagnostics as flows), builds
+ * the bundle it names, runs it on a virtual clock and reports: records, report, expectations. */
+#include "scenario.h"
+
+#include "bytecode.h"
+#include "codegen.h"
+#include "ir.h"
+#include "runtime.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* One thing that happens at a moment of the scenario: a task to start or an agent's status. */
+typedef struct {
+    int64_t at;
+    const cc_node *start_task; /* the start_task mapping, or NULL */
+    const cc_node *agent;      /* the agent mapping, or NULL */
+    uint64_t order;
+} action;
+
+typedef struct {
+    int64_t every, next;
+    uint64_t left, made;
+    const cc_node *start_task;
+} arrival;
+
+typedef struct {
+    cc_diags *ds;
+    const char *dir;
+    FILE *records;
+    bool ok;
+    /* contacts seen ended, for expectations: id -> record summary */
+    cc_map ended;
+    cc_map rejected; /* id -> exception name */
+    cc_arena arena;
+    int64_t start;
+} scenario;
+
+typedef struct {
+    char *reason, *agent;
+    int64_t started, ended;
+    CC_VEC(char *) attrs; /* key, value, key, value... */
+} ended_contact;
+
+static bool is_scalar(const cc_node *n) { return n && n->type == CC_NODE_SCALAR && !cc_node_is_null(n); }
+
+static void problem(scenario *s, const cc_node *at, const char *fmt, const char *arg)
+{
+    cc_report(s->ds, CC_E106, at->loc, fmt, arg);
+    s->ok = false;
+}
+
+static bool duration_of(scenario *s, const cc_node *n, int64_t *ms)
+{
+    if (!is_scalar(n) || !cc_parse_duration(n->text, ms) || *ms < 0) {
+        problem(s, n, "expected a duration such as 30s, 10m or 8d, not '%s'", is_scalar(n) ? n->text : "?");
+        return false;
+    }
+    return true;
+}
+
+/* 2026-11-23T08:00:00Z -> ms since the epoch. */
+static bool parse_time(const char *text, int64_t *ms)
+{
+    int y, mo, d, h, mi, sec;
+    char z;
+    if (sscanf(text, "%d-%d-%dT%d:%d:%d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7 || z != 'Z')
+        return false;
+    /* days from civil (proleptic Gregorian), without the C library's time zone state */
+    y -= mo <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = era * 146097 + doe - 719468;
+    *ms = ((days * 24 + h) * 60 + mi) * 60000LL + sec * 1000LL;
+    return true;
+}
+
+static void format_time(char *out, size_t n, int64_t ms)
+{
+    int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
+    int64_t rem = ms - days * 86400000;
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
+    y += m <= 2;
+    snprintf(out, n, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", (long long)y, (long long)m, (long long)d,
+             (long long)(rem / 3600000), (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60),
+             (long long)(rem % 1000));
+}
+
+static void json_time(cc_buf *b, const char *key, int64_t ms)
+{
+    char t[96];
+    if (ms < 0) {
+        cc_buf_printf(b, "\"%s\":null", key);
+        return;
+    }
+    format_time(t, sizeof t, ms);
+    cc_buf_printf(b, "\"%s\":\"%s\"", key, t);
+}
+
+static void on_record(void *ud, const cc_record *r)
+{
+    scenario *s = ud;
+    if (s->records) {
+        cc_buf b = {0};
+        cc_buf_puts(&b, "{\"ContactId\":");
+        cc_buf_json_string(&b, r->id);
+        cc_buf_printf(&b, ",\"Channel\":\"%s\",\"InitiationMethod\":\"API\",", r->channel);
+        json_time(&b, "InitiationTimestamp", r->initiated);
+        cc_buf_putc(&b, ',');
+        json_time(&b, "ScheduledTimestamp", r->scheduled);
+        cc_buf_putc(&b, ',');
+        json_time(&b, "DisconnectTimestamp", r->ended);
+        cc_buf_printf(&b, ",\"DisconnectReason\":\"%s\",\"Queue\":", cc_end_reason_name(r->reason));
+        if (r->queue) {
+            cc_buf_puts(&b, "{\"Name\":");
+            cc_buf_json_string(&b, r->queue);
+            cc_buf_putc(&b, ',');
+            json_time(&b, "EnqueueTimestamp", r->enqueued);
+            cc_buf_putc(&b, ',');
+            json_time(&b, "DequeueTimestamp", r->dequeued);
+            int64_t out = r->dequeued >= 0 ? r->dequeued : r->ended;
+            cc_buf_printf(&b, ",\"Duration\":%lld}", (long long)((out - r->enqueued) / 1000));
+        } else
+            cc_buf_puts(&b, "null");
+        cc_buf_puts(&b, ",\"Agent\":");
+        if (r->agent) {
+            cc_buf_puts(&b, "{\"Username\":");
+            cc_buf_json_string(&b, r->agent);
+            cc_buf_putc(&b, ',');
+            json_time(&b, "ConnectedToAgentTimestamp", r->connected);
+            cc_buf_putc(&b, ',');
+            json_time(&b, "AfterContactWorkEndTimestamp", r->acw_end);
+            cc_buf_putc(&b, '}');
+        } else
+            cc_buf_puts(&b, "null");
+        cc_buf_puts(&b, ",\"Name\":");
+        cc_buf_json_string(&b, r->name);
+        cc_buf_puts(&b, ",\"Description\":");
+        if (r->description)
+            cc_buf_json_string(&b, r->description);
+        else
+            cc_buf_puts(&b, "null");
+        cc_buf_puts(&b, ",\"Attributes\":{");
+        for (size_t i = 0; i < r->nattrs; i++) {
+            if (i)
+                cc_buf_putc(&b, ',');
+            cc_buf_json_string(&b, r->attr_keys[i]);
+            cc_buf_putc(&b, ':');
+            cc_buf_json_string(&b, r->attr_values[i]);
+        }
+        cc_buf_puts(&b, "},\"ContactFlow\":");
+        cc_buf_json_string(&b, r->flow);
+        cc_buf_puts(&b, "}\n");
+        fwrite(b.data, 1, b.len, s->records);
+        cc_buf_free(&b);
+    }
+    /* what `expect` may ask about a contact, kept only for contacts with an explicit id */
+    if (strncmp(r->id, "task-", 5) != 0) {
+        ended_contact *e = cc_xcalloc(1, sizeof *e);
+        e->reason = cc_xstrdup(cc_end_reason_name(r->reason));
+        e->agent = r->agent ? cc_xstrdup(r->agent) : NULL;
+        e->ended = r->ended;
+        e->started = r->scheduled >= 0 ? r->scheduled : r->initiated;
+        for (size_t i = 0; i < r->nattrs; i++) {
+            cc_vec_push(&e->attrs, cc_xstrdup(r->attr_keys[i]));
+            cc_vec_push(&e->attrs, cc_xstrdup(r->attr_values[i]));
+        }
+        cc_map_put(&s->ended, cc_arena_strdup(&s->arena, r->id), e);
+    }
+}
+
+/* Builds a task request from a start_task mapping; strings point into the scenario tree. */
+static bool task_request(scenario *s, const cc_node *st, int64_t now, cc_task_request *req, const char **keys,
+                         const char **values, size_t cap)
+{
+    static const char *const known[] = {"id", "name", "description", "flow", "attributes", "scheduled"};
+    memset(req, 0, sizeof *req);
+    req->scheduled_ms = -1;
+    if (!st || st->type != CC_NODE_MAP) {
+        problem(s, st, "start_task takes a mapping { name, flow, ... }%s", "");
+        return false;
+    }
+    for (uint32_t i = 0; i < st->count; i++) {
+        const cc_node *k = st->pairs[i].key, *v = st->pairs[i].value;
+        const char *key = k->text;
+        if (!strcmp(key, "id") && is_scalar(v))
+            req->id = v->text;
+        else if (!strcmp(key, "name") && is_scalar(v))
+            req->name = v->text;
+        else if (!strcmp(key, "description") && is_scalar(v))
+            req->description = v->text;
+        else if (!strcmp(key, "flow") && is_scalar(v))
+            req->flow = v->text;
+        else if (!strcmp(key, "scheduled")) {
+            int64_t ms;
+            if (!duration_of(s, v, &ms))
+                return false;
+            req->scheduled_ms = s->start + ms;
+        } else if (!strcmp(key, "attributes") && v->type == CC_NODE_MAP) {
+            for (uint32_t a = 0; a < v->count && req->nattrs < cap; a++) {
+                if (!is_scalar(v->pairs[a].value)) {
+                    problem(s, v->pairs[a].value, "an attribute's value is text, not %s",
+                            cc_node_type_name(v->pairs[a].value));
+                    return false;
+                }
+                keys[req->nattrs] = v->pairs[a].key->text;
+                values[req->nattrs++] = v->pairs[a].value->text;
+            }
+        } else {
+            cc_diag *d = cc_report(s->ds, CC_E104, k->loc,
+                                   "'%s' is not a start_task field ccflow runs with yet (name, description, flow, "
+                                   "attributes, scheduled, id)",
+                                   key);
+            const char *best = cc_closest(key, known, CC_ARRAY_LEN(known));
+            if (best)
+                cc_note_add(d, k->loc, "did you mean '%s'?", best);
+            s->ok = false;
+            return false;
+        }
+    }
+    req->attr_keys = keys;
+    req->attr_values = values;
+    (void)now;
+    return true;
+}
+
+static int cmp_actions(const void *a, const void *b)
+{
+    const action *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static char *join_path(const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || !dir[0])
+        return cc_xstrdup(rel);
+    cc_buf b = {0};
+    cc_buf_printf(&b, "%s/%s", dir, rel);
+    return b.data;
+}
+
+static void print_progress(int64_t now, int64_t start, int64_t until)
+{
+    double f = until > start ? (double)(now - start) / (double)(until - start) : 1;
+    fprintf(stderr, "\rsimulating: %5.1f%%", 100 * (f > 1 ? 1 : f));
+}
+
+static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
+{
+    (void)rt;
+    const cc_node *who = cc_node_get(item, "contact");
+    if (!is_scalar(who)) {
+        problem(s, item, "an expect item names its contact: { contact: ID, ... }%s", "");
+        return false;
+    }
+    ended_contact *e = cc_map_get(&s->ended, who->text);
+    const char *rejected = cc_map_get(&s->rejected, who->text);
+    bool pass = true;
+    cc_buf seen = {0};
+    for (uint32_t i = 0; i < item->count; i++) {
+        const char *key = item->pairs[i].key->text;
+        const cc_node *v = item->pairs[i].value;
+        if (!strcmp(key, "contact"))
+            continue;
+        if (!strcmp(key, "disconnect_reason")) {
+            pass = e && is_scalar(v) && !strcmp(e->reason, v->text);
+            cc_buf_printf(&seen, "disconnect_reason %s", e ? e->reason : "(still open)");
+        } else if (!strcmp(key, "agent")) {
+            pass = e && e->agent && is_scalar(v) && !strcmp(e->agent, v->text);
+            cc_buf_printf(&seen, "agent %s", e && e->agent ? e->agent : "(none)");
+        } else if (!strcmp(key, "ended_at") || !strcmp(key, "started_at")) {
+            int64_t ms;
+            if (!duration_of(s, v, &ms))
+                return false;
+            int64_t at = e ? (key[0] == 'e' ? e->ended : e->started) - s->start : -1;
+            pass = e && at == ms;
+            char d[32];
+            cc_format_duration(d, sizeof d, at);
+            cc_buf_printf(&seen, "%s %s", key, e ? d : "(still open)");
+        } else if (!strcmp(key, "rejected")) {
+            pass = rejected && is_scalar(v) && !strcmp(rejected, v->text);
+            cc_buf_printf(&seen, "rejected %s", rejected ? rejected : "(not rejected)");
+        } else if (!strcmp(key, "attributes") && v->type == CC_NODE_MAP) {
+            for (uint32_t a = 0; a < v->count && pass; a++) {
+                const char *want = cc_node_is_null(v->pairs[a].value) ? NULL : v->pairs[a].value->text;
+                const char *have = NULL;
+                for (size_t k = 0; e && k + 1 < e->attrs.len; k += 2)
+                    if (!strcmp(e->attrs.items[k], v->pairs[a].key->text))
+                        have = e->attrs.items[k + 1];
+                pass = e && (want ? have && !strcmp(want, have) : !have);
+                cc_buf_printf(&seen, "%s=%s ", v->pairs[a].key->text, have ? have : "(absent)");
+            }
+        } else {
+            cc_report(s->ds, CC_E104, item->pairs[i].key->loc,
+                      "unknown expectation '%s'; ccflow checks disconnect_reason, agent, started_at, ended_at, "
+                      "attributes and rejected",
+                      key);
+            s->ok = false;
+            cc_buf_free(&seen);
+            return false;
+        }
+        if (!pass)
+            break;
+    }
+    if (!pass)
+        fprintf(out, "%s:%u: FAIL contact %s: saw %s\n", cc_source_get(s->ds, item->loc.file)->path, item->loc.line,
+                who->text, seen.data ? seen.data : "nothing");
+    cc_buf_free(&seen);
+    return pass;
+}
+
+cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *opts, FILE *out)
+{
+    cc_scenario_result res = {0, 0, 0};
+    cc_diags ds;
+    cc_diags_init(&ds);
+    scenario s = {.ds = &ds, .ok = true};
+    cc_arena_init(&s.arena);
+    char *dir = cc_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        dir[0] = '\0';
+    s.dir = dir;
+    cc_bundle bundle;
+    cc_bundle_init(&bundle, &ds);
+    cc_buf bytes = {0};
+    ccfb_module m = {0};
+    bool loaded = false;
+    cc_rt *rt = NULL;
+    CC_VEC(action) actions = {0};
+    CC_VEC(arrival) arrivals = {0};
+
+    size_t len;
+    char *text = cc_read_file(path, &len);
+    if (!text) {
+        fprintf(stderr, "ccflow: cannot read '%s'\n", path);
+        res.status = 2;
+        goto done;
+    }
+    uint32_t file = cc_source_add(&ds, path, text, len);
+    cc_node *root = cc_yaml_read(&s.arena, &ds, file, text, len);
+    if (!root || root->type != CC_NODE_MAP) {
+        if (root)
+            cc_report(&ds, CC_E106, root->loc, "a scenario is a mapping with 'start', 'flows', 'queues'...%s", "");
+        s.ok = false;
+        goto done;
+    }
+    if (root->has_dups)
+        cc_doc_report_duplicates(&ds, root, NULL);
+
+    static const char *const keys[] = {"start", "seed", "flows", "queues", "agents", "functions", "events",
+                                       "arrivals", "until", "expect"};
+    static const char *const later[] = {"hours_of_operation", "task_templates", "service_levels"};
+    int64_t start = 0, until = -1;
+    uint64_t seed = 0;
+    for (uint32_t i = 0; i < root->count; i++) {
+        const char *k = root->pairs[i].key->text;
+        bool known = false;
+        for (size_t j = 0; j < CC_ARRAY_LEN(keys); j++)
+            known |= !strcmp(k, keys[j]);
+        for (size_t j = 0; j < CC_ARRAY_LEN(later) && !known; j++)
+            if (!strcmp(k, later[j])) {
+                cc_report(&ds, CC_E104, root->pairs[i].key->loc,
+                          "'%s' is not available in this version of ccflow: every queue is open around the clock "
+                          "and tasks start without templates",
+                          k);
+                s.ok = false;
+                known = true;
+            }
+        if (!known) {
+            cc_diag *d = cc_report(&ds, CC_E104, root->pairs[i].key->loc, "unknown key '%s' in a scenario", k);
+            const char *best = cc_closest(k, keys, CC_ARRAY_LEN(keys));
+            if (best)
+                cc_note_add(d, root->pairs[i].key->loc, "did you mean '%s'?", best);
+            s.ok = false;
+        }
+    }
+    const cc_node *n = cc_node_get(root, "start");
+    if (!is_scalar(n) || !parse_time(n->text, &start)) {
+        problem(&s, n ? n : root, "'start' is a UTC time such as 2026-11-23T08:00:00Z%s", "");
+        start = 0;
+    }
+    s.start = start;
+    if ((n = cc_node_get(root, "seed")) && is_scalar(n))
+        seed = strtoull(n->text, NULL, 10);
+    if ((n = cc_node_get(root, "until"))) {
+        int64_t ms;
+        if (duration_of(&s, n, &ms))
+            until = start + ms;
+    }
+    /* the bundle */
+    const cc_node *flows = cc_node_get(root, "flows");
+    if (!flows || flows->type != CC_NODE_LIST || !flows->count)
+        problem(&s, flows ? flows : root, "'flows' lists flow files or directories, relative to the scenario%s", "");
+    else
+        for (uint32_t i = 0; i < flows->count; i++) {
+            if (!is_scalar(flows->items[i]))
+                continue;
+            char *p = join_path(dir, flows->items[i]->text);
+            cc_bundle_add_path(&bundle, p, false);
+            free(p);
+        }
+    cc_bundle_add_stdlib(&bundle);
+    cc_check_bundle(&bundle);
+    if (ds.errors || !s.ok)
+        goto done;
+    cc_codegen(&bundle, false, &bytes);
+    char err[256];
+    if (!ccfb_load(&m, (const uint8_t *)bytes.data, bytes.len, true, err, sizeof err)) {
+        fprintf(stderr, "ccflow: internal error: the compiled bundle does not verify: %s\n", err);
+        res.status = 2;
+        goto done;
+    }
+    loaded = true;
+    rt = cc_rt_new(&m, start, seed);
+    cc_rt_on_record(rt, on_record, &s);
+
+    /* resources */
+    const cc_node *queues = cc_node_get(root, "queues");
+    for (uint32_t i = 0; queues && queues->type == CC_NODE_LIST && i < queues->count; i++) {
+        const cc_node *q = queues->items[i], *name = cc_node_get(q, "name"), *max = cc_node_get(q, "max_contacts");
+        if (!is_scalar(name)) {
+            problem(&s, q, "a queue needs a name%s", "");
+            continue;
+        }
+        if (cc_node_get(q, "hours")) {
+            cc_report(&ds, CC_E104, cc_node_get(q, "hours")->loc,
+                      "hours of operation are not available in this version of ccflow: queues are always open");
+            s.ok = false;
+        }
+        if (cc_rt_add_queue(rt, name->text, is_scalar(max) ? (uint32_t)strtoul(max->text, NULL, 10) : 0) < 0)
+            problem(&s, name, "a second queue named '%s'", name->text);
+    }
+    const cc_node *agents = cc_node_get(root, "agents");
+    for (uint32_t i = 0; agents && agents->type == CC_NODE_LIST && i < agents->count; i++) {
+        const cc_node *a = agents->items[i], *name = cc_node_get(a, "name");
+        if (!is_scalar(name)) {
+            problem(&s, a, "an agent needs a name%s", "");
+            continue;
+        }
+        int qs[64];
+        size_t nq = 0;
+        const cc_node *aq = cc_node_get(a, "queues");
+        for (uint32_t k = 0; aq && aq->type == CC_NODE_LIST && k < aq->count && nq < 64; k++) {
+            int qi = is_scalar(aq->items[k]) ? cc_rt_queue_index(rt, aq->items[k]->text) : -1;
+            if (qi < 0)
+                problem(&s, aq->items[k], "no queue named '%s'", is_scalar(aq->items[k]) ? aq->items[k]->text : "?");
+            else
+                qs[nq++] = qi;
+        }
+        uint8_t conc[4] = {1, 1, 1, 1};
+        const cc_node *cn = cc_node_get(a, "concurrency");
+        if (cn && cn->type == CC_NODE_MAP) {
+            memset(conc, 0, sizeof conc);
+            for (uint32_t k = 0; k < cn->count; k++)
+                for (int c = 0; c < CC_CH_COUNT; c++)
+                    if (!strcmp(cn->pairs[k].key->text, cc_channel_name(c)) && is_scalar(cn->pairs[k].value))
+                        conc[c] = (uint8_t)strtoul(cn->pairs[k].value->text, NULL, 10);
+        }
+        int64_t handle = 0, acw = 0;
+        if (cc_node_get(a, "handle"))
+            duration_of(&s, cc_node_get(a, "handle"), &handle);
+        if (cc_node_get(a, "acw"))
+            duration_of(&s, cc_node_get(a, "acw"), &acw);
+        const cc_node *st = cc_node_get(a, "status");
+        bool available = !st || (is_scalar(st) && !strcmp(st->text, "available"));
+        if (cc_rt_add_agent(rt, name->text, qs, nq, conc, handle, acw, available) < 0)
+            problem(&s, name, "a second agent named '%s'", name->text);
+    }
+    const cc_node *fns = cc_node_get(root, "functions");
+    for (uint32_t i = 0; fns && fns->type == CC_NODE_MAP && i < fns->count; i++) {
+        const cc_node *f = fns->pairs[i].value, *result = cc_node_get(f, "result");
+        const char *rk[64], *rv[64];
+        size_t nr = 0;
+        for (uint32_t k = 0; result && result->type == CC_NODE_MAP && k < result->count && nr < 64; k++)
+            if (is_scalar(result->pairs[k].value)) {
+                rk[nr] = result->pairs[k].key->text;
+                rv[nr++] = result->pairs[k].value->text;
+            }
+        int64_t latency = 0;
+        if (cc_node_get(f, "latency"))
+            duration_of(&s, cc_node_get(f, "latency"), &latency);
+        cc_rt_add_function(rt, fns->pairs[i].key->text, rk, rv, nr, latency);
+    }
+    /* what happens, in time order */
+    const cc_node *events = cc_node_get(root, "events");
+    for (uint32_t i = 0; events && events->type == CC_NODE_LIST && i < events->count; i++) {
+        const cc_node *ev = events->items[i];
+        action a = {0, cc_node_get(ev, "start_task"), cc_node_get(ev, "agent"), i};
+        int64_t at = 0;
+        if (!cc_node_get(ev, "at") || !duration_of(&s, cc_node_get(ev, "at"), &at))
+            continue;
+        a.at = start + at;
+        if (!a.start_task && !a.agent) {
+            problem(&s, ev, "an event is { at, start_task: {...} } or { at, agent: { name, status } }%s", "");
+            continue;
+        }
+        cc_vec_push(&actions, a);
+    }
+    if (actions.len)
+        qsort(actions.items, actions.len, sizeof *actions.items, cmp_actions);
+    const cc_node *arr = cc_node_get(root, "arrivals");
+    for (uint32_t i = 0; arr && arr->type == CC_NODE_LIST && i < arr->count; i++) {
+        const cc_node *a = arr->items[i];
+        arrival g = {0, start, 0, 0, cc_node_get(a, "start_task")};
+        const cc_node *count = cc_node_get(a, "count");
+        if (!cc_node_get(a, "every") || !duration_of(&s, cc_node_get(a, "every"), &g.every) || !is_scalar(count) ||
+            !g.start_task) {
+            problem(&s, a, "an arrival is { every: D, count: N, start_task: {...} }%s", "");
+            continue;
+        }
+        g.left = strtoull(count->text, NULL, 10);
+        cc_vec_push(&arrivals, g);
+    }
+    if (!s.ok)
+        goto done;
+    if (opts->records_path && !(s.records = fopen(opts->records_path, "w"))) {
+        fprintf(stderr, "ccflow: cannot write '%s'\n", opts->records_path);
+        res.status = 2;
+        goto done;
+    }
+
+    size_t next_action = 0;
+    const char *keys_buf[256], *values_buf[256];
+    for (uint64_t step = 0;; step++) {
+        /* the next scenario moment: an event or an arrival */
+        int64_t t = INT64_MAX;
+        if (next_action < actions.len)
+            t = actions.items[next_action].at;
+        for (size_t g = 0; g < arrivals.len; g++)
+            if (arrivals.items[g].left && arrivals.items[g].next < t)
+                t = arrivals.items[g].next;
+        if (t == INT64_MAX || (until >= 0 && t > until))
+            break;
+        cc_rt_advance(rt, t);
+        if (opts->progress && step % 4096 == 0)
+            print_progress(t, start, until >= 0 ? until : t);
+        const cc_node *st = NULL, *ag = NULL;
+        bool from_events = next_action < actions.len && actions.items[next_action].at == t;
+        if (from_events) {
+            st = actions.items[next_action].start_task;
+            ag = actions.items[next_action].agent;
+            next_action++;
+        } else
+            for (size_t g = 0; g < arrivals.len; g++)
+                if (arrivals.items[g].left && arrivals.items[g].next == t) {
+                    st = arrivals.items[g].start_task;
+                    arrivals.items[g].left--;
+                    arrivals.items[g].next += arrivals.items[g].every;
+                    break;
+                }
+        if (st) {
+            cc_task_request req;
+            if (!task_request(&s, st, t, &req, keys_buf, values_buf, 256))
+                goto done;
+            if (!cc_rt_start_task(rt, &req, err, sizeof err)) {
+                if (req.id) {
+                    char *exc = cc_arena_strndup(&s.arena, err, strcspn(err, ":"));
+                    cc_map_put(&s.rejected, cc_arena_strdup(&s.arena, req.id), exc);
+                }
+                fprintf(out, "rejected %s: %s\n", req.id ? req.id : "a task", err);
+            }
+        } else if (ag) {
+            const cc_node *name = cc_node_get(ag, "name"), *status = cc_node_get(ag, "status");
+            int ai = is_scalar(name) ? cc_rt_agent_index(rt, name->text) : -1;
+            if (ai < 0 || !is_scalar(status)) {
+                problem(&s, ag, "an agent event names a known agent and a status%s", "");
+                goto done;
+            }
+            cc_rt_set_agent_available(rt, ai, !strcmp(status->text, "available"));
+        }
+    }
+    cc_rt_run_until(rt, until >= 0 ? until : INT64_MAX - 1);
+    if (opts->progress)
+        fprintf(stderr, "\r%*s\r", 24, "");
+
+    if (opts->report) {
+        for (size_t q = 0; q < cc_rt_queue_count(rt); q++) {
+            cc_queue_stats st;
+            cc_rt_queue_stats(rt, q, &st);
+            fprintf(out,
+                    "queue %s: handled %llu, expired %llu, abandoned %llu, in queue %llu, service level (60s) %.1f%%, "
+                    "average wait %.1fs, max wait %.1fs\n",
+                    st.name, (unsigned long long)st.handled, (unsigned long long)st.expired,
+                    (unsigned long long)st.abandoned, (unsigned long long)st.in_queue,
+                    st.answered ? 100.0 * (double)st.answered_within_60s / (double)st.answered : 0.0,
+                    st.answered ? (double)st.wait_total_ms / 1000.0 / (double)st.answered : 0.0,
+                    (double)st.wait_max_ms / 1000.0);
+        }
+        cc_rt_totals tot;
+        cc_rt_totals_get(rt, &tot);
+        fprintf(out, "total: started %llu, handled %llu, disconnected %llu, expired %llu, stopped %llu, rejected %llu\n",
+                (unsigned long long)tot.started, (unsigned long long)tot.handled, (unsigned long long)tot.disconnected,
+                (unsigned long long)tot.expired, (unsigned long long)tot.stopped, (unsigned long long)tot.rejected);
+    }
+    if (opts->expectations) {
+        const cc_node *expect = cc_node_get(root, "expect");
+        for (uint32_t i = 0; expect && expect->type == CC_NODE_LIST && i < expect->count; i++) {
+            if (check_expect(&s, rt, expect->items[i], out))
+                res.passed++;
+            else if (s.ok)
+                res.failed++;
+        }
+    }
+
+done:
+    if (ds.diags.len)
+        cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, opts->color);
+    if (res.status == 0 && (ds.errors || !s.ok))
+        res.status = 1;
+    if (s.records)
+        fclose(s.records);
+    for (size_t i = 0; i < s.ended.cap; i++)
+        if (s.ended.keys && s.ended.keys[i]) {
+            ended_contact *e = s.ended.values[i];
+            free(e->reason);
+            free(e->agent);
+            for (size_t k = 0; k < e->attrs.len; k++)
+                free(e->attrs.items[k]);
+            cc_vec_free(&e->attrs);
+            free(e);
+        }
+    cc_map_free(&s.ended);
+    cc_map_free(&s.rejected);
+    cc_rt_free(rt);
+    if (loaded)
+        ccfb_free(&m);
+    cc_buf_free(&bytes);
+    cc_vec_free(&actions);
+    cc_vec_free(&arrivals);
+    cc_bundle_free(&bundle);
+    cc_diags_free(&ds);
+    cc_arena_free(&s.arena);
+    free(dir);
+    return res;
+}
