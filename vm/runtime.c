@@ -65,6 +65,9 @@ typedef struct {
     char *name;
     uint32_t max_contacts, size;
     CC_VEC(waiting) heap;
+    CC_VEC(int) agents;  /* agents that serve the queue */
+    uint32_t free[4];    /* of them: available with a free slot for each channel */
+    uint32_t staffed;    /* of them: available, or holding a contact */
     cc_queue_stats stats;
 } queue;
 
@@ -83,8 +86,25 @@ typedef struct {
     int64_t latency_ms;
 } function;
 
+/* Expiries all lie the same time after creation, and contacts are created in time order, so they
+ * come due in the order they are made: a FIFO beside the heap, merged by (time, seq). */
+typedef struct {
+    int64_t t;
+    uint64_t seq;
+    uint32_t who;
+} expiry;
+
 struct cc_rt {
     const ccfb_module *m;
+    CC_VEC(expiry) expiries;
+    size_t expiry_head;
+    uint8_t *insn_fixed, *insn_group; /* per opcode: fixed operand count, repeated group size */
+    /* the string pool decoded once: NUL-terminated texts, their values as whole numbers (when
+     * they are), and the queue each names (-2: not looked up yet, -1: none) */
+    char **strs;
+    int64_t *nums;
+    bool *is_num;
+    int32_t *str_queue;
     CC_VEC(function) functions;
     int64_t now;
     uint64_t seq, rng;
@@ -257,15 +277,10 @@ static const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf
         return payload ? "true" : "false";
     case CCFB_VAL_REF:
         break;
-    default: {
-        const ccfb_string *s = &rt->m->strings[payload];
-        snprintf(buf, n, "%.*s", (int)s->len, (const char *)s->text);
-        return buf;
+    default:
+        return rt->strs[payload];
     }
-    }
-    const ccfb_string *s = &rt->m->strings[payload];
-    char ref[256];
-    snprintf(ref, sizeof ref, "%.*s", (int)s->len, (const char *)s->text);
+    const char *ref = rt->strs[payload];
     if (!strncmp(ref, "$.Attributes.", 13))
         return attr_get(c, ref + 13);
     if (!strcmp(ref, "$.Channel"))
@@ -384,6 +399,19 @@ static void disconnect(cc_rt *rt, uint32_t ci, cc_end_reason reason)
 
 /* ---- routing ---- */
 
+/* An agent's part in the counts of the queues it serves: added (+1) or taken back (-1) around
+ * every change of its status or slots, so that staffing checks never scan the agents. */
+static void agent_count(cc_rt *rt, int ai, int sign)
+{
+    const agent *a = &rt->agents.items[ai];
+    for (size_t i = 0; i < a->queues.len; i++) {
+        queue *q = &rt->queues.items[a->queues.items[i]];
+        for (int c = 0; c < 4; c++)
+            q->free[c] += (uint32_t)(sign * (a->available && a->active[c] < a->concurrency[c]));
+        q->staffed += (uint32_t)(sign * (a->available || a->busy > 0));
+    }
+}
+
 static bool agent_can_take(const agent *a, int q, uint8_t channel)
 {
     if (!a->available || a->active[channel] >= a->concurrency[channel])
@@ -405,8 +433,10 @@ static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
     c->agent = ai;
     c->state = ST_CONNECTED;
     c->gen++; /* a customer queue flow still waiting stops here */
+    agent_count(rt, ai, -1);
     a->active[c->channel]++;
     a->busy++;
+    agent_count(rt, ai, +1);
     int64_t wait = rt->now - c->enqueued;
     q->stats.answered++;
     q->stats.answered_within_60s += wait <= 60000;
@@ -421,9 +451,12 @@ static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
 static bool route_contact(cc_rt *rt, uint32_t ci)
 {
     contact *c = &rt->contacts.items[ci];
-    for (size_t ai = 0; ai < rt->agents.len; ai++)
-        if (agent_can_take(&rt->agents.items[ai], c->in_queue, c->channel)) {
-            connect_agent(rt, ci, (int)ai);
+    queue *q = &rt->queues.items[c->in_queue];
+    if (!q->free[c->channel])
+        return false;
+    for (size_t i = 0; i < q->agents.len; i++)
+        if (agent_can_take(&rt->agents.items[q->agents.items[i]], c->in_queue, c->channel)) {
+            connect_agent(rt, ci, q->agents.items[i]);
             return true;
         }
     return false;
@@ -477,18 +510,7 @@ static void set_metrics(cc_rt *rt, contact *c, int q)
     waiting *w = queue_head(rt, qq);
     snprintf(num, sizeof num, "%lld", w ? (long long)((rt->now - rt->contacts.items[w->contact].enqueued) / 1000) : 0LL);
     var_set(c, "$.Metrics.Queue.OldestContactAge", num);
-    unsigned online = 0, available = 0, staffed = 0;
-    for (size_t ai = 0; ai < rt->agents.len; ai++) {
-        agent *a = &rt->agents.items[ai];
-        bool serves = false;
-        for (size_t k = 0; k < a->queues.len; k++)
-            serves |= a->queues.items[k] == q;
-        if (!serves)
-            continue;
-        online += a->available || a->busy;
-        staffed += a->available || a->busy;
-        available += a->available && a->active[c->channel] < a->concurrency[c->channel];
-    }
+    unsigned online = qq->staffed, available = qq->free[c->channel], staffed = qq->staffed;
     snprintf(num, sizeof num, "%u", online);
     var_set(c, "$.Metrics.Agents.Online.Count", num);
     snprintf(num, sizeof num, "%u", available);
@@ -582,6 +604,18 @@ static int find_queue(const cc_rt *rt, const char *name)
     return -1;
 }
 
+/* The queue a value operand names: through the per-string cache for literal names. */
+static int queue_of(cc_rt *rt, const contact *c, uint32_t v, char *buf, size_t n)
+{
+    uint32_t tag = CCFB_VAL_TAG(v), i = CCFB_VAL_PAYLOAD(v);
+    if (tag == CCFB_VAL_STR) {
+        if (rt->str_queue[i] == -2)
+            rt->str_queue[i] = find_queue(rt, rt->strs[i]);
+        return rt->str_queue[i];
+    }
+    return find_queue(rt, value_text(rt, c, v, buf, n));
+}
+
 /* What the flow's end means for the contact, by the flow's type. */
 static void flow_ended(cc_rt *rt, uint32_t ci, bool by_disconnect)
 {
@@ -621,7 +655,9 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         const uint8_t *code = f->code;
         uint32_t pc = c->pc;
         uint8_t op = code[pc];
-        uint32_t next_pc = pc + ccfb_insn_size(code, pc);
+        uint32_t next_pc = pc + 1 + 4u * rt->insn_fixed[op];
+        if (rt->insn_group[op]) /* "...n*group": the count is the last fixed operand */
+            next_pc += 4u * rt->insn_group[op] * ccfb_read_u32(code + next_pc - 4);
         c->pc = next_pc;
         switch ((cc_opcode)op) {
         case CC_OP_NOP:
@@ -646,15 +682,15 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             flow_ended(rt, ci, true);
             return;
         case CC_OP_SET_QUEUE: {
-            int q = find_queue(rt, value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1));
+            int q = queue_of(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
             if (q >= 0)
                 c->queue = q;
             c->outcome = q >= 0 ? 0 : 1;
             break;
         }
         case CC_OP_TRANSFER_QUEUE: {
-            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
-            int q = name ? find_queue(rt, name) : c->queue;
+            uint32_t v = op_u32(code, pc, 0);
+            int q = CCFB_VAL_TAG(v) == CCFB_VAL_NONE ? c->queue : queue_of(rt, c, v, b1, sizeof b1);
             if (q < 0) {
                 c->outcome = 2;
                 break;
@@ -679,28 +715,16 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             return;
         }
         case CC_OP_CHECK_STAFFING: {
-            uint32_t status = op_u32(code, pc, 0);
-            const char *name = value_text(rt, c, op_u32(code, pc, 1), b1, sizeof b1);
-            int q = name ? find_queue(rt, name) : c->queue;
+            uint32_t status = op_u32(code, pc, 0), v = op_u32(code, pc, 1);
+            int q = CCFB_VAL_TAG(v) == CCFB_VAL_NONE ? c->queue : queue_of(rt, c, v, b1, sizeof b1);
             if (q < 0) {
                 c->outcome = 3;
                 break;
             }
-            bool any = false;
-            for (size_t ai = 0; ai < rt->agents.len && !any; ai++) {
-                agent *a = &rt->agents.items[ai];
-                bool serves = false;
-                for (size_t k = 0; k < a->queues.len; k++)
-                    serves |= a->queues.items[k] == q;
-                if (!serves)
-                    continue;
-                if (status == 0)
-                    any = agent_can_take(a, q, c->channel);
-                else if (status == 1)
-                    any = a->available || a->busy > 0;
-                else
-                    any = a->available || a->busy > 0;
-            }
+            /* available: a free slot for this channel; staffed: available or busy; online: not offline
+             * (ccflow's agents are available or offline, so online counts as staffed) */
+            queue *qq = &rt->queues.items[q];
+            bool any = status == 0 ? qq->free[c->channel] > 0 : qq->staffed > 0;
             c->outcome = any ? 1 : 2;
             break;
         }
@@ -795,12 +819,19 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             break;
         }
         case CC_OP_LOOP: {
-            uint32_t block = op_u32(code, pc, 0);
-            const char *v = value_text(rt, c, op_u32(code, pc, 1), b1, sizeof b1);
-            char *end = NULL;
-            long count = v ? strtol(v, &end, 10) : -1;
-            if (!v || *end || count < 0) {
-                c->outcome = 3;
+            uint32_t block = op_u32(code, pc, 0), cv = op_u32(code, pc, 1);
+            int64_t count = -1;
+            if (CCFB_VAL_TAG(cv) == CCFB_VAL_NUM && rt->is_num[CCFB_VAL_PAYLOAD(cv)])
+                count = rt->nums[CCFB_VAL_PAYLOAD(cv)];
+            else {
+                const char *v = value_text(rt, c, cv, b1, sizeof b1);
+                char *end = NULL;
+                count = v ? strtoll(v, &end, 10) : -1;
+                if (!v || *end)
+                    count = -1;
+            }
+            if (count < 0) {
+                c->outcome = 3; /* a count that is not a whole number (read from a reference) */
                 break;
             }
             loop_counter *lc = NULL;
@@ -936,8 +967,10 @@ static void release_agent(cc_rt *rt, uint32_t ci)
     contact *c = &rt->contacts.items[ci];
     int ai = c->agent;
     agent *a = &rt->agents.items[ai];
+    agent_count(rt, ai, -1);
     a->active[c->channel]--;
     a->busy--;
+    agent_count(rt, ai, +1);
     c->acw_end = rt->now;
     finish(rt, ci, CC_END_AGENT_DISCONNECT);
     route_agent(rt, ai);
@@ -981,10 +1014,33 @@ static void handle_event(cc_rt *rt, const event *e)
     }
 }
 
+/* The next event due, from the heap or the expiry FIFO, if it is due before `limit` (exclusive
+ * when strict). */
+static bool next_event(cc_rt *rt, int64_t limit, bool strict, event *out)
+{
+    bool have_heap = rt->events.len > 0;
+    bool have_exp = rt->expiry_head < rt->expiries.len;
+    if (!have_heap && !have_exp)
+        return false;
+    const expiry *x = have_exp ? &rt->expiries.items[rt->expiry_head] : NULL;
+    bool from_exp = have_exp && (!have_heap || x->t < rt->events.items[0].t ||
+                                 (x->t == rt->events.items[0].t && x->seq < rt->events.items[0].seq));
+    int64_t t = from_exp ? x->t : rt->events.items[0].t;
+    if (strict ? t >= limit : t > limit)
+        return false;
+    if (from_exp) {
+        *out = (event){x->t, x->seq, EV_EXPIRE, x->who, 0};
+        if (++rt->expiry_head == rt->expiries.len)
+            rt->expiry_head = rt->expiries.len = 0;
+    } else
+        *out = pop_event(rt);
+    return true;
+}
+
 int64_t cc_rt_run_until(cc_rt *rt, int64_t until)
 {
-    while (rt->events.len && rt->events.items[0].t <= until) {
-        event e = pop_event(rt);
+    event e;
+    while (next_event(rt, until, false, &e)) {
         rt->now = e.t;
         handle_event(rt, &e);
     }
@@ -995,8 +1051,8 @@ int64_t cc_rt_run_until(cc_rt *rt, int64_t until)
 
 void cc_rt_advance(cc_rt *rt, int64_t t)
 {
-    while (rt->events.len && rt->events.items[0].t < t) {
-        event e = pop_event(rt);
+    event e;
+    while (next_event(rt, t, true, &e)) {
         rt->now = e.t;
         handle_event(rt, &e);
     }
@@ -1005,7 +1061,7 @@ void cc_rt_advance(cc_rt *rt, int64_t t)
 }
 
 int64_t cc_rt_now(const cc_rt *rt) { return rt->now; }
-bool cc_rt_idle(const cc_rt *rt) { return rt->events.len == 0; }
+bool cc_rt_idle(const cc_rt *rt) { return rt->events.len == 0 && rt->expiry_head == rt->expiries.len; }
 
 /* ---- setup ---- */
 
@@ -1019,6 +1075,24 @@ cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
     rt->input_kind = cc_block_lookup("get_customer_input");
     rt->store_kind = cc_block_lookup("store_customer_input");
     rt->loop_prompts_kind = cc_block_lookup("loop_prompts");
+    rt->strs = cc_xcalloc(m->nstrings + 1, sizeof *rt->strs);
+    rt->nums = cc_xcalloc(m->nstrings + 1, sizeof *rt->nums);
+    rt->is_num = cc_xcalloc(m->nstrings + 1, sizeof *rt->is_num);
+    rt->str_queue = cc_xcalloc(m->nstrings + 1, sizeof *rt->str_queue);
+    for (uint32_t i = 0; i < m->nstrings; i++) {
+        rt->strs[i] = module_string(rt, i);
+        char *end;
+        rt->nums[i] = strtoll(rt->strs[i], &end, 10);
+        rt->is_num[i] = rt->strs[i][0] && !*end;
+        rt->str_queue[i] = -2;
+    }
+    rt->insn_fixed = cc_xcalloc(CC_OP_COUNT, 1);
+    rt->insn_group = cc_xcalloc(CC_OP_COUNT, 1);
+    for (int op = 0; op < CC_OP_COUNT; op++) {
+        const char *f = cc_opcode_infos[op].operands, *star = strchr(f, '*');
+        rt->insn_fixed[op] = (uint8_t)(star ? star - f : (ptrdiff_t)strlen(f));
+        rt->insn_group[op] = (uint8_t)(star ? strlen(star + 1) : 0);
+    }
     return rt;
 }
 
@@ -1042,6 +1116,7 @@ void cc_rt_free(cc_rt *rt)
     for (size_t i = 0; i < rt->queues.len; i++) {
         free(rt->queues.items[i].name);
         cc_vec_free(&rt->queues.items[i].heap);
+        cc_vec_free(&rt->queues.items[i].agents);
     }
     cc_vec_free(&rt->queues);
     for (size_t i = 0; i < rt->agents.len; i++) {
@@ -1050,6 +1125,15 @@ void cc_rt_free(cc_rt *rt)
     }
     cc_vec_free(&rt->agents);
     cc_vec_free(&rt->events);
+    cc_vec_free(&rt->expiries);
+    free(rt->insn_fixed);
+    free(rt->insn_group);
+    for (uint32_t i = 0; i < rt->m->nstrings; i++)
+        free(rt->strs[i]);
+    free(rt->strs);
+    free(rt->nums);
+    free(rt->is_num);
+    free(rt->str_queue);
     cc_map_free(&rt->contact_ids);
     free(rt);
 }
@@ -1079,6 +1163,8 @@ int cc_rt_add_queue(cc_rt *rt, const char *name, uint32_t max_contacts)
     q.max_contacts = max_contacts;
     q.stats.name = q.name;
     cc_vec_push(&rt->queues, q);
+    for (uint32_t i = 0; i < rt->m->nstrings; i++)
+        rt->str_queue[i] = -2;
     rt->queues.items[rt->queues.len - 1].stats.name = rt->queues.items[rt->queues.len - 1].name;
     return (int)rt->queues.len - 1;
 }
@@ -1097,12 +1183,18 @@ int cc_rt_add_agent(cc_rt *rt, const char *name, const int *queues, size_t nqueu
     a.acw_ms = acw_ms;
     a.available = available;
     cc_vec_push(&rt->agents, a);
-    return (int)rt->agents.len - 1;
+    int ai = (int)rt->agents.len - 1;
+    for (size_t i = 0; i < nqueues; i++)
+        cc_vec_push(&rt->queues.items[queues[i]].agents, ai);
+    agent_count(rt, ai, +1);
+    return ai;
 }
 
 void cc_rt_set_agent_available(cc_rt *rt, int ai, bool available)
 {
+    agent_count(rt, ai, -1);
     rt->agents.items[ai].available = available;
+    agent_count(rt, ai, +1);
     if (available)
         route_agent(rt, ai);
 }
@@ -1186,7 +1278,8 @@ static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previo
     cc_vec_push(&rt->contacts, c);
     cc_map_put(&rt->contact_ids, rt->contacts.items[ci].id, (void *)(uintptr_t)(ci + 1));
     schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
-    schedule(rt, rt->now + 7 * DAY_MS, EV_EXPIRE, ci, 0);
+    expiry x = {rt->now + 7 * DAY_MS, rt->seq++, ci};
+    cc_vec_push(&rt->expiries, x);
     return true;
 }
 
