@@ -86,18 +86,22 @@ typedef struct {
     int64_t latency_ms;
 } function;
 
-/* Expiries all lie the same time after creation, and contacts are created in time order, so they
- * come due in the order they are made: a FIFO beside the heap, merged by (time, seq). */
+/* Timers mostly lie a fixed delay ahead (a wait of 1m, 300 s of handling, 7 days to expiry), and
+ * the clock only moves forward, so the events of one delay come due in the order they were set:
+ * each delay gets a FIFO "lane", and only odd delays beyond MAX_LANES go to the heap. The next
+ * event is the earliest (time, then order set) among the heap's top and the lanes' heads. */
+#define MAX_LANES 16
+
 typedef struct {
-    int64_t t;
-    uint64_t seq;
-    uint32_t who;
-} expiry;
+    int64_t delay;
+    CC_VEC(event) fifo;
+    size_t head;
+} lane;
 
 struct cc_rt {
     const ccfb_module *m;
-    CC_VEC(expiry) expiries;
-    size_t expiry_head;
+    lane lanes[MAX_LANES];
+    size_t nlanes;
     uint8_t *insn_fixed, *insn_group; /* per opcode: fixed operand count, repeated group size */
     /* the string pool decoded once: NUL-terminated texts, their values as whole numbers (when
      * they are), and the queue each names (-2: not looked up yet, -1: none) */
@@ -132,6 +136,18 @@ static bool event_before(const event *a, const event *b) { return a->t < b->t ||
 static void schedule(cc_rt *rt, int64_t t, uint32_t kind, uint32_t who, uint32_t gen)
 {
     event e = {t, rt->seq++, kind, who, gen};
+    int64_t delay = t - rt->now;
+    for (size_t i = 0; i < rt->nlanes; i++)
+        if (rt->lanes[i].delay == delay) {
+            cc_vec_push(&rt->lanes[i].fifo, e);
+            return;
+        }
+    if (rt->nlanes < MAX_LANES && delay >= 0) {
+        lane *l = &rt->lanes[rt->nlanes++];
+        l->delay = delay;
+        cc_vec_push(&l->fifo, e);
+        return;
+    }
     cc_vec_push(&rt->events, e);
     size_t i = rt->events.len - 1;
     while (i > 0 && event_before(&e, &rt->events.items[(i - 1) / 2])) {
@@ -1014,24 +1030,32 @@ static void handle_event(cc_rt *rt, const event *e)
     }
 }
 
-/* The next event due, from the heap or the expiry FIFO, if it is due before `limit` (exclusive
- * when strict). */
+/* The next event due, from the heap or a lane, if it is due before `limit` (exclusive when
+ * strict). */
 static bool next_event(cc_rt *rt, int64_t limit, bool strict, event *out)
 {
-    bool have_heap = rt->events.len > 0;
-    bool have_exp = rt->expiry_head < rt->expiries.len;
-    if (!have_heap && !have_exp)
+    const event *best = rt->events.len ? &rt->events.items[0] : NULL;
+    lane *from = NULL;
+    for (size_t i = 0; i < rt->nlanes; i++) {
+        lane *l = &rt->lanes[i];
+        if (l->head < l->fifo.len && (!best || event_before(&l->fifo.items[l->head], best))) {
+            best = &l->fifo.items[l->head];
+            from = l;
+        }
+    }
+    if (!best || (strict ? best->t >= limit : best->t > limit))
         return false;
-    const expiry *x = have_exp ? &rt->expiries.items[rt->expiry_head] : NULL;
-    bool from_exp = have_exp && (!have_heap || x->t < rt->events.items[0].t ||
-                                 (x->t == rt->events.items[0].t && x->seq < rt->events.items[0].seq));
-    int64_t t = from_exp ? x->t : rt->events.items[0].t;
-    if (strict ? t >= limit : t > limit)
-        return false;
-    if (from_exp) {
-        *out = (event){x->t, x->seq, EV_EXPIRE, x->who, 0};
-        if (++rt->expiry_head == rt->expiries.len)
-            rt->expiry_head = rt->expiries.len = 0;
+    if (from) {
+        *out = from->fifo.items[from->head];
+        if (++from->head == from->fifo.len)
+            from->head = from->fifo.len = 0; /* drained: reuse the space */
+        else if (from->head >= 4096 && from->head * 2 >= from->fifo.len) {
+            /* keep a long-lived lane from growing without bound */
+            memmove(from->fifo.items, from->fifo.items + from->head,
+                    (from->fifo.len - from->head) * sizeof *from->fifo.items);
+            from->fifo.len -= from->head;
+            from->head = 0;
+        }
     } else
         *out = pop_event(rt);
     return true;
@@ -1061,7 +1085,13 @@ void cc_rt_advance(cc_rt *rt, int64_t t)
 }
 
 int64_t cc_rt_now(const cc_rt *rt) { return rt->now; }
-bool cc_rt_idle(const cc_rt *rt) { return rt->events.len == 0 && rt->expiry_head == rt->expiries.len; }
+bool cc_rt_idle(const cc_rt *rt)
+{
+    for (size_t i = 0; i < rt->nlanes; i++)
+        if (rt->lanes[i].head < rt->lanes[i].fifo.len)
+            return false;
+    return rt->events.len == 0;
+}
 
 /* ---- setup ---- */
 
@@ -1125,7 +1155,8 @@ void cc_rt_free(cc_rt *rt)
     }
     cc_vec_free(&rt->agents);
     cc_vec_free(&rt->events);
-    cc_vec_free(&rt->expiries);
+    for (size_t i = 0; i < rt->nlanes; i++)
+        cc_vec_free(&rt->lanes[i].fifo);
     free(rt->insn_fixed);
     free(rt->insn_group);
     for (uint32_t i = 0; i < rt->m->nstrings; i++)
@@ -1278,8 +1309,7 @@ static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previo
     cc_vec_push(&rt->contacts, c);
     cc_map_put(&rt->contact_ids, rt->contacts.items[ci].id, (void *)(uintptr_t)(ci + 1));
     schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
-    expiry x = {rt->now + 7 * DAY_MS, rt->seq++, ci};
-    cc_vec_push(&rt->expiries, x);
+    schedule(rt, rt->now + 7 * DAY_MS, EV_EXPIRE, ci, 0);
     return true;
 }
 
