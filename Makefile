@@ -115,5 +115,6 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(B)/bench/frontends
 	@$(B)/bench/frontends
 	@bash bench/instructions.sh $(B)/bench/frontends
+	@B=$(B) bash bench/vm.sh
 
 .PHONY: bench
