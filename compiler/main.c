@@ -316,6 +316,10 @@ static int cmd_run(int argc, char **argv, bool test)
         cc_scenario_result r = cc_scenario_run(files.items[i], &opts, stdout);
         passed += r.passed;
         failed += r.failed;
+        if (test && r.status) { /* a scenario that cannot run fails as a whole */
+            printf("%s: FAIL the scenario could not run (see the messages above)\n", files.items[i]);
+            failed++;
+        }
         if (r.status > status)
             status = r.status;
     }

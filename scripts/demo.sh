@@ -19,6 +19,9 @@ echo "== ccflow compile -o flows.ccfb flows: $(wc -c <"$tmpb/flows.ccfb") bytes;
 $CCFLOW disasm "$tmpb/flows.ccfb" | sed -n '/^flow "Task routing"/,/^flow /p' | sed '$d'
 rm -rf "$tmpb"
 echo
+echo "== a simulated working day of the task contact center (ccflow run scenarios/working_day.yaml)"
+$CCFLOW run scenarios/working_day.yaml
+echo
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sed -e 's/^flow: Task routing$/flow: Task routing (broken)/' \
