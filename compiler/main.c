@@ -273,13 +273,15 @@ static int cmd_disasm(int argc, char **argv)
 }
 
 static const char usage_run[] =
-    "usage: ccflow run [--records FILE] SCENARIO.yaml\n"
+    "usage: ccflow run [--records FILE] [--trace] [--until D] SCENARIO.yaml\n"
     "\n"
     "Runs a scenario (flows, queues, agents, functions, events, arrivals) on a virtual clock and\n"
     "prints a report per queue and a line of totals. The same file gives the same output.\n"
     "\n"
     "options:\n"
     "  --records FILE   write a contact record (JSON, one a line) for every contact that ends\n"
+    "  --trace          print a line for every block a contact enters and every change it goes through\n"
+    "  --until D        stop after D of simulated time (8h, 7d...) instead of the scenario's 'until'\n"
     "  -h, --help       print this help\n";
 
 static const char usage_test[] =
@@ -299,6 +301,10 @@ static int cmd_run(int argc, char **argv, bool test)
             return 0;
         } else if (!test && !strcmp(argv[i], "--records") && i + 1 < argc)
             opts.records_path = argv[++i];
+        else if (!test && !strcmp(argv[i], "--trace"))
+            opts.trace = true;
+        else if (!test && !strcmp(argv[i], "--until") && i + 1 < argc)
+            opts.until = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) {
             cc_vec_free(&files);
             return usage_error(test ? usage_test : usage_run, "unknown option '%s'", argv[i]);

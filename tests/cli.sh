@@ -139,4 +139,20 @@ cmp -s "$tmp/y.ccfb" "$tmp/a.ccfb" && bad "--strip left the bundle unchanged" ||
 "$CCFLOW" compile --strip -o "$tmp/s2.ccfb" "$tmp/structured.yaml" >/dev/null 2>&1
 cmp -s "$tmp/s1.ccfb" "$tmp/s2.ccfb" && ok || bad "structured DSL and its YAML give different stripped bytecode"
 
+# run and test
+expect_status 0 "run" "$CCFLOW" run --records "$tmp/r1.jsonl" scenarios/working_day.yaml
+cp "$tmp/out" "$tmp/run1"
+expect_status 0 "run again" "$CCFLOW" run --records "$tmp/r2.jsonl" scenarios/working_day.yaml
+cmp -s "$tmp/out" "$tmp/run1" && cmp -s "$tmp/r1.jsonl" "$tmp/r2.jsonl" && ok || bad "run is not deterministic"
+grep -q '^total: started 480, handled ' "$tmp/run1" && grep -q '^queue Claims: handled ' "$tmp/run1" && ok || bad "run prints a report per queue and the totals"
+[ "$(grep -c '^{"ContactId":' "$tmp/r1.jsonl")" -eq "$(wc -l <"$tmp/r1.jsonl")" ] && [ -s "$tmp/r1.jsonl" ] && ok || bad "--records writes one JSON object a line"
+grep -q '"DisconnectReason":"AGENT_DISCONNECT","Queue":{"Name":"Claims"' "$tmp/r1.jsonl" && ok || bad "records carry reason and queue"
+expect_status 0 "run --trace --until" "$CCFLOW" run --trace --until 20m tests/scenarios/seed.yaml
+grep -q 't1 Task routing: with agent alice' "$tmp/out" && ! grep -q 'T08:2' "$tmp/out" && ok || bad "--trace lines and --until"
+expect_status 1 "test with wrong expectations" "$CCFLOW" test tests/scenarios_failing/wrong.yaml
+grep -q 'FAIL contact t1: saw agent alice' "$tmp/out" && grep -q 'saw ended_at 5m' "$tmp/out" && grep -q '^1 passed, 2 failed$' "$tmp/out" && ok || bad "test reports each failed expectation with what it saw"
+expect_status 1 "scenario with a typo" "$CCFLOW" test tests/scenarios_failing/typo.yaml
+grep -q "unknown key 'queus'" "$tmp/err" && grep -q "did you mean 'queues'" "$tmp/err" && grep -q '0 passed, 1 failed' "$tmp/out" && ok || bad "a scenario's unknown key is reported with a hint"
+expect_status 2 "run without a scenario" "$CCFLOW" run
+
 echo "cli: $pass passed, $fail failed"

@@ -120,6 +120,9 @@ struct cc_rt {
     cc_rt_totals totals;
     cc_record_fn on_record;
     void *record_ud;
+    cc_trace_fn on_trace;
+    void *trace_ud;
+    int32_t **block_at; /* per flow, per code offset: the block starting there, or -1 (for traces) */
     uint32_t next_id;
     /* the kinds whose channel support applies to the ops that stand for them */
     const cc_block_spec *prompt_kind, *input_kind, *store_kind, *loop_prompts_kind;
@@ -276,6 +279,12 @@ static char *module_string(const cc_rt *rt, uint32_t i)
     return out;
 }
 
+static void trace(cc_rt *rt, const contact *c, const char *block, const char *what)
+{
+    cc_trace t = {rt->now, c->id, rt->strs[rt->m->flows[c->flow].name], block, what};
+    rt->on_trace(rt->trace_ud, &t);
+}
+
 static bool string_is(const cc_rt *rt, uint32_t i, const char *text)
 {
     const ccfb_string *s = &rt->m->strings[i];
@@ -372,6 +381,11 @@ static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
     c->state = ST_ENDED;
     c->reason = reason;
     c->ended = rt->now;
+    if (rt->on_trace) {
+        char what[64];
+        snprintf(what, sizeof what, "ended %s", cc_end_reason_name(reason));
+        trace(rt, c, NULL, what);
+    }
     c->gen++;
     if (q >= 0 && c->enqueued >= 0) {
         cc_queue_stats *s = &rt->queues.items[q].stats;
@@ -453,6 +467,11 @@ static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
     a->active[c->channel]++;
     a->busy++;
     agent_count(rt, ai, +1);
+    if (rt->on_trace) {
+        char what[300];
+        snprintf(what, sizeof what, "with agent %s", a->name);
+        trace(rt, c, NULL, what);
+    }
     int64_t wait = rt->now - c->enqueued;
     q->stats.answered++;
     q->stats.answered_within_60s += wait <= 60000;
@@ -658,6 +677,11 @@ static void enqueue(cc_rt *rt, uint32_t ci, int qi)
     c->enqueued = rt->now;
     q->size++;
     q->stats.created++;
+    if (rt->on_trace) {
+        char what[300];
+        snprintf(what, sizeof what, "queued in %s", q->name);
+        trace(rt, c, NULL, what);
+    }
     waiting w = {c->priority, rt->now - c->age_adjust, rt->seq++, ci, c->gen};
     queue_push(q, w);
 }
@@ -671,6 +695,8 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         const uint8_t *code = f->code;
         uint32_t pc = c->pc;
         uint8_t op = code[pc];
+        if (rt->on_trace && rt->block_at[c->flow][pc] >= 0)
+            trace(rt, c, rt->strs[ccfb_flow_block(f, (uint32_t)rt->block_at[c->flow][pc]).id], NULL);
         uint32_t next_pc = pc + 1 + 4u * rt->insn_fixed[op];
         if (rt->insn_group[op]) /* "...n*group": the count is the last fixed operand */
             next_pc += 4u * rt->insn_group[op] * ccfb_read_u32(code + next_pc - 4);
@@ -1159,6 +1185,9 @@ void cc_rt_free(cc_rt *rt)
         cc_vec_free(&rt->lanes[i].fifo);
     free(rt->insn_fixed);
     free(rt->insn_group);
+    for (uint32_t f = 0; rt->block_at && f < rt->m->nflows; f++)
+        free(rt->block_at[f]);
+    free(rt->block_at);
     for (uint32_t i = 0; i < rt->m->nstrings; i++)
         free(rt->strs[i]);
     free(rt->strs);
@@ -1168,6 +1197,24 @@ void cc_rt_free(cc_rt *rt)
     cc_map_free(&rt->contact_ids);
     free(rt);
 }
+
+void cc_rt_on_trace(cc_rt *rt, cc_trace_fn fn, void *ud)
+{
+    rt->on_trace = fn;
+    rt->trace_ud = ud;
+    if (fn && !rt->block_at) {
+        rt->block_at = cc_xcalloc(rt->m->nflows + 1, sizeof *rt->block_at);
+        for (uint32_t f = 0; f < rt->m->nflows; f++) {
+            const ccfb_flow *fl = &rt->m->flows[f];
+            rt->block_at[f] = cc_xmalloc((fl->code_len + 1) * sizeof **rt->block_at);
+            for (uint32_t pc = 0; pc <= fl->code_len; pc++)
+                rt->block_at[f][pc] = -1;
+            for (uint32_t b = 0; b < fl->nblocks; b++)
+                rt->block_at[f][ccfb_flow_block(fl, b).pc] = (int32_t)b;
+        }
+    }
+}
+
 
 void cc_rt_on_record(cc_rt *rt, cc_record_fn fn, void *ud)
 {

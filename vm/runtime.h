@@ -47,10 +47,20 @@ typedef struct {
 
 typedef void (*cc_record_fn)(void *ud, const cc_record *r);
 
+/* A trace event: a contact entering a block (block is its id), or what happened to it (block
+ * NULL, what says: "queued", "with agent", "ended ..."). Valid during the call only. */
+typedef struct {
+    int64_t at;
+    const char *contact, *flow, *block, *what;
+} cc_trace;
+
+typedef void (*cc_trace_fn)(void *ud, const cc_trace *t);
+
 cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed);
 void cc_rt_free(cc_rt *rt);
 
 void cc_rt_on_record(cc_rt *rt, cc_record_fn fn, void *ud);
+void cc_rt_on_trace(cc_rt *rt, cc_trace_fn fn, void *ud);
 
 /* Resources. Names are copied. Return an index, or -1 when the name is taken. */
 int cc_rt_add_queue(cc_rt *rt, const char *name, uint32_t max_contacts /* 0: unlimited */);

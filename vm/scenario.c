@@ -177,6 +177,14 @@ static void on_record(void *ud, const cc_record *r)
     }
 }
 
+static void on_trace(void *ud, const cc_trace *t)
+{
+    char at[96];
+    format_time(at, sizeof at, t->at);
+    fprintf((FILE *)ud, "%s %s %s%s%s%s\n", at, t->contact, t->flow, t->block ? "/" : ": ", t->block ? t->block : "",
+            t->what ? t->what : "");
+}
+
 /* Builds a task request from a start_task mapping; strings point into the scenario tree. */
 static bool task_request(scenario *s, const cc_node *st, int64_t now, cc_task_request *req, const char **keys,
                          const char **values, size_t cap)
@@ -400,6 +408,15 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         if (duration_of(&s, n, &ms))
             until = start + ms;
     }
+    if (opts->until) {
+        int64_t ms;
+        if (!cc_parse_duration(opts->until, &ms) || ms < 0) {
+            fprintf(stderr, "ccflow: --until takes a duration such as 8h or 7d, not '%s'\n", opts->until);
+            res.status = 2;
+            goto done;
+        }
+        until = start + ms;
+    }
     /* the bundle */
     const cc_node *flows = cc_node_get(root, "flows");
     if (!flows || flows->type != CC_NODE_LIST || !flows->count)
@@ -426,6 +443,8 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     loaded = true;
     rt = cc_rt_new(&m, start, seed);
     cc_rt_on_record(rt, on_record, &s);
+    if (opts->trace)
+        cc_rt_on_trace(rt, on_trace, out);
 
     /* resources */
     const cc_node *queues = cc_node_get(root, "queues");

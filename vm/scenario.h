@@ -12,6 +12,8 @@ typedef struct {
     bool expectations;        /* check the scenario's `expect` list */
     bool progress;            /* show progress on standard error (a terminal) */
     bool color;
+    bool trace;               /* print a trace line for every block entered and every change */
+    const char *until;        /* a duration that replaces the scenario's `until`, or NULL */
 } cc_scenario_options;
 
 typedef struct {
