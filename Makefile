@@ -75,10 +75,24 @@ test: deps
 	    $(addprefix $(B)/asan/,$(filter-out all,$(TEST_BINS)))
 	@B=$(B) ASAN_B=$(B)/asan bash tests/run.sh
 
+# make install PREFIX=...: the command, both libraries, the header, pkg-config file and man page.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/ccflow $(DESTDIR)$(PREFIX)/bin/ccflow
+	install -m 644 $(B)/libccflow.a $(DESTDIR)$(PREFIX)/lib/libccflow.a
+	install -m 755 $(B)/libccflow.so $(DESTDIR)$(PREFIX)/lib/libccflow.so
+	install -m 644 include/ccflow.h $(DESTDIR)$(PREFIX)/include/ccflow.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: ccflow' 'Description: compiler and VM for contact-center flows' 'Version: 0.1.0' \
+	  'Requires.private: yaml-0.1' 'Libs: -L$${libdir} -lccflow' 'Libs.private: -lyaml' \
+	  'Cflags: -I$${includedir}' >$(DESTDIR)$(PREFIX)/lib/pkgconfig/ccflow.pc
+	install -m 644 docs/ccflow.1 $(DESTDIR)$(PREFIX)/share/man/man1/ccflow.1
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps demo test clean
+.PHONY: all deps demo test clean install
 
 $(B)/tests/runner: tests/runner.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)

@@ -1,6 +1,9 @@
 /* api.c — the public validation API of include/ccflow.h over the bundle, checks and diagnostics. */
 #include "ccflow.h"
+#include "bytecode.h"
+#include "codegen.h"
 #include "ir.h"
+#include "runtime.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -120,3 +123,132 @@ const char *ccflow_check_render(ccflow_check *c, ccflow_format format)
     c->rendered = text;
     return text;
 }
+
+int ccflow_check_compile(ccflow_check *c, int strip, void **bytes, size_t *size)
+{
+    if (!c->ran || c->ds.errors)
+        return -1;
+    cc_buf out = {0};
+    cc_codegen(&c->bundle, strip != 0, &out);
+    *bytes = out.data;
+    *size = out.len;
+    return 0;
+}
+
+void ccflow_free(void *p) { free(p); }
+
+struct ccflow_vm {
+    uint8_t *bytes;
+    ccfb_module module;
+    cc_rt *rt;
+    ccflow_record_fn on_record;
+    void *record_user;
+    ccflow_trace_fn on_trace;
+    void *trace_user;
+};
+
+ccflow_vm *ccflow_vm_new(const void *bundle, size_t size, int flags, long long start_ms, unsigned long long seed,
+                         char *err, size_t errlen)
+{
+    ccflow_vm *vm = calloc(1, sizeof *vm);
+    if (!vm) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    vm->bytes = cc_xmalloc(size ? size : 1);
+    memcpy(vm->bytes, bundle, size);
+    if (!ccfb_load(&vm->module, vm->bytes, size, !(flags & CCFLOW_LOAD_NO_CHECKSUM), err, errlen)) {
+        free(vm->bytes);
+        free(vm);
+        return NULL;
+    }
+    vm->rt = cc_rt_new(&vm->module, start_ms, seed);
+    return vm;
+}
+
+void ccflow_vm_free(ccflow_vm *vm)
+{
+    if (!vm)
+        return;
+    cc_rt_free(vm->rt);
+    ccfb_free(&vm->module);
+    free(vm->bytes);
+    free(vm);
+}
+
+static void record_bridge(void *ud, const cc_record *r)
+{
+    ccflow_vm *vm = ud;
+    ccflow_record out = {r->id, r->channel, r->name, r->description, r->flow, r->initiated, r->scheduled, r->ended,
+                         (ccflow_end_reason)r->reason, cc_end_reason_name(r->reason), r->queue, r->enqueued,
+                         r->dequeued, r->agent, r->connected, r->acw_end, r->attr_keys, r->attr_values, r->nattrs};
+    vm->on_record(vm->record_user, &out);
+}
+
+void ccflow_vm_on_record(ccflow_vm *vm, ccflow_record_fn fn, void *user)
+{
+    vm->on_record = fn;
+    vm->record_user = user;
+    cc_rt_on_record(vm->rt, fn ? record_bridge : NULL, vm);
+}
+
+static void trace_bridge(void *ud, const cc_trace *t)
+{
+    ccflow_vm *vm = ud;
+    ccflow_trace out = {t->at, t->contact, t->flow, t->block, t->what};
+    vm->on_trace(vm->trace_user, &out);
+}
+
+void ccflow_vm_on_trace(ccflow_vm *vm, ccflow_trace_fn fn, void *user)
+{
+    vm->on_trace = fn;
+    vm->trace_user = user;
+    cc_rt_on_trace(vm->rt, fn ? trace_bridge : NULL, vm);
+}
+
+int ccflow_vm_add_queue(ccflow_vm *vm, const char *name, unsigned max_contacts)
+{
+    return cc_rt_add_queue(vm->rt, name, max_contacts) < 0 ? -1 : 0;
+}
+
+int ccflow_vm_add_agent(ccflow_vm *vm, const ccflow_agent *a)
+{
+    int queues[64];
+    if (a->queue_count > CC_ARRAY_LEN(queues))
+        return -1;
+    for (size_t i = 0; i < a->queue_count; i++)
+        if ((queues[i] = cc_rt_queue_index(vm->rt, a->queues[i])) < 0)
+            return -1;
+    uint8_t conc[4];
+    for (int c = 0; c < 4; c++)
+        conc[c] = (uint8_t)(a->concurrency[c] > 255 ? 255 : a->concurrency[c]);
+    return cc_rt_add_agent(vm->rt, a->name, queues, a->queue_count, conc, a->handle_ms, a->after_contact_work_ms,
+                           a->available != 0) < 0
+               ? -1
+               : 0;
+}
+
+int ccflow_vm_set_agent_available(ccflow_vm *vm, const char *name, int available)
+{
+    int ai = cc_rt_agent_index(vm->rt, name);
+    if (ai < 0)
+        return -1;
+    cc_rt_set_agent_available(vm->rt, ai, available != 0);
+    return 0;
+}
+
+int ccflow_vm_add_function(ccflow_vm *vm, const char *name, const char *const *keys, const char *const *values,
+                           size_t count, long long latency_ms)
+{
+    return cc_rt_add_function(vm->rt, name, keys, values, count, latency_ms) < 0 ? -1 : 0;
+}
+
+int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *t, char *err, size_t errlen)
+{
+    cc_task_request req = {t->id, t->name, t->description, t->flow, t->scheduled_ms, t->attribute_keys,
+                           t->attribute_values, t->attribute_count};
+    return cc_rt_start_task(vm->rt, &req, err, errlen) ? 0 : -1;
+}
+
+long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms) { return cc_rt_run_until(vm->rt, until_ms); }
+long long ccflow_vm_now(const ccflow_vm *vm) { return cc_rt_now(vm->rt); }

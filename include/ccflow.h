@@ -1,7 +1,12 @@
 /* ccflow.h — the public C API of libccflow.
  *
  * Validation: build a checker, add flow files, directories or in-memory sources, run it, and read
- * the diagnostics (the same ones `ccflow check` prints), or render them as text, JSON or SARIF.
+ * the diagnostics (the same ones `ccflow check` prints), or render them as text, JSON or SARIF;
+ * a clean bundle compiles to bytecode (ccflow_check_compile).
+ *
+ * Running: a VM loads a bytecode bundle, takes queues, agents and functions, starts task contacts
+ * and runs them on its clock, which the host moves forward (ccflow_vm_run_until); ended contacts
+ * come back as records through a callback.
  *
  * Ownership: every handle is created by a *_new function and released by the matching *_free.
  * Strings returned by the library (in ccflow_diagnostic, or by ccflow_check_render) belong to the
@@ -67,6 +72,99 @@ int ccflow_check_note(const ccflow_check *c, size_t index, size_t note, ccflow_d
 /* Every finding rendered as `ccflow check --format ...` prints it (text without colour). The
  * string belongs to the checker and is replaced by the next call. NULL on allocation failure. */
 const char *ccflow_check_render(ccflow_check *c, ccflow_format format);
+
+/* After a run without errors: the bundle's bytecode in a new buffer that the caller releases with
+ * ccflow_free. strip leaves the source map out. Returns 0, or -1 when the bundle has errors (or
+ * has not been run). */
+int ccflow_check_compile(ccflow_check *c, int strip, void **bytes, size_t *size);
+
+/* Releases memory the library handed out (ccflow_check_compile's buffer). */
+void ccflow_free(void *p);
+
+/* ---- the VM ---- */
+
+typedef struct ccflow_vm ccflow_vm;
+
+enum { CCFLOW_LOAD_NO_CHECKSUM = 1 };
+
+/* How a contact ended. */
+typedef enum {
+    CCFLOW_END_AGENT_DISCONNECT = 1,
+    CCFLOW_END_CONTACT_FLOW_DISCONNECT,
+    CCFLOW_END_EXPIRED,
+    CCFLOW_END_API
+} ccflow_end_reason;
+
+/* An ended contact, as its contact record tells it. Times are milliseconds since the Unix epoch
+ * (UTC); -1 when the contact never reached that point. Strings are valid during the callback. */
+typedef struct {
+    const char *contact_id, *channel, *name, *description, *flow;
+    long long initiated, scheduled, ended;
+    ccflow_end_reason reason;
+    const char *reason_name; /* "AGENT_DISCONNECT"... */
+    const char *queue;       /* NULL when never queued */
+    long long enqueued, dequeued;
+    const char *agent;       /* NULL when no agent took it */
+    long long connected, after_contact_work_end;
+    const char *const *attribute_keys;
+    const char *const *attribute_values;
+    size_t attribute_count;
+} ccflow_record;
+
+typedef void (*ccflow_record_fn)(void *user, const ccflow_record *record);
+
+/* A trace event: a contact entering a block (block set), or a change it went through (what set). */
+typedef struct {
+    long long at;
+    const char *contact_id, *flow, *block, *what;
+} ccflow_trace;
+
+typedef void (*ccflow_trace_fn)(void *user, const ccflow_trace *trace);
+
+/* Verifies and loads a bundle (its bytes are copied) with the clock at start_ms; seed drives
+ * distribute_by_percentage. Returns NULL with a one-line reason in err when the bundle is refused. */
+ccflow_vm *ccflow_vm_new(const void *bundle, size_t size, int flags, long long start_ms, unsigned long long seed,
+                         char *err, size_t errlen);
+void ccflow_vm_free(ccflow_vm *vm);
+
+void ccflow_vm_on_record(ccflow_vm *vm, ccflow_record_fn fn, void *user);
+void ccflow_vm_on_trace(ccflow_vm *vm, ccflow_trace_fn fn, void *user);
+
+/* Resources. Return 0, or -1 when the name is taken (or an agent names an unknown queue). */
+int ccflow_vm_add_queue(ccflow_vm *vm, const char *name, unsigned max_contacts /* 0: no limit */);
+
+typedef struct {
+    const char *name;
+    const char *const *queues; /* names of the queues the agent serves */
+    size_t queue_count;
+    unsigned concurrency[4];   /* contacts at once per channel: voice, chat, task, email */
+    long long handle_ms;       /* time to handle a contact */
+    long long after_contact_work_ms;
+    int available;             /* 1 available, 0 offline */
+} ccflow_agent;
+
+int ccflow_vm_add_agent(ccflow_vm *vm, const ccflow_agent *agent);
+int ccflow_vm_set_agent_available(ccflow_vm *vm, const char *name, int available);
+
+/* A function invoke_lambda can call: its result becomes $.External.<key> after latency_ms. */
+int ccflow_vm_add_function(ccflow_vm *vm, const char *name, const char *const *keys, const char *const *values,
+                           size_t count, long long latency_ms);
+
+/* StartTaskContact: id may be NULL (one is made); scheduled_ms -1 for now. Returns 0, or -1 with
+ * the API's exception name and the reason in err ("InvalidRequestException: ..."). */
+typedef struct {
+    const char *id, *name, *description, *flow;
+    long long scheduled_ms;
+    const char *const *attribute_keys;
+    const char *const *attribute_values;
+    size_t attribute_count;
+} ccflow_task;
+
+int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *task, char *err, size_t errlen);
+
+/* Runs everything due up to and including until_ms; returns the clock. */
+long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms);
+long long ccflow_vm_now(const ccflow_vm *vm);
 
 #ifdef __cplusplus
 }

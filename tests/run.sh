@@ -46,6 +46,8 @@ out=$(bash tests/fmt.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out
 # Scenarios: each file of tests/scenarios/ runs on the virtual clock and checks its expect list
 out=$("$CCFLOW" test tests/scenarios/*.yaml 2>&1); echo "$out" | grep -v '^$' | sed 's/^/scenarios: /'; tally "$out"
 
+out=$(bash tests/embed.sh 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
 out=$(bash tests/cli.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 echo "$total_pass passed, $total_fail failed"
