@@ -282,10 +282,12 @@ static const char usage_run[] =
     "  --records FILE   write a contact record (JSON, one a line) for every contact that ends\n"
     "  --trace          print a line for every block a contact enters and every change it goes through\n"
     "  --until D        stop after D of simulated time (8h, 7d...) instead of the scenario's 'until'\n"
+    "  --restart-at D   save the VM's state at D, restore it into a new VM and go on there (the\n"
+    "                   output is the same as without: a check of saving and restoring)\n"
     "  -h, --help       print this help\n";
 
 static const char usage_test[] =
-    "usage: ccflow test SCENARIO.yaml...\n"
+    "usage: ccflow test [--restart-at D] SCENARIO.yaml...\n"
     "\n"
     "Runs each scenario and checks its 'expect' list; prints each failed expectation with what was\n"
     "seen and ends with 'N passed, N failed' (exit status 1 when any failed).\n";
@@ -305,6 +307,8 @@ static int cmd_run(int argc, char **argv, bool test)
             opts.trace = true;
         else if (!test && !strcmp(argv[i], "--until") && i + 1 < argc)
             opts.until = argv[++i];
+        else if (!strcmp(argv[i], "--restart-at") && i + 1 < argc)
+            opts.restart_at = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) {
             cc_vec_free(&files);
             return usage_error(test ? usage_test : usage_run, "unknown option '%s'", argv[i]);

@@ -155,4 +155,14 @@ expect_status 1 "scenario with a typo" "$CCFLOW" test tests/scenarios_failing/ty
 grep -q "unknown key 'queus'" "$tmp/err" && grep -q "did you mean 'queues'" "$tmp/err" && grep -q '0 passed, 1 failed' "$tmp/out" && ok || bad "a scenario's unknown key is reported with a hint"
 expect_status 2 "run without a scenario" "$CCFLOW" run
 
+# Saving the VM's state and going on in a restored VM changes nothing, wherever it happens
+for at in 0s 90m 270m 5h 9h 12h; do
+  "$CCFLOW" run --restart-at "$at" --records "$tmp/rr.jsonl" scenarios/working_day.yaml >"$tmp/rr.txt" 2>&1
+  cmp -s "$tmp/rr.txt" "$tmp/run1" && cmp -s "$tmp/rr.jsonl" "$tmp/r1.jsonl" && ok || bad "restart at $at changes the run"
+done
+for at in 0s 100ms 5m 1d 7d; do
+  "$CCFLOW" test --restart-at "$at" tests/scenarios/*.yaml >"$tmp/rt.txt" 2>&1
+  tail -n 1 "$tmp/rt.txt" | grep -q ' 0 failed$' && ok || bad "scenario expectations fail after a restart at $at"
+done
+
 echo "cli: $pass passed, $fail failed"

@@ -2,6 +2,7 @@
 #include "bytecode.h"
 #include "codegen.h"
 #include "ir.h"
+#include "runtime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -352,6 +353,63 @@ static void test_verifier(void)
     cc_buf_free(&b);
 }
 
+/* A saved VM state restores exactly, and no damage to its bytes crashes the restore. */
+static void test_snapshot(void)
+{
+    cc_buf bytes = {0};
+    compile_example(&bytes, true);
+    ccfb_module m;
+    char err[256];
+    if (!ccfb_load(&m, (const uint8_t *)bytes.data, bytes.len, true, err, sizeof err)) {
+        CHECK(false, "load: %s", err);
+        return;
+    }
+    cc_rt *rt = cc_rt_new(&m, 0, 1);
+    int q = cc_rt_add_queue(rt, "Support", 0);
+    uint8_t conc[4] = {0, 0, 1, 0};
+    cc_rt_add_agent(rt, "a", &q, 1, conc, 300000, 60000, true);
+    for (int i = 0; i < 20; i++) {
+        cc_task_request req = {NULL, "T", NULL, "Task routing", -1, NULL, NULL, 0};
+        cc_rt_advance(rt, i * 30000LL);
+        cc_rt_start_task(rt, &req, err, sizeof err);
+    }
+    cc_rt_advance(rt, 11 * 60000LL);
+    cc_buf state = {0}, again = {0};
+    cc_rt_snapshot(rt, &state);
+    cc_rt *copy = cc_rt_restore(&m, (const uint8_t *)state.data, state.len, err, sizeof err);
+    CHECK(copy != NULL, "a state restores: %s", err);
+    if (copy) {
+        cc_rt_snapshot(copy, &again);
+        CHECK(again.len == state.len && !memcmp(again.data, state.data, state.len), "restored state saves the same bytes");
+        cc_rt_free(copy);
+    }
+    size_t refused = 0, tries = 0;
+    uint8_t *damaged = cc_xmalloc(state.len);
+    for (size_t i = 0; i < state.len; i += 1) {
+        memcpy(damaged, state.data, state.len);
+        damaged[i] ^= 0x5a;
+        tries++;
+        cc_rt *d = cc_rt_restore(&m, damaged, state.len, err, sizeof err);
+        if (d) {
+            cc_rt_run_until(d, 40 * 86400000LL); /* a restored state must also run safely */
+            cc_rt_free(d);
+        } else
+            refused++;
+    }
+    for (size_t len = 0; len < state.len; len += 13)
+        if (!cc_rt_restore(&m, (const uint8_t *)state.data, len, err, sizeof err))
+            refused++;
+        else
+            CHECK(false, "a truncated state of %zu bytes was accepted", len);
+    CHECK(refused > 0, "damaged states are refused (%zu of %zu flips), truncated ones always", refused, tries);
+    free(damaged);
+    cc_buf_free(&state);
+    cc_buf_free(&again);
+    cc_rt_free(rt);
+    ccfb_free(&m);
+    cc_buf_free(&bytes);
+}
+
 static void test_duration_and_closest(void)
 {
     int64_t ms;
@@ -376,6 +434,7 @@ int main(void)
     test_dsl_robust();
     test_same_ir();
     test_verifier();
+    test_snapshot();
     test_duration_and_closest();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -1036,6 +1036,8 @@ static void handle_event(cc_rt *rt, const event *e)
         run_fiber(rt, e->who);
         break;
     case EV_HANDLED: {
+        if (c->agent < 0 || c->state != ST_CONNECTED)
+            break; /* only a contact with an agent is handled (a restored state is checked too) */
         agent *a = &rt->agents.items[c->agent];
         c->state = ST_ACW;
         c->acw_end = rt->now + a->acw_ms;
@@ -1046,7 +1048,8 @@ static void handle_event(cc_rt *rt, const event *e)
         break;
     }
     case EV_ACW_DONE:
-        release_agent(rt, e->who);
+        if (c->agent >= 0 && c->state == ST_ACW)
+            release_agent(rt, e->who);
         break;
     case EV_EXPIRE:
         if (c->state == ST_CONNECTED || c->state == ST_ACW)
@@ -1369,3 +1372,395 @@ void cc_rt_queue_stats(const cc_rt *rt, size_t q, cc_queue_stats *out)
 }
 
 void cc_rt_totals_get(const cc_rt *rt, cc_rt_totals *out) { *out = rt->totals; }
+
+/* ---- snapshot and restore: the whole state as plain bytes ---- */
+
+#define SNAP_MAGIC "CCSN"
+#define SNAP_VERSION 1u
+
+static void w64(cc_buf *b, uint64_t v)
+{
+    uint8_t le[8];
+    for (int i = 0; i < 8; i++)
+        le[i] = (uint8_t)(v >> (8 * i));
+    cc_buf_put(b, (const char *)le, 8);
+}
+
+static void wstr(cc_buf *b, const char *s)
+{
+    if (!s) {
+        w64(b, UINT64_MAX);
+        return;
+    }
+    size_t n = strlen(s);
+    w64(b, n);
+    cc_buf_put(b, s, n);
+}
+
+static void wkv(cc_buf *b, const attr_vec *v)
+{
+    w64(b, v->len);
+    for (size_t i = 0; i < v->len; i++) {
+        wstr(b, v->items[i].key);
+        wstr(b, v->items[i].value);
+    }
+}
+
+static void wevent(cc_buf *b, const event *e)
+{
+    w64(b, (uint64_t)e->t);
+    w64(b, e->seq);
+    w64(b, e->kind);
+    w64(b, e->who);
+    w64(b, e->gen);
+}
+
+void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
+{
+    cc_buf_put(b, SNAP_MAGIC, 4);
+    w64(b, SNAP_VERSION);
+    w64(b, ccfb_read_u32(rt->m->bytes + 8)); /* the bundle's checksum: a state fits one bundle */
+    w64(b, (uint64_t)rt->now);
+    w64(b, rt->seq);
+    w64(b, rt->rng);
+    w64(b, rt->next_id);
+    const uint64_t *tot = &rt->totals.started;
+    for (int i = 0; i < 6; i++)
+        w64(b, tot[i]);
+    w64(b, rt->functions.len);
+    for (size_t i = 0; i < rt->functions.len; i++) {
+        wstr(b, rt->functions.items[i].name);
+        w64(b, (uint64_t)rt->functions.items[i].latency_ms);
+        wkv(b, &rt->functions.items[i].result);
+    }
+    w64(b, rt->queues.len);
+    for (size_t i = 0; i < rt->queues.len; i++) {
+        const queue *q = &rt->queues.items[i];
+        wstr(b, q->name);
+        w64(b, q->max_contacts);
+        w64(b, q->size);
+        w64(b, q->heap.len);
+        for (size_t k = 0; k < q->heap.len; k++) {
+            const waiting *w = &q->heap.items[k];
+            w64(b, w->priority);
+            w64(b, (uint64_t)w->age);
+            w64(b, w->seq);
+            w64(b, w->contact);
+            w64(b, w->gen);
+        }
+        const cc_queue_stats *s = &q->stats;
+        const uint64_t fields[] = {s->created, s->handled, s->abandoned, s->expired, s->disconnected, s->in_queue,
+                                   (uint64_t)s->wait_total_ms, (uint64_t)s->wait_max_ms, s->answered,
+                                   s->answered_within_60s, (uint64_t)s->handle_total_ms};
+        for (size_t k = 0; k < CC_ARRAY_LEN(fields); k++)
+            w64(b, fields[k]);
+    }
+    w64(b, rt->agents.len);
+    for (size_t i = 0; i < rt->agents.len; i++) {
+        const agent *a = &rt->agents.items[i];
+        wstr(b, a->name);
+        w64(b, a->queues.len);
+        for (size_t k = 0; k < a->queues.len; k++)
+            w64(b, (uint64_t)a->queues.items[k]);
+        for (int c = 0; c < 4; c++) {
+            w64(b, a->concurrency[c]);
+            w64(b, a->active[c]);
+        }
+        w64(b, (uint64_t)a->handle_ms);
+        w64(b, (uint64_t)a->acw_ms);
+        w64(b, a->available);
+        w64(b, a->busy);
+    }
+    w64(b, rt->contacts.len);
+    for (size_t i = 0; i < rt->contacts.len; i++) {
+        const contact *c = &rt->contacts.items[i];
+        wstr(b, c->id);
+        wstr(b, c->name);
+        wstr(b, c->description);
+        wstr(b, c->previous);
+        const uint64_t fields[] = {c->flow,
+                                   c->pc,
+                                   c->first_flow,
+                                   c->outcome,
+                                   c->gen,
+                                   c->channel,
+                                   c->state,
+                                   c->mode,
+                                   (uint64_t)c->reason,
+                                   (uint64_t)(int64_t)c->queue,
+                                   (uint64_t)(int64_t)c->in_queue,
+                                   (uint64_t)(int64_t)c->agent,
+                                   c->priority,
+                                   (uint64_t)c->age_adjust,
+                                   (uint64_t)c->created,
+                                   (uint64_t)c->scheduled,
+                                   (uint64_t)c->started,
+                                   (uint64_t)c->enqueued,
+                                   (uint64_t)c->dequeued,
+                                   (uint64_t)c->connected,
+                                   (uint64_t)c->acw_end,
+                                   (uint64_t)c->ended};
+        for (size_t k = 0; k < CC_ARRAY_LEN(fields); k++)
+            w64(b, fields[k]);
+        for (int h = 0; h < HOOK_COUNT; h++)
+            w64(b, (uint64_t)(int64_t)c->hooks[h]);
+        wkv(b, &c->attrs);
+        wkv(b, &c->vars);
+        w64(b, c->loops.len);
+        for (size_t k = 0; k < c->loops.len; k++) {
+            w64(b, c->loops.items[k].block);
+            w64(b, c->loops.items[k].count);
+        }
+    }
+    w64(b, rt->events.len);
+    for (size_t i = 0; i < rt->events.len; i++)
+        wevent(b, &rt->events.items[i]);
+    w64(b, rt->nlanes);
+    for (size_t i = 0; i < rt->nlanes; i++) {
+        const lane *l = &rt->lanes[i];
+        w64(b, (uint64_t)l->delay);
+        w64(b, l->fifo.len - l->head);
+        for (size_t k = l->head; k < l->fifo.len; k++)
+            wevent(b, &l->fifo.items[k]);
+    }
+}
+
+/* A bounded reader: any read past the end, or a value out of its range, fails the restore. */
+typedef struct {
+    const uint8_t *p, *end;
+    bool bad;
+} reader;
+
+static uint64_t r64(reader *r)
+{
+    if (r->bad || r->end - r->p < 8) {
+        r->bad = true;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)r->p[i] << (8 * i);
+    r->p += 8;
+    return v;
+}
+
+static uint64_t rmax(reader *r, uint64_t max)
+{
+    uint64_t v = r64(r);
+    if (v > max)
+        r->bad = true;
+    return r->bad ? 0 : v;
+}
+
+static char *rstr(reader *r)
+{
+    uint64_t n = r64(r);
+    if (r->bad || n == UINT64_MAX)
+        return NULL;
+    if (n > (uint64_t)(r->end - r->p)) {
+        r->bad = true;
+        return NULL;
+    }
+    char *s = cc_xmalloc(n + 1);
+    memcpy(s, r->p, n);
+    s[n] = '\0';
+    r->p += n;
+    return s;
+}
+
+static void rkv(reader *r, attr_vec *v)
+{
+    uint64_t n = rmax(r, (uint64_t)(r->end - r->p) / 16);
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        char *k = rstr(r), *val = rstr(r);
+        if (!k || !val) {
+            free(k);
+            free(val);
+            r->bad = true;
+            return;
+        }
+        attr a = {k, val};
+        cc_vec_push(v, a);
+    }
+}
+
+static event revent(reader *r, uint64_t ncontacts)
+{
+    event e;
+    e.t = (int64_t)r64(r);
+    e.seq = r64(r);
+    e.kind = (uint32_t)rmax(r, EV_EXPIRE);
+    e.who = (uint32_t)rmax(r, ncontacts ? ncontacts - 1 : 0);
+    e.gen = (uint32_t)rmax(r, UINT32_MAX);
+    return e;
+}
+
+cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    reader r = {data + 4, data + len, len < 4 || memcmp(data, SNAP_MAGIC, 4) != 0};
+    if (r.bad) {
+        snprintf(err, errlen, "not a ccflow VM state (no CCSN header)");
+        return NULL;
+    }
+    if (r64(&r) != SNAP_VERSION || r64(&r) != ccfb_read_u32(m->bytes + 8)) {
+        snprintf(err, errlen, "the state was saved by another version of ccflow or with another bundle");
+        return NULL;
+    }
+    cc_rt *rt = cc_rt_new(m, 0, 0);
+    rt->now = (int64_t)r64(&r);
+    rt->seq = r64(&r);
+    rt->rng = r64(&r);
+    rt->next_id = (uint32_t)rmax(&r, UINT32_MAX);
+    uint64_t *tot = &rt->totals.started;
+    for (int i = 0; i < 6; i++)
+        tot[i] = r64(&r);
+    uint64_t n = rmax(&r, 1u << 20);
+    for (uint64_t i = 0; i < n && !r.bad; i++) {
+        function f = {0};
+        f.name = rstr(&r);
+        f.latency_ms = (int64_t)r64(&r);
+        rkv(&r, &f.result);
+        if (!f.name)
+            r.bad = true;
+        cc_vec_push(&rt->functions, f);
+    }
+    uint64_t nq = rmax(&r, 1u << 20);
+    for (uint64_t i = 0; i < nq && !r.bad; i++) {
+        queue q = {0};
+        q.name = rstr(&r);
+        q.max_contacts = (uint32_t)rmax(&r, UINT32_MAX);
+        q.size = (uint32_t)rmax(&r, UINT32_MAX);
+        uint64_t nh = rmax(&r, (uint64_t)(r.end - r.p) / 40);
+        for (uint64_t k = 0; k < nh && !r.bad; k++) {
+            waiting w;
+            w.priority = r64(&r);
+            w.age = (int64_t)r64(&r);
+            w.seq = r64(&r);
+            w.contact = (uint32_t)rmax(&r, UINT32_MAX);
+            w.gen = (uint32_t)rmax(&r, UINT32_MAX);
+            cc_vec_push(&q.heap, w);
+        }
+        cc_queue_stats *s = &q.stats;
+        s->created = r64(&r), s->handled = r64(&r), s->abandoned = r64(&r), s->expired = r64(&r);
+        s->disconnected = r64(&r), s->in_queue = r64(&r), s->wait_total_ms = (int64_t)r64(&r);
+        s->wait_max_ms = (int64_t)r64(&r), s->answered = r64(&r), s->answered_within_60s = r64(&r);
+        s->handle_total_ms = (int64_t)r64(&r);
+        if (!q.name)
+            r.bad = true;
+        cc_vec_push(&rt->queues, q);
+    }
+    for (size_t i = 0; i < rt->queues.len; i++)
+        rt->queues.items[i].stats.name = rt->queues.items[i].name;
+    uint64_t na = rmax(&r, 1u << 20);
+    for (uint64_t i = 0; i < na && !r.bad; i++) {
+        agent a = {0};
+        a.name = rstr(&r);
+        uint64_t k = rmax(&r, nq);
+        for (uint64_t j = 0; j < k && !r.bad; j++)
+            cc_vec_push(&a.queues, (int)rmax(&r, nq ? nq - 1 : 0));
+        for (int c = 0; c < 4; c++) {
+            a.concurrency[c] = (uint8_t)rmax(&r, 255);
+            a.active[c] = (uint8_t)rmax(&r, 255);
+        }
+        a.handle_ms = (int64_t)r64(&r);
+        a.acw_ms = (int64_t)r64(&r);
+        a.available = rmax(&r, 1) != 0;
+        a.busy = (uint32_t)rmax(&r, UINT32_MAX);
+        if (!a.name)
+            r.bad = true;
+        cc_vec_push(&rt->agents, a);
+    }
+    /* the derived counts are rebuilt rather than trusted */
+    for (size_t ai = 0; !r.bad && ai < rt->agents.len; ai++) {
+        for (size_t k = 0; k < rt->agents.items[ai].queues.len; k++)
+            cc_vec_push(&rt->queues.items[rt->agents.items[ai].queues.items[k]].agents, (int)ai);
+        agent_count(rt, (int)ai, +1);
+    }
+    /* a fiber's position must be the start of an instruction of its flow */
+    bool **starts = cc_xcalloc(m->nflows + 1, sizeof *starts);
+    for (uint32_t f = 0; f < m->nflows; f++) {
+        starts[f] = cc_xcalloc(m->flows[f].code_len + 1, 1);
+        for (uint32_t pc = 0; pc < m->flows[f].code_len; pc += ccfb_insn_size(m->flows[f].code, pc))
+            starts[f][pc] = true;
+        starts[f][m->flows[f].code_len] = true; /* an ended fiber may stand at the end */
+    }
+    uint64_t nc = rmax(&r, (uint64_t)(r.end - r.p) / 8);
+    if (nc && !m->nflows)
+        r.bad = true;
+    for (uint64_t i = 0; i < nc && !r.bad; i++) {
+        contact c = {0};
+        c.id = rstr(&r);
+        c.name = rstr(&r);
+        c.description = rstr(&r);
+        c.previous = rstr(&r);
+        c.flow = (uint32_t)rmax(&r, m->nflows ? m->nflows - 1 : 0);
+        c.pc = (uint32_t)rmax(&r, m->flows[c.flow].code_len);
+        if (!starts[c.flow][c.pc])
+            r.bad = true;
+        c.first_flow = (uint32_t)rmax(&r, m->nflows ? m->nflows - 1 : 0);
+        c.outcome = (uint32_t)rmax(&r, UINT32_MAX);
+        c.gen = (uint32_t)rmax(&r, UINT32_MAX);
+        c.channel = (uint8_t)rmax(&r, 3);
+        c.state = (uint8_t)rmax(&r, ST_ENDED);
+        c.mode = (uint8_t)rmax(&r, MODE_DISCONNECT);
+        c.reason = (cc_end_reason)rmax(&r, CC_END_API);
+        c.queue = (int32_t)(int64_t)r64(&r);
+        c.in_queue = (int32_t)(int64_t)r64(&r);
+        c.agent = (int32_t)(int64_t)r64(&r);
+        if (c.queue < -1 || c.queue >= (int64_t)nq || c.in_queue < -1 || c.in_queue >= (int64_t)nq || c.agent < -1 ||
+            c.agent >= (int64_t)na)
+            r.bad = true;
+        c.priority = r64(&r);
+        c.age_adjust = (int64_t)r64(&r);
+        int64_t *times = &c.created;
+        for (int k = 0; k < 8; k++)
+            times[k] = (int64_t)r64(&r);
+        for (int h = 0; h < HOOK_COUNT; h++) {
+            c.hooks[h] = (int32_t)(int64_t)r64(&r);
+            if (c.hooks[h] < -1 || c.hooks[h] >= (int64_t)m->nflows)
+                r.bad = true;
+        }
+        rkv(&r, &c.attrs);
+        rkv(&r, &c.vars);
+        uint64_t nl = rmax(&r, (uint64_t)(r.end - r.p) / 16);
+        for (uint64_t k = 0; k < nl && !r.bad; k++) {
+            loop_counter lc = {(uint32_t)rmax(&r, UINT32_MAX), (uint32_t)rmax(&r, UINT32_MAX)};
+            cc_vec_push(&c.loops, lc);
+        }
+        if (!c.id || !c.name)
+            r.bad = true;
+        cc_vec_push(&rt->contacts, c);
+    }
+    for (uint32_t f = 0; f < m->nflows; f++)
+        free(starts[f]);
+    free(starts);
+    for (size_t i = 0; !r.bad && i < rt->contacts.len; i++)
+        cc_map_put(&rt->contact_ids, rt->contacts.items[i].id, (void *)(uintptr_t)(i + 1));
+    uint64_t ne = rmax(&r, (uint64_t)(r.end - r.p) / 40);
+    for (uint64_t i = 0; i < ne && !r.bad; i++) {
+        event e = revent(&r, nc);
+        cc_vec_push(&rt->events, e);
+    }
+    rt->nlanes = (size_t)rmax(&r, MAX_LANES);
+    for (size_t i = 0; i < rt->nlanes && !r.bad; i++) {
+        rt->lanes[i].delay = (int64_t)r64(&r);
+        uint64_t k = rmax(&r, (uint64_t)(r.end - r.p) / 40);
+        for (uint64_t j = 0; j < k && !r.bad; j++) {
+            event e = revent(&r, nc);
+            cc_vec_push(&rt->lanes[i].fifo, e);
+        }
+    }
+    /* waiting entries must name contacts that exist */
+    for (size_t i = 0; !r.bad && i < rt->queues.len; i++)
+        for (size_t k = 0; k < rt->queues.items[i].heap.len; k++)
+            if (rt->queues.items[i].heap.items[k].contact >= rt->contacts.len)
+                r.bad = true;
+    if (r.bad || r.p != r.end) {
+        snprintf(err, errlen, "the saved VM state is damaged or truncated");
+        cc_rt_free(rt);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < m->nstrings; i++)
+        rt->str_queue[i] = -2;
+    return rt;
+}

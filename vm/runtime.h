@@ -88,6 +88,12 @@ int64_t cc_rt_run_until(cc_rt *rt, int64_t until);
 int64_t cc_rt_now(const cc_rt *rt);
 bool cc_rt_idle(const cc_rt *rt); /* no event pending */
 
+/* The whole state of the VM (contacts and their fibers, timers, queues, agents, functions, the
+ * clock, counters) as bytes; restoring them into a VM over the same bundle continues exactly as
+ * the saved one would have. Callbacks are not part of the state: set them again. */
+void cc_rt_snapshot(const cc_rt *rt, cc_buf *out);
+cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char *err, size_t errlen);
+
 /* Per-queue figures at the present moment and since the start. */
 typedef struct {
     const char *name;

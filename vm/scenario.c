@@ -263,6 +263,27 @@ static void print_progress(int64_t now, int64_t start, int64_t until)
     fprintf(stderr, "\rsimulating: %5.1f%%", 100 * (f > 1 ? 1 : f));
 }
 
+/* Saves the VM's state at `at`, throws the VM away, and goes on in one restored from the bytes. */
+static bool restart_vm(cc_rt **rt, const ccfb_module *m, scenario *s, const cc_scenario_options *opts, int64_t at,
+                       FILE *out)
+{
+    cc_rt_advance(*rt, at);
+    cc_buf state = {0};
+    cc_rt_snapshot(*rt, &state);
+    cc_rt_free(*rt);
+    char err[256];
+    *rt = cc_rt_restore(m, (const uint8_t *)state.data, state.len, err, sizeof err);
+    cc_buf_free(&state);
+    if (!*rt) {
+        fprintf(stderr, "ccflow: cannot restore the saved state: %s\n", err);
+        return false;
+    }
+    cc_rt_on_record(*rt, on_record, s);
+    if (opts->trace)
+        cc_rt_on_trace(*rt, on_trace, out);
+    return true;
+}
+
 static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
 {
     (void)rt;
@@ -551,6 +572,16 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         goto done;
     }
 
+    int64_t restart = -1;
+    if (opts->restart_at) {
+        int64_t ms;
+        if (!cc_parse_duration(opts->restart_at, &ms) || ms < 0) {
+            fprintf(stderr, "ccflow: --restart-at takes a duration, not '%s'\n", opts->restart_at);
+            res.status = 2;
+            goto done;
+        }
+        restart = start + ms;
+    }
     size_t next_action = 0;
     const char *keys_buf[256], *values_buf[256];
     for (uint64_t step = 0;; step++) {
@@ -563,6 +594,11 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 t = arrivals.items[g].next;
         if (t == INT64_MAX || (until >= 0 && t > until))
             break;
+        if (restart >= 0 && t > restart) {
+            if (!restart_vm(&rt, &m, &s, opts, restart, out))
+                goto done;
+            restart = -1;
+        }
         cc_rt_advance(rt, t);
         if (opts->progress && step % 4096 == 0)
             print_progress(t, start, until >= 0 ? until : t);
@@ -600,6 +636,10 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
             }
             cc_rt_set_agent_available(rt, ai, !strcmp(status->text, "available"));
         }
+    }
+    if (restart >= 0 && (until < 0 || restart <= until)) {
+        if (!restart_vm(&rt, &m, &s, opts, restart, out))
+            goto done;
     }
     cc_rt_run_until(rt, until >= 0 ? until : INT64_MAX - 1);
     if (opts->progress)
