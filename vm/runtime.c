@@ -12,7 +12,7 @@
 
 /* ---- events: a binary heap ordered by time, then by the order they were scheduled ---- */
 
-enum { EV_START, EV_RESUME, EV_HANDLED, EV_ACW_DONE, EV_EXPIRE };
+enum { EV_START, EV_RESUME, EV_HANDLED, EV_ACW_DONE, EV_EXPIRE, EV_REROUTE };
 
 typedef struct {
     int64_t t;
@@ -40,7 +40,10 @@ typedef struct {
     char *id, *name, *description;
     uint32_t flow, pc, first_flow;
     uint32_t outcome;
-    uint32_t gen;     /* timers and queue entries of an older generation are stale */
+    uint32_t gen;     /* timers of an older generation are stale */
+    uint32_t qgen;    /* queue entries of an older generation are stale */
+    uint64_t next_priority; /* a routing change waiting its 60 s while queued (0: none) */
+    int64_t next_age_adjust;
     uint8_t channel, state, mode;
     cc_end_reason reason;
     int32_t queue, in_queue, agent;
@@ -66,6 +69,7 @@ typedef struct {
     uint32_t max_contacts, size;
     CC_VEC(waiting) heap;
     CC_VEC(int) agents;  /* agents that serve the queue */
+    CC_VEC(int64_t) waits; /* how long each answered contact waited, for service levels */
     uint32_t free[4];    /* of them: available with a free slot for each channel */
     uint32_t staffed;    /* of them: available, or holding a contact */
     cc_queue_stats stats;
@@ -227,7 +231,7 @@ static waiting *queue_head(cc_rt *rt, queue *q)
     while (q->heap.len) {
         waiting *w = &q->heap.items[0];
         contact *c = &rt->contacts.items[w->contact];
-        if (c->state == ST_QUEUED && c->gen == w->gen && c->in_queue == (int32_t)(q - rt->queues.items))
+        if (c->state == ST_QUEUED && c->qgen == w->gen && c->in_queue == (int32_t)(q - rt->queues.items))
             return w;
         queue_pop(q);
     }
@@ -323,9 +327,11 @@ static const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf
         for (uint32_t b = 0; b < f->nblocks; b++) {
             ccfb_block blk = ccfb_flow_block(f, b);
             if (string_is(rt, blk.id, ref + 7)) {
+                /* the 0-based index of the pass under way, as Connect's Loop attribute gives it */
                 for (size_t i = 0; i < c->loops.len; i++)
                     if (c->loops.items[i].block == b) {
-                        snprintf(buf, n, "%u", c->loops.items[i].count);
+                        uint32_t k = c->loops.items[i].count;
+                        snprintf(buf, n, "%u", k ? k - 1 : 0);
                         return buf;
                     }
                 return "0";
@@ -369,6 +375,7 @@ static void free_contact_data(contact *c)
 }
 
 static void route_agent(cc_rt *rt, int ai);
+static void run_fiber(cc_rt *rt, uint32_t ci);
 
 static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
 {
@@ -474,12 +481,20 @@ static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
     }
     int64_t wait = rt->now - c->enqueued;
     q->stats.answered++;
+    cc_vec_push(&q->waits, wait);
     q->stats.answered_within_60s += wait <= 60000;
     q->stats.wait_total_ms += wait;
     if (wait > q->stats.wait_max_ms)
         q->stats.wait_max_ms = wait;
     q->stats.handle_total_ms += a->handle_ms;
     schedule(rt, rt->now + a->handle_ms, EV_HANDLED, ci, c->gen);
+    if (c->hooks[HOOK_AGENT_WHISPER] >= 0) {
+        /* the agent whisper plays as the agent joins; it takes no time and then they are connected */
+        c->mode = MODE_WHISPER;
+        c->flow = (uint32_t)c->hooks[HOOK_AGENT_WHISPER];
+        c->pc = rt->m->flows[c->flow].start;
+        run_fiber(rt, ci);
+    }
 }
 
 /* A contact just queued: the first free agent that serves its queue takes it. */
@@ -655,6 +670,10 @@ static int queue_of(cc_rt *rt, const contact *c, uint32_t v, char *buf, size_t n
 static void flow_ended(cc_rt *rt, uint32_t ci, bool by_disconnect)
 {
     contact *c = &rt->contacts.items[ci];
+    if (c->mode == MODE_WHISPER) {
+        c->mode = MODE_FLOW; /* the whisper is over: the contact is with its agent */
+        return;
+    }
     if (c->mode == MODE_QUEUE_FLOW && !by_disconnect) {
         c->mode = MODE_FLOW; /* the contact stays queued */
         return;
@@ -682,7 +701,7 @@ static void enqueue(cc_rt *rt, uint32_t ci, int qi)
         snprintf(what, sizeof what, "queued in %s", q->name);
         trace(rt, c, NULL, what);
     }
-    waiting w = {c->priority, rt->now - c->age_adjust, rt->seq++, ci, c->gen};
+    waiting w = {c->priority, rt->now - c->age_adjust, rt->seq++, ci, ++c->qgen};
     queue_push(q, w);
 }
 
@@ -837,13 +856,21 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         }
         case CC_OP_SET_PRIORITY: {
             const char *v = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
-            if (v)
-                c->priority = strtoull(v, NULL, 10);
+            uint64_t p = v ? strtoull(v, NULL, 10) : 0;
+            if (p && c->state == ST_QUEUED) { /* a contact already queued: the change applies 60 s later */
+                c->next_priority = p;
+                schedule(rt, rt->now + 60000, EV_REROUTE, ci, 0);
+            } else if (p)
+                c->priority = p;
             c->outcome = 0;
             break;
         }
         case CC_OP_ADJUST_AGE:
-            c->age_adjust += (int32_t)op_u32(code, pc, 0);
+            if (c->state == ST_QUEUED) {
+                c->next_age_adjust += (int32_t)op_u32(code, pc, 0);
+                schedule(rt, rt->now + 60000, EV_REROUTE, ci, 0);
+            } else
+                c->age_adjust += (int32_t)op_u32(code, pc, 0);
             c->outcome = 0;
             break;
         case CC_OP_DISTRIBUTE: {
@@ -906,7 +933,8 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             c->pc = rt->m->flows[c->flow].start;
             break;
         case CC_OP_WAIT:
-            c->state = ST_WAITING;
+            if (c->state != ST_QUEUED) /* a customer queue flow waits while its contact stays queued */
+                c->state = ST_WAITING;
             c->outcome = 1; /* timeout, when the timer fires */
             schedule(rt, rt->now + op_u32(code, pc, 0), EV_RESUME, ci, c->gen);
             return;
@@ -1021,7 +1049,7 @@ static void release_agent(cc_rt *rt, uint32_t ci)
 static void handle_event(cc_rt *rt, const event *e)
 {
     contact *c = &rt->contacts.items[e->who];
-    if (c->state == ST_ENDED || (e->kind != EV_EXPIRE && e->gen != c->gen))
+    if (c->state == ST_ENDED || (e->kind != EV_EXPIRE && e->kind != EV_REROUTE && e->gen != c->gen))
         return; /* a timer of something that moved on (expiry holds whatever the contact does) */
     switch (e->kind) {
     case EV_START:
@@ -1050,6 +1078,20 @@ static void handle_event(cc_rt *rt, const event *e)
     case EV_ACW_DONE:
         if (c->agent >= 0 && c->state == ST_ACW)
             release_agent(rt, e->who);
+        break;
+    case EV_REROUTE: /* a routing change made while queued takes effect: the contact's place is redone */
+        if (c->next_priority)
+            c->priority = c->next_priority;
+        c->age_adjust += c->next_age_adjust;
+        c->next_priority = 0;
+        c->next_age_adjust = 0;
+        if (c->state == ST_QUEUED && c->in_queue >= 0) {
+            queue *q = &rt->queues.items[c->in_queue];
+            waiting w = {c->priority, c->enqueued - c->age_adjust, rt->seq++, e->who, ++c->qgen};
+            queue_push(q, w);
+            for (size_t i = 0; i < q->agents.len; i++) /* a free agent takes the head at once */
+                route_agent(rt, q->agents.items[i]);
+        }
         break;
     case EV_EXPIRE:
         if (c->state == ST_CONNECTED || c->state == ST_ACW)
@@ -1176,6 +1218,7 @@ void cc_rt_free(cc_rt *rt)
         free(rt->queues.items[i].name);
         cc_vec_free(&rt->queues.items[i].heap);
         cc_vec_free(&rt->queues.items[i].agents);
+        cc_vec_free(&rt->queues.items[i].waits);
     }
     cc_vec_free(&rt->queues);
     for (size_t i = 0; i < rt->agents.len; i++) {
@@ -1373,6 +1416,26 @@ void cc_rt_queue_stats(const cc_rt *rt, size_t q, cc_queue_stats *out)
 
 void cc_rt_totals_get(const cc_rt *rt, cc_rt_totals *out) { *out = rt->totals; }
 
+double cc_rt_service_level(const cc_rt *rt, size_t qi, int64_t threshold_ms)
+{
+    const queue *q = &rt->queues.items[qi];
+    size_t within = 0;
+    for (size_t i = 0; i < q->waits.len; i++)
+        within += q->waits.items[i] <= threshold_ms;
+    return q->waits.len ? 100.0 * (double)within / (double)q->waits.len : 0.0;
+}
+
+void cc_rt_queue_now(const cc_rt *rt, size_t qi, cc_queue_now *out)
+{
+    cc_rt *mut = (cc_rt *)rt; /* dropping stale queue entries does not change the state */
+    queue *q = &mut->queues.items[qi];
+    waiting *w = queue_head(mut, q);
+    out->oldest_age_ms = w ? rt->now - rt->contacts.items[w->contact].enqueued : 0;
+    out->agents_available = q->free[2];
+    out->agents_staffed = q->staffed;
+    out->agents_online = q->staffed;
+}
+
 /* ---- snapshot and restore: the whole state as plain bytes ---- */
 
 #define SNAP_MAGIC "CCSN"
@@ -1448,6 +1511,9 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
             w64(b, w->contact);
             w64(b, w->gen);
         }
+        w64(b, q->waits.len);
+        for (size_t k = 0; k < q->waits.len; k++)
+            w64(b, (uint64_t)q->waits.items[k]);
         const cc_queue_stats *s = &q->stats;
         const uint64_t fields[] = {s->created, s->handled, s->abandoned, s->expired, s->disconnected, s->in_queue,
                                    (uint64_t)s->wait_total_ms, (uint64_t)s->wait_max_ms, s->answered,
@@ -1499,7 +1565,10 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
                                    (uint64_t)c->dequeued,
                                    (uint64_t)c->connected,
                                    (uint64_t)c->acw_end,
-                                   (uint64_t)c->ended};
+                                   (uint64_t)c->ended,
+                                   c->qgen,
+                                   c->next_priority,
+                                   (uint64_t)c->next_age_adjust};
         for (size_t k = 0; k < CC_ARRAY_LEN(fields); k++)
             w64(b, fields[k]);
         for (int h = 0; h < HOOK_COUNT; h++)
@@ -1640,6 +1709,9 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
             w.gen = (uint32_t)rmax(&r, UINT32_MAX);
             cc_vec_push(&q.heap, w);
         }
+        uint64_t nw = rmax(&r, (uint64_t)(r.end - r.p) / 8);
+        for (uint64_t k = 0; k < nw && !r.bad; k++)
+            cc_vec_push(&q.waits, (int64_t)r64(&r));
         cc_queue_stats *s = &q.stats;
         s->created = r64(&r), s->handled = r64(&r), s->abandoned = r64(&r), s->expired = r64(&r);
         s->disconnected = r64(&r), s->in_queue = r64(&r), s->wait_total_ms = (int64_t)r64(&r);
@@ -1715,6 +1787,9 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         int64_t *times = &c.created;
         for (int k = 0; k < 8; k++)
             times[k] = (int64_t)r64(&r);
+        c.qgen = (uint32_t)rmax(&r, UINT32_MAX);
+        c.next_priority = r64(&r);
+        c.next_age_adjust = (int64_t)r64(&r);
         for (int h = 0; h < HOOK_COUNT; h++) {
             c.hooks[h] = (int32_t)(int64_t)r64(&r);
             if (c.hooks[h] < -1 || c.hooks[h] >= (int64_t)m->nflows)

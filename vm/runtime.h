@@ -106,6 +106,17 @@ typedef struct {
 size_t cc_rt_queue_count(const cc_rt *rt);
 void cc_rt_queue_stats(const cc_rt *rt, size_t q, cc_queue_stats *out);
 
+/* Service level: of the contacts an agent took from queue q, the percentage that waited at most
+ * threshold_ms. */
+double cc_rt_service_level(const cc_rt *rt, size_t q, int64_t threshold_ms);
+
+typedef struct {
+    int64_t oldest_age_ms;
+    uint64_t agents_online, agents_available, agents_staffed; /* available: for tasks */
+} cc_queue_now;
+
+void cc_rt_queue_now(const cc_rt *rt, size_t q, cc_queue_now *out);
+
 typedef struct {
     uint64_t started, handled, disconnected, expired, stopped, rejected;
 } cc_rt_totals;

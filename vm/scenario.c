@@ -284,9 +284,106 @@ static bool restart_vm(cc_rt **rt, const ccfb_module *m, scenario *s, const cc_s
     return true;
 }
 
+/* { queue, metric, value }: a queue's figure at the end of the run. */
+static bool check_queue_metric(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
+{
+    static const char *const metrics[] = {"contacts_created", "contacts_handled", "contacts_abandoned",
+                                          "contacts_expired", "contacts_in_queue", "oldest_contact_age",
+                                          "agents_online", "agents_available", "agents_staffed", "avg_handle_time",
+                                          "avg_queue_answer_time", "service_level_<threshold>"};
+    const cc_node *qn = cc_node_get(item, "queue"), *mn = cc_node_get(item, "metric"), *vn = cc_node_get(item, "value");
+    for (uint32_t i = 0; i < item->count; i++) {
+        const char *k = item->pairs[i].key->text;
+        if (strcmp(k, "queue") && strcmp(k, "metric") && strcmp(k, "value")) {
+            cc_report(s->ds, CC_E104, item->pairs[i].key->loc,
+                      "unknown key '%s' in a queue expectation; it takes queue, metric and value", k);
+            s->ok = false;
+            return false;
+        }
+    }
+    if (!is_scalar(qn) || !is_scalar(mn) || !is_scalar(vn)) {
+        problem(s, item, "a queue expectation is { queue: NAME, metric: M, value: V }%s", "");
+        return false;
+    }
+    int q = cc_rt_queue_index(rt, qn->text);
+    if (q < 0) {
+        problem(s, qn, "no queue named '%s'", qn->text);
+        return false;
+    }
+    cc_queue_stats st;
+    cc_queue_now now;
+    cc_rt_queue_stats(rt, (size_t)q, &st);
+    cc_rt_queue_now(rt, (size_t)q, &now);
+    const char *m = mn->text;
+    double seen;
+    bool is_time = false, is_percent = false;
+    int64_t threshold;
+    if (!strcmp(m, "contacts_created"))
+        seen = (double)st.created;
+    else if (!strcmp(m, "contacts_handled"))
+        seen = (double)st.handled;
+    else if (!strcmp(m, "contacts_abandoned"))
+        seen = (double)st.abandoned;
+    else if (!strcmp(m, "contacts_expired"))
+        seen = (double)st.expired;
+    else if (!strcmp(m, "contacts_in_queue"))
+        seen = (double)st.in_queue;
+    else if (!strcmp(m, "oldest_contact_age"))
+        seen = (double)now.oldest_age_ms, is_time = true;
+    else if (!strcmp(m, "agents_online"))
+        seen = (double)now.agents_online;
+    else if (!strcmp(m, "agents_available"))
+        seen = (double)now.agents_available;
+    else if (!strcmp(m, "agents_staffed"))
+        seen = (double)now.agents_staffed;
+    else if (!strcmp(m, "avg_handle_time"))
+        seen = st.answered ? (double)st.handle_total_ms / (double)st.answered : 0, is_time = true;
+    else if (!strcmp(m, "avg_queue_answer_time"))
+        seen = st.answered ? (double)st.wait_total_ms / (double)st.answered : 0, is_time = true;
+    else if (!strncmp(m, "service_level_", 14) && cc_parse_duration(m + 14, &threshold))
+        seen = cc_rt_service_level(rt, (size_t)q, threshold), is_percent = true;
+    else {
+        char list[400] = "";
+        for (size_t i = 0; i < CC_ARRAY_LEN(metrics); i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", metrics[i]);
+        cc_diag *d = cc_report(s->ds, CC_E108, mn->loc, "unknown queue metric '%s'; ccflow knows %s", m, list);
+        const char *best = cc_closest(m, metrics, CC_ARRAY_LEN(metrics));
+        if (best)
+            cc_note_add(d, mn->loc, "did you mean '%s'?", best);
+        s->ok = false;
+        return false;
+    }
+    double want;
+    int64_t ms;
+    if (is_time && cc_parse_duration(vn->text, &ms))
+        want = (double)ms;
+    else {
+        char *end;
+        want = strtod(vn->text, &end);
+        if (*end && !(is_percent && !strcmp(end, "%"))) {
+            problem(s, vn, "expected a number%s", is_time ? " or a duration" : "");
+            return false;
+        }
+        if (is_time)
+            want *= 1000; /* a plain number of seconds */
+    }
+    bool pass = seen > want - 0.05 && seen < want + 0.05;
+    if (!pass) {
+        char shown[64];
+        if (is_time)
+            snprintf(shown, sizeof shown, "%.1fs", seen / 1000);
+        else
+            snprintf(shown, sizeof shown, "%g%s", seen, is_percent ? "%" : "");
+        fprintf(out, "%s:%u: FAIL queue %s: saw %s %s\n", cc_source_get(s->ds, item->loc.file)->path, item->loc.line,
+                qn->text, m, shown);
+    }
+    return pass;
+}
+
 static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
 {
-    (void)rt;
+    if (item->type == CC_NODE_MAP && cc_node_get(item, "queue") && !cc_node_get(item, "contact"))
+        return check_queue_metric(s, rt, item, out);
     const cc_node *who = cc_node_get(item, "contact");
     if (!is_scalar(who)) {
         problem(s, item, "an expect item names its contact: { contact: ID, ... }%s", "");
