@@ -55,6 +55,8 @@ typedef struct {
     attr_vec vars;  /* other run-time values by full reference: $.External.x, $.Metrics..., $.Task.ContactId */
     CC_VEC(loop_counter) loops;
     char *previous;     /* PreviousContactId */
+    CC_VEC(char *) inputs; /* what a voice or chat customer enters, in turn */
+    uint32_t next_input;
 } contact;
 
 typedef struct {
@@ -357,7 +359,8 @@ static void emit_record(cc_rt *rt, contact *c)
         values[i] = c->attrs.items[i].value;
     }
     char *flow = module_string(rt, rt->m->flows[c->first_flow].name);
-    cc_record r = {c->id, cc_channel_upper(c->channel), c->name, c->description, flow, c->created, c->scheduled,
+    cc_record r = {c->id, cc_channel_upper(c->channel), c->name, c->description, flow,
+                   c->channel == 2 ? "API" : "INBOUND", c->created, c->scheduled,
                    c->ended, c->reason, c->enqueued >= 0 ? rt->queues.items[c->in_queue >= 0 ? c->in_queue : c->queue].name : NULL,
                    c->enqueued, c->dequeued, c->agent >= 0 ? rt->agents.items[c->agent].name : NULL, c->connected,
                    c->acw_end, keys, values, c->attrs.len};
@@ -369,6 +372,9 @@ static void emit_record(cc_rt *rt, contact *c)
 
 static void free_contact_data(contact *c)
 {
+    for (size_t i = 0; i < c->inputs.len; i++)
+        free(c->inputs.items[i]);
+    cc_vec_free(&c->inputs);
     kv_free(&c->attrs);
     kv_free(&c->vars);
     cc_vec_free(&c->loops);
@@ -569,8 +575,14 @@ static void set_metrics(cc_rt *rt, contact *c, int q)
     var_set(c, "$.Metrics.Agents.Staffed.Count", num);
 }
 
+static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
+                          size_t ninputs, const char *previous, char *err, size_t errlen, uint32_t *out);
+
 static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previous, char *err, size_t errlen,
-                       uint32_t *out);
+                       uint32_t *out)
+{
+    return start_contact(rt, req, 2, NULL, 0, previous, err, errlen, out);
+}
 
 /* create_task: a new task in the named flow, linked to this contact, now or after its delay. */
 static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc)
@@ -958,7 +970,19 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 c->outcome = 3 + n;
                 break;
             }
-            c->outcome = 1 + n; /* no scripted input: the timeout branch, after the timeout */
+            if (c->next_input < c->inputs.len) { /* the customer answers at once */
+                const char *in = c->inputs.items[c->next_input++];
+                c->outcome = 2 + n; /* no_match, unless an option is what was entered */
+                for (uint32_t i = 0; i < n; i++) {
+                    const char *opt = value_text(rt, c, op_u32(code, pc, 3 + i), b1, sizeof b1);
+                    if (opt && !strcmp(opt, in)) {
+                        c->outcome = 1 + i;
+                        break;
+                    }
+                }
+                break;
+            }
+            c->outcome = 1 + n; /* nothing entered: the timeout branch, after the timeout */
             schedule(rt, rt->now + op_u32(code, pc, 1), EV_RESUME, ci, c->gen);
             if (c->state != ST_QUEUED)
                 c->state = ST_WAITING;
@@ -969,8 +993,12 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 c->outcome = 1;
                 break;
             }
-            attr_set(c, "$.StoredCustomerInput", "Timeout");
             c->outcome = 0;
+            if (c->next_input < c->inputs.len) {
+                var_set(c, "$.StoredCustomerInput", c->inputs.items[c->next_input++]);
+                break;
+            }
+            var_set(c, "$.StoredCustomerInput", "Timeout");
             schedule(rt, rt->now + op_u32(code, pc, 2), EV_RESUME, ci, c->gen);
             if (c->state != ST_QUEUED)
                 c->state = ST_WAITING;
@@ -1326,7 +1354,19 @@ void cc_rt_set_agent_available(cc_rt *rt, int ai, bool available)
 bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *err, size_t errlen)
 {
     uint32_t ci;
-    return start_task(rt, req, NULL, err, errlen, &ci);
+    return start_contact(rt, req, 2, NULL, 0, NULL, err, errlen, &ci);
+}
+
+bool cc_rt_start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
+                         size_t ninputs, char *err, size_t errlen)
+{
+    uint32_t ci;
+    if (channel < 0 || channel > 3 || channel == 2) {
+        snprintf(err, errlen, "InvalidRequestException: start_contact is for VOICE, CHAT or EMAIL; tasks use start_task");
+        rt->totals.rejected++;
+        return false;
+    }
+    return start_contact(rt, req, channel, inputs, ninputs, NULL, err, errlen, &ci);
 }
 
 int cc_rt_add_function(cc_rt *rt, const char *name, const char *const *keys, const char *const *values, size_t n,
@@ -1341,8 +1381,8 @@ int cc_rt_add_function(cc_rt *rt, const char *name, const char *const *keys, con
     return (int)rt->functions.len - 1;
 }
 
-static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previous, char *err, size_t errlen,
-                       uint32_t *out)
+static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
+                          size_t ninputs, const char *previous, char *err, size_t errlen, uint32_t *out)
 {
     int flow = -1;
     for (uint32_t i = 0; req->flow && i < rt->m->nflows; i++)
@@ -1353,12 +1393,13 @@ static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previo
         rt->totals.rejected++;
         return false;
     }
-    if (rt->m->flows[flow].type != CC_FT_INBOUND || !(rt->m->flows[flow].channels & CC_CH_TASK)) {
-        snprintf(err, errlen, "InvalidRequestException: flow '%s' does not take tasks", req->flow);
+    if (rt->m->flows[flow].type != CC_FT_INBOUND || !(rt->m->flows[flow].channels & (1u << channel))) {
+        snprintf(err, errlen, "InvalidRequestException: flow '%s' does not take %s contacts", req->flow,
+                 cc_channel_upper(channel));
         rt->totals.rejected++;
         return false;
     }
-    if (!req->name || !*req->name) {
+    if (channel == 2 && (!req->name || !*req->name)) {
         snprintf(err, errlen, "InvalidRequestException: Name is required");
         rt->totals.rejected++;
         return false;
@@ -1371,7 +1412,7 @@ static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previo
     char idbuf[32];
     const char *id = req->id;
     if (!id) {
-        snprintf(idbuf, sizeof idbuf, "task-%07u", ++rt->next_id);
+        snprintf(idbuf, sizeof idbuf, "%s-%07u", channel == 2 ? "task" : "contact", ++rt->next_id);
         id = idbuf;
     }
     if (cc_map_get(&rt->contact_ids, id)) {
@@ -1381,11 +1422,13 @@ static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previo
     }
     contact c = {0};
     c.id = cc_xstrdup(id);
-    c.name = cc_xstrdup(req->name);
+    c.name = cc_xstrdup(req->name ? req->name : "");
     c.description = req->description ? cc_xstrdup(req->description) : NULL;
     c.flow = c.first_flow = (uint32_t)flow;
     c.pc = rt->m->flows[flow].start;
-    c.channel = 2; /* TASK */
+    c.channel = (uint8_t)channel;
+    for (size_t i = 0; i < ninputs; i++)
+        cc_vec_push(&c.inputs, cc_xstrdup(inputs[i]));
     c.queue = c.in_queue = c.agent = -1;
     c.priority = 5;
     c.created = rt->now;
@@ -1402,7 +1445,8 @@ static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previo
     cc_vec_push(&rt->contacts, c);
     cc_map_put(&rt->contact_ids, rt->contacts.items[ci].id, (void *)(uintptr_t)(ci + 1));
     schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
-    schedule(rt, rt->now + 7 * DAY_MS, EV_EXPIRE, ci, 0);
+    if (channel == 2) /* tasks expire; calls and chats end with their customer */
+        schedule(rt, rt->now + 7 * DAY_MS, EV_EXPIRE, ci, 0);
     return true;
 }
 
@@ -1580,6 +1624,10 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
             w64(b, c->loops.items[k].block);
             w64(b, c->loops.items[k].count);
         }
+        w64(b, c->inputs.len);
+        for (size_t k = 0; k < c->inputs.len; k++)
+            wstr(b, c->inputs.items[k]);
+        w64(b, c->next_input);
     }
     w64(b, rt->events.len);
     for (size_t i = 0; i < rt->events.len; i++)
@@ -1802,6 +1850,15 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
             loop_counter lc = {(uint32_t)rmax(&r, UINT32_MAX), (uint32_t)rmax(&r, UINT32_MAX)};
             cc_vec_push(&c.loops, lc);
         }
+        uint64_t ni = rmax(&r, (uint64_t)(r.end - r.p) / 8);
+        for (uint64_t k = 0; k < ni && !r.bad; k++) {
+            char *in = rstr(&r);
+            if (!in)
+                r.bad = true;
+            else
+                cc_vec_push(&c.inputs, in);
+        }
+        c.next_input = (uint32_t)rmax(&r, c.inputs.len);
         if (!c.id || !c.name)
             r.bad = true;
         cc_vec_push(&rt->contacts, c);

@@ -34,6 +34,7 @@ typedef struct {
 /* An ended contact, handed to the record callback (valid during the call only). */
 typedef struct {
     const char *id, *channel, *name, *description, *flow;
+    const char *initiation; /* "API" for tasks, "INBOUND" for the other channels */
     int64_t initiated, scheduled, ended; /* ms since the epoch; scheduled -1 when not scheduled */
     cc_end_reason reason;
     const char *queue;       /* NULL when never queued */
@@ -78,6 +79,11 @@ int cc_rt_add_function(cc_rt *rt, const char *name, const char *const *keys, con
 
 /* Starts a task contact; returns false with a reason in err when the request is refused. */
 bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *err, size_t errlen);
+
+/* Starts a voice, chat or email contact (channel 0, 1 or 3) in an inbound flow; `inputs` script
+ * what the customer enters at each input block in turn (none left: the block's timeout). */
+bool cc_rt_start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
+                         size_t ninputs, char *err, size_t errlen);
 
 /* Runs every event due before `t` and sets the clock to t: what the caller does next happens at t,
  * before the events due at t (it was scheduled before them). */

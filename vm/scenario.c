@@ -11,10 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-/* One thing that happens at a moment of the scenario: a task to start or an agent's status. */
+/* One thing that happens at a moment of the scenario: a contact to start or an agent's status. */
 typedef struct {
     int64_t at;
-    const cc_node *start_task; /* the start_task mapping, or NULL */
+    const cc_node *start_task;    /* the start_task mapping, or NULL */
+    const cc_node *start_contact; /* the start_contact mapping (voice, chat, email), or NULL */
     const cc_node *agent;      /* the agent mapping, or NULL */
     uint64_t order;
 } action;
@@ -112,7 +113,7 @@ static void on_record(void *ud, const cc_record *r)
         cc_buf b = {0};
         cc_buf_puts(&b, "{\"ContactId\":");
         cc_buf_json_string(&b, r->id);
-        cc_buf_printf(&b, ",\"Channel\":\"%s\",\"InitiationMethod\":\"API\",", r->channel);
+        cc_buf_printf(&b, ",\"Channel\":\"%s\",\"InitiationMethod\":\"%s\",", r->channel, r->initiation);
         json_time(&b, "InitiationTimestamp", r->initiated);
         cc_buf_putc(&b, ',');
         json_time(&b, "ScheduledTimestamp", r->scheduled);
@@ -237,6 +238,74 @@ static bool task_request(scenario *s, const cc_node *st, int64_t now, cc_task_re
     req->attr_keys = keys;
     req->attr_values = values;
     (void)now;
+    return true;
+}
+
+/* start_contact: { id, channel: VOICE|CHAT|EMAIL, flow, attributes, inputs: [...] } */
+static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, int64_t t, const char **keys,
+                                const char **values, FILE *out)
+{
+    static const char *const known[] = {"id", "channel", "flow", "attributes", "inputs", "name"};
+    if (sc->type != CC_NODE_MAP) {
+        problem(s, sc, "start_contact takes a mapping { id, channel, flow, attributes, inputs }%s", "");
+        return false;
+    }
+    cc_task_request req = {.scheduled_ms = -1};
+    int channel = -1;
+    const char *inputs[256];
+    size_t ninputs = 0;
+    for (uint32_t i = 0; i < sc->count; i++) {
+        const cc_node *k = sc->pairs[i].key, *v = sc->pairs[i].value;
+        if (!strcmp(k->text, "id") && is_scalar(v))
+            req.id = v->text;
+        else if (!strcmp(k->text, "name") && is_scalar(v))
+            req.name = v->text;
+        else if (!strcmp(k->text, "flow") && is_scalar(v))
+            req.flow = v->text;
+        else if (!strcmp(k->text, "channel") && is_scalar(v)) {
+            for (int c = 0; c < CC_CH_COUNT; c++)
+                if (!strcmp(v->text, cc_channel_upper(c)) && c != 2)
+                    channel = c;
+            if (channel < 0) {
+                problem(s, v, "a contact's channel is VOICE, CHAT or EMAIL (tasks use start_task), not '%s'", v->text);
+                return false;
+            }
+        } else if (!strcmp(k->text, "attributes") && v->type == CC_NODE_MAP) {
+            for (uint32_t a = 0; a < v->count && req.nattrs < 256; a++) {
+                if (!is_scalar(v->pairs[a].value)) {
+                    problem(s, v->pairs[a].value, "an attribute's value is text, not %s",
+                            cc_node_type_name(v->pairs[a].value));
+                    return false;
+                }
+                keys[req.nattrs] = v->pairs[a].key->text;
+                values[req.nattrs++] = v->pairs[a].value->text;
+            }
+            req.attr_keys = keys;
+            req.attr_values = values;
+        } else if (!strcmp(k->text, "inputs") && v->type == CC_NODE_LIST) {
+            for (uint32_t a = 0; a < v->count && ninputs < 256; a++)
+                if (is_scalar(v->items[a]))
+                    inputs[ninputs++] = v->items[a]->text;
+        } else {
+            cc_diag *d = cc_report(s->ds, CC_E104, k->loc, "unknown start_contact field '%s'", k->text);
+            const char *best = cc_closest(k->text, known, CC_ARRAY_LEN(known));
+            if (best)
+                cc_note_add(d, k->loc, "did you mean '%s'?", best);
+            s->ok = false;
+            return false;
+        }
+    }
+    if (channel < 0) {
+        problem(s, sc, "start_contact needs a channel: VOICE, CHAT or EMAIL%s", "");
+        return false;
+    }
+    (void)t;
+    char err[256];
+    if (!cc_rt_start_contact(rt, &req, channel, inputs, ninputs, err, sizeof err)) {
+        if (req.id)
+            cc_map_put(&s->rejected, cc_arena_strdup(&s->arena, req.id), cc_arena_strndup(&s->arena, err, strcspn(err, ":")));
+        fprintf(out, "rejected %s: %s\n", req.id ? req.id : "a contact", err);
+    }
     return true;
 }
 
@@ -635,13 +704,13 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     const cc_node *events = cc_node_get(root, "events");
     for (uint32_t i = 0; events && events->type == CC_NODE_LIST && i < events->count; i++) {
         const cc_node *ev = events->items[i];
-        action a = {0, cc_node_get(ev, "start_task"), cc_node_get(ev, "agent"), i};
+        action a = {0, cc_node_get(ev, "start_task"), cc_node_get(ev, "start_contact"), cc_node_get(ev, "agent"), i};
         int64_t at = 0;
         if (!cc_node_get(ev, "at") || !duration_of(&s, cc_node_get(ev, "at"), &at))
             continue;
         a.at = start + at;
-        if (!a.start_task && !a.agent) {
-            problem(&s, ev, "an event is { at, start_task: {...} } or { at, agent: { name, status } }%s", "");
+        if (!a.start_task && !a.start_contact && !a.agent) {
+            problem(&s, ev, "an event is { at, start_task: {...} }, { at, start_contact: {...} } or { at, agent: { name, status } }%s", "");
             continue;
         }
         cc_vec_push(&actions, a);
@@ -699,10 +768,11 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         cc_rt_advance(rt, t);
         if (opts->progress && step % 4096 == 0)
             print_progress(t, start, until >= 0 ? until : t);
-        const cc_node *st = NULL, *ag = NULL;
+        const cc_node *st = NULL, *sc = NULL, *ag = NULL;
         bool from_events = next_action < actions.len && actions.items[next_action].at == t;
         if (from_events) {
             st = actions.items[next_action].start_task;
+            sc = actions.items[next_action].start_contact;
             ag = actions.items[next_action].agent;
             next_action++;
         } else
@@ -724,6 +794,9 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 }
                 fprintf(out, "rejected %s: %s\n", req.id ? req.id : "a task", err);
             }
+        } else if (sc) {
+            if (!start_contact_event(&s, rt, sc, t, keys_buf, values_buf, out))
+                goto done;
         } else if (ag) {
             const cc_node *name = cc_node_get(ag, "name"), *status = cc_node_get(ag, "status");
             int ai = is_scalar(name) ? cc_rt_agent_index(rt, name->text) : -1;
