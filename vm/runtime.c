@@ -3,6 +3,7 @@
 #include "runtime.h"
 
 #include "catalog.h"
+#include "tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,13 @@ typedef struct {
 
 typedef struct {
     char *name;
+    cc_tz tz;
+    cc_week week;
+} hours;
+
+typedef struct {
+    char *name;
+    int32_t hours;       /* hours of operation, or -1: always open */
     uint32_t max_contacts, size;
     CC_VEC(waiting) heap;
     CC_VEC(int) agents;  /* agents that serve the queue */
@@ -116,6 +124,7 @@ struct cc_rt {
     bool *is_num;
     int32_t *str_queue;
     CC_VEC(function) functions;
+    CC_VEC(hours) hours;
     int64_t now;
     uint64_t seq, rng;
     CC_VEC(event) events;
@@ -546,6 +555,46 @@ static void route_agent(cc_rt *rt, int ai)
 /* Operand i of the instruction at pc. */
 static uint32_t op_u32(const uint8_t *code, uint32_t pc, uint32_t i) { return ccfb_read_u32(code + pc + 1 + 4 * i); }
 
+/* ---- hours of operation ---- */
+
+static bool hours_open(const hours *h, int64_t utc_ms)
+{
+    int64_t local = utc_ms + (int64_t)cc_tz_offset(&h->tz, utc_ms) * 1000;
+    int64_t day = local >= 0 ? local / 86400000 : (local - 86399999) / 86400000;
+    int wday = (int)(((day % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+    int minute = (int)((local - day * 86400000) / 60000);
+    for (int i = 0; i < h->week.count[wday]; i++)
+        if (minute >= h->week.start[wday][i] && minute < h->week.end[wday][i])
+            return true;
+    return false;
+}
+
+int cc_rt_hours_index(const cc_rt *rt, const char *name)
+{
+    for (size_t i = 0; name && i < rt->hours.len; i++)
+        if (!strcmp(rt->hours.items[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+int cc_rt_add_hours(cc_rt *rt, const char *name, const char *timezone, const cc_week *week, char *err,
+                    size_t errlen)
+{
+    if (cc_rt_hours_index(rt, name) >= 0) {
+        snprintf(err, errlen, "hours '%s' are defined twice", name);
+        return -1;
+    }
+    hours h = {0};
+    if (!cc_tz_load(&h.tz, timezone, err, errlen))
+        return -1;
+    h.name = cc_xstrdup(name);
+    h.week = *week;
+    cc_vec_push(&rt->hours, h);
+    return (int)rt->hours.len - 1;
+}
+
+void cc_rt_set_queue_hours(cc_rt *rt, int q, int h) { rt->queues.items[q].hours = h; }
+
 /* ---- functions, metrics, tasks made by flows ---- */
 
 static const function *find_function(const cc_rt *rt, const char *name)
@@ -828,11 +877,24 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             }
             break;
         }
-        case CC_OP_CHECK_HOURS:
-            /* hours of operation are not modelled yet: every queue is open around the clock; with
-             * neither hours named nor a working queue the block takes its error branch */
-            c->outcome = c->queue >= 0 || CCFB_VAL_TAG(op_u32(code, pc, 0)) != CCFB_VAL_NONE ? 1 : 3;
+        case CC_OP_CHECK_HOURS: {
+            /* the hours named, else the working queue's; a queue without hours is always open */
+            uint32_t v = op_u32(code, pc, 0);
+            int h = -1;
+            if (CCFB_VAL_TAG(v) != CCFB_VAL_NONE) {
+                h = cc_rt_hours_index(rt, value_text(rt, c, v, b1, sizeof b1));
+                if (h < 0) {
+                    c->outcome = 3;
+                    break;
+                }
+            } else if (c->queue < 0) {
+                c->outcome = 3;
+                break;
+            } else
+                h = rt->queues.items[c->queue].hours;
+            c->outcome = h < 0 || hours_open(&rt->hours.items[h], rt->now) ? 1 : 2;
             break;
+        }
         case CC_OP_COMPARE: {
             const char *v = value_text(rt, c, op_u32(code, pc, 0), b2, sizeof b2);
             uint32_t n = op_u32(code, pc, 1);
@@ -1241,6 +1303,11 @@ void cc_rt_free(cc_rt *rt)
         kv_free(&rt->functions.items[i].result);
     }
     cc_vec_free(&rt->functions);
+    for (size_t i = 0; i < rt->hours.len; i++) {
+        free(rt->hours.items[i].name);
+        cc_tz_free(&rt->hours.items[i].tz);
+    }
+    cc_vec_free(&rt->hours);
     cc_vec_free(&rt->contacts);
     for (size_t i = 0; i < rt->queues.len; i++) {
         free(rt->queues.items[i].name);
@@ -1312,6 +1379,7 @@ int cc_rt_add_queue(cc_rt *rt, const char *name, uint32_t max_contacts)
         return -1;
     queue q = {0};
     q.name = cc_xstrdup(name);
+    q.hours = -1;
     q.max_contacts = max_contacts;
     q.stats.name = q.name;
     cc_vec_push(&rt->queues, q);
@@ -1540,10 +1608,24 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         w64(b, (uint64_t)rt->functions.items[i].latency_ms);
         wkv(b, &rt->functions.items[i].result);
     }
+    w64(b, rt->hours.len);
+    for (size_t i = 0; i < rt->hours.len; i++) {
+        const hours *h = &rt->hours.items[i];
+        wstr(b, h->name);
+        wstr(b, h->tz.name);
+        for (int d = 0; d < 7; d++) {
+            w64(b, h->week.count[d]);
+            for (int k = 0; k < h->week.count[d]; k++) {
+                w64(b, h->week.start[d][k]);
+                w64(b, h->week.end[d][k]);
+            }
+        }
+    }
     w64(b, rt->queues.len);
     for (size_t i = 0; i < rt->queues.len; i++) {
         const queue *q = &rt->queues.items[i];
         wstr(b, q->name);
+        w64(b, (uint64_t)(int64_t)q->hours);
         w64(b, q->max_contacts);
         w64(b, q->size);
         w64(b, q->heap.len);
@@ -1741,14 +1823,34 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
             r.bad = true;
         cc_vec_push(&rt->functions, f);
     }
+    uint64_t nh = rmax(&r, 1u << 20);
+    for (uint64_t i = 0; i < nh && !r.bad; i++) {
+        char *name = rstr(&r), *zone = rstr(&r);
+        cc_week week = {0};
+        for (int d = 0; d < 7 && !r.bad; d++) {
+            week.count[d] = (uint8_t)rmax(&r, CC_HOURS_RANGES);
+            for (int k = 0; k < week.count[d]; k++) {
+                week.start[d][k] = (uint16_t)rmax(&r, 1440);
+                week.end[d][k] = (uint16_t)rmax(&r, 1440);
+            }
+        }
+        char tzerr[200];
+        if (!name || !zone || r.bad || cc_rt_add_hours(rt, name, zone, &week, tzerr, sizeof tzerr) < 0)
+            r.bad = true;
+        free(name);
+        free(zone);
+    }
     uint64_t nq = rmax(&r, 1u << 20);
     for (uint64_t i = 0; i < nq && !r.bad; i++) {
         queue q = {0};
         q.name = rstr(&r);
+        q.hours = (int32_t)(int64_t)r64(&r);
+        if (q.hours < -1 || q.hours >= (int64_t)rt->hours.len)
+            r.bad = true;
         q.max_contacts = (uint32_t)rmax(&r, UINT32_MAX);
         q.size = (uint32_t)rmax(&r, UINT32_MAX);
-        uint64_t nh = rmax(&r, (uint64_t)(r.end - r.p) / 40);
-        for (uint64_t k = 0; k < nh && !r.bad; k++) {
+        uint64_t nwait = rmax(&r, (uint64_t)(r.end - r.p) / 40);
+        for (uint64_t k = 0; k < nwait && !r.bad; k++) {
             waiting w;
             w.priority = r64(&r);
             w.age = (int64_t)r64(&r);

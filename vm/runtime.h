@@ -72,6 +72,21 @@ int cc_rt_agent_index(const cc_rt *rt, const char *name);
 /* Agent status: available or offline (an offline agent finishes what it holds). */
 void cc_rt_set_agent_available(cc_rt *rt, int agent, bool available);
 
+/* Hours of operation: open ranges per weekday (0 Sunday .. 6 Saturday) in minutes of the local
+ * day [start, end), in the time zone named (the system's tz database). Returns an index, or -1
+ * with a reason in err. */
+#define CC_HOURS_RANGES 4
+typedef struct {
+    uint16_t start[7][CC_HOURS_RANGES], end[7][CC_HOURS_RANGES];
+    uint8_t count[7];
+} cc_week;
+
+int cc_rt_add_hours(cc_rt *rt, const char *name, const char *timezone, const cc_week *week, char *err,
+                    size_t errlen);
+int cc_rt_hours_index(const cc_rt *rt, const char *name);
+/* The hours a queue keeps; a queue without hours is open around the clock. */
+void cc_rt_set_queue_hours(cc_rt *rt, int queue, int hours);
+
 /* A function that invoke_lambda can call: its result (keys and values become $.External.<key>)
  * arrives after latency_ms, or the block takes its error branch when that exceeds its timeout. */
 int cc_rt_add_function(cc_rt *rt, const char *name, const char *const *keys, const char *const *values, size_t n,

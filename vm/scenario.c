@@ -309,6 +309,70 @@ static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, int64
     return true;
 }
 
+/* hours_of_operation: NAME: { timezone: Europe/Lisbon, mon-fri: "09:00-17:00", sat: "10:00-13:00" } */
+static void add_hours(scenario *s, cc_rt *rt, const cc_node *name, const cc_node *spec)
+{
+    static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    cc_week week = {0};
+    const char *zone = "UTC";
+    if (spec->type != CC_NODE_MAP) {
+        problem(s, spec, "hours are { timezone: Europe/Lisbon, mon-fri: \"09:00-17:00\", ... }%s", "");
+        return;
+    }
+    for (uint32_t i = 0; i < spec->count; i++) {
+        const cc_node *k = spec->pairs[i].key, *v = spec->pairs[i].value;
+        if (!strcmp(k->text, "timezone") && is_scalar(v)) {
+            zone = v->text;
+            continue;
+        }
+        int from = -1, to = -1;
+        char a[8] = "", b[8] = "";
+        if (sscanf(k->text, "%3[a-z]-%3[a-z]", a, b) != 2)
+            snprintf(a, sizeof a, "%.3s", k->text), snprintf(b, sizeof b, "%s", a);
+        for (int d = 0; d < 7; d++) {
+            if (!strcmp(a, days[d]))
+                from = d;
+            if (!strcmp(b, days[d]))
+                to = d;
+        }
+        if (from < 0 || to < 0 || (strlen(k->text) != 3 && strlen(k->text) != 7)) {
+            cc_report(s->ds, CC_E104, k->loc,
+                      "'%s' is neither 'timezone' nor a day or range of days such as mon, sat or mon-fri", k->text);
+            s->ok = false;
+            continue;
+        }
+        /* "09:00-17:00", or several ranges separated by commas */
+        const char *text = is_scalar(v) ? v->text : "";
+        for (const char *p = text; *p;) {
+            int h1, m1, h2, m2, used = 0;
+            if (sscanf(p, " %d:%d-%d:%d%n", &h1, &m1, &h2, &m2, &used) != 4 || h1 > 24 || m1 > 59 || h2 > 24 ||
+                m2 > 59 || h1 * 60 + m1 >= h2 * 60 + m2 || h2 * 60 + m2 > 1440) {
+                problem(s, v, "hours are ranges such as \"09:00-17:00\" or \"09:00-12:00, 13:00-18:00\", not '%s'", text);
+                return;
+            }
+            for (int d = from;; d = (d + 1) % 7) {
+                if (week.count[d] == CC_HOURS_RANGES) {
+                    problem(s, v, "at most 4 ranges a day%s", "");
+                    return;
+                }
+                week.start[d][week.count[d]] = (uint16_t)(h1 * 60 + m1);
+                week.end[d][week.count[d]++] = (uint16_t)(h2 * 60 + m2);
+                if (d == to)
+                    break;
+            }
+            p += used;
+            while (*p == ' ' || *p == ',')
+                p++;
+        }
+    }
+    char err[256];
+    if (cc_rt_add_hours(rt, name->text, zone, &week, err, sizeof err) < 0) {
+        cc_report(s->ds, CC_E108, cc_node_get(spec, "timezone") ? cc_node_get(spec, "timezone")->loc : name->loc,
+                  "%s", err);
+        s->ok = false;
+    }
+}
+
 static int cmp_actions(const void *a, const void *b)
 {
     const action *x = a, *y = b;
@@ -556,8 +620,8 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         cc_doc_report_duplicates(&ds, root, NULL);
 
     static const char *const keys[] = {"start", "seed", "flows", "queues", "agents", "functions", "events",
-                                       "arrivals", "until", "expect"};
-    static const char *const later[] = {"hours_of_operation", "task_templates", "service_levels"};
+                                       "arrivals", "until", "expect", "hours_of_operation"};
+    static const char *const later[] = {"task_templates", "service_levels"};
     int64_t start = 0, until = -1;
     uint64_t seed = 0;
     for (uint32_t i = 0; i < root->count; i++) {
@@ -568,8 +632,8 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         for (size_t j = 0; j < CC_ARRAY_LEN(later) && !known; j++)
             if (!strcmp(k, later[j])) {
                 cc_report(&ds, CC_E104, root->pairs[i].key->loc,
-                          "'%s' is not available in this version of ccflow: every queue is open around the clock "
-                          "and tasks start without templates",
+                          "'%s' is not available in this version of ccflow: tasks start without templates, and the "
+                          "report gives the service level within 60 s",
                           k);
                 s.ok = false;
                 known = true;
@@ -634,6 +698,9 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         cc_rt_on_trace(rt, on_trace, out);
 
     /* resources */
+    const cc_node *hours_map = cc_node_get(root, "hours_of_operation");
+    for (uint32_t i = 0; hours_map && hours_map->type == CC_NODE_MAP && i < hours_map->count; i++)
+        add_hours(&s, rt, hours_map->pairs[i].key, hours_map->pairs[i].value);
     const cc_node *queues = cc_node_get(root, "queues");
     for (uint32_t i = 0; queues && queues->type == CC_NODE_LIST && i < queues->count; i++) {
         const cc_node *q = queues->items[i], *name = cc_node_get(q, "name"), *max = cc_node_get(q, "max_contacts");
@@ -641,13 +708,17 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
             problem(&s, q, "a queue needs a name%s", "");
             continue;
         }
-        if (cc_node_get(q, "hours")) {
-            cc_report(&ds, CC_E104, cc_node_get(q, "hours")->loc,
-                      "hours of operation are not available in this version of ccflow: queues are always open");
-            s.ok = false;
-        }
-        if (cc_rt_add_queue(rt, name->text, is_scalar(max) ? (uint32_t)strtoul(max->text, NULL, 10) : 0) < 0)
+        int qi = cc_rt_add_queue(rt, name->text, is_scalar(max) ? (uint32_t)strtoul(max->text, NULL, 10) : 0);
+        if (qi < 0)
             problem(&s, name, "a second queue named '%s'", name->text);
+        const cc_node *h = cc_node_get(q, "hours");
+        if (h && qi >= 0) {
+            int hi = is_scalar(h) ? cc_rt_hours_index(rt, h->text) : -1;
+            if (hi < 0)
+                problem(&s, h, "no hours_of_operation named '%s'", is_scalar(h) ? h->text : "?");
+            else
+                cc_rt_set_queue_hours(rt, qi, hi);
+        }
     }
     const cc_node *agents = cc_node_get(root, "agents");
     for (uint32_t i = 0; agents && agents->type == CC_NODE_LIST && i < agents->count; i++) {
