@@ -138,6 +138,7 @@ int ccflow_check_compile(ccflow_check *c, int strip, void **bytes, size_t *size)
 void ccflow_free(void *p) { free(p); }
 
 struct ccflow_vm {
+    CC_VEC(void *) bindings; /* host function bindings the VM owns */
     uint8_t *bytes;
     ccfb_module module;
     cc_rt *rt;
@@ -171,6 +172,9 @@ void ccflow_vm_free(ccflow_vm *vm)
     if (!vm)
         return;
     cc_rt_free(vm->rt);
+    for (size_t i = 0; i < vm->bindings.len; i++)
+        free(vm->bindings.items[i]);
+    cc_vec_free(&vm->bindings);
     ccfb_free(&vm->module);
     free(vm->bytes);
     free(vm);
@@ -252,3 +256,35 @@ int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *t, char *err, size_t 
 
 long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms) { return cc_rt_run_until(vm->rt, until_ms); }
 long long ccflow_vm_now(const ccflow_vm *vm) { return cc_rt_now(vm->rt); }
+
+/* The host's function and its user pointer, handed to the runtime as one. */
+typedef struct {
+    ccflow_host_fn fn;
+    void *user;
+} host_binding;
+
+static void host_bridge(void *ud, uint64_t call, const char *contact, const char *function, const char *const *keys,
+                        const char *const *values, size_t n)
+{
+    host_binding *h = ud;
+    h->fn(h->user, call, contact, function, keys, values, n);
+}
+
+int ccflow_vm_add_host_function(ccflow_vm *vm, const char *name, ccflow_host_fn fn, void *user)
+{
+    host_binding *h = cc_xmalloc(sizeof *h);
+    h->fn = fn;
+    h->user = user;
+    if (cc_rt_add_host_function(vm->rt, name, host_bridge, h) < 0) {
+        free(h);
+        return -1;
+    }
+    cc_vec_push(&vm->bindings, h);
+    return 0;
+}
+
+int ccflow_vm_answer(ccflow_vm *vm, unsigned long long call, int ok, const char *const *keys,
+                     const char *const *values, size_t count)
+{
+    return cc_rt_answer(vm->rt, call, ok != 0, keys, values, count) ? 0 : -1;
+}

@@ -150,6 +150,20 @@ int ccflow_vm_set_agent_available(ccflow_vm *vm, const char *name, int available
 int ccflow_vm_add_function(ccflow_vm *vm, const char *name, const char *const *keys, const char *const *values,
                            size_t count, long long latency_ms);
 
+/* A function the host answers (the Lambda of a flow): fn is called when a flow invokes it, with a
+ * call id, the contact and the block's parameters; the host answers then or later with
+ * ccflow_vm_answer. If the block's timeout passes first, the contact takes the error branch and
+ * the answer is refused. */
+typedef void (*ccflow_host_fn)(void *user, unsigned long long call, const char *contact_id, const char *function,
+                               const char *const *keys, const char *const *values, size_t count);
+
+int ccflow_vm_add_host_function(ccflow_vm *vm, const char *name, ccflow_host_fn fn, void *user);
+
+/* ok 1: the result's keys and values become $.External.<key>; ok 0: the function failed.
+ * Returns 0, or -1 when the call is unknown or over. */
+int ccflow_vm_answer(ccflow_vm *vm, unsigned long long call, int ok, const char *const *keys,
+                     const char *const *values, size_t count);
+
 /* StartTaskContact: id may be NULL (one is made); scheduled_ms -1 for now. Returns 0, or -1 with
  * the API's exception name and the reason in err ("InvalidRequestException: ..."). */
 typedef struct {

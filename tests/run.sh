@@ -31,6 +31,7 @@ done
 out=$($B/tests/runner "$CCFLOW" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 out=$($B/tests/api 2>&1); echo "$out" | grep -v "^$"; tally "$out"
+out=$($B/tests/vm_api 2>&1); echo "$out" | grep -v "^$"; tally "$out"
 
 # The same suites again on the sanitizer build, when there is one.
 if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
@@ -38,6 +39,7 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$("$ASAN_B"/tests/unit 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
   out=$("$ASAN_B"/tests/runner "$ASAN_B/ccflow" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
   out=$("$ASAN_B"/tests/api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
+  out=$("$ASAN_B"/tests/vm_api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
   out=$(bash tests/fmt.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
 fi
 

@@ -98,7 +98,15 @@ typedef struct {
     char *name;
     attr_vec result;
     int64_t latency_ms;
+    cc_host_fn host; /* answered by the host instead of a fixed result */
+    void *host_ud;
 } function;
+
+/* A host call under way: the contact waits on it until the answer or the timeout. */
+typedef struct {
+    uint64_t id;
+    uint32_t contact, gen;
+} host_call;
 
 /* Timers mostly lie a fixed delay ahead (a wait of 1m, 300 s of handling, 7 days to expiry), and
  * the clock only moves forward, so the events of one delay come due in the order they were set:
@@ -125,6 +133,8 @@ struct cc_rt {
     int32_t *str_queue;
     CC_VEC(function) functions;
     CC_VEC(hours) hours;
+    CC_VEC(host_call) calls;
+    uint64_t next_call;
     int64_t now;
     uint64_t seq, rng;
     CC_VEC(event) events;
@@ -1095,6 +1105,32 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             uint32_t timeout = op_u32(code, pc, 1);
             if (!fn)
                 break; /* an unknown function fails like a Lambda that cannot be called */
+            if (fn->host) {
+                /* the fiber waits for the host's answer, or for its timeout (error) */
+                uint32_t n = op_u32(code, pc, 2);
+                const char **keys = cc_xcalloc(n + 1, sizeof *keys), **values = cc_xcalloc(n + 1, sizeof *values);
+                char **owned = cc_xcalloc(n + 1, sizeof *owned);
+                for (uint32_t i = 0; i < n; i++) {
+                    keys[i] = rt->strs[op_u32(code, pc, 3 + 2 * i)];
+                    const char *v = value_text(rt, c, op_u32(code, pc, 4 + 2 * i), b1, sizeof b1);
+                    owned[i] = cc_xstrdup(v ? v : "");
+                    values[i] = owned[i];
+                }
+                c->outcome = 1;
+                c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
+                schedule(rt, rt->now + timeout, EV_RESUME, ci, c->gen);
+                host_call call = {++rt->next_call, ci, c->gen};
+                cc_vec_push(&rt->calls, call);
+                char *fname = cc_xstrdup(name);
+                fn->host(fn->host_ud, call.id, c->id, fname, keys, values, n);
+                free(fname);
+                for (uint32_t i = 0; i < n; i++)
+                    free(owned[i]);
+                free(owned);
+                free(keys);
+                free(values);
+                return;
+            }
             if (fn->latency_ms > timeout) {
                 c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
                 schedule(rt, rt->now + timeout, EV_RESUME, ci, c->gen);
@@ -1149,6 +1185,11 @@ static void handle_event(cc_rt *rt, const event *e)
         run_fiber(rt, e->who);
         break;
     case EV_RESUME:
+        for (size_t i = 0; i < rt->calls.len; i++) /* a host call that timed out is over */
+            if (rt->calls.items[i].contact == e->who && rt->calls.items[i].gen == c->gen) {
+                rt->calls.items[i] = rt->calls.items[--rt->calls.len];
+                break;
+            }
         if (c->state == ST_WAITING)
             c->state = ST_RUNNING;
         run_fiber(rt, e->who);
@@ -1303,6 +1344,7 @@ void cc_rt_free(cc_rt *rt)
         kv_free(&rt->functions.items[i].result);
     }
     cc_vec_free(&rt->functions);
+    cc_vec_free(&rt->calls);
     for (size_t i = 0; i < rt->hours.len; i++) {
         free(rt->hours.items[i].name);
         cc_tz_free(&rt->hours.items[i].tz);
@@ -1435,6 +1477,48 @@ bool cc_rt_start_contact(cc_rt *rt, const cc_task_request *req, int channel, con
         return false;
     }
     return start_contact(rt, req, channel, inputs, ninputs, NULL, err, errlen, &ci);
+}
+
+int cc_rt_add_host_function(cc_rt *rt, const char *name, cc_host_fn fn, void *ud)
+{
+    for (size_t i = 0; i < rt->functions.len; i++) {
+        function *f = &rt->functions.items[i];
+        if (strcmp(f->name, name) != 0)
+            continue;
+        if (f->host_ud != (void *)rt || f->host)
+            return -1;
+        f->host = fn; /* a restored host function gets its callback back */
+        f->host_ud = ud;
+        return (int)i;
+    }
+    function f = {.name = cc_xstrdup(name), .host = fn, .host_ud = ud};
+    cc_vec_push(&rt->functions, f);
+    return (int)rt->functions.len - 1;
+}
+
+bool cc_rt_answer(cc_rt *rt, uint64_t call, bool ok, const char *const *keys, const char *const *values, size_t n)
+{
+    for (size_t i = 0; i < rt->calls.len; i++) {
+        if (rt->calls.items[i].id != call)
+            continue;
+        host_call hc = rt->calls.items[i];
+        rt->calls.items[i] = rt->calls.items[--rt->calls.len];
+        contact *c = &rt->contacts.items[hc.contact];
+        if (c->gen != hc.gen || c->state == ST_ENDED)
+            return false; /* the timeout came first, or the contact moved on */
+        char key[512];
+        for (size_t k = 0; ok && k < n; k++) {
+            snprintf(key, sizeof key, "$.External.%s", keys[k]);
+            var_set(c, key, values[k]);
+        }
+        c->outcome = ok ? 0 : 1;
+        c->gen++; /* the timeout no longer applies */
+        if (c->state == ST_WAITING)
+            c->state = ST_RUNNING;
+        run_fiber(rt, hc.contact);
+        return true;
+    }
+    return false;
 }
 
 int cc_rt_add_function(cc_rt *rt, const char *name, const char *const *keys, const char *const *values, size_t n,
@@ -1607,6 +1691,14 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         wstr(b, rt->functions.items[i].name);
         w64(b, (uint64_t)rt->functions.items[i].latency_ms);
         wkv(b, &rt->functions.items[i].result);
+        w64(b, rt->functions.items[i].host != NULL || rt->functions.items[i].host_ud == (void *)rt);
+    }
+    w64(b, rt->next_call);
+    w64(b, rt->calls.len);
+    for (size_t i = 0; i < rt->calls.len; i++) {
+        w64(b, rt->calls.items[i].id);
+        w64(b, rt->calls.items[i].contact);
+        w64(b, rt->calls.items[i].gen);
     }
     w64(b, rt->hours.len);
     for (size_t i = 0; i < rt->hours.len; i++) {
@@ -1819,9 +1911,17 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         f.name = rstr(&r);
         f.latency_ms = (int64_t)r64(&r);
         rkv(&r, &f.result);
+        if (rmax(&r, 1))
+            f.host_ud = rt; /* a host function: the host binds its callback again after the restore */
         if (!f.name)
             r.bad = true;
         cc_vec_push(&rt->functions, f);
+    }
+    rt->next_call = r64(&r);
+    uint64_t ncalls = rmax(&r, (uint64_t)(r.end - r.p) / 24);
+    for (uint64_t i = 0; i < ncalls && !r.bad; i++) {
+        host_call hc = {r64(&r), (uint32_t)rmax(&r, UINT32_MAX), (uint32_t)rmax(&r, UINT32_MAX)};
+        cc_vec_push(&rt->calls, hc);
     }
     uint64_t nh = rmax(&r, 1u << 20);
     for (uint64_t i = 0; i < nh && !r.bad; i++) {
@@ -1984,6 +2084,9 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
             cc_vec_push(&rt->lanes[i].fifo, e);
         }
     }
+    for (size_t i = 0; !r.bad && i < rt->calls.len; i++)
+        if (rt->calls.items[i].contact >= rt->contacts.len)
+            r.bad = true;
     /* waiting entries must name contacts that exist */
     for (size_t i = 0; !r.bad && i < rt->queues.len; i++)
         for (size_t k = 0; k < rt->queues.items[i].heap.len; k++)

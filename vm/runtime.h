@@ -92,6 +92,18 @@ void cc_rt_set_queue_hours(cc_rt *rt, int queue, int hours);
 int cc_rt_add_function(cc_rt *rt, const char *name, const char *const *keys, const char *const *values, size_t n,
                        int64_t latency_ms);
 
+/* A function the host answers itself: called when a flow invokes it, with a call id, the contact
+ * and the block's parameters; the host answers now or later with cc_rt_answer. When the block's
+ * timeout passes first, the contact takes the error branch and a late answer is ignored. */
+typedef void (*cc_host_fn)(void *ud, uint64_t call, const char *contact, const char *function,
+                           const char *const *keys, const char *const *values, size_t n);
+
+int cc_rt_add_host_function(cc_rt *rt, const char *name, cc_host_fn fn, void *ud);
+
+/* Answers a host call: ok with the result's keys and values ($.External.<key>), or a failure
+ * (the error branch). Returns false when the call is unknown or already over (answered, timed out). */
+bool cc_rt_answer(cc_rt *rt, uint64_t call, bool ok, const char *const *keys, const char *const *values, size_t n);
+
 /* Starts a task contact; returns false with a reason in err when the request is refused. */
 bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *err, size_t errlen);
 
