@@ -1,5 +1,6 @@
 /* lower.c — document tree to flow IR: the schema of SPEC §3 (flow keys, block kinds, parameters,
  * cases and branches) checked against the block catalogue, with a diagnostic at the exact node. */
+#include "builtins.h"
 #include "ir.h"
 
 #include <errno.h>
@@ -564,6 +565,16 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
     case CC_PT_FUNCTION:
         if (!v->len) {
             cc_report(L->ds, CC_E106, v->loc, "%s must be a non-empty name", what);
+            return false;
+        }
+        if (ps->type == CC_PT_FUNCTION && !strncmp(v->text, "ccflow:", 7) && !cc_builtin_lookup(v->text)) {
+            const char *names[64];
+            size_t nb = 0;
+            for (size_t i = 0; i < cc_builtin_count && nb < CC_ARRAY_LEN(names); i++)
+                names[nb++] = cc_builtins[i].name;
+            cc_diag *d = cc_report(L->ds, CC_E108, v->loc,
+                                   "no built-in function '%s'; the built-ins are listed in docs/builtins.md", v->text);
+            add_hint(d, v, v->text, names, nb);
             return false;
         }
         break;

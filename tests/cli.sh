@@ -107,6 +107,11 @@ while read -r code; do
   "$CCFLOW" check --no-stdlib --format json "$fixed" >"$tmp/ex" 2>&1 && [ "$(tr -d ' \n' <"$tmp/ex")" = "[]" ] && ok || bad "$fixed is not clean"
 done < <(sed -n 's/^ *X(\([EW][0-9]*\),.*/\1/p' compiler/diag.h)
 
+# Every built-in function is documented
+for f in $(sed -n 's/^    {"\(ccflow:[a-z_]*\)".*/\1/p' vm/builtins.c); do
+  grep -q "\`$f\`" docs/builtins.md && ok || bad "docs/builtins.md lacks $f"
+done
+
 # compile and disasm
 expect_status 0 "compile --help" "$CCFLOW" compile --help
 expect_status 2 "compile without -o" "$CCFLOW" compile flows

@@ -2,6 +2,7 @@
  * with per-channel slots, handle time and after-contact work, and contact records. */
 #include "runtime.h"
 
+#include "builtins.h"
 #include "catalog.h"
 #include "tz.h"
 
@@ -565,6 +566,37 @@ static void route_agent(cc_rt *rt, int ai)
 /* Operand i of the instruction at pc. */
 static uint32_t op_u32(const uint8_t *code, uint32_t pc, uint32_t i) { return ccfb_read_u32(code + pc + 1 + 4 * i); }
 
+/* ---- built-in functions ---- */
+
+static void set_external(void *ud, const char *key, const char *value)
+{
+    char ref[300];
+    snprintf(ref, sizeof ref, "$.External.%s", key);
+    var_set((contact *)ud, ref, value);
+}
+
+static bool call_builtin(cc_rt *rt, contact *c, const char *name, const uint8_t *code, uint32_t pc)
+{
+    char fname[128], b1[512];
+    snprintf(fname, sizeof fname, "%s", name);
+    uint32_t n = op_u32(code, pc, 2);
+    const char **keys = cc_xcalloc(n + 1, sizeof *keys), **values = cc_xcalloc(n + 1, sizeof *values);
+    char **owned = cc_xcalloc(n + 1, sizeof *owned);
+    for (uint32_t i = 0; i < n; i++) {
+        keys[i] = rt->strs[op_u32(code, pc, 3 + 2 * i)];
+        const char *v = value_text(rt, c, op_u32(code, pc, 4 + 2 * i), b1, sizeof b1);
+        owned[i] = cc_xstrdup(v ? v : "");
+        values[i] = owned[i];
+    }
+    bool ok = cc_builtin_call(fname, keys, values, n, rt->now, set_external, c);
+    for (uint32_t i = 0; i < n; i++)
+        free(owned[i]);
+    free(owned);
+    free(keys);
+    free(values);
+    return ok;
+}
+
 /* ---- hours of operation ---- */
 
 static bool hours_open(const hours *h, int64_t utc_ms)
@@ -1101,6 +1133,10 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         case CC_OP_INVOKE: {
             c->outcome = 1;
             const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            if (name && !strncmp(name, "ccflow:", 7)) { /* a built-in: computed at once, no host */
+                c->outcome = call_builtin(rt, c, name, code, pc) ? 0 : 1;
+                break;
+            }
             const function *fn = find_function(rt, name);
             uint32_t timeout = op_u32(code, pc, 1);
             if (!fn)

@@ -1,0 +1,291 @@
+/* builtins.c — the built-in functions of stdlib (SPEC §1): pure computations on their parameters
+ * and the VM's clock, so a run stays deterministic. */
+#include "builtins.h"
+
+#include "doc.h"
+#include "tz.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const cc_builtin_info cc_builtins[] = {
+    {"ccflow:upper", "text", "value", "the text in capitals"},
+    {"ccflow:lower", "text", "value", "the text in small letters"},
+    {"ccflow:trim", "text", "value", "the text without leading and trailing blanks"},
+    {"ccflow:length", "text", "value", "the number of characters of the text"},
+    {"ccflow:concat", "a, b, c, d", "value", "the texts given, joined in the order a, b, c, d"},
+    {"ccflow:replace", "text, from, to", "value", "the text with every 'from' replaced by 'to'"},
+    {"ccflow:contains", "text, part", "value", "true when the text holds the part, else false"},
+    {"ccflow:add", "a, b", "value", "a + b"},
+    {"ccflow:subtract", "a, b", "value", "a - b"},
+    {"ccflow:multiply", "a, b", "value", "a * b"},
+    {"ccflow:divide", "a, b", "value", "a / b (an error when b is 0)"},
+    {"ccflow:round", "value, digits", "value", "value rounded to digits decimals (default 0)"},
+    {"ccflow:now", "timezone", "value, date, time, weekday, hour, epoch",
+     "the VM's clock in the time zone (default UTC): ISO time, date, time of day, weekday, hour, epoch seconds"},
+    {"ccflow:add_duration", "time, duration", "value",
+     "an ISO UTC time (or epoch seconds) plus a duration such as 90m or -2d, as an ISO UTC time"},
+    {"ccflow:json_get", "json, path", "value", "the value at a dotted path (a.b.0) of a JSON text"},
+    {"ccflow:json_object", "(any)", "value", "a JSON object of the parameters given, keys sorted"},
+};
+const size_t cc_builtin_count = CC_ARRAY_LEN(cc_builtins);
+
+const cc_builtin_info *cc_builtin_lookup(const char *name)
+{
+    for (size_t i = 0; name && i < cc_builtin_count; i++)
+        if (!strcmp(cc_builtins[i].name, name))
+            return &cc_builtins[i];
+    return NULL;
+}
+
+static const char *arg(const char *const *keys, const char *const *values, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(keys[i], key))
+            return values[i];
+    return NULL;
+}
+
+static bool number(const char *s, double *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end;
+    *out = strtod(s, &end);
+    return *end == '\0' && isfinite(*out);
+}
+
+static void put_number(char *buf, size_t n, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, n, "%.0f", v);
+    else
+        snprintf(buf, n, "%.10g", v);
+}
+
+/* ISO UTC time (2026-11-23T08:00:00Z, optional .mmm) or epoch seconds -> ms */
+static bool parse_time(const char *s, int64_t *ms)
+{
+    double secs;
+    if (number(s, &secs)) {
+        *ms = (int64_t)(secs * 1000);
+        return true;
+    }
+    int y, mo, d, h, mi, sec, frac = 0;
+    char z = 0;
+    if (sscanf(s, "%d-%d-%dT%d:%d:%d.%3d%c", &y, &mo, &d, &h, &mi, &sec, &frac, &z) != 8 &&
+        (frac = 0, sscanf(s, "%d-%d-%dT%d:%d:%d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7))
+        return false;
+    if (z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+        return false;
+    y -= mo <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    *ms = ((days * 24 + h) * 60 + mi) * 60000LL + sec * 1000LL + frac;
+    return true;
+}
+
+/* ms -> broken-down civil time */
+static void civil(int64_t ms, int *y, int *mo, int *d, int *h, int *mi, int *s, int *wday)
+{
+    int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000, rem = ms - days * 86400000;
+    *wday = (int)(((days % 7) + 7 + 4) % 7);
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097, doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *mo = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*mo <= 2));
+    *h = (int)(rem / 3600000), *mi = (int)(rem / 60000 % 60), *s = (int)(rem / 1000 % 60);
+}
+
+static void iso(char *buf, size_t n, int64_t ms)
+{
+    int y, mo, d, h, mi, s, wd;
+    civil(ms, &y, &mo, &d, &h, &mi, &s, &wd);
+    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, s);
+}
+
+static bool json_get(const char *json, const char *path, char *out, size_t n)
+{
+    cc_arena arena;
+    cc_arena_init(&arena);
+    cc_diags ds;
+    cc_diags_init(&ds);
+    const cc_node *node = cc_yaml_read(&arena, &ds, 0, json, strlen(json));
+    bool ok = node != NULL && ds.errors == 0;
+    char part[256];
+    for (const char *p = path; ok && *p;) {
+        size_t len = strcspn(p, ".");
+        snprintf(part, sizeof part, "%.*s", (int)len, p);
+        p += len + (p[len] == '.');
+        if (node->type == CC_NODE_MAP)
+            node = cc_node_get(node, part);
+        else if (node->type == CC_NODE_LIST) {
+            char *end;
+            unsigned long i = strtoul(part, &end, 10);
+            node = *end || i >= node->count ? NULL : node->items[i];
+        } else
+            node = NULL;
+        ok = node != NULL;
+    }
+    if (ok && node->type == CC_NODE_SCALAR)
+        snprintf(out, n, "%s", cc_node_is_null(node) ? "" : node->text);
+    else
+        ok = false;
+    cc_diags_free(&ds);
+    cc_arena_free(&arena);
+    return ok;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(**(const char *const *const *)a, **(const char *const *const *)b);
+}
+
+bool cc_builtin_call(const char *name, const char *const *keys, const char *const *values, size_t n, int64_t now_ms,
+                     void (*set)(void *ud, const char *key, const char *value), void *ud)
+{
+    char buf[4096];
+    const char *text = arg(keys, values, n, "text");
+    double a, b;
+    if (!strcmp(name, "ccflow:upper") || !strcmp(name, "ccflow:lower")) {
+        if (!text)
+            return false;
+        snprintf(buf, sizeof buf, "%s", text);
+        for (char *p = buf; *p; p++)
+            *p = (char)(name[7] == 'u' ? toupper((unsigned char)*p) : tolower((unsigned char)*p));
+    } else if (!strcmp(name, "ccflow:trim")) {
+        if (!text)
+            return false;
+        while (isspace((unsigned char)*text))
+            text++;
+        size_t len = strlen(text);
+        while (len && isspace((unsigned char)text[len - 1]))
+            len--;
+        snprintf(buf, sizeof buf, "%.*s", (int)len, text);
+    } else if (!strcmp(name, "ccflow:length")) {
+        if (!text)
+            return false;
+        size_t chars = 0;
+        for (const char *p = text; *p; p++)
+            chars += ((unsigned char)*p & 0xc0) != 0x80;
+        snprintf(buf, sizeof buf, "%zu", chars);
+    } else if (!strcmp(name, "ccflow:concat")) {
+        cc_buf out = {0};
+        cc_buf_put(&out, "", 0);
+        static const char *const parts[] = {"a", "b", "c", "d"};
+        for (size_t i = 0; i < 4; i++) {
+            const char *v = arg(keys, values, n, parts[i]);
+            if (v)
+                cc_buf_puts(&out, v);
+        }
+        snprintf(buf, sizeof buf, "%s", out.data);
+        cc_buf_free(&out);
+    } else if (!strcmp(name, "ccflow:replace")) {
+        const char *from = arg(keys, values, n, "from"), *to = arg(keys, values, n, "to");
+        if (!text || !from || !*from || !to)
+            return false;
+        cc_buf out = {0};
+        cc_buf_put(&out, "", 0);
+        for (const char *p = text; *p;) {
+            const char *hit = strstr(p, from);
+            if (!hit) {
+                cc_buf_puts(&out, p);
+                break;
+            }
+            cc_buf_put(&out, p, (size_t)(hit - p));
+            cc_buf_puts(&out, to);
+            p = hit + strlen(from);
+        }
+        snprintf(buf, sizeof buf, "%s", out.data);
+        cc_buf_free(&out);
+    } else if (!strcmp(name, "ccflow:contains")) {
+        const char *part = arg(keys, values, n, "part");
+        if (!text || !part)
+            return false;
+        snprintf(buf, sizeof buf, "%s", strstr(text, part) ? "true" : "false");
+    } else if (!strcmp(name, "ccflow:add") || !strcmp(name, "ccflow:subtract") || !strcmp(name, "ccflow:multiply") ||
+               !strcmp(name, "ccflow:divide")) {
+        if (!number(arg(keys, values, n, "a"), &a) || !number(arg(keys, values, n, "b"), &b))
+            return false;
+        double r = name[7] == 'a' ? a + b : name[7] == 's' ? a - b : name[7] == 'm' ? a * b : (b == 0 ? NAN : a / b);
+        if (!isfinite(r))
+            return false;
+        put_number(buf, sizeof buf, r);
+    } else if (!strcmp(name, "ccflow:round")) {
+        double digits = 0;
+        if (!number(arg(keys, values, n, "value"), &a) ||
+            (arg(keys, values, n, "digits") && !number(arg(keys, values, n, "digits"), &digits)) || digits < 0 ||
+            digits > 10)
+            return false;
+        double f = pow(10, floor(digits));
+        put_number(buf, sizeof buf, round(a * f) / f);
+    } else if (!strcmp(name, "ccflow:now")) {
+        const char *zone = arg(keys, values, n, "timezone");
+        cc_tz tz;
+        char err[200];
+        int32_t off = 0;
+        if (zone && *zone) {
+            if (!cc_tz_load(&tz, zone, err, sizeof err))
+                return false;
+            off = cc_tz_offset(&tz, now_ms);
+            cc_tz_free(&tz);
+        }
+        int y, mo, d, h, mi, s, wd;
+        civil(now_ms + (int64_t)off * 1000, &y, &mo, &d, &h, &mi, &s, &wd);
+        static const char *const days[] = {"SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY",
+                                           "SATURDAY"};
+        char part[64];
+        snprintf(part, sizeof part, "%04d-%02d-%02d", y, mo, d);
+        set(ud, "date", part);
+        snprintf(part, sizeof part, "%02d:%02d:%02d", h, mi, s);
+        set(ud, "time", part);
+        set(ud, "weekday", days[wd]);
+        snprintf(part, sizeof part, "%d", h);
+        set(ud, "hour", part);
+        snprintf(part, sizeof part, "%lld", (long long)(now_ms / 1000));
+        set(ud, "epoch", part);
+        snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, d, h, mi, s, off < 0 ? '-' : '+',
+                 abs(off) / 3600, abs(off) / 60 % 60);
+    } else if (!strcmp(name, "ccflow:add_duration")) {
+        int64_t t, dur;
+        const char *ds = arg(keys, values, n, "duration");
+        if (!parse_time(arg(keys, values, n, "time") ? arg(keys, values, n, "time") : "", &t) || !ds ||
+            !cc_parse_duration(ds, &dur))
+            return false;
+        iso(buf, sizeof buf, t + dur);
+    } else if (!strcmp(name, "ccflow:json_get")) {
+        const char *json = arg(keys, values, n, "json"), *path = arg(keys, values, n, "path");
+        if (!json || !path || !json_get(json, path, buf, sizeof buf))
+            return false;
+    } else if (!strcmp(name, "ccflow:json_object")) {
+        const char *const **order = cc_xcalloc(n + 1, sizeof *order);
+        for (size_t i = 0; i < n; i++)
+            order[i] = &keys[i];
+        qsort(order, n, sizeof *order, cmp_key);
+        cc_buf out = {0};
+        cc_buf_putc(&out, '{');
+        for (size_t i = 0; i < n; i++) {
+            size_t k = (size_t)(order[i] - keys);
+            if (i)
+                cc_buf_putc(&out, ',');
+            cc_buf_json_string(&out, keys[k]);
+            cc_buf_putc(&out, ':');
+            cc_buf_json_string(&out, values[k]);
+        }
+        cc_buf_putc(&out, '}');
+        snprintf(buf, sizeof buf, "%s", out.data);
+        cc_buf_free(&out);
+        free(order);
+    } else
+        return false;
+    set(ud, "value", buf);
+    return true;
+}
