@@ -96,20 +96,20 @@ clean:
 
 $(B)/tests/runner: tests/runner.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
+	$(CC) $(CPPFLAGS) -Itests $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
 
 # The API test uses only the public header and links the shared library, as an embedder would.
 $(B)/tests/api: tests/api.c include/ccflow.h $(B)/libccflow.so
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
+	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
 $(B)/tests/vm_api: tests/vm_api.c include/ccflow.h $(B)/libccflow.so
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
+	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
 $(B)/tests/unit: tests/unit.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
+	$(CC) $(CPPFLAGS) -Itests $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
 
 # Coverage-guided fuzzing of both readers and the checks behind them (clang's libFuzzer).
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer

@@ -175,3 +175,14 @@ void cc_bundle_add_stdlib(cc_bundle *b)
         cc_bundle_add_text(b, e->path, text, e->len, true);
     }
 }
+
+bool cc_bundle_load_and_check(cc_bundle *b, const char *const *paths, size_t n, bool stdlib)
+{
+    bool io_ok = true;
+    for (size_t i = 0; i < n; i++)
+        io_ok &= cc_bundle_add_path(b, paths[i], false);
+    if (stdlib)
+        cc_bundle_add_stdlib(b);
+    cc_check_bundle(b);
+    return io_ok;
+}

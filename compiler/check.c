@@ -652,24 +652,6 @@ static void add_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int32
     cc_buf_free(&path);
 }
 
-/* Replaces each occurrence of `from` in s by `to`. */
-static char *replace_all(const char *s, const char *from, const char *to)
-{
-    cc_buf out = {0};
-    size_t n = strlen(from);
-    for (const char *p = s; *p;) {
-        const char *hit = strstr(p, from);
-        if (!hit) {
-            cc_buf_puts(&out, p);
-            break;
-        }
-        cc_buf_put(&out, p, (size_t)(hit - p));
-        cc_buf_puts(&out, to);
-        p = hit + n;
-    }
-    return out.data ? out.data : cc_xstrdup("");
-}
-
 /* Adds the arrival notes of every channel in mask to d; channels that arrive the same way share
  * one set of notes ("CHAT and TASK contacts ..."). */
 static void emit_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int32_t block, unsigned mask, cc_diag *d)
@@ -683,7 +665,7 @@ static void emit_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int3
         add_arrival_notes(b, all, fi, block, c, &scratch[c], 0);
         cc_buf key = {0};
         for (size_t j = 0; j < scratch[c].notes.len; j++) {
-            char *m = replace_all(scratch[c].notes.items[j].message, cc_channel_upper(c), "\x01");
+            char *m = cc_str_replace(scratch[c].notes.items[j].message, cc_channel_upper(c), "\x01");
             cc_loc l = scratch[c].notes.items[j].loc;
             cc_buf_printf(&key, "%u:%u:%u:%s\n", l.file, l.line, l.col, m);
             free(m);
@@ -700,7 +682,7 @@ static void emit_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int3
         char names[64];
         channel_names(group, names, sizeof names);
         for (size_t j = 0; j < scratch[c].notes.len; j++) {
-            char *m = replace_all(scratch[c].notes.items[j].message, cc_channel_upper(c), names);
+            char *m = cc_str_replace(scratch[c].notes.items[j].message, cc_channel_upper(c), names);
             cc_note_add(d, scratch[c].notes.items[j].loc, "%s", m);
             free(m);
         }

@@ -39,22 +39,13 @@ static void patch_u32(cc_buf *b, size_t at, uint32_t v)
     memcpy(b->data + at, le, 4);
 }
 
-static bool looks_number(const char *s)
-{
-    if (!*s)
-        return false;
-    char *end;
-    (void)strtod(s, &end);
-    return *end == '\0';
-}
-
 /* A parameter's node as JSON text (maps and lists: attributes, references, prompts...). */
 static void to_json(cc_buf *out, const cc_node *n)
 {
     if (n->type == CC_NODE_SCALAR) {
         if (cc_node_is_null(n))
             cc_buf_puts(out, "null");
-        else if (n->plain && (looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
+        else if (n->plain && (cc_looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
             cc_buf_puts(out, n->text);
         else
             cc_buf_json_string(out, n->text);
@@ -96,7 +87,7 @@ static uint32_t value_operand(pool *p, const cc_node *n, bool is_ref)
         return CCFB_VAL(CCFB_VAL_REF, intern(p, n->text));
     if (n->plain && (!strcmp(n->text, "true") || !strcmp(n->text, "false")))
         return CCFB_VAL(CCFB_VAL_BOOL, !strcmp(n->text, "true"));
-    if (n->plain && looks_number(n->text))
+    if (n->plain && cc_looks_number(n->text))
         return CCFB_VAL(CCFB_VAL_NUM, intern(p, n->text));
     return CCFB_VAL(CCFB_VAL_STR, intern(p, n->text));
 }
@@ -192,6 +183,21 @@ static void emit_switch(emitter *e, const cc_block *blk)
     }
 }
 
+/* A mapping as a count and (key string, value) pairs; repeated keys (already reported) are left out. */
+static void emit_pairs(emitter *e, const cc_node *map)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; map && i < map->count; i++)
+        n += !map->pairs[i].key->dup_of;
+    u32(e, n);
+    for (uint32_t i = 0; map && i < map->count; i++) {
+        if (map->pairs[i].key->dup_of)
+            continue;
+        u32(e, intern(e->pool, map->pairs[i].key->text));
+        u32(e, value_operand(e->pool, map->pairs[i].value, false));
+    }
+}
+
 static void emit_cases(emitter *e, const cc_block *blk)
 {
     u32(e, blk->ncases);
@@ -283,17 +289,7 @@ static void emit_block(emitter *e, const cc_block *blk)
         const cc_param *a = blk->nparams ? &blk->params[0] : NULL;
         op(e, CC_OP_SET_ATTRIBUTES);
         u32(e, k[4] == 'c' ? 0 : k[4] == 'r' ? 1 : 2);
-        const cc_node *map = a && !a->invalid && a->value->type == CC_NODE_MAP ? a->value : NULL;
-        uint32_t n = 0;
-        for (uint32_t i = 0; map && i < map->count; i++)
-            n += !map->pairs[i].key->dup_of;
-        u32(e, n);
-        for (uint32_t i = 0; map && i < map->count; i++) {
-            if (map->pairs[i].key->dup_of)
-                continue;
-            u32(e, intern(p, map->pairs[i].key->text));
-            u32(e, value_operand(p, map->pairs[i].value, false));
-        }
+        emit_pairs(e, a && !a->invalid && a->value->type == CC_NODE_MAP ? a->value : NULL);
     } else if (!strcmp(k, "change_routing_priority")) {
         const cc_param *age = param(blk, "age");
         if (age && !age->invalid) {
@@ -320,17 +316,7 @@ static void emit_block(emitter *e, const cc_block *blk)
         op(e, CC_OP_INVOKE);
         u32(e, param_value(p, blk, "function"));
         u32(e, t && !t->invalid ? (uint32_t)t->num : 3000);
-        const cc_node *map = pm && !pm->invalid && pm->value->type == CC_NODE_MAP ? pm->value : NULL;
-        uint32_t n = 0;
-        for (uint32_t i = 0; map && i < map->count; i++)
-            n += !map->pairs[i].key->dup_of;
-        u32(e, n);
-        for (uint32_t i = 0; map && i < map->count; i++) {
-            if (map->pairs[i].key->dup_of)
-                continue;
-            u32(e, intern(p, map->pairs[i].key->text));
-            u32(e, value_operand(p, map->pairs[i].value, false));
-        }
+        emit_pairs(e, pm && !pm->invalid && pm->value->type == CC_NODE_MAP ? pm->value : NULL);
     } else if (blk->spec->flags & CC_BK_LOOP) {
         op(e, CC_OP_LOOP);
         u32(e, 0); /* the block's index, patched by the caller */

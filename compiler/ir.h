@@ -97,6 +97,10 @@ int32_t cc_flow_block_index(const cc_flow *f, const char *id);
 const cc_param *cc_block_param(const cc_block *blk, const char *name);
 const cc_branch *cc_block_branch(const cc_block *blk, const char *name);
 
+/* The whole front half of check and compile: adds the paths (files or directories), the standard
+ * flows when asked, and runs every check. Returns false when a path could not be read. */
+bool cc_bundle_load_and_check(cc_bundle *b, const char *const *paths, size_t n, bool stdlib);
+
 /* Runs every check of SPEC §5 on the bundle (resolution, graph, flow types, channels). */
 void cc_check_bundle(cc_bundle *b);
 

@@ -5,15 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool looks_number(const char *s)
-{
-    if (!*s)
-        return false;
-    char *end;
-    (void)strtod(s, &end);
-    return *end == '\0';
-}
-
 static void dump_value(cc_buf *out, const cc_node *n)
 {
     if (!n) {
@@ -22,7 +13,7 @@ static void dump_value(cc_buf *out, const cc_node *n)
     }
     switch (n->type) {
     case CC_NODE_SCALAR:
-        if (n->plain && (looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
+        if (n->plain && (cc_looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
             cc_buf_puts(out, n->text);
         else if (cc_node_is_null(n))
             cc_buf_puts(out, "null");

@@ -124,12 +124,7 @@ static int cmd_check(int argc, char **argv)
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
-    bool io_ok = true;
-    for (size_t i = 0; i < paths.len; i++)
-        io_ok &= cc_bundle_add_path(&b, paths.items[i], false);
-    if (stdlib)
-        cc_bundle_add_stdlib(&b);
-    cc_check_bundle(&b);
+    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
     cc_diags_render(&ds, out, format, color < 0 ? (!out_path && want_color(out)) : color);
     if (format == CC_FORMAT_TEXT && (ds.errors || ds.warnings))
         fprintf(out, "%zu error%s and %zu warning%s\n", ds.errors, ds.errors == 1 ? "" : "s", ds.warnings,
@@ -202,12 +197,7 @@ static int cmd_compile(int argc, char **argv)
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
-    bool io_ok = true;
-    for (size_t i = 0; i < paths.len; i++)
-        io_ok &= cc_bundle_add_path(&b, paths.items[i], false);
-    if (stdlib)
-        cc_bundle_add_stdlib(&b);
-    cc_check_bundle(&b);
+    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
     cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
     int status = !io_ok ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
     if (status == 0) {

@@ -416,3 +416,30 @@ void cc_format_duration(char *out, size_t n, int64_t ms)
     if (ms == 0)
         snprintf(out, n, "0s");
 }
+
+bool cc_looks_number(const char *s)
+{
+    if (!*s)
+        return false;
+    char *end;
+    (void)strtod(s, &end);
+    return *end == '\0';
+}
+
+char *cc_str_replace(const char *s, const char *from, const char *to)
+{
+    cc_buf out = {0};
+    cc_buf_put(&out, "", 0);
+    size_t n = strlen(from);
+    for (const char *p = s; *p;) {
+        const char *hit = n ? strstr(p, from) : NULL;
+        if (!hit) {
+            cc_buf_puts(&out, p);
+            break;
+        }
+        cc_buf_put(&out, p, (size_t)(hit - p));
+        cc_buf_puts(&out, to);
+        p = hit + n;
+    }
+    return out.data;
+}

@@ -90,4 +90,10 @@ void cc_format_duration(char *out, size_t n, int64_t ms);
 
 bool cc_utf8_valid(const char *s, size_t n);
 
+/* Whether s is a whole decimal number as strtod reads it (no trailing text, not empty). */
+bool cc_looks_number(const char *s);
+
+/* A new string: s with every occurrence of from (not empty) replaced by to. */
+char *cc_str_replace(const char *s, const char *from, const char *to);
+
 #endif

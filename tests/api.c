@@ -4,16 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed, failed;
-#define CHECK(cond, what)                                                                          \
-    do {                                                                                           \
-        if (cond)                                                                                  \
-            passed++;                                                                              \
-        else {                                                                                     \
-            failed++;                                                                              \
-            printf("FAIL api: %s (line %d)\n", what, __LINE__);                                   \
-        }                                                                                          \
-    } while (0)
+#include "check.h"
 
 static const char task_flow[] = "flow: Tasks\n"
                                 "type: inbound\n"

@@ -5,16 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed, failed;
-#define CHECK(cond, what)                                                                          \
-    do {                                                                                           \
-        if (cond)                                                                                  \
-            passed++;                                                                              \
-        else {                                                                                     \
-            failed++;                                                                              \
-            printf("FAIL vm api: %s (line %d)\n", what, __LINE__);                                \
-        }                                                                                          \
-    } while (0)
+#include "check.h"
 
 static const char flow[] = "flow \"Lookup\" { type: inbound, channels: [task] }\n"
                            "call: invoke_lambda { function: crm, timeout: 5s, parameters: { who: $.Name } }\n"

@@ -192,20 +192,9 @@ bool cc_builtin_call(const char *name, const char *const *keys, const char *cons
         const char *from = arg(keys, values, n, "from"), *to = arg(keys, values, n, "to");
         if (!text || !from || !*from || !to)
             return false;
-        cc_buf out = {0};
-        cc_buf_put(&out, "", 0);
-        for (const char *p = text; *p;) {
-            const char *hit = strstr(p, from);
-            if (!hit) {
-                cc_buf_puts(&out, p);
-                break;
-            }
-            cc_buf_put(&out, p, (size_t)(hit - p));
-            cc_buf_puts(&out, to);
-            p = hit + strlen(from);
-        }
-        snprintf(buf, sizeof buf, "%s", out.data);
-        cc_buf_free(&out);
+        char *r = cc_str_replace(text, from, to);
+        snprintf(buf, sizeof buf, "%s", r);
+        free(r);
     } else if (!strcmp(name, "ccflow:contains")) {
         const char *part = arg(keys, values, n, "part");
         if (!text || !part)

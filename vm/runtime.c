@@ -12,7 +12,41 @@
 
 #define DAY_MS 86400000LL
 
-/* ---- events: a binary heap ordered by time, then by the order they were scheduled ---- */
+/* ---- binary heaps (events, each queue's waiting contacts): one definition for both ---- */
+
+/* Defines NAME_push(vec, item) and NAME_pop(vec) (removes the top) over a CC_VEC of TYPE kept as
+ * a binary min-heap by BEFORE(const TYPE *, const TYPE *). */
+#define CC_HEAP(NAME, TYPE, VEC, BEFORE)                                                           \
+    static void NAME##_push(VEC *h, TYPE item)                                                     \
+    {                                                                                              \
+        cc_vec_push(h, item);                                                                      \
+        size_t i = h->len - 1;                                                                     \
+        while (i > 0 && BEFORE(&item, &h->items[(i - 1) / 2])) {                                   \
+            h->items[i] = h->items[(i - 1) / 2];                                                   \
+            i = (i - 1) / 2;                                                                       \
+        }                                                                                          \
+        h->items[i] = item;                                                                        \
+    }                                                                                              \
+    static void NAME##_pop(VEC *h)                                                                 \
+    {                                                                                              \
+        TYPE last = h->items[--h->len];                                                            \
+        size_t i = 0, n = h->len;                                                                  \
+        for (;;) {                                                                                 \
+            size_t l = 2 * i + 1;                                                                  \
+            if (l >= n)                                                                            \
+                break;                                                                             \
+            if (l + 1 < n && BEFORE(&h->items[l + 1], &h->items[l]))                               \
+                l++;                                                                               \
+            if (!BEFORE(&h->items[l], &last))                                                      \
+                break;                                                                             \
+            h->items[i] = h->items[l];                                                             \
+            i = l;                                                                                 \
+        }                                                                                          \
+        if (n)                                                                                     \
+            h->items[i] = last;                                                                    \
+    }
+
+/* ---- events: ordered by time, then by the order they were scheduled ---- */
 
 enum { EV_START, EV_RESUME, EV_HANDLED, EV_ACW_DONE, EV_EXPIRE, EV_REROUTE };
 
@@ -21,6 +55,8 @@ typedef struct {
     uint64_t seq;
     uint32_t kind, who, gen;
 } event;
+
+typedef CC_VEC(event) event_vec;
 
 /* ---- contacts ---- */
 
@@ -68,6 +104,8 @@ typedef struct {
     uint32_t contact, gen;
 } waiting;
 
+typedef CC_VEC(waiting) waiting_vec;
+
 typedef struct {
     char *name;
     cc_tz tz;
@@ -78,7 +116,7 @@ typedef struct {
     char *name;
     int32_t hours;       /* hours of operation, or -1: always open */
     uint32_t max_contacts, size;
-    CC_VEC(waiting) heap;
+    waiting_vec heap;
     CC_VEC(int) agents;  /* agents that serve the queue */
     CC_VEC(int64_t) waits; /* how long each answered contact waited, for service levels */
     uint32_t free[4];    /* of them: available with a free slot for each channel */
@@ -117,7 +155,7 @@ typedef struct {
 
 typedef struct {
     int64_t delay;
-    CC_VEC(event) fifo;
+    event_vec fifo;
     size_t head;
 } lane;
 
@@ -138,7 +176,7 @@ struct cc_rt {
     uint64_t next_call;
     int64_t now;
     uint64_t seq, rng;
-    CC_VEC(event) events;
+    event_vec events;
     CC_VEC(contact) contacts;
     CC_VEC(queue) queues;
     CC_VEC(agent) agents;
@@ -162,6 +200,8 @@ const char *cc_end_reason_name(cc_end_reason r)
 
 static bool event_before(const event *a, const event *b) { return a->t < b->t || (a->t == b->t && a->seq < b->seq); }
 
+CC_HEAP(event_heap, event, event_vec, event_before)
+
 static void schedule(cc_rt *rt, int64_t t, uint32_t kind, uint32_t who, uint32_t gen)
 {
     event e = {t, rt->seq++, kind, who, gen};
@@ -177,32 +217,13 @@ static void schedule(cc_rt *rt, int64_t t, uint32_t kind, uint32_t who, uint32_t
         cc_vec_push(&l->fifo, e);
         return;
     }
-    cc_vec_push(&rt->events, e);
-    size_t i = rt->events.len - 1;
-    while (i > 0 && event_before(&e, &rt->events.items[(i - 1) / 2])) {
-        rt->events.items[i] = rt->events.items[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    rt->events.items[i] = e;
+    event_heap_push(&rt->events, e);
 }
 
 static event pop_event(cc_rt *rt)
 {
-    event top = rt->events.items[0], last = rt->events.items[--rt->events.len];
-    size_t i = 0, n = rt->events.len;
-    for (;;) {
-        size_t l = 2 * i + 1;
-        if (l >= n)
-            break;
-        if (l + 1 < n && event_before(&rt->events.items[l + 1], &rt->events.items[l]))
-            l++;
-        if (!event_before(&rt->events.items[l], &last))
-            break;
-        rt->events.items[i] = rt->events.items[l];
-        i = l;
-    }
-    if (n)
-        rt->events.items[i] = last;
+    event top = rt->events.items[0];
+    event_heap_pop(&rt->events);
     return top;
 }
 
@@ -217,35 +238,10 @@ static bool waiting_before(const waiting *a, const waiting *b)
     return a->seq < b->seq;
 }
 
-static void queue_push(queue *q, waiting w)
-{
-    cc_vec_push(&q->heap, w);
-    size_t i = q->heap.len - 1;
-    while (i > 0 && waiting_before(&w, &q->heap.items[(i - 1) / 2])) {
-        q->heap.items[i] = q->heap.items[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    q->heap.items[i] = w;
-}
+CC_HEAP(waiting_heap, waiting, waiting_vec, waiting_before)
 
-static void queue_pop(queue *q)
-{
-    waiting last = q->heap.items[--q->heap.len];
-    size_t i = 0, n = q->heap.len;
-    for (;;) {
-        size_t l = 2 * i + 1;
-        if (l >= n)
-            break;
-        if (l + 1 < n && waiting_before(&q->heap.items[l + 1], &q->heap.items[l]))
-            l++;
-        if (!waiting_before(&q->heap.items[l], &last))
-            break;
-        q->heap.items[i] = q->heap.items[l];
-        i = l;
-    }
-    if (n)
-        q->heap.items[i] = last;
-}
+static void queue_push(queue *q, waiting w) { waiting_heap_push(&q->heap, w); }
+static void queue_pop(queue *q) { waiting_heap_pop(&q->heap); }
 
 /* The first live contact waiting in q, dropping stale entries on the way. */
 static waiting *queue_head(cc_rt *rt, queue *q)
@@ -575,25 +571,41 @@ static void set_external(void *ud, const char *key, const char *value)
     var_set((contact *)ud, ref, value);
 }
 
+/* The parameters of an INVOKE instruction, evaluated for the contact. */
+typedef struct {
+    uint32_t n;
+    const char **keys, **values;
+} invoke_params;
+
+static invoke_params params_of(cc_rt *rt, const contact *c, const uint8_t *code, uint32_t pc)
+{
+    char b1[512];
+    invoke_params p = {op_u32(code, pc, 2), NULL, NULL};
+    p.keys = cc_xcalloc(p.n + 1, sizeof *p.keys);
+    p.values = cc_xcalloc(p.n + 1, sizeof *p.values);
+    for (uint32_t i = 0; i < p.n; i++) {
+        p.keys[i] = rt->strs[op_u32(code, pc, 3 + 2 * i)];
+        const char *v = value_text(rt, c, op_u32(code, pc, 4 + 2 * i), b1, sizeof b1);
+        p.values[i] = cc_xstrdup(v ? v : "");
+    }
+    return p;
+}
+
+static void params_free(invoke_params *p)
+{
+    for (uint32_t i = 0; i < p->n; i++)
+        free((char *)p->values[i]);
+    free(p->keys);
+    free(p->values);
+}
+
 static bool call_builtin(cc_rt *rt, contact *c, const char *name, const uint8_t *code, uint32_t pc)
 {
-    char fname[128], b1[512];
+    char fname[128];
     snprintf(fname, sizeof fname, "%s", name);
-    uint32_t n = op_u32(code, pc, 2);
-    const char **keys = cc_xcalloc(n + 1, sizeof *keys), **values = cc_xcalloc(n + 1, sizeof *values);
-    char **owned = cc_xcalloc(n + 1, sizeof *owned);
-    for (uint32_t i = 0; i < n; i++) {
-        keys[i] = rt->strs[op_u32(code, pc, 3 + 2 * i)];
-        const char *v = value_text(rt, c, op_u32(code, pc, 4 + 2 * i), b1, sizeof b1);
-        owned[i] = cc_xstrdup(v ? v : "");
-        values[i] = owned[i];
-    }
-    bool ok = cc_builtin_call(fname, keys, values, n, rt->now, set_external, c);
-    for (uint32_t i = 0; i < n; i++)
-        free(owned[i]);
-    free(owned);
-    free(keys);
-    free(values);
+    invoke_params p = params_of(rt, c, code, pc);
+    bool ok = cc_builtin_call(fname, p.keys, p.values, p.n, rt->now, set_external, c);
+    params_free(&p);
     return ok;
 }
 
@@ -1143,28 +1155,16 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 break; /* an unknown function fails like a Lambda that cannot be called */
             if (fn->host) {
                 /* the fiber waits for the host's answer, or for its timeout (error) */
-                uint32_t n = op_u32(code, pc, 2);
-                const char **keys = cc_xcalloc(n + 1, sizeof *keys), **values = cc_xcalloc(n + 1, sizeof *values);
-                char **owned = cc_xcalloc(n + 1, sizeof *owned);
-                for (uint32_t i = 0; i < n; i++) {
-                    keys[i] = rt->strs[op_u32(code, pc, 3 + 2 * i)];
-                    const char *v = value_text(rt, c, op_u32(code, pc, 4 + 2 * i), b1, sizeof b1);
-                    owned[i] = cc_xstrdup(v ? v : "");
-                    values[i] = owned[i];
-                }
+                invoke_params p = params_of(rt, c, code, pc);
                 c->outcome = 1;
                 c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
                 schedule(rt, rt->now + timeout, EV_RESUME, ci, c->gen);
                 host_call call = {++rt->next_call, ci, c->gen};
                 cc_vec_push(&rt->calls, call);
                 char *fname = cc_xstrdup(name);
-                fn->host(fn->host_ud, call.id, c->id, fname, keys, values, n);
+                fn->host(fn->host_ud, call.id, c->id, fname, p.keys, p.values, p.n);
                 free(fname);
-                for (uint32_t i = 0; i < n; i++)
-                    free(owned[i]);
-                free(owned);
-                free(keys);
-                free(values);
+                params_free(&p);
                 return;
             }
             if (fn->latency_ms > timeout) {
