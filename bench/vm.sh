@@ -39,6 +39,10 @@ if [ $have_lua = 1 ]; then
 fi
 [ $have_lua = 1 ] && awk -v l="$t_lua" -v v="$t_vm" 'BEGIN { printf "Lua / ccflow: %.2f (target >= 5)\n", l / v }'
 [ $have_c = 1 ] && awk -v c="$t_c" -v v="$t_vm" 'BEGIN { printf "ccflow / C: %.2f (target <= 2.5)\n", v / c }'
+sed "s|\.\./tests/scenarios|$PWD/tests/scenarios|" bench/live.yaml >"$tmp/live.yaml"
+"$B/ccflow" run --stats "$tmp/live.yaml" >"$tmp/live.out" 2>&1
+bytes=$(sed -n 's/.* \([0-9]*\) bytes a contact$/\1/p' "$tmp/live.out")
+[ -n "$bytes" ] && echo "1,000,000 live tasks: $bytes bytes of resident memory a contact (target <= 256)"
 if command -v valgrind >/dev/null 2>&1; then
   n=$((N < 100000 ? N : 100000))
   sed "s/count: $N/count: $n/" "$tmp/taskflow.yaml" >"$tmp/small.yaml"

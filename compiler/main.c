@@ -272,6 +272,7 @@ static const char usage_run[] =
     "  --records FILE   write a contact record (JSON, one a line) for every contact that ends\n"
     "  --trace          print a line for every block a contact enters and every change it goes through\n"
     "  --until D        stop after D of simulated time (8h, 7d...) instead of the scenario's 'until'\n"
+    "  --stats          print the memory the run used a contact (resident, on Linux)\n"
     "  --restart-at D   save the VM's state at D, restore it into a new VM and go on there (the\n"
     "                   output is the same as without: a check of saving and restoring)\n"
     "  -h, --help       print this help\n";
@@ -297,6 +298,8 @@ static int cmd_run(int argc, char **argv, bool test)
             opts.trace = true;
         else if (!test && !strcmp(argv[i], "--until") && i + 1 < argc)
             opts.until = argv[++i];
+        else if (!test && !strcmp(argv[i], "--stats"))
+            opts.stats = true;
         else if (!strcmp(argv[i], "--restart-at") && i + 1 < argc)
             opts.restart_at = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) {

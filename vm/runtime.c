@@ -74,28 +74,59 @@ typedef struct {
     uint32_t block, count;
 } loop_counter;
 
+/* What only some contacts have: kept apart so that a bulk task costs little (SPEC §11: at most
+ * 256 bytes of VM state a contact). Read through RX (defaults when absent), written through WX. */
 typedef struct {
-    char *id, *name, *description;
-    uint32_t flow, pc, first_flow;
-    uint32_t outcome;
-    uint32_t gen;     /* timers of an older generation are stale */
-    uint32_t qgen;    /* queue entries of an older generation are stale */
-    uint64_t next_priority; /* a routing change waiting its 60 s while queued (0: none) */
-    int64_t next_age_adjust;
-    uint8_t channel, state, mode;
-    cc_end_reason reason;
-    int32_t queue, in_queue, agent;
-    uint64_t priority;
-    int64_t age_adjust;
-    int64_t created, scheduled, started, enqueued, dequeued, connected, acw_end, ended;
-    int32_t hooks[HOOK_COUNT];
+    char *description, *previous; /* PreviousContactId */
     attr_vec attrs; /* user-defined attributes: $.Attributes.<key>, in the contact record */
     attr_vec vars;  /* other run-time values by full reference: $.External.x, $.Metrics..., $.Task.ContactId */
     CC_VEC(loop_counter) loops;
-    char *previous;     /* PreviousContactId */
     CC_VEC(char *) inputs; /* what a voice or chat customer enters, in turn */
     uint32_t next_input;
+    int32_t hooks[HOOK_COUNT];
+    uint64_t next_priority; /* a routing change waiting its 60 s while queued (0: none) */
+    int64_t next_age_adjust;
+} contact_extra;
+
+typedef struct {
+    char *id;         /* an id the request gave, or NULL: then "task-NNNNNNN" from num */
+    uint32_t num;     /* the number of a made id */
+    const char *name; /* interned in the runtime: bulk tasks share their name */
+    contact_extra *x; /* NULL until something needs it */
+    uint32_t flow, pc, first_flow;
+    uint32_t outcome;
+    uint32_t gen;  /* timers of an older generation are stale */
+    uint32_t qgen; /* queue entries of an older generation are stale */
+    uint8_t channel, state, mode;
+    cc_end_reason reason;
+    int32_t queue, in_queue, agent;
+    uint32_t loop_block, loop_count; /* the first loop block's counter, kept here (UINT32_MAX: none) */
+    uint64_t priority;
+    int64_t age_adjust;
+    int64_t created, scheduled, started, enqueued, dequeued, connected, acw_end, ended;
 } contact;
+
+/* The contact's id: the one it was given, or the one made from its number. */
+static const char *cid(const contact *c, char buf[32])
+{
+    if (c->id)
+        return c->id;
+    snprintf(buf, 32, "%s-%07u", c->channel == 2 ? "task" : "contact", c->num);
+    return buf;
+}
+
+static const contact_extra no_extra = {.hooks = {-1, -1, -1, -1, -1, -1, -1}};
+
+#define RX(c) ((const contact_extra *)((c)->x ? (c)->x : &no_extra))
+
+static contact_extra *WX(contact *c)
+{
+    if (!c->x) {
+        c->x = cc_xmalloc(sizeof *c->x);
+        *c->x = no_extra;
+    }
+    return c->x;
+}
 
 typedef struct {
     uint64_t priority;
@@ -181,6 +212,7 @@ struct cc_rt {
     CC_VEC(queue) queues;
     CC_VEC(agent) agents;
     cc_map contact_ids;
+    cc_map names; /* interned contact names, owned */
     cc_rt_totals totals;
     cc_record_fn on_record;
     void *record_ud;
@@ -287,10 +319,10 @@ static void kv_free(attr_vec *v)
     cc_vec_free(v);
 }
 
-#define attr_get(c, key) kv_get(&(c)->attrs, (key))
-#define attr_set(c, key, value) kv_set(&(c)->attrs, (key), (value))
-#define var_get(c, key) kv_get(&(c)->vars, (key))
-#define var_set(c, key, value) kv_set(&(c)->vars, (key), (value))
+#define attr_get(c, key) kv_get(&RX(c)->attrs, (key))
+#define attr_set(c, key, value) kv_set(&WX(c)->attrs, (key), (value))
+#define var_get(c, key) kv_get(&RX(c)->vars, (key))
+#define var_set(c, key, value) kv_set(&WX(c)->vars, (key), (value))
 
 static char *module_string(const cc_rt *rt, uint32_t i)
 {
@@ -303,7 +335,8 @@ static char *module_string(const cc_rt *rt, uint32_t i)
 
 static void trace(cc_rt *rt, const contact *c, const char *block, const char *what)
 {
-    cc_trace t = {rt->now, c->id, rt->strs[rt->m->flows[c->flow].name], block, what};
+    char idb[32];
+    cc_trace t = {rt->now, cid(c, idb), rt->strs[rt->m->flows[c->flow].name], block, what};
     rt->on_trace(rt->trace_ud, &t);
 }
 
@@ -335,9 +368,9 @@ static const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf
     if (!strcmp(ref, "$.Name"))
         return c->name;
     if (!strcmp(ref, "$.Description"))
-        return c->description;
+        return RX(c)->description;
     if (!strcmp(ref, "$.ContactId") || !strcmp(ref, "$.InitialContactId"))
-        return c->id;
+        return cid(c, buf);
     if (!strcmp(ref, "$.Queue.Name"))
         return c->queue >= 0 ? rt->queues.items[c->queue].name : NULL;
     if (!strncmp(ref, "$.Loop.", 7)) {
@@ -346,9 +379,13 @@ static const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf
             ccfb_block blk = ccfb_flow_block(f, b);
             if (string_is(rt, blk.id, ref + 7)) {
                 /* the 0-based index of the pass under way, as Connect's Loop attribute gives it */
-                for (size_t i = 0; i < c->loops.len; i++)
-                    if (c->loops.items[i].block == b) {
-                        uint32_t k = c->loops.items[i].count;
+                if (c->loop_block == b) {
+                    snprintf(buf, n, "%u", c->loop_count ? c->loop_count - 1 : 0);
+                    return buf;
+                }
+                for (size_t i = 0; i < RX(c)->loops.len; i++)
+                    if (RX(c)->loops.items[i].block == b) {
+                        uint32_t k = RX(c)->loops.items[i].count;
                         snprintf(buf, n, "%u", k ? k - 1 : 0);
                         return buf;
                     }
@@ -358,7 +395,7 @@ static const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf
         return NULL;
     }
     if (!strcmp(ref, "$.PreviousContactId"))
-        return c->previous;
+        return RX(c)->previous;
     return var_get(c, ref); /* $.External, $.Metrics, $.Task.ContactId, $.FlowAttributes... */
 }
 
@@ -368,18 +405,20 @@ static void emit_record(cc_rt *rt, contact *c)
 {
     if (!rt->on_record)
         return;
-    const char **keys = cc_xcalloc(c->attrs.len + 1, sizeof *keys);
-    const char **values = cc_xcalloc(c->attrs.len + 1, sizeof *values);
-    for (size_t i = 0; i < c->attrs.len; i++) {
-        keys[i] = c->attrs.items[i].key;
-        values[i] = c->attrs.items[i].value;
+    const attr_vec *attrs = &RX(c)->attrs;
+    const char **keys = cc_xcalloc(attrs->len + 1, sizeof *keys);
+    const char **values = cc_xcalloc(attrs->len + 1, sizeof *values);
+    for (size_t i = 0; i < attrs->len; i++) {
+        keys[i] = attrs->items[i].key;
+        values[i] = attrs->items[i].value;
     }
     char *flow = module_string(rt, rt->m->flows[c->first_flow].name);
-    cc_record r = {c->id, cc_channel_upper(c->channel), c->name, c->description, flow,
+    char idb[32];
+    cc_record r = {cid(c, idb), cc_channel_upper(c->channel), c->name, RX(c)->description, flow,
                    c->channel == 2 ? "API" : "INBOUND", c->created, c->scheduled,
                    c->ended, c->reason, c->enqueued >= 0 ? rt->queues.items[c->in_queue >= 0 ? c->in_queue : c->queue].name : NULL,
                    c->enqueued, c->dequeued, c->agent >= 0 ? rt->agents.items[c->agent].name : NULL, c->connected,
-                   c->acw_end, keys, values, c->attrs.len};
+                   c->acw_end, keys, values, attrs->len};
     rt->on_record(rt->record_ud, &r);
     free(flow);
     free(keys);
@@ -388,12 +427,19 @@ static void emit_record(cc_rt *rt, contact *c)
 
 static void free_contact_data(contact *c)
 {
-    for (size_t i = 0; i < c->inputs.len; i++)
-        free(c->inputs.items[i]);
-    cc_vec_free(&c->inputs);
-    kv_free(&c->attrs);
-    kv_free(&c->vars);
-    cc_vec_free(&c->loops);
+    contact_extra *x = c->x;
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->inputs.len; i++)
+        free(x->inputs.items[i]);
+    cc_vec_free(&x->inputs);
+    kv_free(&x->attrs);
+    kv_free(&x->vars);
+    cc_vec_free(&x->loops);
+    free(x->description);
+    free(x->previous);
+    free(x);
+    c->x = NULL;
 }
 
 static void route_agent(cc_rt *rt, int ai);
@@ -439,10 +485,10 @@ static void run_fiber(cc_rt *rt, uint32_t ci);
 static void disconnect(cc_rt *rt, uint32_t ci, cc_end_reason reason)
 {
     contact *c = &rt->contacts.items[ci];
-    if (c->mode != MODE_DISCONNECT && c->hooks[HOOK_DISCONNECT] >= 0) {
+    if (c->mode != MODE_DISCONNECT && RX(c)->hooks[HOOK_DISCONNECT] >= 0) {
         c->reason = reason;
         c->mode = MODE_DISCONNECT;
-        c->flow = (uint32_t)c->hooks[HOOK_DISCONNECT];
+        c->flow = (uint32_t)RX(c)->hooks[HOOK_DISCONNECT];
         c->pc = rt->m->flows[c->flow].start;
         if (c->state == ST_QUEUED && c->in_queue >= 0) {
             rt->queues.items[c->in_queue].size--;
@@ -510,10 +556,10 @@ static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
         q->stats.wait_max_ms = wait;
     q->stats.handle_total_ms += a->handle_ms;
     schedule(rt, rt->now + a->handle_ms, EV_HANDLED, ci, c->gen);
-    if (c->hooks[HOOK_AGENT_WHISPER] >= 0) {
+    if (RX(c)->hooks[HOOK_AGENT_WHISPER] >= 0) {
         /* the agent whisper plays as the agent joins; it takes no time and then they are connected */
         c->mode = MODE_WHISPER;
-        c->flow = (uint32_t)c->hooks[HOOK_AGENT_WHISPER];
+        c->flow = (uint32_t)RX(c)->hooks[HOOK_AGENT_WHISPER];
         c->pc = rt->m->flows[c->flow].start;
         run_fiber(rt, ci);
     }
@@ -722,13 +768,14 @@ static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, u
     cc_task_request req = {NULL, name, has_description ? description : NULL, flow, when, NULL, NULL, 0};
     char err[256];
     uint32_t nci;
-    if (!start_task(rt, &req, c->id, err, sizeof err, &nci))
+    char idb[32];
+    if (!start_task(rt, &req, cid(c, idb), err, sizeof err, &nci))
         return false;
     /* the new task starts with a copy of this contact's attributes */
     contact *me = &rt->contacts.items[ci], *task = &rt->contacts.items[nci];
-    for (size_t i = 0; i < me->attrs.len; i++)
-        attr_set(task, me->attrs.items[i].key, me->attrs.items[i].value);
-    var_set(me, "$.Task.ContactId", task->id);
+    for (size_t i = 0; i < RX(me)->attrs.len; i++)
+        attr_set(task, RX(me)->attrs.items[i].key, RX(me)->attrs.items[i].value);
+    var_set(me, "$.Task.ContactId", cid(task, idb));
     return true;
 }
 
@@ -882,9 +929,9 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             if (route_contact(rt, ci))
                 return;
             c = &rt->contacts.items[ci];
-            if (c->hooks[HOOK_CUSTOMER_QUEUE] >= 0) {
+            if (RX(c)->hooks[HOOK_CUSTOMER_QUEUE] >= 0) {
                 c->mode = MODE_QUEUE_FLOW;
-                c->flow = (uint32_t)c->hooks[HOOK_CUSTOMER_QUEUE];
+                c->flow = (uint32_t)RX(c)->hooks[HOOK_CUSTOMER_QUEUE];
                 c->pc = rt->m->flows[c->flow].start;
                 break;
             }
@@ -986,7 +1033,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             const char *v = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
             uint64_t p = v ? strtoull(v, NULL, 10) : 0;
             if (p && c->state == ST_QUEUED) { /* a contact already queued: the change applies 60 s later */
-                c->next_priority = p;
+                WX(c)->next_priority = p;
                 schedule(rt, rt->now + 60000, EV_REROUTE, ci, 0);
             } else if (p)
                 c->priority = p;
@@ -995,7 +1042,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         }
         case CC_OP_ADJUST_AGE:
             if (c->state == ST_QUEUED) {
-                c->next_age_adjust += (int32_t)op_u32(code, pc, 0);
+                WX(c)->next_age_adjust += (int32_t)op_u32(code, pc, 0);
                 schedule(rt, rt->now + 60000, EV_REROUTE, ci, 0);
             } else
                 c->age_adjust += (int32_t)op_u32(code, pc, 0);
@@ -1031,14 +1078,20 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 c->outcome = 3; /* a count that is not a whole number (read from a reference) */
                 break;
             }
-            loop_counter *lc = NULL;
-            for (size_t i = 0; i < c->loops.len; i++)
-                if (c->loops.items[i].block == block)
-                    lc = &c->loops.items[i];
-            if (!lc) {
-                loop_counter z = {block, 0};
-                cc_vec_push(&c->loops, z);
-                lc = &c->loops.items[c->loops.len - 1];
+            loop_counter inline_lc = {c->loop_block, c->loop_count}, *lc = NULL;
+            if (c->loop_block == block || c->loop_block == UINT32_MAX) {
+                inline_lc.block = block;
+                lc = &inline_lc; /* the common case: one loop block, counted in the contact itself */
+            } else {
+                contact_extra *x = WX(c);
+                for (size_t i = 0; i < x->loops.len; i++)
+                    if (x->loops.items[i].block == block)
+                        lc = &x->loops.items[i];
+                if (!lc) {
+                    loop_counter z = {block, 0};
+                    cc_vec_push(&x->loops, z);
+                    lc = &x->loops.items[x->loops.len - 1];
+                }
             }
             if (lc->count < (uint32_t)count) {
                 lc->count++;
@@ -1047,12 +1100,16 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 lc->count = 0;
                 c->outcome = 2;
             }
+            if (lc == &inline_lc) {
+                c->loop_block = inline_lc.block;
+                c->loop_count = inline_lc.count;
+            }
             break;
         }
         case CC_OP_SET_HOOK: {
             uint32_t hook = op_u32(code, pc, 0);
             if (hook < HOOK_COUNT)
-                c->hooks[hook] = (int32_t)op_u32(code, pc, 1);
+                WX(c)->hooks[hook] = (int32_t)op_u32(code, pc, 1);
             c->outcome = 0;
             break;
         }
@@ -1086,8 +1143,8 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 c->outcome = 3 + n;
                 break;
             }
-            if (c->next_input < c->inputs.len) { /* the customer answers at once */
-                const char *in = c->inputs.items[c->next_input++];
+            if (RX(c)->next_input < RX(c)->inputs.len) { /* the customer answers at once */
+                const char *in = WX(c)->inputs.items[c->x->next_input++];
                 c->outcome = 2 + n; /* no_match, unless an option is what was entered */
                 for (uint32_t i = 0; i < n; i++) {
                     const char *opt = value_text(rt, c, op_u32(code, pc, 3 + i), b1, sizeof b1);
@@ -1110,8 +1167,8 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 break;
             }
             c->outcome = 0;
-            if (c->next_input < c->inputs.len) {
-                var_set(c, "$.StoredCustomerInput", c->inputs.items[c->next_input++]);
+            if (RX(c)->next_input < RX(c)->inputs.len) {
+                var_set(c, "$.StoredCustomerInput", c->x->inputs.items[c->x->next_input++]);
                 break;
             }
             var_set(c, "$.StoredCustomerInput", "Timeout");
@@ -1162,7 +1219,8 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 host_call call = {++rt->next_call, ci, c->gen};
                 cc_vec_push(&rt->calls, call);
                 char *fname = cc_xstrdup(name);
-                fn->host(fn->host_ud, call.id, c->id, fname, p.keys, p.values, p.n);
+                char idb[32];
+                fn->host(fn->host_ud, call.id, cid(c, idb), fname, p.keys, p.values, p.n);
                 free(fname);
                 params_free(&p);
                 return;
@@ -1247,11 +1305,13 @@ static void handle_event(cc_rt *rt, const event *e)
             release_agent(rt, e->who);
         break;
     case EV_REROUTE: /* a routing change made while queued takes effect: the contact's place is redone */
-        if (c->next_priority)
-            c->priority = c->next_priority;
-        c->age_adjust += c->next_age_adjust;
-        c->next_priority = 0;
-        c->next_age_adjust = 0;
+        if (RX(c)->next_priority)
+            c->priority = RX(c)->next_priority;
+        c->age_adjust += RX(c)->next_age_adjust;
+        if (c->x) {
+            c->x->next_priority = 0;
+            c->x->next_age_adjust = 0;
+        }
         if (c->state == ST_QUEUED && c->in_queue >= 0) {
             queue *q = &rt->queues.items[c->in_queue];
             waiting w = {c->priority, c->enqueued - c->age_adjust, rt->seq++, e->who, ++c->qgen};
@@ -1331,6 +1391,17 @@ bool cc_rt_idle(const cc_rt *rt)
     return rt->events.len == 0;
 }
 
+/* The one copy of a contact name the runtime keeps. */
+static const char *intern_name(cc_rt *rt, const char *name)
+{
+    const char *have = cc_map_get(&rt->names, name);
+    if (have)
+        return have;
+    char *copy = cc_xstrdup(name);
+    cc_map_put(&rt->names, copy, copy);
+    return copy;
+}
+
 /* ---- setup ---- */
 
 cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
@@ -1371,9 +1442,6 @@ void cc_rt_free(cc_rt *rt)
     for (size_t i = 0; i < rt->contacts.len; i++) {
         free_contact_data(&rt->contacts.items[i]);
         free(rt->contacts.items[i].id);
-        free(rt->contacts.items[i].name);
-        free(rt->contacts.items[i].description);
-        free(rt->contacts.items[i].previous);
     }
     for (size_t i = 0; i < rt->functions.len; i++) {
         free(rt->functions.items[i].name);
@@ -1414,6 +1482,9 @@ void cc_rt_free(cc_rt *rt)
     free(rt->is_num);
     free(rt->str_queue);
     cc_map_free(&rt->contact_ids);
+    for (size_t i = 0; i < rt->names.cap; i++)
+        free((char *)rt->names.keys[i]);
+    cc_map_free(&rt->names);
     free(rt);
 }
 
@@ -1597,41 +1668,50 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
         rt->totals.rejected++;
         return false;
     }
-    char idbuf[32];
     const char *id = req->id;
-    if (!id) {
-        snprintf(idbuf, sizeof idbuf, "%s-%07u", channel == 2 ? "task" : "contact", ++rt->next_id);
-        id = idbuf;
+    /* made ids (task-NNNNNNN, contact-NNNNNNN) are unique by their number; a given id must not
+     * take that form, nor repeat another given id */
+    unsigned digits = 0;
+    if (id && (sscanf(id, "task-%7u", &digits) == 1 || sscanf(id, "contact-%7u", &digits) == 1) &&
+        strlen(id) == strcspn(id, "-") + 8) {
+        snprintf(err, errlen, "InvalidRequestException: ids such as '%s' are the ones ccflow makes; choose another", id);
+        rt->totals.rejected++;
+        return false;
     }
-    if (cc_map_get(&rt->contact_ids, id)) {
+    if (id && cc_map_get(&rt->contact_ids, id)) {
         snprintf(err, errlen, "InvalidRequestException: contact id '%s' is already in use", id);
         rt->totals.rejected++;
         return false;
     }
     contact c = {0};
-    c.id = cc_xstrdup(id);
-    c.name = cc_xstrdup(req->name ? req->name : "");
-    c.description = req->description ? cc_xstrdup(req->description) : NULL;
+    if (id)
+        c.id = cc_xstrdup(id);
+    else
+        c.num = ++rt->next_id;
+    c.name = intern_name(rt, req->name ? req->name : "");
+    if (req->description)
+        WX(&c)->description = cc_xstrdup(req->description);
     c.flow = c.first_flow = (uint32_t)flow;
     c.pc = rt->m->flows[flow].start;
     c.channel = (uint8_t)channel;
     for (size_t i = 0; i < ninputs; i++)
-        cc_vec_push(&c.inputs, cc_xstrdup(inputs[i]));
+        cc_vec_push(&WX(&c)->inputs, cc_xstrdup(inputs[i]));
     c.queue = c.in_queue = c.agent = -1;
+    c.loop_block = UINT32_MAX;
     c.priority = 5;
     c.created = rt->now;
     c.scheduled = req->scheduled_ms;
     c.started = c.enqueued = c.dequeued = c.connected = c.acw_end = c.ended = -1;
-    for (int h = 0; h < HOOK_COUNT; h++)
-        c.hooks[h] = -1;
     for (size_t i = 0; i < req->nattrs; i++)
         attr_set(&c, req->attr_keys[i], req->attr_values[i]);
-    c.previous = previous ? cc_xstrdup(previous) : NULL;
+    if (previous)
+        WX(&c)->previous = cc_xstrdup(previous);
     c.state = ST_SCHEDULED;
     uint32_t ci = (uint32_t)rt->contacts.len;
     *out = ci;
     cc_vec_push(&rt->contacts, c);
-    cc_map_put(&rt->contact_ids, rt->contacts.items[ci].id, (void *)(uintptr_t)(ci + 1));
+    if (rt->contacts.items[ci].id)
+        cc_map_put(&rt->contact_ids, rt->contacts.items[ci].id, (void *)(uintptr_t)(ci + 1));
     schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
     if (channel == 2) /* tasks expire; calls and chats end with their customer */
         schedule(rt, rt->now + 7 * DAY_MS, EV_EXPIRE, ci, 0);
@@ -1639,6 +1719,8 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
 }
 
 size_t cc_rt_queue_count(const cc_rt *rt) { return rt->queues.len; }
+
+size_t cc_rt_contact_count(const cc_rt *rt) { return rt->contacts.len; }
 
 void cc_rt_queue_stats(const cc_rt *rt, size_t q, cc_queue_stats *out)
 {
@@ -1795,9 +1877,10 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
     for (size_t i = 0; i < rt->contacts.len; i++) {
         const contact *c = &rt->contacts.items[i];
         wstr(b, c->id);
+        w64(b, c->num);
         wstr(b, c->name);
-        wstr(b, c->description);
-        wstr(b, c->previous);
+        wstr(b, RX(c)->description);
+        wstr(b, RX(c)->previous);
         const uint64_t fields[] = {c->flow,
                                    c->pc,
                                    c->first_flow,
@@ -1821,23 +1904,26 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
                                    (uint64_t)c->acw_end,
                                    (uint64_t)c->ended,
                                    c->qgen,
-                                   c->next_priority,
-                                   (uint64_t)c->next_age_adjust};
+                                   c->loop_block,
+                                   c->loop_count,
+                                   RX(c)->next_priority,
+                                   (uint64_t)RX(c)->next_age_adjust};
         for (size_t k = 0; k < CC_ARRAY_LEN(fields); k++)
             w64(b, fields[k]);
         for (int h = 0; h < HOOK_COUNT; h++)
-            w64(b, (uint64_t)(int64_t)c->hooks[h]);
-        wkv(b, &c->attrs);
-        wkv(b, &c->vars);
-        w64(b, c->loops.len);
-        for (size_t k = 0; k < c->loops.len; k++) {
-            w64(b, c->loops.items[k].block);
-            w64(b, c->loops.items[k].count);
+            w64(b, (uint64_t)(int64_t)RX(c)->hooks[h]);
+        const contact_extra *x = RX(c);
+        wkv(b, &x->attrs);
+        wkv(b, &x->vars);
+        w64(b, x->loops.len);
+        for (size_t k = 0; k < x->loops.len; k++) {
+            w64(b, x->loops.items[k].block);
+            w64(b, x->loops.items[k].count);
         }
-        w64(b, c->inputs.len);
-        for (size_t k = 0; k < c->inputs.len; k++)
-            wstr(b, c->inputs.items[k]);
-        w64(b, c->next_input);
+        w64(b, x->inputs.len);
+        for (size_t k = 0; k < x->inputs.len; k++)
+            wstr(b, x->inputs.items[k]);
+        w64(b, x->next_input);
     }
     w64(b, rt->events.len);
     for (size_t i = 0; i < rt->events.len; i++)
@@ -2047,10 +2133,14 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         r.bad = true;
     for (uint64_t i = 0; i < nc && !r.bad; i++) {
         contact c = {0};
+        contact_extra x = no_extra;
         c.id = rstr(&r);
-        c.name = rstr(&r);
-        c.description = rstr(&r);
-        c.previous = rstr(&r);
+        c.num = (uint32_t)rmax(&r, UINT32_MAX);
+        char *name = rstr(&r);
+        c.name = name ? intern_name(rt, name) : NULL;
+        free(name);
+        x.description = rstr(&r);
+        x.previous = rstr(&r);
         c.flow = (uint32_t)rmax(&r, m->nflows ? m->nflows - 1 : 0);
         c.pc = (uint32_t)rmax(&r, m->flows[c.flow].code_len);
         if (!starts[c.flow][c.pc])
@@ -2074,19 +2164,21 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         for (int k = 0; k < 8; k++)
             times[k] = (int64_t)r64(&r);
         c.qgen = (uint32_t)rmax(&r, UINT32_MAX);
-        c.next_priority = r64(&r);
-        c.next_age_adjust = (int64_t)r64(&r);
+        c.loop_block = (uint32_t)rmax(&r, UINT32_MAX);
+        c.loop_count = (uint32_t)rmax(&r, UINT32_MAX);
+        x.next_priority = r64(&r);
+        x.next_age_adjust = (int64_t)r64(&r);
         for (int h = 0; h < HOOK_COUNT; h++) {
-            c.hooks[h] = (int32_t)(int64_t)r64(&r);
-            if (c.hooks[h] < -1 || c.hooks[h] >= (int64_t)m->nflows)
+            x.hooks[h] = (int32_t)(int64_t)r64(&r);
+            if (x.hooks[h] < -1 || x.hooks[h] >= (int64_t)m->nflows)
                 r.bad = true;
         }
-        rkv(&r, &c.attrs);
-        rkv(&r, &c.vars);
+        rkv(&r, &x.attrs);
+        rkv(&r, &x.vars);
         uint64_t nl = rmax(&r, (uint64_t)(r.end - r.p) / 16);
         for (uint64_t k = 0; k < nl && !r.bad; k++) {
             loop_counter lc = {(uint32_t)rmax(&r, UINT32_MAX), (uint32_t)rmax(&r, UINT32_MAX)};
-            cc_vec_push(&c.loops, lc);
+            cc_vec_push(&x.loops, lc);
         }
         uint64_t ni = rmax(&r, (uint64_t)(r.end - r.p) / 8);
         for (uint64_t k = 0; k < ni && !r.bad; k++) {
@@ -2094,10 +2186,18 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
             if (!in)
                 r.bad = true;
             else
-                cc_vec_push(&c.inputs, in);
+                cc_vec_push(&x.inputs, in);
         }
-        c.next_input = (uint32_t)rmax(&r, c.inputs.len);
-        if (!c.id || !c.name)
+        x.next_input = (uint32_t)rmax(&r, x.inputs.len);
+        bool hooked = false;
+        for (int h = 0; h < HOOK_COUNT; h++)
+            hooked |= x.hooks[h] != -1;
+        if (x.description || x.previous || x.attrs.len || x.vars.len || x.loops.len || x.inputs.len || hooked ||
+            x.next_priority || x.next_age_adjust) {
+            c.x = cc_xmalloc(sizeof *c.x);
+            *c.x = x;
+        }
+        if ((!c.id && !c.num) || !c.name)
             r.bad = true;
         cc_vec_push(&rt->contacts, c);
     }
@@ -2105,7 +2205,8 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         free(starts[f]);
     free(starts);
     for (size_t i = 0; !r.bad && i < rt->contacts.len; i++)
-        cc_map_put(&rt->contact_ids, rt->contacts.items[i].id, (void *)(uintptr_t)(i + 1));
+        if (rt->contacts.items[i].id)
+            cc_map_put(&rt->contact_ids, rt->contacts.items[i].id, (void *)(uintptr_t)(i + 1));
     uint64_t ne = rmax(&r, (uint64_t)(r.end - r.p) / 40);
     for (uint64_t i = 0; i < ne && !r.bad; i++) {
         event e = revent(&r, nc);

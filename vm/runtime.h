@@ -137,6 +137,7 @@ typedef struct {
 } cc_queue_stats;
 
 size_t cc_rt_queue_count(const cc_rt *rt);
+size_t cc_rt_contact_count(const cc_rt *rt); /* every contact started, ended or not */
 void cc_rt_queue_stats(const cc_rt *rt, size_t q, cc_queue_stats *out);
 
 /* Service level: of the contacts an agent took from queue q, the percentage that waited at most

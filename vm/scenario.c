@@ -373,6 +373,19 @@ static void add_hours(scenario *s, cc_rt *rt, const cc_node *name, const cc_node
     }
 }
 
+/* Resident memory of this process in bytes (Linux), or 0 when unknown. */
+static uint64_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long pages = 0, resident = 0;
+    if (!f)
+        return 0;
+    if (fscanf(f, "%llu %llu", &pages, &resident) != 2)
+        resident = 0;
+    fclose(f);
+    return resident * 4096ull;
+}
+
 static int cmp_actions(const void *a, const void *b)
 {
     const action *x = a, *y = b;
@@ -809,6 +822,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         goto done;
     }
 
+    uint64_t rss_before = opts->stats ? resident_bytes() : 0;
     int64_t restart = -1;
     if (opts->restart_at) {
         int64_t ms;
@@ -886,6 +900,12 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     if (opts->progress)
         fprintf(stderr, "\r%*s\r", 24, "");
 
+    if (opts->stats) {
+        uint64_t rss = resident_bytes();
+        size_t contacts = cc_rt_contact_count(rt);
+        fprintf(out, "memory: %.1f MB resident, %zu contacts, %.0f bytes a contact\n", (double)rss / 1e6, contacts,
+                contacts ? (double)(rss - rss_before) / (double)contacts : 0.0);
+    }
     if (opts->report) {
         for (size_t q = 0; q < cc_rt_queue_count(rt); q++) {
             cc_queue_stats st;

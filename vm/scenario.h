@@ -14,6 +14,7 @@ typedef struct {
     bool color;
     bool trace;               /* print a trace line for every block entered and every change */
     const char *until;        /* a duration that replaces the scenario's `until`, or NULL */
+    bool stats;               /* print the memory the run used per contact (Linux /proc) */
     const char *restart_at;   /* save the VM's state at this offset, restore it into a new VM and
                                  go on there (proves that a saved state resumes exactly), or NULL */
 } cc_scenario_options;
