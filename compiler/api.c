@@ -139,6 +139,8 @@ void ccflow_free(void *p) { free(p); }
 
 struct ccflow_vm {
     CC_VEC(void *) bindings; /* host function bindings the VM owns */
+    ccflow_clock_fn clock;
+    void *clock_user;
     uint8_t *bytes;
     ccfb_module module;
     cc_rt *rt;
@@ -287,4 +289,20 @@ int ccflow_vm_answer(ccflow_vm *vm, unsigned long long call, int ok, const char 
                      const char *const *values, size_t count)
 {
     return cc_rt_answer(vm->rt, call, ok != 0, keys, values, count) ? 0 : -1;
+}
+
+void ccflow_vm_set_clock(ccflow_vm *vm, ccflow_clock_fn now_ms, void *user)
+{
+    vm->clock = now_ms;
+    vm->clock_user = user;
+}
+
+long long ccflow_vm_poll(ccflow_vm *vm)
+{
+    if (vm->clock) {
+        long long now = vm->clock(vm->clock_user);
+        if (now >= cc_rt_now(vm->rt)) /* the clock never runs backwards */
+            cc_rt_run_until(vm->rt, now);
+    }
+    return cc_rt_next_event(vm->rt);
 }

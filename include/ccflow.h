@@ -180,6 +180,15 @@ int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *task, char *err, size
 long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms);
 long long ccflow_vm_now(const ccflow_vm *vm);
 
+/* A clock for running in real time: now_ms returns milliseconds since the Unix epoch (UTC).
+ * ccflow_vm_poll then runs everything due by that time and returns when the next event is due
+ * (ms since the epoch; -1 when nothing is pending), so a host can sleep until then or until it
+ * has something to tell the VM. Without a clock, poll does nothing and returns the next event. */
+typedef long long (*ccflow_clock_fn)(void *user);
+
+void ccflow_vm_set_clock(ccflow_vm *vm, ccflow_clock_fn now_ms, void *user);
+long long ccflow_vm_poll(ccflow_vm *vm);
+
 #ifdef __cplusplus
 }
 #endif

@@ -52,6 +52,8 @@ static void record(void *user, const ccflow_record *r)
     s->n++;
 }
 
+static long long clock_fn(void *user) { return *(long long *)user; }
+
 int main(void)
 {
     ccflow_check *c = ccflow_check_new();
@@ -92,6 +94,17 @@ int main(void)
     ccflow_task bad = {NULL, "X", NULL, "Nope", -1, NULL, NULL, 0};
     CHECK(ccflow_vm_start_task(vm, &bad, err, sizeof err) == -1 && !strncmp(err, "ResourceNotFoundException", 25),
           "an unknown flow is ResourceNotFoundException");
+    /* a host clock: poll runs what is due by its time and says when the next thing is */
+    static long long fake_now;
+    ccflow_task later = {"later", "Later", NULL, "Lookup", -1, NULL, NULL, 0};
+    ccflow_vm_start_task(vm, &later, err, sizeof err);
+    ccflow_vm_set_clock(vm, clock_fn, &fake_now);
+    fake_now = 10000;
+    long long next = ccflow_vm_poll(vm);
+    CHECK(h.n == 3 && next == 15000, "poll runs what is due and gives the next time (the call's timeout), h.n %d next %lld", h.n, next);
+    fake_now = 15000;
+    ccflow_vm_poll(vm);
+    CHECK(s.n == 3 && !strcmp(s.id[2], "later") && s.ended[2] == 15000, "poll at that time runs the timeout");
     ccflow_vm_free(vm);
     char junk[64] = "CCFB";
     CHECK(ccflow_vm_new(junk, sizeof junk, 0, 0, 0, err, sizeof err) == NULL && err[0], "junk is refused with a reason");

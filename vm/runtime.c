@@ -1383,6 +1383,17 @@ void cc_rt_advance(cc_rt *rt, int64_t t)
 }
 
 int64_t cc_rt_now(const cc_rt *rt) { return rt->now; }
+int64_t cc_rt_next_event(const cc_rt *rt)
+{
+    int64_t next = rt->events.len ? rt->events.items[0].t : -1;
+    for (size_t i = 0; i < rt->nlanes; i++) {
+        const lane *l = &rt->lanes[i];
+        if (l->head < l->fifo.len && (next < 0 || l->fifo.items[l->head].t < next))
+            next = l->fifo.items[l->head].t;
+    }
+    return next;
+}
+
 bool cc_rt_idle(const cc_rt *rt)
 {
     for (size_t i = 0; i < rt->nlanes; i++)
