@@ -306,3 +306,28 @@ long long ccflow_vm_poll(ccflow_vm *vm)
     }
     return cc_rt_next_event(vm->rt);
 }
+
+int ccflow_vm_save(const ccflow_vm *vm, void **state, size_t *size)
+{
+    cc_buf out = {0};
+    cc_rt_snapshot(vm->rt, &out);
+    *state = out.data;
+    *size = out.len;
+    return 0;
+}
+
+ccflow_vm *ccflow_vm_restore(const void *bundle, size_t size, int flags, const void *state, size_t state_size,
+                             char *err, size_t errlen)
+{
+    ccflow_vm *vm = ccflow_vm_new(bundle, size, flags, 0, 0, err, errlen);
+    if (!vm)
+        return NULL;
+    cc_rt *restored = cc_rt_restore(&vm->module, state, state_size, err, errlen);
+    if (!restored) {
+        ccflow_vm_free(vm);
+        return NULL;
+    }
+    cc_rt_free(vm->rt);
+    vm->rt = restored;
+    return vm;
+}

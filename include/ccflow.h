@@ -180,6 +180,17 @@ int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *task, char *err, size
 long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms);
 long long ccflow_vm_now(const ccflow_vm *vm);
 
+/* The VM's whole state (contacts, timers, queues, agents, functions, pending host calls, clock) as
+ * bytes the caller releases with ccflow_free: a process can save it and a later one go on from it
+ * exactly. Returns 0, or -1 when memory runs out. */
+int ccflow_vm_save(const ccflow_vm *vm, void **state, size_t *size);
+
+/* A VM over the same bundle, in the saved state. Callbacks are not part of the state: set them
+ * again, and add host functions again (by the same names) to bind their callbacks. Returns NULL
+ * with a reason when the bundle or the state is refused (another bundle, damaged bytes). */
+ccflow_vm *ccflow_vm_restore(const void *bundle, size_t size, int flags, const void *state, size_t state_size,
+                             char *err, size_t errlen);
+
 /* A clock for running in real time: now_ms returns milliseconds since the Unix epoch (UTC).
  * ccflow_vm_poll then runs everything due by that time and returns when the next event is due
  * (ms since the epoch; -1 when nothing is pending), so a host can sleep until then or until it

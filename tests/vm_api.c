@@ -63,6 +63,9 @@ int main(void)
     void *bytes;
     size_t size;
     CHECK(ccflow_check_compile(c, 1, &bytes, &size) == 0, "it compiles");
+    void *bundle_copy;
+    size_t bundle_size;
+    ccflow_check_compile(c, 1, &bundle_copy, &bundle_size);
     ccflow_check_free(c);
     char err[256];
     ccflow_vm *vm = ccflow_vm_new(bytes, size, 0, 0, 1, err, sizeof err);
@@ -105,6 +108,31 @@ int main(void)
     fake_now = 15000;
     ccflow_vm_poll(vm);
     CHECK(s.n == 3 && !strcmp(s.id[2], "later") && s.ended[2] == 15000, "poll at that time runs the timeout");
+    /* save with a host call pending, go on in a restored VM in which the host binds again */
+    ccflow_task saved = {"saved", "Saved", NULL, "Lookup", -1, NULL, NULL, 0};
+    ccflow_vm_start_task(vm, &saved, err, sizeof err);
+    fake_now = 16000;
+    ccflow_vm_poll(vm);
+    void *state;
+    size_t state_size;
+    CHECK(h.n == 4 && ccflow_vm_save(vm, &state, &state_size) == 0 && state_size > 0, "a state is saved");
+    ccflow_vm_free(vm);
+    vm = ccflow_vm_restore(bundle_copy, bundle_size, 0, state, state_size, err, sizeof err);
+    CHECK(vm != NULL, "and restored");
+    if (vm) {
+        seen s2 = {0};
+        ccflow_vm_on_record(vm, record, &s2);
+        CHECK(ccflow_vm_add_host_function(vm, "crm", crm, &h) == 0, "the host function binds again");
+        CHECK(ccflow_vm_now(vm) == 16000, "the clock is where it was");
+        CHECK(ccflow_vm_answer(vm, h.calls[3], 1, keys, values, 1) == 0 && s2.n == 1 && !strcmp(s2.id[0], "saved") &&
+                  !strcmp(s2.tier[0], "gold"),
+              "the pending call is answered in the restored VM");
+        ((char *)state)[10] ^= 0x40;
+        CHECK(ccflow_vm_restore(bundle_copy, bundle_size, 0, state, state_size, err, sizeof err) == NULL,
+              "a damaged state is refused");
+    }
+    ccflow_free(state);
+    ccflow_free(bundle_copy);
     ccflow_vm_free(vm);
     char junk[64] = "CCFB";
     CHECK(ccflow_vm_new(junk, sizeof junk, 0, 0, 0, err, sizeof err) == NULL && err[0], "junk is refused with a reason");

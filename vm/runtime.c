@@ -1208,8 +1208,8 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             }
             const function *fn = find_function(rt, name);
             uint32_t timeout = op_u32(code, pc, 1);
-            if (!fn)
-                break; /* an unknown function fails like a Lambda that cannot be called */
+            if (!fn || (!fn->host && fn->host_ud == (void *)rt))
+                break; /* an unknown function, or a host's not bound again after a restore, fails */
             if (fn->host) {
                 /* the fiber waits for the host's answer, or for its timeout (error) */
                 invoke_params p = params_of(rt, c, code, pc);
