@@ -398,6 +398,51 @@ static void test_snapshot(void)
     cc_buf_free(&bytes);
 }
 
+/* What each channel does at blocks it does not support, at run time: `ccflow check` refuses such a
+ * bundle (E401), so the bytecode is made here directly, as another producer of bundles could. */
+static void record_attrs(void *ud, const cc_record *r)
+{
+    cc_buf *out = ud;
+    cc_buf_printf(out, "%s %s:", r->id, cc_end_reason_name(r->reason));
+    for (size_t i = 0; i < r->nattrs; i++)
+        cc_buf_printf(out, " %s=%s", r->attr_keys[i], r->attr_values[i]);
+    cc_buf_putc(out, '\n');
+}
+
+static void test_channel_behaviour(void)
+{
+    cc_diags ds;
+    cc_diags_init(&ds);
+    cc_bundle b;
+    cc_bundle_init(&b, &ds);
+    cc_bundle_add_path(&b, "tests/data/channel_behaviour.yaml", false);
+    cc_check_bundle(&b);
+    CHECK(ds.errors == 1 && ds.diags.len == 2, "the checker refuses it: %zu errors", ds.errors);
+    cc_buf bytes = {0};
+    cc_codegen(&b, true, &bytes);
+    ccfb_module m;
+    char err[256];
+    CHECK(ccfb_load(&m, (const uint8_t *)bytes.data, bytes.len, true, err, sizeof err), "load: %s", err);
+    cc_rt *rt = cc_rt_new(&m, 0, 1);
+    cc_buf seen = {0};
+    cc_rt_on_record(rt, record_attrs, &seen);
+    cc_task_request task = {"task", "Task", NULL, "Channel behaviour", -1, NULL, NULL, 0};
+    cc_task_request call = {"call", "Call", NULL, "Channel behaviour", -1, NULL, NULL, 0};
+    CHECK(cc_rt_start_task(rt, &task, err, sizeof err), "task: %s", err);
+    CHECK(cc_rt_start_contact(rt, &call, 0, NULL, 0, err, sizeof err), "call: %s", err);
+    cc_rt_run_until(rt, 3600000);
+    CHECK(seen.data && strstr(seen.data, "task CONTACT_FLOW_DISCONNECT: media=refused prompt=passed") &&
+              strstr(seen.data, "call CONTACT_FLOW_DISCONNECT: media=streamed prompt=passed"),
+          "a task takes the error branch of media streaming and passes a prompt; a call runs both:\n%s",
+          seen.data ? seen.data : "");
+    cc_buf_free(&seen);
+    cc_rt_free(rt);
+    ccfb_free(&m);
+    cc_buf_free(&bytes);
+    cc_bundle_free(&b);
+    cc_diags_free(&ds);
+}
+
 static void test_duration_and_closest(void)
 {
     int64_t ms;
@@ -423,6 +468,7 @@ int main(void)
     test_same_ir();
     test_verifier();
     test_snapshot();
+    test_channel_behaviour();
     test_duration_and_closest();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
