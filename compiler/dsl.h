@@ -31,7 +31,7 @@ struct dsl_branch {
     bool is_case;
     cc_node *name;    /* branch name, or the case's operator */
     cc_node *operand; /* a case's value */
-    dsl_target target;
+    const dsl_target *target;
 };
 
 typedef struct {
@@ -48,7 +48,7 @@ struct dsl_stmt {
     cc_node *label;        /* may be NULL */
     cc_node *kind_key;     /* DSL_BLOCK/LOOP: the kind; DSL_IF/SWITCH: the keyword, for locations */
     cc_node *value;        /* DSL_BLOCK and DSL_LOOP: the block's value; DSL_IF/SWITCH: the reference */
-    dsl_target next;       /* DSL_BLOCK/LOOP: `-> target`; DSL_GOTO: where to go */
+    const dsl_target *next; /* DSL_BLOCK/LOOP: `-> target`; DSL_GOTO: where to go */
     dsl_branches branches; /* branch lines; for DSL_IF/SWITCH the cases first, each with a body */
     dsl_list *body;        /* DSL_LOOP: the loop body */
     dsl_list *orelse;      /* DSL_IF/SWITCH: the else body, or NULL */
@@ -77,6 +77,7 @@ typedef struct {
     cc_loc flow_loc;
     dsl_list *stmts;
     uint32_t nstmts; /* statements made, an upper bound on the blocks they lower to */
+    dsl_target no_target; /* the one "no target" every block without `->` points at */
     bool dups;       /* some mapping repeats a key */
     bool saw_header;
     bool saw_eof_nl;

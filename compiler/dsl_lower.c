@@ -76,14 +76,13 @@ static cc_node *on_map(lowerer *L, pending_edge *e)
 }
 
 /* Sends the pending edges from index `from` up to the block named by `target` (a label as
- * written, copied so each edge has its own node), and drops them from the stack. */
+ * written), and drops them from the stack. */
 static void resolve_to(lowerer *L, size_t from, const cc_node *target)
 {
+    /* one node serves every edge that goes there: values are never marked or changed */
+    cc_node *t = (cc_node *)target;
     for (size_t i = from; i < L->pend.len; i++) {
         pending_edge *e = &L->pend.items[i];
-        cc_node *t = cc_arena_alloc(L->ctx->arena, sizeof *t);
-        *t = *target;
-        t->dup_of = NULL;
         if (e->case_map)
             put(L, e->case_map, text_node(L, "next", e->loc), t);
         else if (e->on)
@@ -247,14 +246,14 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
 
     cc_node **on = cc_arena_alloc(L->ctx->arena, sizeof *on);
     uint32_t on_cap = s->branches.count + 3;
-    pending_edge next_edge = {.block = block, .loc = s->next.kind != DSL_TO_NONE ? s->next.loc : s->loc};
+    pending_edge next_edge = {.block = block, .loc = s->next->kind != DSL_TO_NONE ? s->next->loc : s->loc};
 #define NAMED(branch_name, at)                                                                     \
     ((pending_edge){.block = block, .on = on, .on_cap = on_cap, .name = (branch_name), .loc = (at)})
 
     /* Where it goes on: `-> target`, or falling through to the next statement. */
     const char *go_on = condition ? NULL : cc_block_continue_branch(spec);
-    if (!condition && s->next.kind != DSL_TO_NONE)
-        send(L, next_edge, &s->next);
+    if (!condition && s->next->kind != DSL_TO_NONE)
+        send(L, next_edge, s->next);
     else if (go_on && !strcmp(go_on, "next"))
         cc_vec_push(&L->pend, next_edge);
     else if (go_on && !has_branch(s, go_on))
@@ -275,12 +274,12 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
     for (dsl_branch *b = s->branches.first; b; b = b->next) {
         if (b->is_case) {
             pending_edge e = {.block = block, .case_map = case_maps[ci++], .loc = b->name->loc};
-            if (b->target.kind != DSL_TO_NONE || condition)
-                send(L, e, &b->target);
+            if (b->target->kind != DSL_TO_NONE || condition)
+                send(L, e, b->target);
         } else if (!strcmp(b->name->text, "next"))
-            send(L, next_edge, &b->target);
+            send(L, next_edge, b->target);
         else
-            send(L, NAMED(b->name, b->name->loc), &b->target);
+            send(L, NAMED(b->name, b->name->loc), b->target);
     }
     if (condition && !has_branch(s, "no_match")) {
         dsl_target t = {s->orelse ? DSL_TO_BODY : DSL_TO_NONE, NULL, s->orelse, s->loc};
@@ -298,9 +297,9 @@ static void lower_list(lowerer *L, dsl_list *list, size_t base)
             lower_stmt(L, s, base);
             continue;
         }
-        if (s->next.kind == DSL_TO_LABEL)
-            resolve_to(L, base, s->next.label);
-        else if (s->next.kind == DSL_TO_END)
+        if (s->next->kind == DSL_TO_LABEL)
+            resolve_to(L, base, s->next->label);
+        else if (s->next->kind == DSL_TO_END)
             L->pend.len = base;
         else {
             cc_report(L->ctx->ds, CC_E101, s->loc, "'goto' takes a block id or 'end'");

@@ -46,6 +46,7 @@ static void dsl_error(dsl_loc *loc, dsl_ctx *ctx, const char *msg)
 static dsl_stmt *new_stmt(dsl_ctx *ctx, dsl_stmt_kind kind, cc_loc loc)
 {
     dsl_stmt *s = cc_arena_alloc(ctx->arena, sizeof *s);
+    s->next = &ctx->no_target;
     ctx->nstmts++;
     s->kind = kind;
     s->loc = loc;
@@ -95,8 +96,7 @@ static dsl_branch *new_branch(dsl_ctx *ctx, bool is_case, cc_node *name, cc_node
     b->is_case = is_case;
     b->name = name;
     b->operand = operand;
-    if (target)
-        b->target = *target;
+    b->target = target ? target : &ctx->no_target;
     return b;
 }
 
@@ -222,7 +222,7 @@ stmts
 statement
     : core
     | label core { $$ = $2; $$->label = $1; $$->loc = P(@$); }
-    | GOTO target { $$ = new_stmt(ctx, DSL_GOTO, P(@$)); $$->next = *$2; }
+    | GOTO target { $$ = new_stmt(ctx, DSL_GOTO, P(@$)); $$->next = $2; }
     ;
 
 label
@@ -239,9 +239,9 @@ core
 
 block
     : IDENT next_opt branches
-        { $$ = new_stmt(ctx, DSL_BLOCK, P(@$)); $$->kind_key = $1; $$->next = *$2; append_branches($$, $3); }
+        { $$ = new_stmt(ctx, DSL_BLOCK, P(@$)); $$->kind_key = $1; $$->next = $2; append_branches($$, $3); }
     | IDENT value next_opt branches
-        { $$ = new_stmt(ctx, DSL_BLOCK, P(@$)); $$->kind_key = $1; $$->value = $2; $$->next = *$3; append_branches($$, $4); }
+        { $$ = new_stmt(ctx, DSL_BLOCK, P(@$)); $$->kind_key = $1; $$->value = $2; $$->next = $3; append_branches($$, $4); }
     ;
 
 loop
@@ -251,7 +251,7 @@ loop
             $$->kind_key = $1;
             $$->value = $2;
             $$->body = $3;
-            $$->next = *$4;
+            $$->next = $4;
             append_branches($$, $5);
         }
     ;
@@ -309,7 +309,7 @@ body
     ;
 
 next_opt
-    : %empty { $$ = new_target(ctx, DSL_TO_NONE, NULL, NULL, (cc_loc){0}); }
+    : %empty { $$ = &ctx->no_target; } /* shared: targets are only read once built */
     | ARROW target { $$ = $2; }
     ;
 

@@ -68,7 +68,8 @@ void cc_arena_free(cc_arena *a)
     memset(a, 0, sizeof *a);
 }
 
-void *cc_arena_alloc(cc_arena *a, size_t n)
+/* Arena memory that the caller fills entirely (no zeroing). */
+static void *arena_raw(cc_arena *a, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     if (!a->head || a->used + n > a->cap) {
@@ -82,13 +83,19 @@ void *cc_arena_alloc(cc_arena *a, size_t n)
     }
     char *p = (char *)a->head->data + a->used;
     a->used += n;
+    return p;
+}
+
+void *cc_arena_alloc(cc_arena *a, size_t n)
+{
+    void *p = arena_raw(a, n);
     memset(p, 0, n);
     return p;
 }
 
 char *cc_arena_strndup(cc_arena *a, const char *s, size_t n)
 {
-    char *p = cc_arena_alloc(a, n + 1);
+    char *p = arena_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
