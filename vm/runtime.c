@@ -62,7 +62,7 @@ typedef CC_VEC(event) event_vec;
 
 enum { ST_SCHEDULED, ST_RUNNING, ST_WAITING, ST_QUEUED, ST_CONNECTED, ST_ACW, ST_ENDED };
 enum { MODE_FLOW, MODE_QUEUE_FLOW, MODE_WHISPER, MODE_DISCONNECT };
-enum { HOOK_CUSTOMER_QUEUE, HOOK_DISCONNECT, HOOK_AGENT_WHISPER, HOOK_COUNT = 7 };
+enum { HOOK_CUSTOMER_QUEUE, HOOK_DISCONNECT, HOOK_AGENT_WHISPER, HOOK_CUSTOMER_WHISPER, HOOK_COUNT = 7 };
 
 typedef struct {
     char *key, *value;
@@ -152,6 +152,7 @@ typedef struct {
     CC_VEC(int64_t) waits; /* how long each answered contact waited, for service levels */
     uint32_t free[4];    /* of them: available with a free slot for each channel */
     uint32_t staffed;    /* of them: available, or holding a contact */
+    uint32_t online;     /* of them: not offline (a break or lunch status is online, not routable) */
     cc_queue_stats stats;
 } queue;
 
@@ -161,6 +162,7 @@ typedef struct {
     uint8_t concurrency[4], active[4];
     int64_t handle_ms, acw_ms;
     bool available;
+    bool online; /* not offline: available, or in a status such as a break */
     uint32_t busy; /* contacts held, handling or in after-contact work */
 } agent;
 
@@ -514,6 +516,7 @@ static void agent_count(cc_rt *rt, int ai, int sign)
         for (int c = 0; c < 4; c++)
             q->free[c] += (uint32_t)(sign * (a->available && a->active[c] < a->concurrency[c]));
         q->staffed += (uint32_t)(sign * (a->available || a->busy > 0));
+        q->online += (uint32_t)(sign * (a->online || a->busy > 0));
     }
 }
 
@@ -556,6 +559,14 @@ static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
         q->stats.wait_max_ms = wait;
     q->stats.handle_total_ms += a->handle_ms;
     schedule(rt, rt->now + a->handle_ms, EV_HANDLED, ci, c->gen);
+    if (RX(c)->hooks[HOOK_CUSTOMER_WHISPER] >= 0 && (c->channel == 0 || c->channel == 1)) {
+        /* the customer whisper plays to the customer (voice and chat) as the agent joins */
+        c->mode = MODE_WHISPER;
+        c->flow = (uint32_t)RX(c)->hooks[HOOK_CUSTOMER_WHISPER];
+        c->pc = rt->m->flows[c->flow].start;
+        run_fiber(rt, ci);
+        c = &rt->contacts.items[ci];
+    }
     if (RX(c)->hooks[HOOK_AGENT_WHISPER] >= 0) {
         /* the agent whisper plays as the agent joins; it takes no time and then they are connected */
         c->mode = MODE_WHISPER;
@@ -715,7 +726,7 @@ static void set_metrics(cc_rt *rt, contact *c, int q)
     waiting *w = queue_head(rt, qq);
     snprintf(num, sizeof num, "%lld", w ? (long long)((rt->now - rt->contacts.items[w->contact].enqueued) / 1000) : 0LL);
     var_set(c, "$.Metrics.Queue.OldestContactAge", num);
-    unsigned online = qq->staffed, available = qq->free[c->channel], staffed = qq->staffed;
+    unsigned online = qq->online, available = qq->free[c->channel], staffed = qq->staffed;
     snprintf(num, sizeof num, "%u", online);
     var_set(c, "$.Metrics.Agents.Online.Count", num);
     snprintf(num, sizeof num, "%u", available);
@@ -944,10 +955,9 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 c->outcome = 3;
                 break;
             }
-            /* available: a free slot for this channel; staffed: available or busy; online: not offline
-             * (ccflow's agents are available or offline, so online counts as staffed) */
+            /* available: a free slot for this channel; staffed: available or busy; online: not offline */
             queue *qq = &rt->queues.items[q];
-            bool any = status == 0 ? qq->free[c->channel] > 0 : qq->staffed > 0;
+            bool any = status == 0 ? qq->free[c->channel] > 0 : status == 1 ? qq->staffed > 0 : qq->online > 0;
             c->outcome = any ? 1 : 2;
             break;
         }
@@ -1562,6 +1572,7 @@ int cc_rt_add_agent(cc_rt *rt, const char *name, const int *queues, size_t nqueu
     a.handle_ms = handle_ms;
     a.acw_ms = acw_ms;
     a.available = available;
+    a.online = available;
     cc_vec_push(&rt->agents, a);
     int ai = (int)rt->agents.len - 1;
     for (size_t i = 0; i < nqueues; i++)
@@ -1570,10 +1581,21 @@ int cc_rt_add_agent(cc_rt *rt, const char *name, const int *queues, size_t nqueu
     return ai;
 }
 
+void cc_rt_set_agent_status(cc_rt *rt, int ai, bool available, bool online)
+{
+    agent_count(rt, ai, -1);
+    rt->agents.items[ai].available = available;
+    rt->agents.items[ai].online = available || online;
+    agent_count(rt, ai, +1);
+    if (available)
+        route_agent(rt, ai);
+}
+
 void cc_rt_set_agent_available(cc_rt *rt, int ai, bool available)
 {
     agent_count(rt, ai, -1);
     rt->agents.items[ai].available = available;
+    rt->agents.items[ai].online = available;
     agent_count(rt, ai, +1);
     if (available)
         route_agent(rt, ai);
@@ -1758,7 +1780,7 @@ void cc_rt_queue_now(const cc_rt *rt, size_t qi, cc_queue_now *out)
     out->oldest_age_ms = w ? rt->now - rt->contacts.items[w->contact].enqueued : 0;
     out->agents_available = q->free[2];
     out->agents_staffed = q->staffed;
-    out->agents_online = q->staffed;
+    out->agents_online = q->online;
 }
 
 /* ---- snapshot and restore: the whole state as plain bytes ---- */
@@ -1882,6 +1904,7 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         w64(b, (uint64_t)a->handle_ms);
         w64(b, (uint64_t)a->acw_ms);
         w64(b, a->available);
+        w64(b, a->online);
         w64(b, a->busy);
     }
     w64(b, rt->contacts.len);
@@ -2120,6 +2143,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         a.handle_ms = (int64_t)r64(&r);
         a.acw_ms = (int64_t)r64(&r);
         a.available = rmax(&r, 1) != 0;
+        a.online = rmax(&r, 1) != 0;
         a.busy = (uint32_t)rmax(&r, UINT32_MAX);
         if (!a.name)
             r.bad = true;

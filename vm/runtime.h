@@ -71,6 +71,8 @@ int cc_rt_queue_index(const cc_rt *rt, const char *name);
 int cc_rt_agent_index(const cc_rt *rt, const char *name);
 /* Agent status: available or offline (an offline agent finishes what it holds). */
 void cc_rt_set_agent_available(cc_rt *rt, int agent, bool available);
+/* Any status: available (takes contacts), online but not available (a break, lunch...), or offline. */
+void cc_rt_set_agent_status(cc_rt *rt, int agent, bool available, bool online);
 
 /* Hours of operation: open ranges per weekday (0 Sunday .. 6 Saturday) in minutes of the local
  * day [start, end), in the time zone named (the system's tz database). Returns an index, or -1

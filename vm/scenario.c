@@ -889,7 +889,8 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 problem(&s, ag, "an agent event names a known agent and a status%s", "");
                 goto done;
             }
-            cc_rt_set_agent_available(rt, ai, !strcmp(status->text, "available"));
+            /* available takes contacts; offline is off; any other status (break, lunch...) is online */
+            cc_rt_set_agent_status(rt, ai, !strcmp(status->text, "available"), strcmp(status->text, "offline") != 0);
         }
     }
     if (restart >= 0 && (until < 0 || restart <= until)) {
