@@ -720,12 +720,16 @@ static void check_channels(cc_bundle *b)
         for (size_t i = 0; i < nf; i++) {
             const cc_flow *f = b->flows.items[i];
             flow_channels *fc = &all[i];
+            unsigned entry;
             if (f->channels_declared || f->type == CC_FT_INBOUND || f->type < 0)
-                fc->entry = f->channels;
+                entry = f->channels;
             else if (fc->has_callers)
-                fc->entry = fc->reached & f->channels;
+                entry = fc->reached & f->channels;
             else
-                fc->entry = orphans_opened ? f->channels : 0;
+                entry = orphans_opened ? f->channels : 0;
+            if (round > 0 && entry == fc->entry)
+                continue; /* what reaches the flow has not changed: neither has what flows through it */
+            fc->entry = entry;
             propagate_flow(f, fc);
         }
         bool changed = false;
