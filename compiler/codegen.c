@@ -77,9 +77,16 @@ static uint32_t value_operand(pool *p, const cc_node *n, bool is_ref)
     if (!n || cc_node_is_null(n))
         return CCFB_VAL(CCFB_VAL_NONE, 0);
     if (n->type != CC_NODE_SCALAR) {
+        /* the map keeps the key it is given: a text made here lives as long as the pool */
         cc_buf json = {0};
         to_json(&json, n);
-        uint32_t v = CCFB_VAL(CCFB_VAL_JSON, intern(p, json.data));
+        const char *text = json.data;
+        if (!cc_map_get(&p->interned, text)) {
+            char *kept = cc_xstrdup(text);
+            cc_vec_push(&p->owned, kept);
+            text = kept;
+        }
+        uint32_t v = CCFB_VAL(CCFB_VAL_JSON, intern(p, text));
         cc_buf_free(&json);
         return v;
     }
@@ -460,6 +467,9 @@ void cc_codegen(const cc_bundle *b, bool strip, cc_buf *out)
               ccfb_crc32((const uint8_t *)out->data + start + CCFB_HEADER_SIZE, size - CCFB_HEADER_SIZE));
     cc_buf_free(&p.strings);
     cc_map_free(&p.interned);
+    for (size_t i = 0; i < p.owned.len; i++)
+        free(p.owned.items[i]);
+    cc_vec_free(&p.owned);
     cc_buf_free(&flows);
     cc_buf_free(&srcmap);
     cc_vec_free(&files);

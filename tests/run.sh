@@ -18,6 +18,13 @@ tally() { # reads a "... N passed, N failed" line from a part's output
   total_fail=$((total_fail + f))
 }
 
+sanitized() { # a sanitizer's report anywhere in a part's output fails it, tally or not
+  if grep -qE '^==[0-9]+==ERROR|runtime error:' <<<"$1"; then
+    echo "FAIL: a sanitizer reported an error (above)"
+    total_fail=$((total_fail + 1))
+  fi
+}
+
 out=$($B/tests/unit 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 # Check suite: every flow file directly in a group folder is a case, and every folder in a
@@ -36,11 +43,13 @@ out=$($B/tests/vm_api 2>&1); echo "$out" | grep -v "^$"; tally "$out"
 # The same suites again on the sanitizer build, when there is one.
 if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=3
-  out=$("$ASAN_B"/tests/unit 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
-  out=$("$ASAN_B"/tests/runner "$ASAN_B/ccflow" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
-  out=$("$ASAN_B"/tests/api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
-  out=$("$ASAN_B"/tests/vm_api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
-  out=$(bash tests/fmt.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"
+  out=$("$ASAN_B"/tests/unit 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$("$ASAN_B"/tests/runner "$ASAN_B/ccflow" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$("$ASAN_B"/tests/api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$("$ASAN_B"/tests/vm_api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(bash tests/fmt.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$("$ASAN_B/ccflow" test tests/scenarios/*.yaml 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan scenarios: /'
+  tally "$out"; sanitized "$out"
 fi
 
 out=$(bash tests/fmt.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
