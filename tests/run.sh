@@ -50,6 +50,7 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$(bash tests/fmt.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$("$ASAN_B/ccflow" test tests/scenarios/*.yaml 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan scenarios: /'
   tally "$out"; sanitized "$out"
+  out=$(bash tests/cli.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
 fi
 
 out=$(bash tests/fmt.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
