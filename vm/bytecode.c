@@ -294,7 +294,7 @@ bool ccfb_load(ccfb_module *m, const uint8_t *bytes, size_t size, bool check_crc
     m->version = (uint16_t)(bytes[4] | bytes[5] << 8);
     m->flags = (uint16_t)(bytes[6] | bytes[7] << 8);
     if (m->version != CCFB_VERSION) {
-        snprintf(err, errlen, "bundle format version %u; this ccflow reads version %u", m->version, CCFB_VERSION);
+        snprintf(err, errlen, "bundle format version %u; this ccflow reads version %u", m->version, (unsigned)CCFB_VERSION);
         return false;
     }
     if (m->flags & ~CCFB_FLAG_SOURCE_MAP) {

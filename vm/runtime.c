@@ -1834,9 +1834,11 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
     w64(b, rt->seq);
     w64(b, rt->rng);
     w64(b, rt->next_id);
-    const uint64_t *tot = &rt->totals.started;
+    const cc_rt_totals *tot = &rt->totals;
+    const uint64_t totals[6] = {tot->started, tot->handled, tot->disconnected,
+                                tot->expired, tot->stopped, tot->rejected};
     for (int i = 0; i < 6; i++)
-        w64(b, tot[i]);
+        w64(b, totals[i]);
     w64(b, rt->functions.len);
     for (size_t i = 0; i < rt->functions.len; i++) {
         wstr(b, rt->functions.items[i].name);
@@ -2058,9 +2060,10 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
     rt->seq = r64(&r);
     rt->rng = r64(&r);
     rt->next_id = (uint32_t)rmax(&r, UINT32_MAX);
-    uint64_t *tot = &rt->totals.started;
+    uint64_t *const totals[6] = {&rt->totals.started, &rt->totals.handled, &rt->totals.disconnected,
+                                 &rt->totals.expired, &rt->totals.stopped, &rt->totals.rejected};
     for (int i = 0; i < 6; i++)
-        tot[i] = r64(&r);
+        *totals[i] = r64(&r);
     uint64_t n = rmax(&r, 1u << 20);
     for (uint64_t i = 0; i < n && !r.bad; i++) {
         function f = {0};
@@ -2195,9 +2198,10 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
             r.bad = true;
         c.priority = r64(&r);
         c.age_adjust = (int64_t)r64(&r);
-        int64_t *times = &c.created;
+        int64_t *const times[8] = {&c.created, &c.scheduled, &c.started, &c.enqueued,
+                                   &c.dequeued, &c.connected, &c.acw_end, &c.ended};
         for (int k = 0; k < 8; k++)
-            times[k] = (int64_t)r64(&r);
+            *times[k] = (int64_t)r64(&r);
         c.qgen = (uint32_t)rmax(&r, UINT32_MAX);
         c.loop_block = (uint32_t)rmax(&r, UINT32_MAX);
         c.loop_count = (uint32_t)rmax(&r, UINT32_MAX);
