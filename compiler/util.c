@@ -256,12 +256,25 @@ void *cc_map_get(const cc_map *m, const char *key)
     if (!m->cap)
         return NULL;
     size_t mask = m->cap - 1;
-    for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
+    uint32_t h = (uint32_t)hash_str(key);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         if (!m->keys[i])
             return NULL;
-        if (strcmp(m->keys[i], key) == 0)
+        if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0)
             return m->values[i];
     }
+}
+
+/* Puts key (hash h) in a free slot of a map known not to hold it. */
+static void map_place(cc_map *m, const char *key, uint32_t h, void *value)
+{
+    size_t mask = m->cap - 1, i = h & mask;
+    while (m->keys[i])
+        i = (i + 1) & mask;
+    m->keys[i] = key;
+    m->values[i] = value;
+    m->hashes[i] = h;
+    m->len++;
 }
 
 static void map_grow(cc_map *m)
@@ -270,12 +283,14 @@ static void map_grow(cc_map *m)
     m->cap = old.cap ? old.cap * 2 : 16;
     m->keys = cc_xcalloc(m->cap, sizeof *m->keys);
     m->values = cc_xcalloc(m->cap, sizeof *m->values);
+    m->hashes = cc_xcalloc(m->cap, sizeof *m->hashes);
     m->len = 0;
     for (size_t i = 0; i < old.cap; i++)
         if (old.keys[i])
-            cc_map_put(m, old.keys[i], old.values[i]);
+            map_place(m, old.keys[i], old.hashes[i], old.values[i]);
     free(old.keys);
     free(old.values);
+    free(old.hashes);
 }
 
 void *cc_map_put(cc_map *m, const char *key, void *value)
@@ -283,14 +298,16 @@ void *cc_map_put(cc_map *m, const char *key, void *value)
     if ((m->len + 1) * 4 > m->cap * 3)
         map_grow(m);
     size_t mask = m->cap - 1;
-    for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
+    uint32_t h = (uint32_t)hash_str(key);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         if (!m->keys[i]) {
             m->keys[i] = key;
             m->values[i] = value;
+            m->hashes[i] = h;
             m->len++;
             return NULL;
         }
-        if (strcmp(m->keys[i], key) == 0)
+        if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0)
             return m->values[i] ? m->values[i] : (void *)m->keys[i];
     }
 }
@@ -299,6 +316,7 @@ void cc_map_free(cc_map *m)
 {
     free(m->keys);
     free(m->values);
+    free(m->hashes);
     memset(m, 0, sizeof *m);
 }
 

@@ -63,10 +63,12 @@ void cc_buf_vprintf(cc_buf *b, const char *fmt, va_list ap);
 void cc_buf_json_string(cc_buf *b, const char *s); /* quoted, escaped, valid UTF-8 out */
 void cc_buf_free(cc_buf *b);
 
-/* Open-addressing map from NUL-terminated string keys (not copied) to pointers. */
+/* Open-addressing map from NUL-terminated string keys (not copied) to pointers; each slot keeps
+ * its key's hash, so probes compare strings only when hashes match and growing hashes nothing. */
 typedef struct {
     const char **keys;
     void **values;
+    uint32_t *hashes;
     size_t len, cap;
 } cc_map;
 
