@@ -686,19 +686,12 @@ static void emit_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int3
             cc_note_add(d, scratch[c].notes.items[j].loc, "%s", m);
             free(m);
         }
-        for (int o = c + 1; o < CC_CH_COUNT; o++)
+        for (int o = c; o < CC_CH_COUNT; o++) /* the group, c included, is told */
             if (group & (1u << o)) {
                 free(keys[o]);
                 keys[o] = NULL;
-                for (size_t j = 0; j < scratch[o].notes.len; j++)
-                    free(scratch[o].notes.items[j].message);
-                cc_vec_free(&scratch[o].notes);
+                cc_notes_free(&scratch[o]);
             }
-        free(keys[c]);
-        keys[c] = NULL;
-        for (size_t j = 0; j < scratch[c].notes.len; j++)
-            free(scratch[c].notes.items[j].message);
-        cc_vec_free(&scratch[c].notes);
     }
 }
 

@@ -19,6 +19,13 @@ void cc_diags_init(cc_diags *ds)
     cc_vec_push(&ds->sources, none);
 }
 
+void cc_notes_free(cc_diag *d)
+{
+    for (size_t j = 0; j < d->notes.len; j++)
+        free(d->notes.items[j].message);
+    cc_vec_free(&d->notes);
+}
+
 void cc_diags_free(cc_diags *ds)
 {
     for (size_t i = 0; i < ds->sources.len; i++) {
@@ -29,9 +36,7 @@ void cc_diags_free(cc_diags *ds)
     cc_vec_free(&ds->sources);
     for (size_t i = 0; i < ds->diags.len; i++) {
         cc_diag *d = ds->diags.items[i];
-        for (size_t j = 0; j < d->notes.len; j++)
-            free(d->notes.items[j].message);
-        cc_vec_free(&d->notes);
+        cc_notes_free(d);
         free(d->message);
         free(d);
     }

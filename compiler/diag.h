@@ -104,6 +104,7 @@ const cc_source *cc_source_get(const cc_diags *ds, uint32_t file);
 
 cc_diag *cc_report(cc_diags *ds, cc_diag_code code, cc_loc loc, const char *fmt, ...) CC_PRINTF(4, 5);
 void cc_note_add(cc_diag *d, cc_loc loc, const char *fmt, ...) CC_PRINTF(3, 4);
+void cc_notes_free(cc_diag *d); /* a diagnostic's notes, leaving it without any */
 
 typedef enum { CC_FORMAT_TEXT, CC_FORMAT_JSON, CC_FORMAT_SARIF } cc_format;
 
