@@ -39,39 +39,6 @@ static void patch_u32(cc_buf *b, size_t at, uint32_t v)
     memcpy(b->data + at, le, 4);
 }
 
-/* A parameter's node as JSON text (maps and lists: attributes, references, prompts...). */
-static void to_json(cc_buf *out, const cc_node *n)
-{
-    if (n->type == CC_NODE_SCALAR) {
-        if (cc_node_is_null(n))
-            cc_buf_puts(out, "null");
-        else if (n->plain && (cc_looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
-            cc_buf_puts(out, n->text);
-        else
-            cc_buf_json_string(out, n->text);
-    } else if (n->type == CC_NODE_LIST) {
-        cc_buf_putc(out, '[');
-        for (uint32_t i = 0; i < n->count; i++) {
-            if (i)
-                cc_buf_putc(out, ',');
-            to_json(out, n->items[i]);
-        }
-        cc_buf_putc(out, ']');
-    } else {
-        cc_buf_putc(out, '{');
-        for (uint32_t i = 0, k = 0; i < n->count; i++) {
-            if (n->pairs[i].key->dup_of)
-                continue;
-            if (k++)
-                cc_buf_putc(out, ',');
-            cc_buf_json_string(out, n->pairs[i].key->type == CC_NODE_SCALAR ? n->pairs[i].key->text : "");
-            cc_buf_putc(out, ':');
-            to_json(out, n->pairs[i].value);
-        }
-        cc_buf_putc(out, '}');
-    }
-}
-
 static uint32_t value_operand(pool *p, const cc_node *n, bool is_ref)
 {
     if (!n || cc_node_is_null(n))
@@ -79,7 +46,7 @@ static uint32_t value_operand(pool *p, const cc_node *n, bool is_ref)
     if (n->type != CC_NODE_SCALAR) {
         /* the map keeps the key it is given: a text made here lives as long as the pool */
         cc_buf json = {0};
-        to_json(&json, n);
+        cc_node_json(&json, n, false);
         const char *text = json.data;
         if (!cc_map_get(&p->interned, text)) {
             char *kept = cc_xstrdup(text);

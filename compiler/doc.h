@@ -38,6 +38,9 @@ void cc_doc_report_duplicates(cc_diags *ds, const cc_node *root, const cc_node *
 cc_node *cc_node_get(const cc_node *map, const char *name);
 bool cc_node_is_null(const cc_node *n); /* a plain `null`, `~` or empty scalar */
 const char *cc_node_type_name(const cc_node *n); /* "a mapping", "a list", "text", "a number"... */
+/* The node as JSON (NULL as null; plain numbers and booleans bare); spaced puts a blank after
+ * commas and colons. Bundles carry the compact form, `ccflow ir` the spaced one. */
+void cc_node_json(cc_buf *out, const cc_node *n, bool spaced);
 
 /* Reads one YAML document from text into a tree allocated in arena; reports problems to ds.
  * Returns NULL when the file holds no usable document. */

@@ -5,48 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void dump_value(cc_buf *out, const cc_node *n)
-{
-    if (!n) {
-        cc_buf_puts(out, "null");
-        return;
-    }
-    switch (n->type) {
-    case CC_NODE_SCALAR:
-        if (n->plain && (cc_looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
-            cc_buf_puts(out, n->text);
-        else if (cc_node_is_null(n))
-            cc_buf_puts(out, "null");
-        else
-            cc_buf_json_string(out, n->text);
-        break;
-    case CC_NODE_LIST:
-        cc_buf_putc(out, '[');
-        for (uint32_t i = 0; i < n->count; i++) {
-            if (i)
-                cc_buf_puts(out, ", ");
-            dump_value(out, n->items[i]);
-        }
-        cc_buf_putc(out, ']');
-        break;
-    case CC_NODE_MAP:
-        cc_buf_putc(out, '{');
-        for (uint32_t i = 0; i < n->count; i++) {
-            if (i)
-                cc_buf_puts(out, ", ");
-            /* keys are names: `007` and "007" are the same key */
-            if (n->pairs[i].key->type == CC_NODE_SCALAR)
-                cc_buf_json_string(out, n->pairs[i].key->text);
-            else
-                dump_value(out, n->pairs[i].key);
-            cc_buf_puts(out, ": ");
-            dump_value(out, n->pairs[i].value);
-        }
-        cc_buf_putc(out, '}');
-        break;
-    }
-}
-
 void cc_flow_dump(const cc_flow *f, cc_buf *out)
 {
     cc_buf_puts(out, "flow ");
@@ -69,13 +27,13 @@ void cc_flow_dump(const cc_flow *f, cc_buf *out)
             if (!p || p->spec->type == CC_PT_CASES)
                 continue;
             cc_buf_printf(out, "  param %s = ", p->spec->name);
-            dump_value(out, p->value);
+            cc_node_json(out, p->value, true);
             cc_buf_putc(out, '\n');
         }
         for (uint32_t j = 0; j < b->ncases; j++) {
             const cc_case *c = &b->cases[j];
             cc_buf_printf(out, "  case %s ", c->op);
-            dump_value(out, c->operand);
+            cc_node_json(out, c->operand, true);
             cc_buf_puts(out, " -> ");
             if (c->target)
                 cc_buf_json_string(out, c->target);

@@ -31,6 +31,49 @@ bool cc_node_is_null(const cc_node *n)
             strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0);
 }
 
+void cc_node_json(cc_buf *out, const cc_node *n, bool spaced)
+{
+    if (!n) {
+        cc_buf_puts(out, "null");
+        return;
+    }
+    const char *comma = spaced ? ", " : ",", *colon = spaced ? ": " : ":";
+    switch (n->type) {
+    case CC_NODE_SCALAR:
+        if (n->plain && (cc_looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
+            cc_buf_puts(out, n->text);
+        else if (cc_node_is_null(n))
+            cc_buf_puts(out, "null");
+        else
+            cc_buf_json_string(out, n->text);
+        break;
+    case CC_NODE_LIST:
+        cc_buf_putc(out, '[');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cc_buf_puts(out, comma);
+            cc_node_json(out, n->items[i], spaced);
+        }
+        cc_buf_putc(out, ']');
+        break;
+    case CC_NODE_MAP:
+        cc_buf_putc(out, '{');
+        for (uint32_t i = 0; i < n->count; i++) {
+            if (i)
+                cc_buf_puts(out, comma);
+            /* keys are names: `007` and "007" are the same key; other keys are refused (E106) */
+            if (n->pairs[i].key->type == CC_NODE_SCALAR)
+                cc_buf_json_string(out, n->pairs[i].key->text);
+            else
+                cc_node_json(out, n->pairs[i].key, spaced);
+            cc_buf_puts(out, colon);
+            cc_node_json(out, n->pairs[i].value, spaced);
+        }
+        cc_buf_putc(out, '}');
+        break;
+    }
+}
+
 const char *cc_node_type_name(const cc_node *n)
 {
     if (!n)
