@@ -370,19 +370,14 @@ const char *cc_closest(const char *word, const char *const *candidates, size_t n
 
 /* ---- files ---- */
 
-char *cc_read_file(const char *path, size_t *len)
+char *cc_read_stream(FILE *f, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     cc_buf b = {0};
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         cc_buf_put(&b, chunk, n);
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
+    if (ferror(f)) {
         cc_buf_free(&b);
         errno = EIO;
         return NULL;
@@ -391,6 +386,18 @@ char *cc_read_file(const char *path, size_t *len)
         cc_buf_put(&b, "", 0);
     *len = b.len;
     return b.data;
+}
+
+char *cc_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = cc_read_stream(f, len);
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    return text;
 }
 
 /* ---- durations ---- */

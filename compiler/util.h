@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -84,6 +85,8 @@ const char *cc_closest(const char *word, const char *const *candidates, size_t n
 
 /* Reads a whole file into a NUL-terminated buffer; returns NULL and sets errno on failure. */
 char *cc_read_file(const char *path, size_t *len);
+/* All of a stream, NUL-terminated (len excludes the NUL); NULL with errno EIO on a read error. */
+char *cc_read_stream(FILE *f, size_t *len);
 
 /* Parses a duration such as 250ms, 90s, 10m, 2h, 7d (optionally signed) into milliseconds. */
 bool cc_parse_duration(const char *s, int64_t *ms);

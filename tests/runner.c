@@ -150,16 +150,11 @@ static char *run_capture(const char *cmd, int *status)
     FILE *p = popen(cmd, "r");
     if (!p)
         return NULL;
-    cc_buf out = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-        cc_buf_put(&out, chunk, n);
+    size_t len;
+    char *out = cc_read_stream(p, &len);
     int st = pclose(p);
     *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-    if (!out.data)
-        cc_buf_put(&out, "", 0);
-    return out.data;
+    return out;
 }
 
 static const char *scalar(const cc_node *obj, const char *key)
