@@ -537,38 +537,49 @@ static bool yaml_can_plain(const char *s, size_t n, bool flow)
     return true;
 }
 
-static void yaml_double_quoted(cc_buf *b, const char *s, size_t n)
+/* Writes s[0..n) between double quotes, one code point at a time: escape writes the escape of a
+ * code point and returns true, or returns false to keep the character as it is. */
+static void quoted(cc_buf *b, const char *s, size_t n, bool (*escape)(cc_buf *b, uint32_t c))
 {
     cc_buf_putc(b, '"');
     for (size_t i = 0; i < n;) {
         size_t k = utf8_len((unsigned char)s[i]);
         if (i + k > n)
             k = n - i;
-        uint32_t c = utf8_code((const unsigned char *)s + i, k);
-        if (c == '"' || c == '\\') {
-            cc_buf_putc(b, '\\');
-            cc_buf_putc(b, (char)c);
-        } else if (yaml_needs_escape(c)) {
-            static const char short_escapes[] = {[0] = '0', [7] = 'a', [8] = 'b', [9] = 't', [10] = 'n',
-                                                 [11] = 'v', [12] = 'f', [13] = 'r', [27] = 'e'};
-            if (c < sizeof short_escapes && short_escapes[c])
-                cc_buf_printf(b, "\\%c", short_escapes[c]);
-            else if (c == 0x85)
-                cc_buf_puts(b, "\\N");
-            else if (c == 0x2028)
-                cc_buf_puts(b, "\\L");
-            else if (c == 0x2029)
-                cc_buf_puts(b, "\\P");
-            else if (c <= 0xff)
-                cc_buf_printf(b, "\\x%02X", (unsigned)c);
-            else
-                cc_buf_printf(b, "\\u%04X", (unsigned)c);
-        } else
+        if (!escape(b, utf8_code((const unsigned char *)s + i, k)))
             cc_buf_put(b, s + i, k);
         i += k;
     }
     cc_buf_putc(b, '"');
 }
+
+static bool yaml_escape(cc_buf *b, uint32_t c)
+{
+    if (c == '"' || c == '\\') {
+        cc_buf_putc(b, '\\');
+        cc_buf_putc(b, (char)c);
+        return true;
+    }
+    if (!yaml_needs_escape(c))
+        return false;
+    static const char short_escapes[] = {[0] = '0', [7] = 'a', [8] = 'b', [9] = 't', [10] = 'n',
+                                         [11] = 'v', [12] = 'f', [13] = 'r', [27] = 'e'};
+    if (c < sizeof short_escapes && short_escapes[c])
+        cc_buf_printf(b, "\\%c", short_escapes[c]);
+    else if (c == 0x85)
+        cc_buf_puts(b, "\\N");
+    else if (c == 0x2028)
+        cc_buf_puts(b, "\\L");
+    else if (c == 0x2029)
+        cc_buf_puts(b, "\\P");
+    else if (c <= 0xff)
+        cc_buf_printf(b, "\\x%02X", (unsigned)c);
+    else
+        cc_buf_printf(b, "\\u%04X", (unsigned)c);
+    return true;
+}
+
+static void yaml_double_quoted(cc_buf *b, const char *s, size_t n) { quoted(b, s, n, yaml_escape); }
 
 /* What a YAML node is, for quoting: block ids, targets and the flow's name are names, and a name
  * that looks like a number, boolean or null is quoted however it was written (`next: "10"`, as
@@ -1015,33 +1026,27 @@ static bool dsl_reference(const char *s, size_t n)
     return !segment_start;
 }
 
-static void dsl_string(cc_buf *b, const char *s, size_t n)
+static bool dsl_escape(cc_buf *b, uint32_t c)
 {
-    cc_buf_putc(b, '"');
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_len((unsigned char)s[i]);
-        if (i + k > n)
-            k = n - i;
-        uint32_t c = utf8_code((const unsigned char *)s + i, k);
-        switch (c) {
-        case '"': cc_buf_puts(b, "\\\""); break;
-        case '\\': cc_buf_puts(b, "\\\\"); break;
-        case '\n': cc_buf_puts(b, "\\n"); break;
-        case '\t': cc_buf_puts(b, "\\t"); break;
-        case '\r': cc_buf_puts(b, "\\r"); break;
-        case 0: cc_buf_puts(b, "\\0"); break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                cc_buf_printf(b, "\\x%02X", (unsigned)c);
-            else if (c == 0x85 || c == 0x2028 || c == 0x2029 || c == 0xfeff)
-                cc_buf_printf(b, "\\u%04X", (unsigned)c);
-            else
-                cc_buf_put(b, s + i, k);
-        }
-        i += k;
+    switch (c) {
+    case '"': cc_buf_puts(b, "\\\""); return true;
+    case '\\': cc_buf_puts(b, "\\\\"); return true;
+    case '\n': cc_buf_puts(b, "\\n"); return true;
+    case '\t': cc_buf_puts(b, "\\t"); return true;
+    case '\r': cc_buf_puts(b, "\\r"); return true;
+    case 0: cc_buf_puts(b, "\\0"); return true;
+    default:
+        if (c < 0x20 || c == 0x7f)
+            cc_buf_printf(b, "\\x%02X", (unsigned)c);
+        else if (c == 0x85 || c == 0x2028 || c == 0x2029 || c == 0xfeff)
+            cc_buf_printf(b, "\\u%04X", (unsigned)c);
+        else
+            return false;
+        return true;
     }
-    cc_buf_putc(b, '"');
 }
+
+static void dsl_string(cc_buf *b, const char *s, size_t n) { quoted(b, s, n, dsl_escape); }
 
 /* Identifiers that ccflow reads as null when they are written bare. */
 static const char *const dsl_null_words[] = {"Null", "NULL", NULL};
