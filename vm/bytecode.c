@@ -86,6 +86,31 @@ static bool take_bytes(cursor *c, uint32_t n, const uint8_t **out, const char *w
     return true;
 }
 
+/* A table of texts: a count, then each text as a length and its bytes, UTF-8 without NUL; the
+ * texts point into the bundle. `what` names one text in messages ("string", "source file name"). */
+static void take_texts(cursor *c, uint32_t *count, ccfb_string **texts, const char *what)
+{
+    char part[64];
+    uint32_t n = 0;
+    snprintf(part, sizeof part, "the %s count", what);
+    if (take_u32(c, &n, part) && n > (size_t)(c->end - c->p) / 4)
+        fail(c, "%u %ss cannot fit in the bundle", n, what);
+    if (c->failed)
+        return;
+    *count = n;
+    *texts = cc_xcalloc(n ? n : 1, sizeof **texts);
+    snprintf(part, sizeof part, "a %s", what);
+    for (uint32_t i = 0; i < n && !c->failed; i++) {
+        uint32_t len = 0;
+        const uint8_t *text = NULL;
+        if (take_u32(c, &len, part) && take_bytes(c, len, &text, part)) {
+            if (!cc_utf8_valid((const char *)text, len) || memchr(text, 0, len))
+                fail(c, "%s %u is not valid UTF-8 text", what, i);
+            (*texts)[i] = (ccfb_string){text, len};
+        }
+    }
+}
+
 /* Operands of an instruction: calls check for each, in order, with the operand kind. Returns the
  * instruction's size, or 0 when it does not fit in `avail` bytes. */
 static uint32_t walk_operands(const uint8_t *code, uint32_t avail, const char *fmt, void *ctx,
@@ -312,21 +337,7 @@ bool ccfb_load(ccfb_module *m, const uint8_t *bytes, size_t size, bool check_crc
     }
     cursor c = {bytes + CCFB_HEADER_SIZE, bytes + size, err, errlen, false};
     uint32_t n = 0;
-    if (take_u32(&c, &n, "the string count") && n > (size_t)(c.end - c.p) / 4)
-        fail(&c, "%u strings cannot fit in the bundle", n);
-    if (!c.failed) {
-        m->nstrings = n;
-        m->strings = cc_xcalloc(n ? n : 1, sizeof *m->strings);
-        for (uint32_t i = 0; i < n && !c.failed; i++) {
-            uint32_t len = 0;
-            const uint8_t *text = NULL;
-            if (take_u32(&c, &len, "a string length") && take_bytes(&c, len, &text, "a string")) {
-                if (!cc_utf8_valid((const char *)text, len) || memchr(text, 0, len))
-                    fail(&c, "string %u is not valid UTF-8 text", i);
-                m->strings[i] = (ccfb_string){text, len};
-            }
-        }
-    }
+    take_texts(&c, &m->nstrings, &m->strings, "string");
     if (take_u32(&c, &n, "the flow count") && n > (size_t)(c.end - c.p) / 24)
         fail(&c, "%u flows cannot fit in the bundle", n);
     if (!c.failed) {
@@ -355,21 +366,7 @@ bool ccfb_load(ccfb_module *m, const uint8_t *bytes, size_t size, bool check_crc
         }
     }
     if (!c.failed && (m->flags & CCFB_FLAG_SOURCE_MAP)) {
-        if (take_u32(&c, &n, "the source file count") && n > (size_t)(c.end - c.p) / 4)
-            fail(&c, "%u source files cannot fit in the bundle", n);
-        if (!c.failed) {
-            m->nfiles = n;
-            m->files = cc_xcalloc(n ? n : 1, sizeof *m->files);
-            for (uint32_t i = 0; i < n && !c.failed; i++) {
-                uint32_t len = 0;
-                const uint8_t *text = NULL;
-                if (take_u32(&c, &len, "a file name length") && take_bytes(&c, len, &text, "a file name")) {
-                    if (!cc_utf8_valid((const char *)text, len) || memchr(text, 0, len))
-                        fail(&c, "source file name %u is not valid UTF-8 text", i);
-                    m->files[i] = (ccfb_string){text, len};
-                }
-            }
-        }
+        take_texts(&c, &m->nfiles, &m->files, "source file name");
         if (take_u32(&c, &n, "the source map count") && n > (size_t)(c.end - c.p) / 20)
             fail(&c, "%u source map entries cannot fit in the bundle", n);
         if (!c.failed) {
