@@ -819,6 +819,20 @@ static bool compare(const char *op_name, const char *a, const char *b)
     return x <= y;
 }
 
+/* The cases of a branching instruction, from operand `first` on: n (operator, operand) pairs. The
+ * outcome is 1 + the first case that value matches, else 1 + n (no match). */
+static uint32_t match_cases(cc_rt *rt, const contact *c, const uint8_t *code, uint32_t pc, uint32_t first,
+                            uint32_t n, const char *value)
+{
+    char buf[512];
+    for (uint32_t i = 0; i < n; i++) {
+        const char *operand = value_text(rt, c, op_u32(code, pc, first + 1 + 2 * i), buf, sizeof buf);
+        if (compare(ccfb_operators[op_u32(code, pc, first + 2 * i)], value, operand))
+            return 1 + i;
+    }
+    return 1 + n;
+}
+
 static int find_queue(const cc_rt *rt, const char *name)
 {
     for (size_t i = 0; name && i < rt->queues.len; i++)
@@ -978,14 +992,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 value = w ? (rt->now - rt->contacts.items[w->contact].enqueued) / 1000 : 0;
             }
             snprintf(b2, sizeof b2, "%lld", (long long)value);
-            c->outcome = 1 + n;
-            for (uint32_t i = 0; i < n; i++) {
-                const char *operand = value_text(rt, c, op_u32(code, pc, 4 + 2 * i), b1, sizeof b1);
-                if (compare(ccfb_operators[op_u32(code, pc, 3 + 2 * i)], b2, operand)) {
-                    c->outcome = 1 + i;
-                    break;
-                }
-            }
+            c->outcome = match_cases(rt, c, code, pc, 3, n, b2);
             break;
         }
         case CC_OP_CHECK_HOURS: {
@@ -1008,15 +1015,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         }
         case CC_OP_COMPARE: {
             const char *v = value_text(rt, c, op_u32(code, pc, 0), b2, sizeof b2);
-            uint32_t n = op_u32(code, pc, 1);
-            c->outcome = 1 + n;
-            for (uint32_t i = 0; i < n; i++) {
-                const char *operand = value_text(rt, c, op_u32(code, pc, 3 + 2 * i), b1, sizeof b1);
-                if (compare(ccfb_operators[op_u32(code, pc, 2 + 2 * i)], v, operand)) {
-                    c->outcome = 1 + i;
-                    break;
-                }
-            }
+            c->outcome = match_cases(rt, c, code, pc, 2, op_u32(code, pc, 1), v);
             break;
         }
         case CC_OP_SET_ATTRIBUTES: {
