@@ -52,6 +52,15 @@ static void problem(scenario *s, const cc_node *at, const char *fmt, const char 
     s->ok = false;
 }
 
+/* A command-line duration (--until, --restart-at): from the scenario's start, never negative. */
+static bool option_duration(const char *option, const char *text, int64_t *ms)
+{
+    if (cc_parse_duration(text, ms) && *ms >= 0)
+        return true;
+    fprintf(stderr, "ccflow: %s takes a duration such as 8h or 7d, not '%s'\n", option, text);
+    return false;
+}
+
 static bool duration_of(scenario *s, const cc_node *n, int64_t *ms)
 {
     if (!is_scalar(n) || !cc_parse_duration(n->text, ms) || *ms < 0) {
@@ -674,8 +683,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     }
     if (opts->until) {
         int64_t ms;
-        if (!cc_parse_duration(opts->until, &ms) || ms < 0) {
-            fprintf(stderr, "ccflow: --until takes a duration such as 8h or 7d, not '%s'\n", opts->until);
+        if (!option_duration("--until", opts->until, &ms)) {
             res.status = 2;
             goto done;
         }
@@ -826,8 +834,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     int64_t restart = -1;
     if (opts->restart_at) {
         int64_t ms;
-        if (!cc_parse_duration(opts->restart_at, &ms) || ms < 0) {
-            fprintf(stderr, "ccflow: --restart-at takes a duration, not '%s'\n", opts->restart_at);
+        if (!option_duration("--restart-at", opts->restart_at, &ms)) {
             res.status = 2;
             goto done;
         }
