@@ -154,6 +154,11 @@ grep -q '^total: started 480, handled ' "$tmp/run1" && grep -q '^queue Claims: h
 grep -q '"DisconnectReason":"AGENT_DISCONNECT","Queue":{"Name":"Claims"' "$tmp/r1.jsonl" && ok || bad "records carry reason and queue"
 expect_status 0 "run --trace --until" "$CCFLOW" run --trace --until 20m tests/scenarios/seed.yaml
 grep -q 't1 Task routing: with agent alice' "$tmp/out" && ! grep -q 'T08:2' "$tmp/out" && ok || bad "--trace lines and --until"
+for opt in --until --restart-at; do
+  expect_status 2 "run $opt with no duration" "$CCFLOW" run $opt soon tests/scenarios/seed.yaml
+  grep -q -e "$opt takes a duration such as 8h or 7d, not 'soon'" "$tmp/err" && ok || bad "$opt names what it takes"
+  expect_status 2 "run $opt with a negative duration" "$CCFLOW" run $opt -5m tests/scenarios/seed.yaml
+done
 expect_status 1 "test with wrong expectations" "$CCFLOW" test tests/scenarios_failing/wrong.yaml
 grep -q 'FAIL contact t1: saw agent alice' "$tmp/out" && grep -q 'saw ended_at 5m' "$tmp/out" && grep -q '^1 passed, 2 failed$' "$tmp/out" && ok || bad "test reports each failed expectation with what it saw"
 expect_status 1 "scenario with a typo" "$CCFLOW" test tests/scenarios_failing/typo.yaml
