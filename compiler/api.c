@@ -1,14 +1,70 @@
-/* api.c — the public validation API of include/ccflow.h over the bundle, checks and diagnostics. */
+/* api.c — the public API of include/ccflow.h over the bundle, checks, code generation and VM.
+ *
+ * Every handle owns a heap (util.h): a call that may allocate enters it through CALL, which sets
+ * the place an allocation failure jumps back to; the call then returns its failure value and the
+ * handle is spent. Freeing a handle releases its heap in one sweep. */
 #include "ccflow.h"
 #include "bytecode.h"
 #include "codegen.h"
 #include "ir.h"
 #include "runtime.h"
 
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Enters heap h for the rest of the call; on allocation failure the call returns failure. Every
+ * return after CALL goes through RETURN, which leaves the heap. */
+#define CALL(h, failure)                                                                            \
+    jmp_buf escape_;                                                                               \
+    cc_heap_frame frame_;                                                                          \
+    if ((h)->failed)                                                                               \
+        return failure;                                                                            \
+    cc_heap_enter((h), &frame_, &escape_);                                                         \
+    if (setjmp(escape_)) {                                                                         \
+        cc_heap_unwind((h), &frame_);                                                              \
+        return failure;                                                                            \
+    }
+#define RETURN(h, value)                                                                            \
+    do {                                                                                           \
+        __typeof__(value) value_ = (value);                                                        \
+        cc_heap_leave((h), &frame_);                                                               \
+        return value_;                                                                             \
+    } while (0)
+
+static void *system_realloc(void *ud, void *p, size_t n)
+{
+    (void)ud;
+    if (n == 0) {
+        free(p);
+        return NULL;
+    }
+    return realloc(p, n);
+}
+
+/* A handle of size bytes from the allocator (zeroed, outside its own heap), with its heap. */
+static void *new_handle(const ccflow_allocator *a, size_t size, size_t heap_offset)
+{
+    cc_realloc_fn fn = a && a->realloc ? a->realloc : system_realloc;
+    void *ud = a && a->realloc ? a->user : NULL;
+    char *h = fn(ud, NULL, size);
+    if (!h)
+        return NULL;
+    memset(h, 0, size);
+    cc_heap_init((cc_heap *)(h + heap_offset), fn, ud);
+    return h;
+}
+
+static void free_handle(void *h, cc_heap *heap)
+{
+    cc_realloc_fn fn = heap->fn;
+    void *ud = heap->ud;
+    cc_heap_release(heap);
+    fn(ud, h, 0);
+}
+
 struct ccflow_check {
+    cc_heap heap;
     cc_diags ds;
     cc_bundle bundle;
     bool use_stdlib;
@@ -18,44 +74,56 @@ struct ccflow_check {
 
 const char *ccflow_version(void) { return CCFLOW_VERSION; }
 
-ccflow_check *ccflow_check_new(void)
+ccflow_check *ccflow_check_new_with(const ccflow_allocator *a)
 {
-    ccflow_check *c = calloc(1, sizeof *c);
+    ccflow_check *c = new_handle(a, sizeof *c, offsetof(ccflow_check, heap));
     if (!c)
         return NULL;
+    jmp_buf escape;
+    cc_heap_frame frame;
+    cc_heap_enter(&c->heap, &frame, &escape);
+    if (setjmp(escape)) {
+        cc_heap_unwind(&c->heap, &frame);
+        free_handle(c, &c->heap);
+        return NULL;
+    }
     cc_diags_init(&c->ds);
     cc_bundle_init(&c->bundle, &c->ds);
     c->use_stdlib = true;
+    cc_heap_leave(&c->heap, &frame);
     return c;
 }
 
+ccflow_check *ccflow_check_new(void) { return ccflow_check_new_with(NULL); }
+
 void ccflow_check_free(ccflow_check *c)
 {
-    if (!c)
-        return;
-    cc_bundle_free(&c->bundle);
-    cc_diags_free(&c->ds);
-    free(c->rendered);
-    free(c);
+    if (c)
+        free_handle(c, &c->heap);
 }
+
+int ccflow_check_out_of_memory(const ccflow_check *c) { return c->heap.failed; }
 
 void ccflow_check_use_stdlib(ccflow_check *c, int use) { c->use_stdlib = use != 0; }
 
 int ccflow_check_add_path(ccflow_check *c, const char *path)
 {
-    return cc_bundle_add_path(&c->bundle, path, false) ? 0 : -1;
+    CALL(&c->heap, -1);
+    RETURN(&c->heap, cc_bundle_add_path(&c->bundle, path, false) ? 0 : -1);
 }
 
 int ccflow_check_add_source(ccflow_check *c, const char *name, const char *text, size_t len)
 {
+    CALL(&c->heap, -1);
     char *copy = cc_xmalloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = '\0';
-    return cc_bundle_add_text(&c->bundle, name, copy, len, false) ? 0 : -1;
+    RETURN(&c->heap, cc_bundle_add_text(&c->bundle, name, copy, len, false) ? 0 : -1);
 }
 
 int ccflow_check_run(ccflow_check *c)
 {
+    CALL(&c->heap, -1);
     if (!c->ran) {
         c->ran = true;
         if (c->use_stdlib)
@@ -63,12 +131,12 @@ int ccflow_check_run(ccflow_check *c)
         cc_check_bundle(&c->bundle);
         cc_diags_sort(&c->ds);
     }
-    return (int)c->ds.errors;
+    RETURN(&c->heap, (int)c->ds.errors);
 }
 
 size_t ccflow_check_error_count(const ccflow_check *c) { return c->ds.errors; }
 size_t ccflow_check_warning_count(const ccflow_check *c) { return c->ds.warnings; }
-size_t ccflow_check_count(const ccflow_check *c) { return c->ds.diags.len; }
+size_t ccflow_check_count(const ccflow_check *c) { return c->heap.failed ? 0 : c->ds.diags.len; }
 
 static void fill(const ccflow_check *c, cc_loc loc, ccflow_diagnostic *out)
 {
@@ -82,7 +150,7 @@ static void fill(const ccflow_check *c, cc_loc loc, ccflow_diagnostic *out)
 
 int ccflow_check_get(const ccflow_check *c, size_t index, ccflow_diagnostic *out)
 {
-    if (index >= c->ds.diags.len)
+    if (c->heap.failed || index >= c->ds.diags.len)
         return -1;
     const cc_diag *d = c->ds.diags.items[index];
     fill(c, d->loc, out);
@@ -95,7 +163,7 @@ int ccflow_check_get(const ccflow_check *c, size_t index, ccflow_diagnostic *out
 
 int ccflow_check_note(const ccflow_check *c, size_t index, size_t note, ccflow_diagnostic *out)
 {
-    if (index >= c->ds.diags.len || note >= c->ds.diags.items[index]->notes.len)
+    if (c->heap.failed || index >= c->ds.diags.len || note >= c->ds.diags.items[index]->notes.len)
         return -1;
     const cc_note *n = &c->ds.diags.items[index]->notes.items[note];
     fill(c, n->loc, out);
@@ -106,39 +174,63 @@ int ccflow_check_note(const ccflow_check *c, size_t index, size_t note, ccflow_d
     return 0;
 }
 
+/* The text open_memstream builds is the C library's: released on every way out. */
+typedef struct {
+    FILE *f;
+    char *text;
+} memstream;
+
+static void memstream_close(void *p)
+{
+    memstream *m = p;
+    if (m->f)
+        fclose(m->f);
+    free(m->text);
+}
+
 const char *ccflow_check_render(ccflow_check *c, ccflow_format format)
 {
+    CALL(&c->heap, NULL);
     cc_format f = format == CCFLOW_FORMAT_JSON ? CC_FORMAT_JSON : format == CCFLOW_FORMAT_SARIF ? CC_FORMAT_SARIF : CC_FORMAT_TEXT;
-    char *text = NULL;
+    memstream m = {NULL, NULL};
     size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    if (!mem)
-        return NULL;
-    cc_diags_render(&c->ds, mem, f, false);
-    if (fclose(mem) != 0) {
-        free(text);
-        return NULL;
+    if (!(m.f = open_memstream(&m.text, &len)))
+        RETURN(&c->heap, NULL);
+    cc_heap_defer(memstream_close, &m);
+    cc_diags_render(&c->ds, m.f, f, false);
+    int closed = fclose(m.f);
+    m.f = NULL;
+    char *copy = NULL;
+    if (closed == 0) {
+        copy = cc_xmalloc(len + 1);
+        memcpy(copy, m.text, len + 1);
     }
-    free(c->rendered);
-    c->rendered = text;
-    return text;
+    cc_heap_undefer();
+    memstream_close(&m);
+    if (copy) {
+        cc_free(c->rendered);
+        c->rendered = copy;
+    }
+    RETURN(&c->heap, copy);
 }
 
 int ccflow_check_compile(ccflow_check *c, int strip, void **bytes, size_t *size)
 {
+    CALL(&c->heap, -1);
     if (!c->ran || c->ds.errors)
-        return -1;
+        RETURN(&c->heap, -1);
     cc_buf out = {0};
     cc_codegen(&c->bundle, strip != 0, &out);
+    cc_heap_detach(out.data);
     *bytes = out.data;
     *size = out.len;
-    return 0;
+    RETURN(&c->heap, 0);
 }
 
-void ccflow_free(void *p) { free(p); }
+void ccflow_free(void *p) { cc_heap_free_detached(p); }
 
 struct ccflow_vm {
-    CC_VEC(void *) bindings; /* host function bindings the VM owns */
+    cc_heap heap;
     ccflow_clock_fn clock;
     void *clock_user;
     uint8_t *bytes;
@@ -150,38 +242,83 @@ struct ccflow_vm {
     void *trace_user;
 };
 
-ccflow_vm *ccflow_vm_new(const void *bundle, size_t size, int flags, long long start_ms, unsigned long long seed,
-                         char *err, size_t errlen)
+/* A VM handle over a verified copy of the bundle, with no runtime yet; NULL with the reason. */
+static ccflow_vm *vm_load(const ccflow_allocator *a, const void *bundle, size_t size, int flags, char *err,
+                          size_t errlen)
 {
-    ccflow_vm *vm = calloc(1, sizeof *vm);
+    ccflow_vm *vm = new_handle(a, sizeof *vm, offsetof(ccflow_vm, heap));
     if (!vm) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    jmp_buf escape;
+    cc_heap_frame frame;
+    cc_heap_enter(&vm->heap, &frame, &escape);
+    if (setjmp(escape)) {
+        cc_heap_unwind(&vm->heap, &frame);
+        free_handle(vm, &vm->heap);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     vm->bytes = cc_xmalloc(size ? size : 1);
     memcpy(vm->bytes, bundle, size);
-    if (!ccfb_load(&vm->module, vm->bytes, size, !(flags & CCFLOW_LOAD_NO_CHECKSUM), err, errlen)) {
-        free(vm->bytes);
-        free(vm);
+    bool ok = ccfb_load(&vm->module, vm->bytes, size, !(flags & CCFLOW_LOAD_NO_CHECKSUM), err, errlen);
+    cc_heap_leave(&vm->heap, &frame);
+    if (!ok) {
+        free_handle(vm, &vm->heap);
         return NULL;
     }
-    vm->rt = cc_rt_new(&vm->module, start_ms, seed);
     return vm;
+}
+
+/* Gives a loaded VM its runtime: a new one at start_ms, or the saved state when there is one.
+ * Frees the VM and returns NULL with the reason when that fails. */
+static ccflow_vm *vm_start(ccflow_vm *loaded, long long start_ms, unsigned long long seed, const void *state,
+                           size_t state_size, char *err, size_t errlen)
+{
+    ccflow_vm *volatile vm = loaded;
+    jmp_buf escape;
+    cc_heap_frame frame;
+    cc_heap_enter(&vm->heap, &frame, &escape);
+    if (setjmp(escape)) {
+        cc_heap_unwind(&vm->heap, &frame);
+        free_handle(vm, &vm->heap);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    vm->rt = state ? cc_rt_restore(&vm->module, state, state_size, err, errlen)
+                   : cc_rt_new(&vm->module, start_ms, seed);
+    cc_heap_leave(&vm->heap, &frame);
+    if (!vm->rt) {
+        free_handle(vm, &vm->heap);
+        return NULL;
+    }
+    return vm;
+}
+
+ccflow_vm *ccflow_vm_new_with(const ccflow_allocator *a, const void *bundle, size_t size, int flags,
+                              long long start_ms, unsigned long long seed, char *err, size_t errlen)
+{
+    ccflow_vm *vm = vm_load(a, bundle, size, flags, err, errlen);
+    return vm ? vm_start(vm, start_ms, seed, NULL, 0, err, errlen) : NULL;
+}
+
+ccflow_vm *ccflow_vm_new(const void *bundle, size_t size, int flags, long long start_ms, unsigned long long seed,
+                         char *err, size_t errlen)
+{
+    return ccflow_vm_new_with(NULL, bundle, size, flags, start_ms, seed, err, errlen);
 }
 
 void ccflow_vm_free(ccflow_vm *vm)
 {
-    if (!vm)
-        return;
-    cc_rt_free(vm->rt);
-    for (size_t i = 0; i < vm->bindings.len; i++)
-        free(vm->bindings.items[i]);
-    cc_vec_free(&vm->bindings);
-    ccfb_free(&vm->module);
-    free(vm->bytes);
-    free(vm);
+    if (vm)
+        free_handle(vm, &vm->heap);
 }
 
+int ccflow_vm_out_of_memory(const ccflow_vm *vm) { return vm->heap.failed; }
+
+/* The host's callbacks may call the library again; when such a call ran out of memory, the
+ * call in progress jumps out too (cc_heap_check), since the VM's state is no longer whole. */
 static void record_bridge(void *ud, const cc_record *r)
 {
     ccflow_vm *vm = ud;
@@ -189,6 +326,7 @@ static void record_bridge(void *ud, const cc_record *r)
                          (ccflow_end_reason)r->reason, cc_end_reason_name(r->reason), r->queue, r->enqueued,
                          r->dequeued, r->agent, r->connected, r->acw_end, r->attr_keys, r->attr_values, r->nattrs};
     vm->on_record(vm->record_user, &out);
+    cc_heap_check();
 }
 
 void ccflow_vm_on_record(ccflow_vm *vm, ccflow_record_fn fn, void *user)
@@ -203,6 +341,7 @@ static void trace_bridge(void *ud, const cc_trace *t)
     ccflow_vm *vm = ud;
     ccflow_trace out = {t->at, t->contact, t->flow, t->block, t->what};
     vm->on_trace(vm->trace_user, &out);
+    cc_heap_check();
 }
 
 void ccflow_vm_on_trace(ccflow_vm *vm, ccflow_trace_fn fn, void *user)
@@ -214,7 +353,8 @@ void ccflow_vm_on_trace(ccflow_vm *vm, ccflow_trace_fn fn, void *user)
 
 int ccflow_vm_add_queue(ccflow_vm *vm, const char *name, unsigned max_contacts)
 {
-    return cc_rt_add_queue(vm->rt, name, max_contacts) < 0 ? -1 : 0;
+    CALL(&vm->heap, -1);
+    RETURN(&vm->heap, cc_rt_add_queue(vm->rt, name, max_contacts) < 0 ? -1 : 0);
 }
 
 int ccflow_vm_add_agent(ccflow_vm *vm, const ccflow_agent *a)
@@ -222,41 +362,53 @@ int ccflow_vm_add_agent(ccflow_vm *vm, const ccflow_agent *a)
     int queues[64];
     if (a->queue_count > CC_ARRAY_LEN(queues))
         return -1;
+    CALL(&vm->heap, -1);
     for (size_t i = 0; i < a->queue_count; i++)
         if ((queues[i] = cc_rt_queue_index(vm->rt, a->queues[i])) < 0)
-            return -1;
+            RETURN(&vm->heap, -1);
     uint8_t conc[4];
     for (int c = 0; c < 4; c++)
         conc[c] = (uint8_t)(a->concurrency[c] > 255 ? 255 : a->concurrency[c]);
-    return cc_rt_add_agent(vm->rt, a->name, queues, a->queue_count, conc, a->handle_ms, a->after_contact_work_ms,
-                           a->available != 0) < 0
-               ? -1
-               : 0;
+    int ai = cc_rt_add_agent(vm->rt, a->name, queues, a->queue_count, conc, a->handle_ms, a->after_contact_work_ms,
+                             a->available != 0);
+    RETURN(&vm->heap, ai < 0 ? -1 : 0);
 }
 
 int ccflow_vm_set_agent_available(ccflow_vm *vm, const char *name, int available)
 {
+    CALL(&vm->heap, -1);
     int ai = cc_rt_agent_index(vm->rt, name);
     if (ai < 0)
-        return -1;
+        RETURN(&vm->heap, -1);
     cc_rt_set_agent_available(vm->rt, ai, available != 0);
-    return 0;
+    RETURN(&vm->heap, 0);
 }
 
 int ccflow_vm_add_function(ccflow_vm *vm, const char *name, const char *const *keys, const char *const *values,
                            size_t count, long long latency_ms)
 {
-    return cc_rt_add_function(vm->rt, name, keys, values, count, latency_ms) < 0 ? -1 : 0;
+    CALL(&vm->heap, -1);
+    RETURN(&vm->heap, cc_rt_add_function(vm->rt, name, keys, values, count, latency_ms) < 0 ? -1 : 0);
 }
 
 int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *t, char *err, size_t errlen)
 {
+    if (vm->heap.failed) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     cc_task_request req = {t->id, t->name, t->description, t->flow, t->scheduled_ms, t->attribute_keys,
                            t->attribute_values, t->attribute_count};
-    return cc_rt_start_task(vm->rt, &req, err, errlen) ? 0 : -1;
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    RETURN(&vm->heap, cc_rt_start_task(vm->rt, &req, err, errlen) ? 0 : -1);
 }
 
-long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms) { return cc_rt_run_until(vm->rt, until_ms); }
+long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms)
+{
+    CALL(&vm->heap, -1);
+    RETURN(&vm->heap, cc_rt_run_until(vm->rt, until_ms));
+}
+
 long long ccflow_vm_now(const ccflow_vm *vm) { return cc_rt_now(vm->rt); }
 
 /* The host's function and its user pointer, handed to the runtime as one. */
@@ -270,25 +422,27 @@ static void host_bridge(void *ud, uint64_t call, const char *contact, const char
 {
     host_binding *h = ud;
     h->fn(h->user, call, contact, function, keys, values, n);
+    cc_heap_check();
 }
 
 int ccflow_vm_add_host_function(ccflow_vm *vm, const char *name, ccflow_host_fn fn, void *user)
 {
-    host_binding *h = cc_xmalloc(sizeof *h);
+    CALL(&vm->heap, -1);
+    host_binding *h = cc_xmalloc(sizeof *h); /* the heap's, released with the VM */
     h->fn = fn;
     h->user = user;
     if (cc_rt_add_host_function(vm->rt, name, host_bridge, h) < 0) {
-        free(h);
-        return -1;
+        cc_free(h);
+        RETURN(&vm->heap, -1);
     }
-    cc_vec_push(&vm->bindings, h);
-    return 0;
+    RETURN(&vm->heap, 0);
 }
 
 int ccflow_vm_answer(ccflow_vm *vm, unsigned long long call, int ok, const char *const *keys,
                      const char *const *values, size_t count)
 {
-    return cc_rt_answer(vm->rt, call, ok != 0, keys, values, count) ? 0 : -1;
+    CALL(&vm->heap, -1);
+    RETURN(&vm->heap, cc_rt_answer(vm->rt, call, ok != 0, keys, values, count) ? 0 : -1);
 }
 
 void ccflow_vm_set_clock(ccflow_vm *vm, ccflow_clock_fn now_ms, void *user)
@@ -299,35 +453,37 @@ void ccflow_vm_set_clock(ccflow_vm *vm, ccflow_clock_fn now_ms, void *user)
 
 long long ccflow_vm_poll(ccflow_vm *vm)
 {
+    CALL(&vm->heap, -1);
     if (vm->clock) {
         long long now = vm->clock(vm->clock_user);
+        cc_heap_check();
         if (now >= cc_rt_now(vm->rt)) /* the clock never runs backwards */
             cc_rt_run_until(vm->rt, now);
     }
-    return cc_rt_next_event(vm->rt);
+    RETURN(&vm->heap, cc_rt_next_event(vm->rt));
 }
 
-int ccflow_vm_save(const ccflow_vm *vm, void **state, size_t *size)
+int ccflow_vm_save(const ccflow_vm *cvm, void **state, size_t *size)
 {
+    ccflow_vm *vm = (ccflow_vm *)cvm; /* saving changes nothing but the heap's bookkeeping */
+    CALL(&vm->heap, -1);
     cc_buf out = {0};
     cc_rt_snapshot(vm->rt, &out);
+    cc_heap_detach(out.data);
     *state = out.data;
     *size = out.len;
-    return 0;
+    RETURN(&vm->heap, 0);
+}
+
+ccflow_vm *ccflow_vm_restore_with(const ccflow_allocator *a, const void *bundle, size_t size, int flags,
+                                  const void *state, size_t state_size, char *err, size_t errlen)
+{
+    ccflow_vm *vm = vm_load(a, bundle, size, flags, err, errlen);
+    return vm ? vm_start(vm, 0, 0, state ? state : "", state_size, err, errlen) : NULL;
 }
 
 ccflow_vm *ccflow_vm_restore(const void *bundle, size_t size, int flags, const void *state, size_t state_size,
                              char *err, size_t errlen)
 {
-    ccflow_vm *vm = ccflow_vm_new(bundle, size, flags, 0, 0, err, errlen);
-    if (!vm)
-        return NULL;
-    cc_rt *restored = cc_rt_restore(&vm->module, state, state_size, err, errlen);
-    if (!restored) {
-        ccflow_vm_free(vm);
-        return NULL;
-    }
-    cc_rt_free(vm->rt);
-    vm->rt = restored;
-    return vm;
+    return ccflow_vm_restore_with(NULL, bundle, size, flags, state, state_size, err, errlen);
 }

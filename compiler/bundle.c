@@ -114,6 +114,8 @@ bool cc_bundle_add_file(cc_bundle *b, const char *path, bool from_stdlib)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+static void close_dir(void *dir) { closedir(dir); }
+
 static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
 {
     if (depth > 64) {
@@ -129,11 +131,13 @@ static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
     }
     CC_VEC(char *) names = {0};
     struct dirent *e;
+    cc_heap_defer(close_dir, dir);
     while ((e = readdir(dir)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
         cc_vec_push(&names, cc_xstrdup(e->d_name));
     }
+    cc_heap_undefer();
     closedir(dir);
     if (names.len)
         qsort(names.items, names.len, sizeof *names.items, cmp_str);
@@ -147,7 +151,7 @@ static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
         else if (is_flow_file(full.data))
             ok &= cc_bundle_add_file(b, full.data, from_stdlib);
         cc_buf_free(&full);
-        free(names.items[i]);
+        cc_free(names.items[i]);
     }
     cc_vec_free(&names);
     return ok;

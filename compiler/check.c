@@ -50,7 +50,7 @@ static void report_undefined(cc_diags *ds, const cc_flow *f, const char *target,
     const char *best = cc_closest(target, ids, f->nblocks);
     if (best)
         cc_note_add(d, loc, "did you mean '%s'?", best);
-    free(ids);
+    cc_free(ids);
 }
 
 static void resolve_flow(cc_bundle *b, cc_flow *f)
@@ -173,7 +173,7 @@ static void check_types(cc_bundle *b, cc_flow *f)
                 const char *best = cc_closest(name, names, b->flows.len);
                 if (best)
                     cc_note_add(d, p->value->loc, "did you mean '%s'?", best);
-                free(names);
+                cc_free(names);
                 continue;
             }
             if (target->type >= 0 && !(p->spec->flow_types & CC_FT_BIT(target->type))) {
@@ -213,8 +213,8 @@ static bool *reachable_blocks(const cc_flow *f)
                 stack[sp++] = es[i].to;
             }
     }
-    free(es);
-    free(stack);
+    cc_free(es);
+    cc_free(stack);
     return seen;
 }
 
@@ -343,7 +343,7 @@ static void check_cycles(cc_bundle *b, const cc_flow *f, const bool *reach)
             for (size_t k = 0; k < c->nedges; k++)
                 if (c->edges[k].to == v && spin_edge(f, blk, &c->edges[k]))
                     self_loop = true;
-            free(c->edges);
+            cc_free(c->edges);
             depth--;
             if (depth && low[v] < low[calls[depth - 1].v])
                 low[calls[depth - 1].v] = low[v];
@@ -377,11 +377,11 @@ static void check_cycles(cc_bundle *b, const cc_flow *f, const bool *reach)
             sp = start;
         }
     }
-    free(calls);
-    free(index);
-    free(low);
-    free(on);
-    free(stack);
+    cc_free(calls);
+    cc_free(index);
+    cc_free(low);
+    cc_free(on);
+    cc_free(stack);
 }
 
 /* Queue-dependent blocks reachable before a working queue is set (forward data flow). */
@@ -416,7 +416,7 @@ static void check_working_queue(cc_bundle *b, const cc_flow *f)
             work[wp++] = es[i].to;
         }
     }
-    free(es);
+    cc_free(es);
     for (uint32_t i = 0; i < n; i++) {
         const cc_block *blk = &f->blocks[i];
         if (!unset[i] || !blk->spec || !(blk->spec->flags & CC_BK_QUEUE_DEP))
@@ -440,9 +440,9 @@ static void check_working_queue(cc_bundle *b, const cc_flow *f)
             cc_note_add(d, f->blocks[f->start_index].id_loc, "reached without a working queue by %s", path.data);
         cc_buf_free(&path);
     }
-    free(pred);
-    free(unset);
-    free(work);
+    cc_free(pred);
+    cc_free(unset);
+    cc_free(work);
 }
 
 /* ---- channels ---- */
@@ -543,8 +543,8 @@ static void propagate_flow(const cc_flow *f, flow_channels *fc)
             work[wp++] = es[i].to;
         }
     }
-    free(es);
-    free(work);
+    cc_free(es);
+    cc_free(work);
 }
 
 /* Describes how a block sends contacts on to another flow. */
@@ -608,7 +608,7 @@ static void in_flow_path(const cc_flow *f, const flow_channels *fc, int32_t v, i
         n++;
         x = a.block;
     }
-    free(seen);
+    cc_free(seen);
     if (n == CC_ARRAY_LEN(chain))
         cc_buf_puts(out, "... -> ");
     for (size_t k = n; k-- > 0;) {
@@ -668,7 +668,7 @@ static void emit_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int3
             char *m = cc_str_replace(scratch[c].notes.items[j].message, cc_channel_upper(c), "\x01");
             cc_loc l = scratch[c].notes.items[j].loc;
             cc_buf_printf(&key, "%u:%u:%u:%s\n", l.file, l.line, l.col, m);
-            free(m);
+            cc_free(m);
         }
         keys[c] = key.data ? key.data : cc_xstrdup("");
     }
@@ -684,11 +684,11 @@ static void emit_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int3
         for (size_t j = 0; j < scratch[c].notes.len; j++) {
             char *m = cc_str_replace(scratch[c].notes.items[j].message, cc_channel_upper(c), names);
             cc_note_add(d, scratch[c].notes.items[j].loc, "%s", m);
-            free(m);
+            cc_free(m);
         }
         for (int o = c; o < CC_CH_COUNT; o++) /* the group, c included, is told */
             if (group & (1u << o)) {
-                free(keys[o]);
+                cc_free(keys[o]);
                 keys[o] = NULL;
                 cc_notes_free(&scratch[o]);
             }
@@ -826,10 +826,10 @@ static void check_channels(cc_bundle *b)
         }
     }
     for (size_t i = 0; i < nf; i++) {
-        free(all[i].in);
-        free(all[i].from);
+        cc_free(all[i].in);
+        cc_free(all[i].from);
     }
-    free(all);
+    cc_free(all);
 }
 
 /* Comparisons of $.Channel with values no contact has. */
@@ -879,7 +879,7 @@ void cc_check_bundle(cc_bundle *b)
         check_cycles(b, f, reach);
         check_working_queue(b, f);
         check_channel_values(b, f);
-        free(reach);
+        cc_free(reach);
     }
     check_channels(b);
 }

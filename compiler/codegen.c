@@ -403,7 +403,7 @@ void cc_codegen(const cc_bundle *b, bool strip, cc_buf *out)
                 put_u32(&srcmap, l.col);
                 nsrc++;
             }
-        free(pcs);
+        cc_free(pcs);
         cc_buf_free(&e.code);
         cc_vec_free(&e.fixups);
     }
@@ -435,7 +435,7 @@ void cc_codegen(const cc_bundle *b, bool strip, cc_buf *out)
     cc_buf_free(&p.strings);
     cc_map_free(&p.interned);
     for (size_t i = 0; i < p.owned.len; i++)
-        free(p.owned.items[i]);
+        cc_free(p.owned.items[i]);
     cc_vec_free(&p.owned);
     cc_buf_free(&flows);
     cc_buf_free(&srcmap);

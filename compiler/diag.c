@@ -22,23 +22,23 @@ void cc_diags_init(cc_diags *ds)
 void cc_notes_free(cc_diag *d)
 {
     for (size_t j = 0; j < d->notes.len; j++)
-        free(d->notes.items[j].message);
+        cc_free(d->notes.items[j].message);
     cc_vec_free(&d->notes);
 }
 
 void cc_diags_free(cc_diags *ds)
 {
     for (size_t i = 0; i < ds->sources.len; i++) {
-        free(ds->sources.items[i].path);
-        free(ds->sources.items[i].text);
-        free(ds->sources.items[i].line_starts);
+        cc_free(ds->sources.items[i].path);
+        cc_free(ds->sources.items[i].text);
+        cc_free(ds->sources.items[i].line_starts);
     }
     cc_vec_free(&ds->sources);
     for (size_t i = 0; i < ds->diags.len; i++) {
         cc_diag *d = ds->diags.items[i];
         cc_notes_free(d);
-        free(d->message);
-        free(d);
+        cc_free(d->message);
+        cc_free(d);
     }
     cc_vec_free(&ds->diags);
 }

@@ -22,6 +22,10 @@ int dsl_lex(DSL_STYPE *lval, dsl_loc *lloc, dsl_ctx *ctx);
 #include <stdlib.h>
 #include <string.h>
 
+/* The parser's stack grows through ccflow's allocator like everything else. */
+#define YYMALLOC cc_xmalloc
+#define YYFREE cc_free
+
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                                        \
     do {                                                                                   \
         if (N) {                                                                           \
@@ -150,7 +154,7 @@ static void free_pairs(dsl_pairs *p)
 {
     if (p) {
         cc_vec_free(p);
-        free(p);
+        cc_free(p);
     }
 }
 
@@ -158,7 +162,7 @@ static void free_items(dsl_items *p)
 {
     if (p) {
         cc_vec_free(p);
-        free(p);
+        cc_free(p);
     }
 }
 }

@@ -405,10 +405,10 @@ static void finish(emitter *e, const cc_comments *comments, bool end_gap, cc_buf
         cc_buf_putc(out, '\n');
     for (; k < n; k++)
         put_full_line_comment(out, 0, ps[k].c->text);
-    free(ps);
-    free(e->block_first_line);
+    cc_free(ps);
+    cc_free(e->block_first_line);
     for (size_t l = 0; l < e->lines.len; l++)
-        free(e->lines.items[l].text);
+        cc_free(e->lines.items[l].text);
     cc_vec_free(&e->lines);
     cc_vec_free(&e->tags);
     cc_buf_free(&e->cur);
@@ -822,12 +822,12 @@ static void free_cases(cc_node *copy, const cc_node *list)
 {
     for (uint32_t i = 0; copy && i < copy->count; i++) {
         if (copy->items[i]->pairs != list->items[i]->pairs)
-            free(copy->items[i]->pairs);
-        free(copy->items[i]);
+            cc_free(copy->items[i]->pairs);
+        cc_free(copy->items[i]);
     }
     if (copy)
-        free(copy->items);
-    free(copy);
+        cc_free(copy->items);
+    cc_free(copy);
 }
 
 /* Whether a kind reads a null value as it reads `{}`: all but those whose whole mapping value is
@@ -863,7 +863,7 @@ static void yaml_kind_value(emitter *e, const cc_node *v, const cc_block_spec *s
             last->value = list;
         yaml_value(e, &copy, 6, ROLE_PARAMS, cases->name);
         free_cases(list, orig);
-        free(copy.pairs);
+        cc_free(copy.pairs);
     } else
         yaml_value(e, v, 6, ROLE_PARAMS, cases ? cases->name : NULL);
 }
@@ -968,7 +968,7 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
         yaml_value(&e, p->value, 2, ROLE_VALUE, NULL);
     }
     finish(&e, comments, false, out);
-    free(bl);
+    cc_free(bl);
 }
 
 /* ---- DSL ---- */
@@ -1212,7 +1212,7 @@ static void dsl_header(emitter *e, const cc_node *root)
         put(e, " ");
         dsl_map_value(e, &map);
     }
-    free(map.pairs);
+    cc_free(map.pairs);
     if (blocks && blocks->value->type != CC_NODE_MAP)
         lossy(e, blocks->value, "'blocks' that is not a mapping of blocks");
     line_end(e);
@@ -1397,7 +1397,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
     } else if (value)
         tag_tree(e, value);
     if (rest_owned)
-        free(rest.pairs);
+        cc_free(rest.pairs);
 
     /* where it goes next: a kind that goes on by `next` falls through to the block after it, so
      * its `next` is left out when it names that block, and `-> end` says that it has none */
@@ -1479,7 +1479,7 @@ static void dsl_emit(emitter *e, const cc_node *root, const cc_comments *comment
         e->region = REGION_HEADER;
     }
     finish(e, comments, true, out);
-    free(bl);
+    cc_free(bl);
 }
 
 void cc_fmt_dsl(const cc_node *root, const cc_comments *comments, cc_buf *out)

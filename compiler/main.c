@@ -250,7 +250,7 @@ static int cmd_disasm(int argc, char **argv)
     char err[256];
     if (!ccfb_load(&m, (const uint8_t *)bytes, len, check_crc, err, sizeof err)) {
         fprintf(stderr, "%s: error: malformed bundle: %s\n", path, err);
-        free(bytes);
+        cc_free(bytes);
         return 1;
     }
     cc_buf out = {0};
@@ -258,7 +258,7 @@ static int cmd_disasm(int argc, char **argv)
     fwrite(out.data, 1, out.len, stdout);
     cc_buf_free(&out);
     ccfb_free(&m);
-    free(bytes);
+    cc_free(bytes);
     return 0;
 }
 
@@ -458,7 +458,7 @@ static int cmd_fmt(int argc, char **argv)
                 fprintf(stderr, "ccflow: cannot write '%s'\n", target);
                 status = 2;
             }
-            free(target);
+            cc_free(target);
         } else
             fwrite(out.data, 1, out.len, stdout);
         cc_buf_free(&out);

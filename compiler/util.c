@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,138 @@ _Noreturn void cc_fatal(const char *fmt, ...)
     exit(2);
 }
 
+/* A heap block: the link while the block is in its heap; the allocator once it is detached. */
+struct cc_heap_block {
+    _Alignas(16) union {
+        struct {
+            cc_heap_block *next, *prev;
+        } link;
+        struct {
+            cc_realloc_fn fn;
+            void *ud;
+        } owner;
+    } u;
+};
+
+static _Thread_local cc_heap *current;
+
+void cc_heap_init(cc_heap *h, cc_realloc_fn fn, void *ud)
+{
+    memset(h, 0, sizeof *h);
+    h->fn = fn;
+    h->ud = ud;
+}
+
+void cc_heap_enter(cc_heap *h, cc_heap_frame *f, void *escape)
+{
+    f->outer = current;
+    f->escape = h->escape;
+    f->ndefers = h->ndefers;
+    h->escape = escape;
+    current = h;
+}
+
+void cc_heap_leave(cc_heap *h, const cc_heap_frame *f)
+{
+    h->escape = f->escape;
+    h->ndefers = f->ndefers;
+    current = f->outer;
+}
+
+void cc_heap_unwind(cc_heap *h, const cc_heap_frame *f)
+{
+    while (h->ndefers > f->ndefers) {
+        h->ndefers--;
+        h->defers[h->ndefers].fn(h->defers[h->ndefers].arg);
+    }
+    cc_heap_leave(h, f);
+}
+
+void cc_heap_release(cc_heap *h)
+{
+    for (cc_heap_block *b = h->blocks, *next; b; b = next) {
+        next = b->u.link.next;
+        h->fn(h->ud, b, 0);
+    }
+    h->blocks = NULL;
+}
+
+_Noreturn static void fail(cc_heap *h)
+{
+    h->failed = true;
+    longjmp(*(jmp_buf *)h->escape, 1);
+}
+
+void cc_heap_check(void)
+{
+    if (current && current->failed)
+        fail(current);
+}
+
+_Noreturn void cc_out_of_memory(const char *what)
+{
+    if (current)
+        fail(current);
+    cc_fatal("out of memory in %s", what);
+}
+
+void cc_heap_defer(void (*fn)(void *), void *arg)
+{
+    cc_heap *h = current;
+    if (!h)
+        return;
+    if (h->ndefers == CC_ARRAY_LEN(h->defers))
+        cc_fatal("too many deferred cleanups");
+    h->defers[h->ndefers].fn = fn;
+    h->defers[h->ndefers].arg = arg;
+    h->ndefers++;
+}
+
+void cc_heap_undefer(void)
+{
+    if (current)
+        current->ndefers--;
+}
+
+static void link_block(cc_heap *h, cc_heap_block *b)
+{
+    b->u.link.prev = NULL;
+    b->u.link.next = h->blocks;
+    if (h->blocks)
+        h->blocks->u.link.prev = b;
+    h->blocks = b;
+}
+
+static void unlink_block(cc_heap *h, cc_heap_block *b)
+{
+    if (b->u.link.prev)
+        b->u.link.prev->u.link.next = b->u.link.next;
+    else
+        h->blocks = b->u.link.next;
+    if (b->u.link.next)
+        b->u.link.next->u.link.prev = b->u.link.prev;
+}
+
+static void *heap_alloc(cc_heap *h, cc_heap_block *old, size_t n)
+{
+    if (h->failed || n > SIZE_MAX - sizeof(cc_heap_block))
+        fail(h);
+    if (old)
+        unlink_block(h, old);
+    cc_heap_block *b = h->fn(h->ud, old, sizeof(cc_heap_block) + n);
+    if (!b) {
+        if (old)
+            link_block(h, old);
+        fail(h);
+    }
+    link_block(h, b);
+    return b + 1;
+}
+
 void *cc_xmalloc(size_t n)
 {
+    if (current)
+        return heap_alloc(current, NULL, n);
     void *p = malloc(n ? n : 1);
     if (!p)
         cc_fatal("out of memory (%zu bytes)", n);
@@ -27,6 +159,11 @@ void *cc_xmalloc(size_t n)
 
 void *cc_xcalloc(size_t n, size_t size)
 {
+    if (current) {
+        if (size && n > SIZE_MAX / size)
+            fail(current);
+        return memset(heap_alloc(current, NULL, n * size), 0, n * size);
+    }
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
         cc_fatal("out of memory (%zu x %zu bytes)", n, size);
@@ -35,10 +172,43 @@ void *cc_xcalloc(size_t n, size_t size)
 
 void *cc_xrealloc(void *p, size_t n)
 {
+    if (current)
+        return heap_alloc(current, p ? (cc_heap_block *)p - 1 : NULL, n);
     void *q = realloc(p, n ? n : 1);
     if (!q)
         cc_fatal("out of memory (%zu bytes)", n);
     return q;
+}
+
+void cc_free(void *p)
+{
+    if (!p)
+        return;
+    if (!current) {
+        free(p);
+        return;
+    }
+    cc_heap_block *b = (cc_heap_block *)p - 1;
+    unlink_block(current, b);
+    current->fn(current->ud, b, 0);
+}
+
+void cc_heap_detach(void *p)
+{
+    if (!current || !p)
+        return;
+    cc_heap_block *b = (cc_heap_block *)p - 1;
+    unlink_block(current, b);
+    b->u.owner.fn = current->fn;
+    b->u.owner.ud = current->ud;
+}
+
+void cc_heap_free_detached(void *p)
+{
+    if (!p)
+        return;
+    cc_heap_block *b = (cc_heap_block *)p - 1;
+    b->u.owner.fn(b->u.owner.ud, b, 0);
 }
 
 char *cc_xstrdup(const char *s)
@@ -62,7 +232,7 @@ void cc_arena_free(cc_arena *a)
     cc_arena_chunk *c = a->head;
     while (c) {
         cc_arena_chunk *next = c->next;
-        free(c);
+        cc_free(c);
         c = next;
     }
     memset(a, 0, sizeof *a);
@@ -236,7 +406,7 @@ void cc_buf_json_string(cc_buf *b, const char *s)
 
 void cc_buf_free(cc_buf *b)
 {
-    free(b->data);
+    cc_free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
@@ -288,9 +458,9 @@ static void map_grow(cc_map *m)
     for (size_t i = 0; i < old.cap; i++)
         if (old.keys[i])
             map_place(m, old.keys[i], old.hashes[i], old.values[i]);
-    free(old.keys);
-    free(old.values);
-    free(old.hashes);
+    cc_free(old.keys);
+    cc_free(old.values);
+    cc_free(old.hashes);
 }
 
 void *cc_map_put(cc_map *m, const char *key, void *value)
@@ -314,9 +484,9 @@ void *cc_map_put(cc_map *m, const char *key, void *value)
 
 void cc_map_free(cc_map *m)
 {
-    free(m->keys);
-    free(m->values);
-    free(m->hashes);
+    cc_free(m->keys);
+    cc_free(m->values);
+    cc_free(m->hashes);
     memset(m, 0, sizeof *m);
 }
 
@@ -388,12 +558,16 @@ char *cc_read_stream(FILE *f, size_t *len)
     return b.data;
 }
 
+static void close_file(void *f) { fclose(f); }
+
 char *cc_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
+    cc_heap_defer(close_file, f);
     char *text = cc_read_stream(f, len);
+    cc_heap_undefer();
     int saved = errno;
     fclose(f);
     errno = saved;

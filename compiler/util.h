@@ -19,9 +19,60 @@
 /* Aborts with a message: only for allocation failure and broken internal invariants. */
 _Noreturn void cc_fatal(const char *fmt, ...) CC_PRINTF(1, 2);
 
+/* Memory. Every allocation of ccflow goes through cc_xmalloc/cc_xcalloc/cc_xrealloc and comes
+ * back through cc_free. Outside a heap (the command-line tool, the tests of internals) they are
+ * malloc and free, and running out of memory is fatal. A library handle owns a cc_heap: while one
+ * of its calls runs, the heap is entered, every allocation comes from the embedder's allocator
+ * and is linked into the heap, and running out of memory marks the heap failed and jumps back to
+ * the call's entry, which returns its failure value. Deferred cleanups release what is not the
+ * heap's (libyaml's parser, open files) on the way out; releasing the heap frees every block it
+ * still holds, so a failed handle is freed whole whatever state the jump left it in. */
+typedef void *(*cc_realloc_fn)(void *ud, void *p, size_t n); /* n == 0 frees p and returns NULL */
+
+typedef struct cc_heap_block cc_heap_block;
+typedef struct cc_heap {
+    cc_realloc_fn fn;
+    void *ud;
+    cc_heap_block *blocks;      /* live allocations, most recent first */
+    void *escape;          /* jmp_buf of the innermost entered call */
+    struct {
+        void (*fn)(void *);
+        void *arg;
+    } defers[8];
+    size_t ndefers;
+    bool failed;
+} cc_heap;
+
+/* The state an entry saves and its leave restores (entries nest: a host callback may call the
+ * library again). */
+typedef struct {
+    cc_heap *outer;
+    void *escape;
+    size_t ndefers;
+} cc_heap_frame;
+
+void cc_heap_init(cc_heap *h, cc_realloc_fn fn, void *ud);
+void cc_heap_enter(cc_heap *h, cc_heap_frame *f, void *escape);
+void cc_heap_leave(cc_heap *h, const cc_heap_frame *f);
+/* After the jump: runs the cleanups deferred since the entry, then leaves. */
+void cc_heap_unwind(cc_heap *h, const cc_heap_frame *f);
+/* Frees every block the heap holds. */
+void cc_heap_release(cc_heap *h);
+/* Takes p out of the heap: it survives the heap's release and is freed by cc_heap_free_detached. */
+void cc_heap_detach(void *p);
+void cc_heap_free_detached(void *p);
+/* Jumps out when the current heap has failed (after a callback that re-entered the library). */
+void cc_heap_check(void);
+/* Registers fn(arg) to run if an allocation fails before the matching cc_heap_undefer. */
+void cc_heap_defer(void (*fn)(void *), void *arg);
+void cc_heap_undefer(void);
+/* An allocation outside ccflow's own (libyaml's) failed: fails the current heap, else fatal. */
+_Noreturn void cc_out_of_memory(const char *what);
+
 void *cc_xmalloc(size_t n);
 void *cc_xcalloc(size_t n, size_t size);
 void *cc_xrealloc(void *p, size_t n);
+void cc_free(void *p);
 char *cc_xstrdup(const char *s);
 
 /* An arena owns every IR node and string of one compilation; freed all at once. */
@@ -48,7 +99,7 @@ char *cc_arena_printf(cc_arena *a, const char *fmt, ...) CC_PRINTF(2, 3);
         }                                                                              \
         (v)->items[(v)->len++] = (x);                                                  \
     } while (0)
-#define cc_vec_free(v) (free((v)->items), (v)->items = NULL, (v)->len = (v)->cap = 0)
+#define cc_vec_free(v) (cc_free((v)->items), (v)->items = NULL, (v)->len = (v)->cap = 0)
 
 /* Growable byte buffer for building text. */
 typedef struct cc_buf {

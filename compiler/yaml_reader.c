@@ -285,13 +285,30 @@ static void remember_anchor(reader *r, yaml_char_t *anchor, cc_node *n)
     }
 }
 
+/* What libyaml owns while a file is read: released on every way out, also when an allocation
+ * fails in between. */
+typedef struct {
+    yaml_parser_t parser;
+    yaml_event_t ev;
+} libyaml;
+
+static void libyaml_cleanup(void *p)
+{
+    libyaml *lib = p;
+    yaml_event_delete(&lib->ev);
+    yaml_parser_delete(&lib->parser);
+}
+
 cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *text, size_t len)
 {
     reader r = {.arena = arena, .ds = ds, .file = file, .text = text, .len = len};
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser))
-        cc_fatal("cannot initialise the YAML parser");
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    libyaml lib;
+    memset(&lib.ev, 0, sizeof lib.ev);
+    if (!yaml_parser_initialize(&lib.parser))
+        cc_out_of_memory("the YAML parser");
+    yaml_parser_t *parser = &lib.parser;
+    cc_heap_defer(libyaml_cleanup, &lib);
+    yaml_parser_set_input_string(parser, (const unsigned char *)text, len);
 
     CC_VEC(frame) stack = {0};
     cc_node *root = NULL;
@@ -299,10 +316,13 @@ cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
     bool done = false;
     while (!done) {
         yaml_event_t ev;
-        if (!yaml_parser_parse(&parser, &ev)) {
-            report_parser_error(&r, &parser);
+        if (!yaml_parser_parse(parser, &lib.ev)) {
+            if (parser->error == YAML_MEMORY_ERROR)
+                cc_out_of_memory("the YAML parser");
+            report_parser_error(&r, parser);
             break;
         }
+        ev = lib.ev;
         cc_node *value = NULL;
         switch (ev.type) {
         case YAML_STREAM_END_EVENT:
@@ -377,12 +397,13 @@ cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
             else
                 root = value;
         }
-        yaml_event_delete(&ev);
+        yaml_event_delete(&lib.ev);
     }
     cc_vec_free(&r.items);
     cc_vec_free(&stack);
     cc_map_free(&r.anchors);
-    yaml_parser_delete(&parser);
+    cc_heap_undefer();
+    libyaml_cleanup(&lib);
     if (r.failed)
         return NULL;
     if (root && r.dups)

@@ -12,7 +12,13 @@
  * Strings returned by the library (in ccflow_diagnostic, or by ccflow_check_render) belong to the
  * handle they came from and stay valid until that handle is freed, unless said otherwise; strings
  * passed in are copied. The library keeps no global state: separate handles may be used from
- * separate threads. */
+ * separate threads.
+ *
+ * Memory: a handle made by a *_new_with function allocates through the embedder's allocator, the
+ * others through the C library's. When an allocation fails, the call returns its failure value
+ * (-1, or NULL with "out of memory" as the reason) and the handle is spent:
+ * ccflow_check_out_of_memory / ccflow_vm_out_of_memory then return 1, every later call fails the
+ * same way, and only *_free may be relied on (it releases everything the handle holds). */
 #ifndef CCFLOW_H
 #define CCFLOW_H
 
@@ -25,6 +31,13 @@ extern "C" {
 #define CCFLOW_VERSION "0.1.0"
 
 const char *ccflow_version(void);
+
+/* realloc(user, NULL, n) allocates n bytes aligned for any type, realloc(user, p, n) resizes,
+ * realloc(user, p, 0) frees p and returns NULL; NULL means the allocation failed. */
+typedef struct {
+    void *(*realloc)(void *user, void *p, size_t n);
+    void *user;
+} ccflow_allocator;
 
 typedef enum { CCFLOW_NOTE, CCFLOW_WARNING, CCFLOW_ERROR } ccflow_severity;
 
@@ -45,7 +58,9 @@ typedef struct ccflow_check ccflow_check;
 
 /* A new checker; the standard flows are added to the bundle unless ccflow_check_use_stdlib(c, 0). */
 ccflow_check *ccflow_check_new(void);
+ccflow_check *ccflow_check_new_with(const ccflow_allocator *allocator); /* NULL: the C library's */
 void ccflow_check_free(ccflow_check *c);
+int ccflow_check_out_of_memory(const ccflow_check *c);
 
 void ccflow_check_use_stdlib(ccflow_check *c, int use);
 
@@ -57,8 +72,8 @@ int ccflow_check_add_path(ccflow_check *c, const char *path);
  * text holds no usable flow (the reasons are diagnostics). */
 int ccflow_check_add_source(ccflow_check *c, const char *name, const char *text, size_t len);
 
-/* Runs every check on the bundle gathered so far; returns the number of errors. Call it once,
- * after the last add. */
+/* Runs every check on the bundle gathered so far; returns the number of errors (-1 when memory
+ * ran out). Call it once, after the last add. */
 int ccflow_check_run(ccflow_check *c);
 
 size_t ccflow_check_error_count(const ccflow_check *c);
@@ -78,7 +93,8 @@ const char *ccflow_check_render(ccflow_check *c, ccflow_format format);
  * has not been run). */
 int ccflow_check_compile(ccflow_check *c, int strip, void **bytes, size_t *size);
 
-/* Releases memory the library handed out (ccflow_check_compile's buffer). */
+/* Releases memory the library handed out (the buffers of ccflow_check_compile and ccflow_vm_save),
+ * through the allocator of the handle it came from. */
 void ccflow_free(void *p);
 
 /* ---- the VM ---- */
@@ -125,7 +141,10 @@ typedef void (*ccflow_trace_fn)(void *user, const ccflow_trace *trace);
  * distribute_by_percentage. Returns NULL with a one-line reason in err when the bundle is refused. */
 ccflow_vm *ccflow_vm_new(const void *bundle, size_t size, int flags, long long start_ms, unsigned long long seed,
                          char *err, size_t errlen);
+ccflow_vm *ccflow_vm_new_with(const ccflow_allocator *allocator, const void *bundle, size_t size, int flags,
+                              long long start_ms, unsigned long long seed, char *err, size_t errlen);
 void ccflow_vm_free(ccflow_vm *vm);
+int ccflow_vm_out_of_memory(const ccflow_vm *vm);
 
 void ccflow_vm_on_record(ccflow_vm *vm, ccflow_record_fn fn, void *user);
 void ccflow_vm_on_trace(ccflow_vm *vm, ccflow_trace_fn fn, void *user);
@@ -176,7 +195,7 @@ typedef struct {
 
 int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *task, char *err, size_t errlen);
 
-/* Runs everything due up to and including until_ms; returns the clock. */
+/* Runs everything due up to and including until_ms; returns the clock (-1 when memory ran out). */
 long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms);
 long long ccflow_vm_now(const ccflow_vm *vm);
 
@@ -190,6 +209,8 @@ int ccflow_vm_save(const ccflow_vm *vm, void **state, size_t *size);
  * with a reason when the bundle or the state is refused (another bundle, damaged bytes). */
 ccflow_vm *ccflow_vm_restore(const void *bundle, size_t size, int flags, const void *state, size_t state_size,
                              char *err, size_t errlen);
+ccflow_vm *ccflow_vm_restore_with(const ccflow_allocator *allocator, const void *bundle, size_t size, int flags,
+                                  const void *state, size_t state_size, char *err, size_t errlen);
 
 /* A clock for running in real time: now_ms returns milliseconds since the Unix epoch (UTC).
  * ccflow_vm_poll then runs everything due by that time and returns when the next event is due

@@ -194,7 +194,7 @@ bool cc_builtin_call(const char *name, const char *const *keys, const char *cons
             return false;
         char *r = cc_str_replace(text, from, to);
         snprintf(buf, sizeof buf, "%s", r);
-        free(r);
+        cc_free(r);
     } else if (!strcmp(name, "ccflow:contains")) {
         const char *part = arg(keys, values, n, "part");
         if (!text || !part)
@@ -272,7 +272,7 @@ bool cc_builtin_call(const char *name, const char *const *keys, const char *cons
         cc_buf_putc(&out, '}');
         snprintf(buf, sizeof buf, "%s", out.data);
         cc_buf_free(&out);
-        free(order);
+        cc_free(order);
     } else
         return false;
     set(ud, "value", buf);

@@ -235,11 +235,7 @@ static bool operand_ok(void *ctx, char kind, uint32_t v)
 static bool verify_code(ccfb_module *m, uint32_t fi, char *err, size_t errlen)
 {
     ccfb_flow *f = &m->flows[fi];
-    bool *starts = calloc(f->code_len + 1, sizeof *starts);
-    if (!starts) {
-        snprintf(err, errlen, "out of memory");
-        return false;
-    }
+    bool *starts = cc_xcalloc(f->code_len + 1, sizeof *starts);
     operand_check oc = {m, 0, NULL, f->code_len, err, errlen, fi, 0};
     bool ok = true;
     uint32_t last = 0;
@@ -301,7 +297,7 @@ static bool verify_code(ccfb_module *m, uint32_t fi, char *err, size_t errlen)
             snprintf(err, errlen, "source map entry %u points inside an instruction of flow %u", e, fi);
             ok = false;
         }
-    free(starts);
+    cc_free(starts);
     return ok;
 }
 
@@ -398,10 +394,10 @@ bool ccfb_load(ccfb_module *m, const uint8_t *bytes, size_t size, bool check_crc
 
 void ccfb_free(ccfb_module *m)
 {
-    free(m->strings);
-    free(m->flows);
-    free(m->files);
-    free(m->srcmap);
+    cc_free(m->strings);
+    cc_free(m->flows);
+    cc_free(m->files);
+    cc_free(m->srcmap);
     m->strings = NULL;
     m->flows = NULL;
     m->files = NULL;

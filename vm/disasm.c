@@ -14,7 +14,7 @@ static void put_string(cc_buf *out, const ccfb_module *m, uint32_t i)
     memcpy(s, m->strings[i].text, m->strings[i].len);
     s[m->strings[i].len] = '\0';
     cc_buf_json_string(out, s);
-    free(s);
+    cc_free(s);
 }
 
 static void put_raw(cc_buf *out, const ccfb_string *s) { cc_buf_put(out, (const char *)s->text, s->len); }

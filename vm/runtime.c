@@ -304,7 +304,7 @@ static void kv_set(attr_vec *v, const char *key, const char *value)
 {
     for (size_t i = 0; i < v->len; i++)
         if (!strcmp(v->items[i].key, key)) {
-            free(v->items[i].value);
+            cc_free(v->items[i].value);
             v->items[i].value = cc_xstrdup(value);
             return;
         }
@@ -315,8 +315,8 @@ static void kv_set(attr_vec *v, const char *key, const char *value)
 static void kv_free(attr_vec *v)
 {
     for (size_t i = 0; i < v->len; i++) {
-        free(v->items[i].key);
-        free(v->items[i].value);
+        cc_free(v->items[i].key);
+        cc_free(v->items[i].value);
     }
     cc_vec_free(v);
 }
@@ -422,9 +422,9 @@ static void emit_record(cc_rt *rt, contact *c)
                    c->enqueued, c->dequeued, c->agent >= 0 ? rt->agents.items[c->agent].name : NULL, c->connected,
                    c->acw_end, keys, values, attrs->len};
     rt->on_record(rt->record_ud, &r);
-    free(flow);
-    free(keys);
-    free(values);
+    cc_free(flow);
+    cc_free(keys);
+    cc_free(values);
 }
 
 static void free_contact_data(contact *c)
@@ -433,14 +433,14 @@ static void free_contact_data(contact *c)
     if (!x)
         return;
     for (size_t i = 0; i < x->inputs.len; i++)
-        free(x->inputs.items[i]);
+        cc_free(x->inputs.items[i]);
     cc_vec_free(&x->inputs);
     kv_free(&x->attrs);
     kv_free(&x->vars);
     cc_vec_free(&x->loops);
-    free(x->description);
-    free(x->previous);
-    free(x);
+    cc_free(x->description);
+    cc_free(x->previous);
+    cc_free(x);
     c->x = NULL;
 }
 
@@ -651,9 +651,9 @@ static invoke_params params_of(cc_rt *rt, const contact *c, const uint8_t *code,
 static void params_free(invoke_params *p)
 {
     for (uint32_t i = 0; i < p->n; i++)
-        free((char *)p->values[i]);
-    free(p->keys);
-    free(p->values);
+        cc_free((char *)p->values[i]);
+    cc_free(p->keys);
+    cc_free(p->values);
 }
 
 static bool call_builtin(cc_rt *rt, contact *c, const char *name, const uint8_t *code, uint32_t pc)
@@ -1033,7 +1033,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                     snprintf(b2, sizeof b2, "$.FlowAttributes.%s", key);
                     var_set(c, b2, v ? v : "");
                 }
-                free(key);
+                cc_free(key);
             }
             c->outcome = 0;
             break;
@@ -1230,7 +1230,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 char *fname = cc_xstrdup(name);
                 char idb[32];
                 fn->host(fn->host_ud, call.id, cid(c, idb), fname, p.keys, p.values, p.n);
-                free(fname);
+                cc_free(fname);
                 params_free(&p);
                 return;
             }
@@ -1461,51 +1461,51 @@ void cc_rt_free(cc_rt *rt)
         return;
     for (size_t i = 0; i < rt->contacts.len; i++) {
         free_contact_data(&rt->contacts.items[i]);
-        free(rt->contacts.items[i].id);
+        cc_free(rt->contacts.items[i].id);
     }
     for (size_t i = 0; i < rt->functions.len; i++) {
-        free(rt->functions.items[i].name);
+        cc_free(rt->functions.items[i].name);
         kv_free(&rt->functions.items[i].result);
     }
     cc_vec_free(&rt->functions);
     cc_vec_free(&rt->calls);
     for (size_t i = 0; i < rt->hours.len; i++) {
-        free(rt->hours.items[i].name);
+        cc_free(rt->hours.items[i].name);
         cc_tz_free(&rt->hours.items[i].tz);
     }
     cc_vec_free(&rt->hours);
     cc_vec_free(&rt->contacts);
     for (size_t i = 0; i < rt->queues.len; i++) {
-        free(rt->queues.items[i].name);
+        cc_free(rt->queues.items[i].name);
         cc_vec_free(&rt->queues.items[i].heap);
         cc_vec_free(&rt->queues.items[i].agents);
         cc_vec_free(&rt->queues.items[i].waits);
     }
     cc_vec_free(&rt->queues);
     for (size_t i = 0; i < rt->agents.len; i++) {
-        free(rt->agents.items[i].name);
+        cc_free(rt->agents.items[i].name);
         cc_vec_free(&rt->agents.items[i].queues);
     }
     cc_vec_free(&rt->agents);
     cc_vec_free(&rt->events);
     for (size_t i = 0; i < rt->nlanes; i++)
         cc_vec_free(&rt->lanes[i].fifo);
-    free(rt->insn_fixed);
-    free(rt->insn_group);
+    cc_free(rt->insn_fixed);
+    cc_free(rt->insn_group);
     for (uint32_t f = 0; rt->block_at && f < rt->m->nflows; f++)
-        free(rt->block_at[f]);
-    free(rt->block_at);
+        cc_free(rt->block_at[f]);
+    cc_free(rt->block_at);
     for (uint32_t i = 0; i < rt->m->nstrings; i++)
-        free(rt->strs[i]);
-    free(rt->strs);
-    free(rt->nums);
-    free(rt->is_num);
-    free(rt->str_queue);
+        cc_free(rt->strs[i]);
+    cc_free(rt->strs);
+    cc_free(rt->nums);
+    cc_free(rt->is_num);
+    cc_free(rt->str_queue);
     cc_map_free(&rt->contact_ids);
     for (size_t i = 0; i < rt->names.cap; i++)
-        free((char *)rt->names.keys[i]);
+        cc_free((char *)rt->names.keys[i]);
     cc_map_free(&rt->names);
-    free(rt);
+    cc_free(rt);
 }
 
 void cc_rt_on_trace(cc_rt *rt, cc_trace_fn fn, void *ud)
@@ -2022,8 +2022,8 @@ static void rkv(reader *r, attr_vec *v)
     for (uint64_t i = 0; i < n && !r->bad; i++) {
         char *k = rstr(r), *val = rstr(r);
         if (!k || !val) {
-            free(k);
-            free(val);
+            cc_free(k);
+            cc_free(val);
             r->bad = true;
             return;
         }
@@ -2095,8 +2095,8 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         char tzerr[200];
         if (!name || !zone || r.bad || cc_rt_add_hours(rt, name, zone, &week, tzerr, sizeof tzerr) < 0)
             r.bad = true;
-        free(name);
-        free(zone);
+        cc_free(name);
+        cc_free(zone);
     }
     uint64_t nq = rmax(&r, 1u << 20);
     for (uint64_t i = 0; i < nq && !r.bad; i++) {
@@ -2175,7 +2175,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         c.num = (uint32_t)rmax(&r, UINT32_MAX);
         char *name = rstr(&r);
         c.name = name ? intern_name(rt, name) : NULL;
-        free(name);
+        cc_free(name);
         x.description = rstr(&r);
         x.previous = rstr(&r);
         c.flow = (uint32_t)rmax(&r, m->nflows ? m->nflows - 1 : 0);
@@ -2240,8 +2240,8 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         cc_vec_push(&rt->contacts, c);
     }
     for (uint32_t f = 0; f < m->nflows; f++)
-        free(starts[f]);
-    free(starts);
+        cc_free(starts[f]);
+    cc_free(starts);
     for (size_t i = 0; !r.bad && i < rt->contacts.len; i++)
         if (rt->contacts.items[i].id)
             cc_map_put(&rt->contact_ids, rt->contacts.items[i].id, (void *)(uintptr_t)(i + 1));

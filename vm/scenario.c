@@ -699,7 +699,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 continue;
             char *p = join_path(dir, flows->items[i]->text);
             cc_bundle_add_path(&bundle, p, false);
-            free(p);
+            cc_free(p);
         }
     cc_bundle_add_stdlib(&bundle);
     cc_check_bundle(&bundle);
@@ -953,12 +953,12 @@ done:
     for (size_t i = 0; i < s.ended.cap; i++)
         if (s.ended.keys && s.ended.keys[i]) {
             ended_contact *e = s.ended.values[i];
-            free(e->reason);
-            free(e->agent);
+            cc_free(e->reason);
+            cc_free(e->agent);
             for (size_t k = 0; k < e->attrs.len; k++)
-                free(e->attrs.items[k]);
+                cc_free(e->attrs.items[k]);
             cc_vec_free(&e->attrs);
-            free(e);
+            cc_free(e);
         }
     cc_map_free(&s.ended);
     cc_map_free(&s.rejected);
@@ -971,6 +971,6 @@ done:
     cc_bundle_free(&bundle);
     cc_diags_free(&ds);
     cc_arena_free(&s.arena);
-    free(dir);
+    cc_free(dir);
     return res;
 }

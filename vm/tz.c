@@ -61,7 +61,7 @@ bool cc_tz_load(cc_tz *tz, const char *name, char *err, size_t errlen)
     tz->name = cc_xstrdup(name);
     ok = true;
 out:
-    free(d);
+    cc_free(d);
     if (!ok) {
         cc_tz_free(tz);
         snprintf(err, errlen, "the tz database file of '%s' cannot be read", name);
@@ -71,9 +71,9 @@ out:
 
 void cc_tz_free(cc_tz *tz)
 {
-    free(tz->name);
-    free(tz->at);
-    free(tz->offset);
+    cc_free(tz->name);
+    cc_free(tz->at);
+    cc_free(tz->offset);
     memset(tz, 0, sizeof *tz);
 }
 
