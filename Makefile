@@ -67,7 +67,7 @@ demo: deps
 # The suite runs twice: on the normal build, and on one built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (a crash, leak or undefined behaviour fails the tests).
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-TEST_BINS = all tests/runner tests/unit tests/api tests/vm_api
+TEST_BINS = all tests/runner tests/unit tests/api tests/vm_api tests/alloc
 
 test: deps
 	@$(MAKE) --no-print-directory $(filter all,$(TEST_BINS)) $(addprefix $(B)/,$(filter-out all,$(TEST_BINS)))
@@ -104,6 +104,10 @@ $(B)/tests/api: tests/api.c include/ccflow.h $(B)/libccflow.so
 	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
 $(B)/tests/vm_api: tests/vm_api.c include/ccflow.h $(B)/libccflow.so
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
+
+$(B)/tests/alloc: tests/alloc.c include/ccflow.h $(B)/libccflow.so
 	@mkdir -p $(dir $@)
 	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
