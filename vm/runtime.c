@@ -745,6 +745,25 @@ static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previo
 }
 
 /* create_task: a new task in the named flow, linked to this contact, now or after its delay. */
+/* Makes contact ci findable by its id: a made id is written out and indexed once another contact
+ * links to it (only linked contacts pay for the index entry). */
+static void findable(cc_rt *rt, uint32_t ci)
+{
+    contact *c = &rt->contacts.items[ci];
+    if (c->id)
+        return;
+    char idb[32];
+    c->id = cc_xstrdup(cid(c, idb));
+    cc_map_put(&rt->contact_ids, c->id, (void *)(uintptr_t)(ci + 1));
+}
+
+/* The contact with this id, or NULL. */
+static contact *find_contact(cc_rt *rt, const char *id)
+{
+    uintptr_t i = id ? (uintptr_t)cc_map_get(&rt->contact_ids, id) : 0;
+    return i ? &rt->contacts.items[i - 1] : NULL;
+}
+
 static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc)
 {
     const cc_block_spec *spec = cc_block_lookup("create_task");
@@ -780,6 +799,7 @@ static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, u
     char err[256];
     uint32_t nci;
     char idb[32];
+    findable(rt, ci);
     if (!start_task(rt, &req, cid(c, idb), err, sizeof err, &nci))
         return false;
     /* the new task starts with a copy of this contact's attributes */
@@ -1020,15 +1040,21 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         }
         case CC_OP_SET_ATTRIBUTES: {
             uint32_t target = op_u32(code, pc, 0), n = op_u32(code, pc, 1);
-            if (target == 1) { /* the related contact: ccflow does not link related contacts yet */
-                c->outcome = 1;
-                break;
+            contact *to = c;
+            if (target == 1) {
+                /* the related contact: the one this contact was linked to when it was made (by a
+                 * create_task block); error when there is none or it has ended */
+                to = find_contact(rt, RX(c)->previous);
+                if (!to || to->state == ST_ENDED) {
+                    c->outcome = 1;
+                    break;
+                }
             }
             for (uint32_t i = 0; i < n; i++) {
                 char *key = module_string(rt, op_u32(code, pc, 2 + 2 * i));
                 const char *v = value_text(rt, c, op_u32(code, pc, 3 + 2 * i), b1, sizeof b1);
-                if (target == 0)
-                    attr_set(c, key, v ? v : "");
+                if (target != 2)
+                    attr_set(to, key, v ? v : "");
                 else {
                     snprintf(b2, sizeof b2, "$.FlowAttributes.%s", key);
                     var_set(c, b2, v ? v : "");

@@ -34,6 +34,7 @@ typedef struct {
     /* contacts seen ended, for expectations: id -> record summary */
     cc_map ended;
     cc_map rejected; /* id -> exception name */
+    cc_map wanted;   /* made ids (task-NNNNNNN) that expectations name: kept like explicit ones */
     cc_arena arena;
     int64_t start;
 } scenario;
@@ -172,8 +173,9 @@ static void on_record(void *ud, const cc_record *r)
         fwrite(b.data, 1, b.len, s->records);
         cc_buf_free(&b);
     }
-    /* what `expect` may ask about a contact, kept only for contacts with an explicit id */
-    if (strncmp(r->id, "task-", 5) != 0) {
+    /* what `expect` may ask about a contact, kept only for contacts with an explicit id and the
+     * made ones an expectation names (a bulk run keeps nothing per task) */
+    if (strncmp(r->id, "task-", 5) != 0 || cc_map_get(&s->wanted, r->id)) {
         ended_contact *e = cc_xcalloc(1, sizeof *e);
         e->reason = cc_xstrdup(cc_end_reason_name(r->reason));
         e->agent = r->agent ? cc_xstrdup(r->agent) : NULL;
@@ -824,6 +826,12 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     }
     if (!s.ok)
         goto done;
+    const cc_node *expect = cc_node_get(root, "expect");
+    for (uint32_t i = 0; expect && expect->type == CC_NODE_LIST && i < expect->count; i++) {
+        const cc_node *who = cc_node_get(expect->items[i], "contact");
+        if (is_scalar(who))
+            cc_map_put(&s.wanted, who->text, (void *)who);
+    }
     if (opts->records_path && !(s.records = fopen(opts->records_path, "w"))) {
         fprintf(stderr, "ccflow: cannot write '%s'\n", opts->records_path);
         res.status = 2;
@@ -934,7 +942,6 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 (unsigned long long)tot.expired, (unsigned long long)tot.stopped, (unsigned long long)tot.rejected);
     }
     if (opts->expectations) {
-        const cc_node *expect = cc_node_get(root, "expect");
         for (uint32_t i = 0; expect && expect->type == CC_NODE_LIST && i < expect->count; i++) {
             if (check_expect(&s, rt, expect->items[i], out))
                 res.passed++;
@@ -950,6 +957,7 @@ done:
         res.status = 1;
     if (s.records)
         fclose(s.records);
+    cc_map_free(&s.wanted);
     for (size_t i = 0; i < s.ended.cap; i++)
         if (s.ended.keys && s.ended.keys[i]) {
             ended_contact *e = s.ended.values[i];
