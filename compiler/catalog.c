@@ -47,7 +47,16 @@ const cc_flow_type_info cc_flow_types[CC_FT_COUNT] = {
     [CC_FT_TRANSFER_TO_QUEUE] = {.name = "transfer_to_queue", .connect = "QUEUE_TRANSFER",
                                  .metadata = "queueTransfer", .channels = CC_CH_ALL,
                                  .inherits_queue = true},
+    [CC_FT_MODULE] = {.name = "module", .connect = "MODULE", .metadata = "module", .channels = CC_CH_ALL,
+                      .inherits_queue = true},
 };
+
+bool cc_block_allowed(const cc_block_spec *s, int type)
+{
+    if (type == CC_FT_MODULE)
+        return (s->flow_types & (CC_FT_BIT(CC_FT_INBOUND) | CC_FT_BIT(CC_FT_MODULE))) && strcmp(s->kind, "invoke_module") != 0;
+    return (s->flow_types & CC_FT_BIT(type)) != 0;
+}
 
 int cc_flow_type_lookup(const char *name)
 {
@@ -235,9 +244,9 @@ static const cc_param_spec invoke_lambda_params[] = {
     END_PARAMS};
 
 static const cc_param_spec invoke_module_params[] = {
-    {.name = "module", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
-     .connect = "FlowModuleId",
-     .doc = "The flow module to run."},
+    {.name = "module", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .flow_types = FT(MODULE), .connect = "FlowModuleId",
+     .doc = "The flow module to run: a flow of type `module` of the bundle."},
     END_PARAMS};
 
 static const cc_param_spec loop_params[] = {
@@ -543,7 +552,7 @@ const cc_block_spec cc_blocks[] = {
     {.kind = "invoke_module", .ui_name = "Invoke module", .actions = "InvokeFlowModule",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT(INBOUND), .branches = "error",
      .params = invoke_module_params,
-     .doc = "Runs a flow module and comes back when it returns."},
+     .doc = "Runs a flow module and comes back to `next` when the module returns; `error` when it cannot start."},
     {.kind = "loop", .ui_name = "Loop", .actions = "Loop", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "looping|complete|error",
      .flags = CC_BK_TASK_SET | CC_BK_LOOP | CC_BK_NEXT_KEPT, .params = loop_params,
@@ -564,7 +573,7 @@ const cc_block_spec cc_blocks[] = {
      .branches = "error", .params = no_params,
      .doc = "Resumes a paused task."},
     {.kind = "return", .ui_name = "Return", .actions = "EndFlowModuleExecution",
-     .support = SUPPORT(YES, YES, YES, YES), .flow_types = 0, .branches = "",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT(MODULE), .branches = "",
      .flags = CC_BK_TERMINAL | CC_BK_NEXT_KEPT, .params = no_params,
      .doc = "Ends a flow module and goes back to the flow that invoked it."},
     {.kind = "set_callback_number", .ui_name = "Set callback number",
@@ -805,10 +814,6 @@ static void put_flow_types(FILE *out, unsigned mask)
         fputs("all", out);
         return;
     }
-    if (mask == 0) {
-        fputs("none (flow modules only)", out);
-        return;
-    }
     bool first = true;
     for (int t = 0; t < CC_FT_COUNT; t++)
         if (mask & CC_FT_BIT(t)) {
@@ -968,8 +973,8 @@ void cc_catalog_markdown(FILE *out)
 {
     fputs("# Block reference\n\n"
           "This page is generated from the block catalogue in `compiler/catalog.c`, the one table "
-          "that validation, code generation and Amazon Connect import and export all read; edit "
-          "the table, not this page. It lists every block kind a ccflow flow may use: the Amazon "
+          "that validation and code generation read, with the Amazon Connect names of every "
+          "block, branch and parameter; edit the table, not this page. It lists every block kind a ccflow flow may use: the Amazon "
           "Connect block and action it stands for, the flow types that allow it, how each channel "
           "fares on it, its branches besides `next`, and its parameters. In the channel columns "
           "`yes` means the block runs, `error` that the contact takes the `error` branch (and "
@@ -977,7 +982,9 @@ void cc_catalog_markdown(FILE *out)
           "that nothing happens and the contact goes on through `next` (a warning). A parameter "
           "marked *shorthand* can be written as the block's whole value (`wait: 1m`); "
           "durations are written `250ms`, `90s`, `10m`, `2h` or `7d`, and references as "
-          "`$.Attributes.x`, `$.Channel` and the like.\n\n",
+          "`$.Attributes.x`, `$.Channel` and the like. A flow module (`type: module`) may use every "
+          "block an inbound flow may, except `invoke_module` (modules do not nest), and ends with "
+          "`return`.\n\n",
           out);
     fputs("| kind | Connect block | voice | chat | task | email | task set |\n"
           "|---|---|---|---|---|---|---|\n",

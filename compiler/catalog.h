@@ -29,11 +29,13 @@ typedef enum {
     CC_FT_AGENT_WHISPER,
     CC_FT_TRANSFER_TO_AGENT,
     CC_FT_TRANSFER_TO_QUEUE,
+    CC_FT_MODULE, /* a flow module: invoked by invoke_module, ends with return */
     CC_FT_COUNT
 } cc_flow_type;
 
 #define CC_FT_BIT(t) (1u << (t))
-#define CC_FT_ALL ((1u << CC_FT_COUNT) - 1u)
+/* Every contact flow type; flow modules are allowed what inbound flows are (cc_block_allowed). */
+#define CC_FT_ALL (((1u << CC_FT_COUNT) - 1u) & ~CC_FT_BIT(CC_FT_MODULE))
 
 typedef struct {
     const char *name;        /* "customer_queue" */
@@ -121,6 +123,9 @@ extern const cc_block_spec cc_blocks[];
 extern const int cc_block_count;
 
 const cc_block_spec *cc_block_lookup(const char *kind);
+/* Whether a flow of this type may use the block: its own flow types, and in a flow module every
+ * block an inbound flow may use but invoke_module (modules do not nest). */
+bool cc_block_allowed(const cc_block_spec *s, int type);
 const cc_param_spec *cc_param_lookup(const cc_block_spec *b, const char *name);
 /* Index of branch `name` in b->branches ("next" is -1 when unnamed); -2 when the kind lacks it. */
 int cc_branch_index(const cc_block_spec *b, const char *name);

@@ -148,15 +148,17 @@ static void check_types(cc_bundle *b, cc_flow *f)
             cc_report(b->ds, CC_E105, blk->kind_loc,
                       "in a customer_queue flow 'transfer_to_queue' moves the contact to another queue: it needs "
                       "'queue'");
-        if (f->type >= 0 && !(blk->spec->flow_types & CC_FT_BIT(f->type))) {
+        if (f->type >= 0 && !cc_block_allowed(blk->spec, f->type)) {
             char list[256];
             cc_diag *d;
-            if (blk->spec->flow_types)
+            if (f->type == CC_FT_MODULE)
+                d = cc_report(b->ds, CC_E301, blk->kind_loc,
+                              "'%s' is not allowed in a flow module; a module may use the blocks of an inbound flow "
+                              "but invoke_module (modules do not nest)",
+                              blk->spec->kind);
+            else
                 d = cc_report(b->ds, CC_E301, blk->kind_loc, "'%s' is not allowed in %s %s flow; it is allowed in %s flows",
                               blk->spec->kind, article(cc_flow_types[f->type].name), cc_flow_types[f->type].name, type_list(blk->spec->flow_types, list, sizeof list));
-            else
-                d = cc_report(b->ds, CC_E301, blk->kind_loc, "'%s' is not allowed in %s %s flow (only in flow modules)",
-                              blk->spec->kind, article(cc_flow_types[f->type].name), cc_flow_types[f->type].name);
             cc_note_add(d, f->type_loc, "the flow's type is set here");
         }
         for (uint32_t j = 0; j < blk->nparams; j++) {
@@ -559,6 +561,8 @@ static const char *call_verb(const cc_block *blk, const cc_param *p)
         return "transfers to flow";
     if (!strcmp(k, "create_task"))
         return "creates a task in flow";
+    if (!strcmp(k, "invoke_module"))
+        return "invokes module";
     if (!strcmp(k, "set_whisper_flow"))
         return !strcmp(p->spec->name, "agent") ? "sets agent whisper flow" : "sets customer whisper flow";
     if (!strcmp(k, "set_hold_flow"))
@@ -627,7 +631,7 @@ static void add_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int32
     const cc_flow *f = b->flows.items[fi];
     flow_channels *fc = &all[fi];
     int32_t cf = fc->caller_flow[ch];
-    if (cf >= 0 && hops < 16) {
+    if (cf >= 0 && hops < 16 && !f->channels_declared && f->type != CC_FT_INBOUND) {
         const cc_flow *caller = b->flows.items[cf];
         const cc_block *cb = &caller->blocks[fc->caller_block[ch]];
         add_arrival_notes(b, all, (size_t)cf, fc->caller_block[ch], ch, d, hops + 1);

@@ -233,6 +233,10 @@ static void emit_block(emitter *e, const cc_block *blk)
         op(e, CC_OP_DISCONNECT);
         return;
     }
+    if (!strcmp(k, "return")) {
+        op(e, CC_OP_RETURN);
+        return;
+    }
     if (!strcmp(k, "set_working_queue")) {
         op(e, CC_OP_SET_QUEUE);
         u32(e, param_value(p, blk, "queue"));
@@ -307,6 +311,11 @@ static void emit_block(emitter *e, const cc_block *blk)
         const cc_param *fp = param(blk, "flow");
         int fi = fp && !fp->invalid && !fp->is_ref ? flow_index(e->bundle, fp->value->text) : -1;
         op(e, CC_OP_TRANSFER_FLOW);
+        u32(e, fi < 0 ? 0 : (uint32_t)fi);
+    } else if (!strcmp(k, "invoke_module")) {
+        const cc_param *mp = param(blk, "module");
+        int fi = mp && !mp->invalid && !mp->is_ref ? flow_index(e->bundle, mp->value->text) : -1;
+        op(e, CC_OP_CALL_MODULE);
         u32(e, fi < 0 ? 0 : (uint32_t)fi);
     } else if (!strcmp(k, "wait")) {
         const cc_param *d = param(blk, "duration");

@@ -51,7 +51,9 @@
     X(LOOP_PROMPTS,   "dn*v",     "Y",  "play the prompts v in turn until interrupted after d; outcome timeout | error") \
     X(GET_INPUT,      "vdn*v",    "Y",  "prompt v, wait up to d for one of the options v; outcome option | timeout | no_match | error") \
     X(STORE_INPUT,    "vid",      "Y",  "prompt v, store up to i digits within d; outcome ok | error")      \
-    X(BLOCK,          "kn*pv",    "",   "a block of kind k with parameters (parameter p, value v): its channel behaviour and a trace event; outcome ok | its branches")
+    X(BLOCK,          "kn*pv",    "",   "a block of kind k with parameters (parameter p, value v): its channel behaviour and a trace event; outcome ok | its branches") \
+    X(CALL_MODULE,    "f",        "",   "run flow module f, coming back after this instruction with outcome ok when it returns; outcome error when it cannot") \
+    X(RETURN,         "",         "E",  "back to the flow that invoked this module (the flow ends when none did)")
 
 typedef enum {
 #define CC_OP_ENUM(name, operands, flags, synopsis) CC_OP_##name,

@@ -86,6 +86,8 @@ typedef struct {
     int32_t hooks[HOOK_COUNT];
     uint64_t next_priority; /* a routing change waiting its 60 s while queued (0: none) */
     int64_t next_age_adjust;
+    int32_t ret_flow; /* inside a flow module: the flow that invoked it (-1: none) */
+    uint32_t ret_pc;  /* and where it goes on */
 } contact_extra;
 
 typedef struct {
@@ -115,7 +117,7 @@ static const char *cid(const contact *c, char buf[32])
     return buf;
 }
 
-static const contact_extra no_extra = {.hooks = {-1, -1, -1, -1, -1, -1, -1}};
+static const contact_extra no_extra = {.hooks = {-1, -1, -1, -1, -1, -1, -1}, .ret_flow = -1};
 
 #define RX(c) ((const contact_extra *)((c)->x ? (c)->x : &no_extra))
 
@@ -877,6 +879,8 @@ static int queue_of(cc_rt *rt, const contact *c, uint32_t v, char *buf, size_t n
 static void flow_ended(cc_rt *rt, uint32_t ci, bool by_disconnect)
 {
     contact *c = &rt->contacts.items[ci];
+    if (c->x)
+        c->x->ret_flow = -1; /* a module's flow ended without return: nothing to go back to */
     if (c->mode == MODE_WHISPER) {
         c->mode = MODE_FLOW; /* the whisper is over: the contact is with its agent */
         return;
@@ -900,6 +904,8 @@ static void enqueue(cc_rt *rt, uint32_t ci, int qi)
     queue *q = &rt->queues.items[qi];
     c->state = ST_QUEUED;
     c->in_queue = qi;
+    if (c->x)
+        c->x->ret_flow = -1; /* queued from inside a module: its flow is over */
     c->enqueued = rt->now;
     q->size++;
     q->stats.created++;
@@ -1151,6 +1157,30 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         case CC_OP_TRANSFER_FLOW:
             c->flow = op_u32(code, pc, 0);
             c->pc = rt->m->flows[c->flow].start;
+            if (RX(c)->ret_flow >= 0) /* a module that transfers away does not come back */
+                WX(c)->ret_flow = -1;
+            break;
+        case CC_OP_CALL_MODULE: {
+            uint32_t mf = op_u32(code, pc, 0);
+            if (RX(c)->ret_flow >= 0 || rt->m->flows[mf].type != CC_FT_MODULE) {
+                c->outcome = 1; /* modules do not nest, and only modules are invoked */
+                break;
+            }
+            WX(c)->ret_flow = (int32_t)c->flow;
+            c->x->ret_pc = c->pc;
+            c->flow = mf;
+            c->pc = rt->m->flows[mf].start;
+            break;
+        }
+        case CC_OP_RETURN:
+            if (RX(c)->ret_flow < 0) {
+                flow_ended(rt, ci, false);
+                return;
+            }
+            c->flow = (uint32_t)c->x->ret_flow;
+            c->pc = c->x->ret_pc;
+            c->x->ret_flow = -1;
+            c->outcome = 0;
             break;
         case CC_OP_WAIT:
             if (c->state != ST_QUEUED) /* a customer queue flow waits while its contact stays queued */
@@ -1811,7 +1841,7 @@ void cc_rt_queue_now(const cc_rt *rt, size_t qi, cc_queue_now *out)
 /* ---- snapshot and restore: the whole state as plain bytes ---- */
 
 #define SNAP_MAGIC "CCSN"
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u
 
 static void w64(cc_buf *b, uint64_t v)
 {
@@ -1968,7 +1998,9 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
                                    c->loop_block,
                                    c->loop_count,
                                    RX(c)->next_priority,
-                                   (uint64_t)RX(c)->next_age_adjust};
+                                   (uint64_t)RX(c)->next_age_adjust,
+                                   (uint64_t)(int64_t)RX(c)->ret_flow,
+                                   RX(c)->ret_pc};
         for (size_t k = 0; k < CC_ARRAY_LEN(fields); k++)
             w64(b, fields[k]);
         for (int h = 0; h < HOOK_COUNT; h++)
@@ -2232,6 +2264,11 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         c.loop_count = (uint32_t)rmax(&r, UINT32_MAX);
         x.next_priority = r64(&r);
         x.next_age_adjust = (int64_t)r64(&r);
+        x.ret_flow = (int32_t)(int64_t)r64(&r);
+        x.ret_pc = (uint32_t)rmax(&r, UINT32_MAX);
+        if (x.ret_flow < -1 || x.ret_flow >= (int64_t)m->nflows ||
+            (x.ret_flow >= 0 && (x.ret_pc >= m->flows[x.ret_flow].code_len || !starts[x.ret_flow][x.ret_pc])))
+            r.bad = true;
         for (int h = 0; h < HOOK_COUNT; h++) {
             x.hooks[h] = (int32_t)(int64_t)r64(&r);
             if (x.hooks[h] < -1 || x.hooks[h] >= (int64_t)m->nflows)
@@ -2257,7 +2294,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         for (int h = 0; h < HOOK_COUNT; h++)
             hooked |= x.hooks[h] != -1;
         if (x.description || x.previous || x.attrs.len || x.vars.len || x.loops.len || x.inputs.len || hooked ||
-            x.next_priority || x.next_age_adjust) {
+            x.next_priority || x.next_age_adjust || x.ret_flow >= 0) {
             c.x = cc_xmalloc(sizeof *c.x);
             *c.x = x;
         }
