@@ -397,8 +397,14 @@ int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *t, char *err, size_t 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    cc_task_request req = {t->id, t->name, t->description, t->flow, t->scheduled_ms, t->attribute_keys,
-                           t->attribute_values, t->attribute_count};
+    cc_task_request req = {.id = t->id,
+                           .name = t->name,
+                           .description = t->description,
+                           .flow = t->flow,
+                           .scheduled_ms = t->scheduled_ms,
+                           .attr_keys = t->attribute_keys,
+                           .attr_values = t->attribute_values,
+                           .nattrs = t->attribute_count};
     CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
     RETURN(&vm->heap, cc_rt_start_task(vm->rt, &req, err, errlen) ? 0 : -1);
 }

@@ -239,6 +239,43 @@ static bool branch_optional(const cc_block *blk, const char *name)
     return false;
 }
 
+/* Whether the block can take this branch with the parameters it has: check_voice_id takes only
+ * the branches of what it checks; transfer_to_phone_number goes on through next only when it
+ * resumes the flow (otherwise the caller is bridged out). Unknown or referenced parameters
+ * leave every branch possible. With a reason (the branches it does take) when it cannot. */
+static bool branch_applies(const cc_block *blk, const char *name, const char **takes)
+{
+    static const struct {
+        const char *check, *branches;
+    } voice_id[] = {
+        {"enrollment_status", "enrolled|not_enrolled|opted_out|error"},
+        {"voice_authentication", "authenticated|not_authenticated|inconclusive|not_enrolled|opted_out|error"},
+        {"fraud_detection", "high_risk|low_risk|inconclusive|error"},
+    };
+    const char *k = blk->spec->kind;
+    if (!strcmp(k, "transfer_to_phone_number") && !strcmp(name, "next")) {
+        const cc_param *r = cc_block_param(blk, "resume");
+        return r && (r->is_ref || r->invalid || !strcmp(r->value->text, "true"));
+    }
+    if (strcmp(k, "check_voice_id") != 0)
+        return true;
+    const cc_param *p = cc_block_param(blk, "check");
+    if (!p || p->invalid || p->is_ref)
+        return true;
+    for (size_t i = 0; i < CC_ARRAY_LEN(voice_id); i++)
+        if (!strcmp(p->value->text, voice_id[i].check)) {
+            *takes = voice_id[i].branches;
+            for (const char *b = voice_id[i].branches; *b;) {
+                size_t len = strcspn(b, "|");
+                if (strlen(name) == len && !strncmp(b, name, len))
+                    return true;
+                b += len + (b[len] == '|');
+            }
+            return false;
+        }
+    return true;
+}
+
 static bool has_branch_index(const cc_block *blk, int index)
 {
     for (uint32_t i = 0; i < blk->nbranches; i++)
@@ -253,7 +290,19 @@ static void check_unconnected(cc_bundle *b, const cc_flow *f, const bool *reach)
         const cc_block *blk = &f->blocks[i];
         if (!blk->spec || !reach[i])
             continue;
-        if (next_taken(blk->spec) && !has_branch_index(blk, -1))
+        const char *takes = NULL;
+        for (uint32_t j = 0; j < blk->nbranches; j++)
+            if (blk->branches[j].index >= 0 && !branch_applies(blk, blk->branches[j].name, &takes)) {
+                cc_diag *d = cc_report(b->ds, CC_E111, blk->branches[j].name_loc,
+                                       "'%s' block '%s' never takes '%s' with its parameters", blk->spec->kind,
+                                       blk->id, blk->branches[j].name);
+                if (takes) {
+                    char *list = cc_str_replace(takes, "|", ", ");
+                    cc_note_add(d, blk->kind_loc, "what it checks gives only %s", list);
+                    cc_free(list);
+                }
+            }
+        if (next_taken(blk->spec) && !has_branch_index(blk, -1) && branch_applies(blk, "next", &takes))
             cc_report(b->ds, CC_W202, blk->kind_loc,
                       "'%s' block '%s' has no 'next': the contact's flow ends after it", blk->spec->kind, blk->id);
         /* walk the kind's branch names in place: "a|b|c" */
@@ -266,7 +315,7 @@ static void check_unconnected(cc_bundle *b, const cc_flow *f, const bool *reach)
                 continue;
             char name[64];
             snprintf(name, sizeof name, "%.*s", (int)len, at);
-            if (!strcmp(name, "cases") || branch_optional(blk, name))
+            if (!strcmp(name, "cases") || branch_optional(blk, name) || !branch_applies(blk, name, &takes))
                 continue;
             cc_report(b->ds, CC_W202, blk->kind_loc,
                       "branch '%s' of '%s' block '%s' is not connected: the contact's flow ends there", name,

@@ -36,7 +36,7 @@ typedef struct {
     X(E108, ERROR, "bad-value", "a value is not one of those allowed")                           \
     X(E109, ERROR, "unknown-kind", "a block kind that the catalogue does not know")              \
     X(E110, ERROR, "block-shape", "a block lacks a kind key or has more than one")               \
-    X(E111, ERROR, "unknown-branch", "a branch name that the block's kind does not have")        \
+    X(E111, ERROR, "unknown-branch", "a branch name that the block's kind does not have, or cannot take with its parameters")        \
     X(E112, ERROR, "bad-id", "a block id is too long or holds a forbidden character")            \
     X(E113, ERROR, "duplicate-id", "two blocks share an id")                                     \
     X(E114, ERROR, "undefined-target", "a branch or start names a block that does not exist")   \

@@ -108,7 +108,8 @@ typedef enum {
     CCFLOW_END_AGENT_DISCONNECT = 1,
     CCFLOW_END_CONTACT_FLOW_DISCONNECT,
     CCFLOW_END_EXPIRED,
-    CCFLOW_END_API
+    CCFLOW_END_API,
+    CCFLOW_END_THIRD_PARTY_DISCONNECT /* bridged to an outside number (transfer_to_phone_number) */
 } ccflow_end_reason;
 
 /* An ended contact, as its contact record tells it. Times are milliseconds since the Unix epoch

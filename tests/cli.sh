@@ -164,6 +164,9 @@ grep -q 'FAIL contact t1: saw agent alice' "$tmp/out" && grep -q 'saw ended_at 5
 expect_status 1 "scenario with a typo" "$CCFLOW" test tests/scenarios_failing/typo.yaml
 grep -q "unknown key 'queus'" "$tmp/err" && grep -q "did you mean 'queues'" "$tmp/err" && grep -q '0 passed, 1 failed' "$tmp/out" && ok || bad "a scenario's unknown key is reported with a hint"
 expect_status 2 "run without a scenario" "$CCFLOW" run
+expect_status 1 "scenario with impossible outcomes" "$CCFLOW" test tests/scenarios_failing/outcomes.yaml
+grep -q "no flow of the bundle has a block 'profil'" "$tmp/err" && grep -q "has no branch 'nobody_home'; it has next, multiple_found" "$tmp/err" \
+  && grep -q "block 'found' does its own work in ccflow" "$tmp/err" && ok || bad "every impossible outcome is reported at its place"
 
 # Saving the VM's state and going on in a restored VM changes nothing, wherever it happens
 for at in 0s 90m 270m 5h 9h 12h; do

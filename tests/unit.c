@@ -357,7 +357,7 @@ static void test_snapshot(void)
     uint8_t conc[4] = {0, 0, 1, 0};
     cc_rt_add_agent(rt, "a", &q, 1, conc, 300000, 60000, true);
     for (int i = 0; i < 20; i++) {
-        cc_task_request req = {NULL, "T", NULL, "Task routing", -1, NULL, NULL, 0};
+        cc_task_request req = {.name = "T", .flow = "Task routing", .scheduled_ms = -1};
         cc_rt_advance(rt, i * 30000LL);
         cc_rt_start_task(rt, &req, err, sizeof err);
     }
@@ -426,8 +426,8 @@ static void test_channel_behaviour(void)
     cc_rt *rt = cc_rt_new(&m, 0, 1);
     cc_buf seen = {0};
     cc_rt_on_record(rt, record_attrs, &seen);
-    cc_task_request task = {"task", "Task", NULL, "Channel behaviour", -1, NULL, NULL, 0};
-    cc_task_request call = {"call", "Call", NULL, "Channel behaviour", -1, NULL, NULL, 0};
+    cc_task_request task = {.id = "task", .name = "Task", .flow = "Channel behaviour", .scheduled_ms = -1};
+    cc_task_request call = {.id = "call", .name = "Call", .flow = "Channel behaviour", .scheduled_ms = -1};
     CHECK(cc_rt_start_task(rt, &task, err, sizeof err), "task: %s", err);
     CHECK(cc_rt_start_contact(rt, &call, 0, NULL, 0, err, sizeof err), "call: %s", err);
     cc_rt_run_until(rt, 3600000);

@@ -82,6 +82,7 @@ typedef struct {
     attr_vec vars;  /* other run-time values by full reference: $.External.x, $.Metrics..., $.Task.ContactId */
     CC_VEC(loop_counter) loops;
     CC_VEC(char *) inputs; /* what a voice or chat customer enters, in turn */
+    attr_vec outcomes;     /* the outside world's answers: block id -> branch */
     uint32_t next_input;
     int32_t hooks[HOOK_COUNT];
     uint64_t next_priority; /* a routing change waiting its 60 s while queued (0: none) */
@@ -225,12 +226,13 @@ struct cc_rt {
     int32_t **block_at; /* per flow, per code offset: the block starting there, or -1 (for traces) */
     uint32_t next_id;
     /* the kinds whose channel support applies to the ops that stand for them */
-    const cc_block_spec *prompt_kind, *input_kind, *store_kind, *loop_prompts_kind;
+    const cc_block_spec *prompt_kind, *input_kind, *store_kind, *loop_prompts_kind, *phone_transfer_kind;
 };
 
 const char *cc_end_reason_name(cc_end_reason r)
 {
-    static const char *const names[] = {"", "AGENT_DISCONNECT", "CONTACT_FLOW_DISCONNECT", "EXPIRED", "API"};
+    static const char *const names[] = {"",    "AGENT_DISCONNECT", "CONTACT_FLOW_DISCONNECT", "EXPIRED",
+                                        "API", "THIRD_PARTY_DISCONNECT"};
     return names[r];
 }
 
@@ -439,6 +441,7 @@ static void free_contact_data(contact *c)
     cc_vec_free(&x->inputs);
     kv_free(&x->attrs);
     kv_free(&x->vars);
+    kv_free(&x->outcomes);
     cc_vec_free(&x->loops);
     cc_free(x->description);
     cc_free(x->previous);
@@ -479,6 +482,7 @@ static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
     rt->totals.disconnected += reason == CC_END_CONTACT_FLOW_DISCONNECT;
     rt->totals.expired += reason == CC_END_EXPIRED;
     rt->totals.stopped += reason == CC_END_API;
+    rt->totals.transferred += reason == CC_END_THIRD_PARTY_DISCONNECT;
     emit_record(rt, c);
     free_contact_data(c);
 }
@@ -797,7 +801,7 @@ static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, u
     }
     if (!has_flow)
         return false;
-    cc_task_request req = {NULL, name, has_description ? description : NULL, flow, when, NULL, NULL, 0};
+    cc_task_request req = {.name = name, .description = has_description ? description : NULL, .flow = flow, .scheduled_ms = when};
     char err[256];
     uint32_t nci;
     char idb[32];
@@ -916,6 +920,82 @@ static void enqueue(cc_rt *rt, uint32_t ci, int qi)
     }
     waiting w = {c->priority, rt->now - c->age_adjust, rt->seq++, ci, ++c->qgen};
     queue_push(q, w);
+}
+
+/* The value of parameter `name` of a generic block (its "kn*pv" operands), or NULL. */
+static const char *block_param(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,
+                               const char *name, char *buf, size_t n)
+{
+    uint32_t np = op_u32(code, pc, 1);
+    for (uint32_t i = 0; i < np; i++) {
+        uint32_t p = op_u32(code, pc, 2 + 2 * i);
+        if (!strcmp(k->params[p].name, name))
+            return value_text(rt, c, op_u32(code, pc, 3 + 2 * i), buf, n);
+    }
+    return NULL;
+}
+
+static bool block_flag(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,
+                       const char *name, char *buf, size_t n)
+{
+    const char *v = block_param(rt, c, k, code, pc, name, buf, n);
+    return v && !strcmp(v, "true");
+}
+
+/* The outcome of a block whose result comes from outside ccflow: the contact's scripted answer
+ * for this block id, else the kind's default (docs/blocks.md): Voice ID finds nothing conclusive
+ * (not_enrolled, or inconclusive), a campaign call is answered, everything else succeeds. */
+static uint32_t outside_outcome(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,
+                                char *buf, size_t n)
+{
+    const attr_vec *o = &RX(c)->outcomes;
+    const ccfb_flow *f = &rt->m->flows[c->flow];
+    for (uint32_t b = 0; o->len && b < f->nblocks; b++) {
+        ccfb_block blk = ccfb_flow_block(f, b);
+        if (blk.pc != pc)
+            continue;
+        for (size_t i = 0; i < o->len; i++)
+            if (!strcmp(o->items[i].key, rt->strs[blk.id])) {
+                int idx = cc_branch_index(k, o->items[i].value);
+                return idx >= 0 ? (uint32_t)idx + 1 : 0;
+            }
+        break;
+    }
+    const char *dflt = NULL;
+    if (!strcmp(k->kind, "check_voice_id")) {
+        const char *what = block_param(rt, c, k, code, pc, "check", buf, n);
+        dflt = what && !strcmp(what, "enrollment_status") ? "not_enrolled" : "inconclusive";
+    } else if (!strcmp(k->kind, "check_call_progress"))
+        dflt = "call_answered";
+    int idx = dflt ? cc_branch_index(k, dflt) : -1;
+    return idx >= 0 ? (uint32_t)idx + 1 : 0;
+}
+
+bool cc_rt_outcome_valid(const cc_rt *rt, const char *block, const char *branch, char *why, size_t n)
+{
+    const ccfb_module *m = rt->m;
+    for (uint32_t f = 0; f < m->nflows; f++)
+        for (uint32_t b = 0; b < m->flows[f].nblocks; b++) {
+            ccfb_block blk = ccfb_flow_block(&m->flows[f], b);
+            if (strcmp(rt->strs[blk.id], block) != 0)
+                continue;
+            const uint8_t *code = m->flows[f].code;
+            if (code[blk.pc] != CC_OP_BLOCK) {
+                snprintf(why, n, "block '%s' does its own work in ccflow; outcomes script blocks whose result "
+                         "comes from outside (Voice ID, customer profiles, phone transfers...)", block);
+                return false;
+            }
+            const cc_block_spec *k = &cc_blocks[op_u32(code, blk.pc, 0)];
+            if (strcmp(branch, "next") != 0 && cc_branch_index(k, branch) < 0) {
+                char *list = cc_str_replace(k->branches, "|", ", ");
+                snprintf(why, n, "'%s' block '%s' has no branch '%s'; it has next, %s", k->kind, block, branch, list);
+                cc_free(list);
+                return false;
+            }
+            return true;
+        }
+    snprintf(why, n, "no flow of the bundle has a block '%s'", block);
+    return false;
 }
 
 static void run_fiber(cc_rt *rt, uint32_t ci)
@@ -1247,6 +1327,13 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             if (k->support[c->channel] == CC_SUP_NO_ERROR) {
                 int idx = cc_branch_index(k, "error");
                 c->outcome = idx >= 0 ? (uint32_t)idx + 1 : CCFB_NO_TARGET;
+                break;
+            }
+            c->outcome = outside_outcome(rt, c, k, code, pc, b1, sizeof b1);
+            if (c->outcome == 0 && k == rt->phone_transfer_kind &&
+                !block_flag(rt, c, k, code, pc, "resume", b1, sizeof b1)) {
+                finish(rt, ci, CC_END_THIRD_PARTY_DISCONNECT); /* bridged out: the contact leaves ccflow */
+                return;
             }
             break;
         }
@@ -1487,6 +1574,7 @@ cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
     rt->now = start_ms;
     rt->rng = seed * 2654435761u + 1;
     rt->prompt_kind = cc_block_lookup("play_prompt");
+    rt->phone_transfer_kind = cc_block_lookup("transfer_to_phone_number");
     rt->input_kind = cc_block_lookup("get_customer_input");
     rt->store_kind = cc_block_lookup("store_customer_input");
     rt->loop_prompts_kind = cc_block_lookup("loop_prompts");
@@ -1792,6 +1880,8 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
     c.started = c.enqueued = c.dequeued = c.connected = c.acw_end = c.ended = -1;
     for (size_t i = 0; i < req->nattrs; i++)
         attr_set(&c, req->attr_keys[i], req->attr_values[i]);
+    for (size_t i = 0; i < req->noutcomes; i++)
+        kv_set(&WX(&c)->outcomes, req->outcome_blocks[i], req->outcome_branches[i]);
     if (previous)
         WX(&c)->previous = cc_xstrdup(previous);
     c.state = ST_SCHEDULED;
@@ -1890,9 +1980,9 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
     w64(b, rt->rng);
     w64(b, rt->next_id);
     const cc_rt_totals *tot = &rt->totals;
-    const uint64_t totals[6] = {tot->started, tot->handled, tot->disconnected,
-                                tot->expired, tot->stopped, tot->rejected};
-    for (int i = 0; i < 6; i++)
+    const uint64_t totals[7] = {tot->started, tot->handled,  tot->disconnected, tot->expired,
+                                tot->stopped, tot->rejected, tot->transferred};
+    for (int i = 0; i < 7; i++)
         w64(b, totals[i]);
     w64(b, rt->functions.len);
     for (size_t i = 0; i < rt->functions.len; i++) {
@@ -2008,6 +2098,7 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         const contact_extra *x = RX(c);
         wkv(b, &x->attrs);
         wkv(b, &x->vars);
+        wkv(b, &x->outcomes);
         w64(b, x->loops.len);
         for (size_t k = 0; k < x->loops.len; k++) {
             w64(b, x->loops.items[k].block);
@@ -2117,9 +2208,10 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
     rt->seq = r64(&r);
     rt->rng = r64(&r);
     rt->next_id = (uint32_t)rmax(&r, UINT32_MAX);
-    uint64_t *const totals[6] = {&rt->totals.started, &rt->totals.handled, &rt->totals.disconnected,
-                                 &rt->totals.expired, &rt->totals.stopped, &rt->totals.rejected};
-    for (int i = 0; i < 6; i++)
+    uint64_t *const totals[7] = {&rt->totals.started, &rt->totals.handled,  &rt->totals.disconnected,
+                                 &rt->totals.expired, &rt->totals.stopped,  &rt->totals.rejected,
+                                 &rt->totals.transferred};
+    for (int i = 0; i < 7; i++)
         *totals[i] = r64(&r);
     uint64_t n = rmax(&r, 1u << 20);
     for (uint64_t i = 0; i < n && !r.bad; i++) {
@@ -2246,7 +2338,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         c.channel = (uint8_t)rmax(&r, 3);
         c.state = (uint8_t)rmax(&r, ST_ENDED);
         c.mode = (uint8_t)rmax(&r, MODE_DISCONNECT);
-        c.reason = (cc_end_reason)rmax(&r, CC_END_API);
+        c.reason = (cc_end_reason)rmax(&r, CC_END_THIRD_PARTY_DISCONNECT);
         c.queue = (int32_t)(int64_t)r64(&r);
         c.in_queue = (int32_t)(int64_t)r64(&r);
         c.agent = (int32_t)(int64_t)r64(&r);
@@ -2276,6 +2368,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         }
         rkv(&r, &x.attrs);
         rkv(&r, &x.vars);
+        rkv(&r, &x.outcomes);
         uint64_t nl = rmax(&r, (uint64_t)(r.end - r.p) / 16);
         for (uint64_t k = 0; k < nl && !r.bad; k++) {
             loop_counter lc = {(uint32_t)rmax(&r, UINT32_MAX), (uint32_t)rmax(&r, UINT32_MAX)};
@@ -2293,7 +2386,8 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         bool hooked = false;
         for (int h = 0; h < HOOK_COUNT; h++)
             hooked |= x.hooks[h] != -1;
-        if (x.description || x.previous || x.attrs.len || x.vars.len || x.loops.len || x.inputs.len || hooked ||
+        if (x.description || x.previous || x.attrs.len || x.vars.len || x.outcomes.len || x.loops.len ||
+            x.inputs.len || hooked ||
             x.next_priority || x.next_age_adjust || x.ret_flow >= 0) {
             c.x = cc_xmalloc(sizeof *c.x);
             *c.x = x;

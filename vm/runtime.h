@@ -15,6 +15,7 @@ typedef enum {
     CC_END_CONTACT_FLOW_DISCONNECT,
     CC_END_EXPIRED,
     CC_END_API,
+    CC_END_THIRD_PARTY_DISCONNECT, /* bridged to an outside number by transfer_to_phone_number */
 } cc_end_reason;
 
 const char *cc_end_reason_name(cc_end_reason r); /* "AGENT_DISCONNECT"... */
@@ -29,6 +30,12 @@ typedef struct {
     const char *const *attr_keys;
     const char *const *attr_values;
     size_t nattrs;
+    /* What the outside world answers at blocks whose result comes from outside ccflow (Voice
+     * ID, call progress, customer profiles, a transfer to a phone number...): block id -> the
+     * branch it takes ("next" for success). Blocks without one take their documented default. */
+    const char *const *outcome_blocks;
+    const char *const *outcome_branches;
+    size_t noutcomes;
 } cc_task_request;
 
 /* An ended contact, handed to the record callback (valid during the call only). */
@@ -109,6 +116,11 @@ bool cc_rt_answer(cc_rt *rt, uint64_t call, bool ok, const char *const *keys, co
 /* Starts a task contact; returns false with a reason in err when the request is refused. */
 bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *err, size_t errlen);
 
+/* Whether a contact's outcome may name this block and branch: the block exists in a flow of the
+ * bundle, is one whose result comes from outside ccflow, and has that branch. Returns false with
+ * the reason in why. */
+bool cc_rt_outcome_valid(const cc_rt *rt, const char *block, const char *branch, char *why, size_t n);
+
 /* Starts a voice, chat or email contact (channel 0, 1 or 3) in an inbound flow; `inputs` script
  * what the customer enters at each input block in turn (none left: the block's timeout). */
 bool cc_rt_start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
@@ -156,7 +168,7 @@ typedef struct {
 void cc_rt_queue_now(const cc_rt *rt, size_t q, cc_queue_now *out);
 
 typedef struct {
-    uint64_t started, handled, disconnected, expired, stopped, rejected;
+    uint64_t started, handled, disconnected, expired, stopped, rejected, transferred;
 } cc_rt_totals;
 
 void cc_rt_totals_get(const cc_rt *rt, cc_rt_totals *out);

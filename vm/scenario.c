@@ -197,11 +197,42 @@ static void on_trace(void *ud, const cc_trace *t)
             t->what ? t->what : "");
 }
 
-/* Builds a task request from a start_task mapping; strings point into the scenario tree. */
-static bool task_request(scenario *s, const cc_node *st, int64_t now, cc_task_request *req, const char **keys,
-                         const char **values, size_t cap)
+/* outcomes: { BLOCK_ID: BRANCH, ... } — what the outside world answers at blocks whose result
+ * comes from outside ccflow. Fills req's outcome arrays (room for cap); false after reporting. */
+static bool outcomes_of(scenario *s, const cc_rt *rt, const cc_node *v, cc_task_request *req, const char **blocks,
+                        const char **branches, size_t cap)
 {
-    static const char *const known[] = {"id", "name", "description", "flow", "attributes", "scheduled"};
+    if (v->type != CC_NODE_MAP) {
+        problem(s, v, "outcomes map block ids to the branch each takes: { verify: authenticated }%s", "");
+        return false;
+    }
+    bool ok = true;
+    for (uint32_t a = 0; a < v->count && req->noutcomes < cap; a++) {
+        const cc_node *blk = v->pairs[a].key, *br = v->pairs[a].value;
+        char why[300];
+        if (!is_scalar(br)) {
+            problem(s, br, "an outcome is a branch name such as next, error or none_found%s", "");
+            ok = false;
+            continue;
+        }
+        if (!cc_rt_outcome_valid(rt, blk->text, br->text, why, sizeof why)) {
+            cc_report(s->ds, CC_E106, !strncmp(why, "'", 1) ? br->loc : blk->loc, "%s", why);
+            s->ok = ok = false;
+            continue;
+        }
+        blocks[req->noutcomes] = blk->text;
+        branches[req->noutcomes++] = br->text;
+    }
+    req->outcome_blocks = blocks;
+    req->outcome_branches = branches;
+    return ok;
+}
+
+/* Builds a task request from a start_task mapping; strings point into the scenario tree. */
+static bool task_request(scenario *s, const cc_rt *rt, const cc_node *st, int64_t now, cc_task_request *req,
+                         const char **keys, const char **values, size_t cap)
+{
+    static const char *const known[] = {"id", "name", "description", "flow", "attributes", "scheduled", "outcomes"};
     memset(req, 0, sizeof *req);
     req->scheduled_ms = -1;
     if (!st || st->type != CC_NODE_MAP) {
@@ -225,7 +256,7 @@ static bool task_request(scenario *s, const cc_node *st, int64_t now, cc_task_re
                 return false;
             req->scheduled_ms = s->start + ms;
         } else if (!strcmp(key, "attributes") && v->type == CC_NODE_MAP) {
-            for (uint32_t a = 0; a < v->count && req->nattrs < cap; a++) {
+            for (uint32_t a = 0; a < v->count && req->nattrs < cap / 2; a++) {
                 if (!is_scalar(v->pairs[a].value)) {
                     problem(s, v->pairs[a].value, "an attribute's value is text, not %s",
                             cc_node_type_name(v->pairs[a].value));
@@ -234,10 +265,14 @@ static bool task_request(scenario *s, const cc_node *st, int64_t now, cc_task_re
                 keys[req->nattrs] = v->pairs[a].key->text;
                 values[req->nattrs++] = v->pairs[a].value->text;
             }
+        } else if (!strcmp(key, "outcomes")) {
+            /* the second halves of keys and values hold the outcomes */
+            if (!outcomes_of(s, rt, v, req, keys + cap / 2, values + cap / 2, cap / 2))
+                return false;
         } else {
             cc_diag *d = cc_report(s->ds, CC_E104, k->loc,
                                    "'%s' is not a start_task field ccflow runs with yet (name, description, flow, "
-                                   "attributes, scheduled, id)",
+                                   "attributes, scheduled, id, outcomes)",
                                    key);
             const char *best = cc_closest(key, known, CC_ARRAY_LEN(known));
             if (best)
@@ -256,9 +291,10 @@ static bool task_request(scenario *s, const cc_node *st, int64_t now, cc_task_re
 static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, int64_t t, const char **keys,
                                 const char **values, FILE *out)
 {
-    static const char *const known[] = {"id", "channel", "flow", "attributes", "inputs", "name"};
+    static const char *const known[] = {"id", "channel", "flow", "attributes", "inputs", "name", "outcomes"};
+    const char *blocks[64], *branches[64];
     if (sc->type != CC_NODE_MAP) {
-        problem(s, sc, "start_contact takes a mapping { id, channel, flow, attributes, inputs }%s", "");
+        problem(s, sc, "start_contact takes a mapping { id, channel, flow, attributes, inputs, outcomes }%s", "");
         return false;
     }
     cc_task_request req = {.scheduled_ms = -1};
@@ -297,6 +333,9 @@ static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, int64
             for (uint32_t a = 0; a < v->count && ninputs < 256; a++)
                 if (is_scalar(v->items[a]))
                     inputs[ninputs++] = v->items[a]->text;
+        } else if (!strcmp(k->text, "outcomes")) {
+            if (!outcomes_of(s, rt, v, &req, blocks, branches, CC_ARRAY_LEN(blocks)))
+                return false;
         } else {
             cc_diag *d = cc_report(s->ds, CC_E104, k->loc, "unknown start_contact field '%s'", k->text);
             const char *best = cc_closest(k->text, known, CC_ARRAY_LEN(known));
@@ -849,7 +888,18 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         restart = start + ms;
     }
     size_t next_action = 0;
-    const char *keys_buf[256], *values_buf[256];
+    const char *keys_buf[512], *values_buf[512]; /* attributes, then outcomes */
+    /* outcomes name blocks and branches of the bundle: all are checked before anything runs */
+    for (size_t i = 0; i < actions.len + arrivals.len; i++) {
+        const cc_node *st = i < actions.len ? actions.items[i].start_task : arrivals.items[i - actions.len].start_task;
+        const cc_node *sc = i < actions.len ? actions.items[i].start_contact : NULL;
+        const cc_node *o = cc_node_get(st ? st : sc, "outcomes");
+        cc_task_request probe = {0};
+        if (o)
+            outcomes_of(&s, rt, o, &probe, keys_buf, values_buf, 256);
+    }
+    if (!s.ok)
+        goto done;
     for (uint64_t step = 0;; step++) {
         /* the next scenario moment: an event or an arrival */
         int64_t t = INT64_MAX;
@@ -885,7 +935,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 }
         if (st) {
             cc_task_request req;
-            if (!task_request(&s, st, t, &req, keys_buf, values_buf, 256))
+            if (!task_request(&s, rt, st, t, &req, keys_buf, values_buf, 512))
                 goto done;
             if (!cc_rt_start_task(rt, &req, err, sizeof err)) {
                 if (req.id) {
