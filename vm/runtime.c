@@ -421,7 +421,10 @@ static void emit_record(cc_rt *rt, contact *c)
     char *flow = module_string(rt, rt->m->flows[c->first_flow].name);
     char idb[32];
     cc_record r = {cid(c, idb), cc_channel_upper(c->channel), c->name, RX(c)->description, flow,
-                   c->channel == 2 ? "API" : "INBOUND", c->created, c->scheduled,
+                   c->channel == 2                                              ? "API"
+                   : rt->m->flows[c->first_flow].type == CC_FT_OUTBOUND_WHISPER ? "OUTBOUND"
+                                                                                : "INBOUND",
+                   c->created, c->scheduled,
                    c->ended, c->reason, c->enqueued >= 0 ? rt->queues.items[c->in_queue >= 0 ? c->in_queue : c->queue].name : NULL,
                    c->enqueued, c->dequeued, c->agent >= 0 ? rt->agents.items[c->agent].name : NULL, c->connected,
                    c->acw_end, keys, values, attrs->len};
@@ -1418,6 +1421,28 @@ static void release_agent(cc_rt *rt, uint32_t ci)
     route_agent(rt, ai);
 }
 
+/* An outbound call its agent places: the agent is on it from the start, and the outbound
+ * whisper flow runs as the customer is called (call_phone_number places the call). */
+static void place_call(cc_rt *rt, uint32_t ci)
+{
+    contact *c = &rt->contacts.items[ci];
+    agent *a = &rt->agents.items[c->agent];
+    c->connected = rt->now;
+    c->state = ST_CONNECTED;
+    agent_count(rt, c->agent, -1);
+    a->active[c->channel]++;
+    a->busy++;
+    agent_count(rt, c->agent, +1);
+    if (rt->on_trace) {
+        char what[300];
+        snprintf(what, sizeof what, "outbound call by agent %s", a->name);
+        trace(rt, c, NULL, what);
+    }
+    schedule(rt, rt->now + a->handle_ms, EV_HANDLED, ci, c->gen);
+    c->mode = MODE_WHISPER;
+    run_fiber(rt, ci);
+}
+
 static void handle_event(cc_rt *rt, const event *e)
 {
     contact *c = &rt->contacts.items[e->who];
@@ -1428,6 +1453,10 @@ static void handle_event(cc_rt *rt, const event *e)
         c->state = ST_RUNNING;
         c->started = rt->now;
         rt->totals.started++;
+        if (c->agent >= 0) {
+            place_call(rt, e->who);
+            break;
+        }
         run_fiber(rt, e->who);
         break;
     case EV_RESUME:
@@ -1828,7 +1857,30 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
         rt->totals.rejected++;
         return false;
     }
-    if (rt->m->flows[flow].type != CC_FT_INBOUND || !(rt->m->flows[flow].channels & (1u << channel))) {
+    int outbound = -1; /* the agent placing an outbound call */
+    if (req->outbound_agent) {
+        outbound = cc_rt_agent_index(rt, req->outbound_agent);
+        const agent *a = outbound >= 0 ? &rt->agents.items[outbound] : NULL;
+        if (!a) {
+            snprintf(err, errlen, "ResourceNotFoundException: no agent named '%s'", req->outbound_agent);
+            rt->totals.rejected++;
+            return false;
+        }
+        if (channel != 0 || rt->m->flows[flow].type != CC_FT_OUTBOUND_WHISPER) {
+            snprintf(err, errlen,
+                     "InvalidRequestException: an outbound call is a VOICE contact in an outbound_whisper flow; "
+                     "'%s' is not one",
+                     req->flow);
+            rt->totals.rejected++;
+            return false;
+        }
+        if (!a->available || a->active[0] >= a->concurrency[0]) {
+            snprintf(err, errlen, "InvalidRequestException: agent '%s' cannot place a call now (%s)", a->name,
+                     a->available ? "no free voice slot" : "not available");
+            rt->totals.rejected++;
+            return false;
+        }
+    } else if (rt->m->flows[flow].type != CC_FT_INBOUND || !(rt->m->flows[flow].channels & (1u << channel))) {
         snprintf(err, errlen, "InvalidRequestException: flow '%s' does not take %s contacts", req->flow,
                  cc_channel_upper(channel));
         rt->totals.rejected++;
@@ -1872,7 +1924,8 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
     c.channel = (uint8_t)channel;
     for (size_t i = 0; i < ninputs; i++)
         cc_vec_push(&WX(&c)->inputs, cc_xstrdup(inputs[i]));
-    c.queue = c.in_queue = c.agent = -1;
+    c.queue = c.in_queue = -1;
+    c.agent = outbound;
     c.loop_block = UINT32_MAX;
     c.priority = 5;
     c.created = rt->now;

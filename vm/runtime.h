@@ -33,6 +33,9 @@ typedef struct {
     /* What the outside world answers at blocks whose result comes from outside ccflow (Voice
      * ID, call progress, customer profiles, a transfer to a phone number...): block id -> the
      * branch it takes ("next" for success). Blocks without one take their documented default. */
+    /* An outbound voice call that this agent places (start_contact only): the flow is then an
+     * outbound whisper flow, which runs as the call connects the agent to the customer. */
+    const char *outbound_agent;
     const char *const *outcome_blocks;
     const char *const *outcome_branches;
     size_t noutcomes;

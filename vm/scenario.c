@@ -291,7 +291,7 @@ static bool task_request(scenario *s, const cc_rt *rt, const cc_node *st, int64_
 static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, int64_t t, const char **keys,
                                 const char **values, FILE *out)
 {
-    static const char *const known[] = {"id", "channel", "flow", "attributes", "inputs", "name", "outcomes"};
+    static const char *const known[] = {"id", "channel", "flow", "attributes", "inputs", "name", "outcomes", "agent"};
     const char *blocks[64], *branches[64];
     if (sc->type != CC_NODE_MAP) {
         problem(s, sc, "start_contact takes a mapping { id, channel, flow, attributes, inputs, outcomes }%s", "");
@@ -309,6 +309,8 @@ static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, int64
             req.name = v->text;
         else if (!strcmp(k->text, "flow") && is_scalar(v))
             req.flow = v->text;
+        else if (!strcmp(k->text, "agent") && is_scalar(v))
+            req.outbound_agent = v->text; /* an outbound call this agent places */
         else if (!strcmp(k->text, "channel") && is_scalar(v)) {
             for (int c = 0; c < CC_CH_COUNT; c++)
                 if (!strcmp(v->text, cc_channel_upper(c)) && c != 2)
