@@ -10,7 +10,8 @@ B        = build
 LIB_SRC  = compiler/util.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
            compiler/lower.c compiler/check.c compiler/bundle.c compiler/api.c \
            compiler/dsl_lower.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c \
-           compiler/codegen.c vm/bytecode.c vm/disasm.c vm/runtime.c vm/scenario.c vm/tz.c vm/builtins.c
+           compiler/codegen.c vm/bytecode.c vm/disasm.c vm/runtime.c vm/scenario.c vm/tz.c vm/builtins.c \
+           vm/tasks.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o $(B)/gen/dsl_lexer.o $(B)/gen/dsl_parser.o
 GEN_H    = $(B)/gen/dsl_parser.h
 STDLIB   = $(sort $(wildcard stdlib/flows/*.yaml))

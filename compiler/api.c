@@ -319,12 +319,27 @@ int ccflow_vm_out_of_memory(const ccflow_vm *vm) { return vm->heap.failed; }
 
 /* The host's callbacks may call the library again; when such a call ran out of memory, the
  * call in progress jumps out too (cc_heap_check), since the VM's state is no longer whole. */
+static void record_out(const cc_record *r, ccflow_record *out)
+{
+    *out = (ccflow_record){r->id,        r->channel,      r->name,
+                           r->description, r->flow,       r->initiated,
+                           r->scheduled, r->ended,        (ccflow_end_reason)r->reason,
+                           cc_end_reason_name(r->reason), r->queue, r->enqueued,
+                           r->dequeued,  r->agent,        r->connected,
+                           r->acw_end,   r->attr_keys,    r->attr_values,
+                           r->nattrs,    r->previous,     r->related,
+                           r->created_by, r->template_name, r->expiry_ms,
+                           r->ref_names, r->ref_types,    r->ref_values,
+                           r->nrefs,     r->state};
+    if (r->reason == CC_END_NONE)
+        out->reason_name = NULL;
+}
+
 static void record_bridge(void *ud, const cc_record *r)
 {
     ccflow_vm *vm = ud;
-    ccflow_record out = {r->id, r->channel, r->name, r->description, r->flow, r->initiated, r->scheduled, r->ended,
-                         (ccflow_end_reason)r->reason, cc_end_reason_name(r->reason), r->queue, r->enqueued,
-                         r->dequeued, r->agent, r->connected, r->acw_end, r->attr_keys, r->attr_values, r->nattrs};
+    ccflow_record out;
+    record_out(r, &out);
     vm->on_record(vm->record_user, &out);
     cc_heap_check();
 }
@@ -391,7 +406,8 @@ int ccflow_vm_add_function(ccflow_vm *vm, const char *name, const char *const *k
     RETURN(&vm->heap, cc_rt_add_function(vm->rt, name, keys, values, count, latency_ms) < 0 ? -1 : 0);
 }
 
-int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *t, char *err, size_t errlen)
+int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *t, char *contact_id, size_t idlen, char *err,
+                         size_t errlen)
 {
     if (vm->heap.failed) {
         snprintf(err, errlen, "out of memory");
@@ -404,9 +420,92 @@ int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *t, char *err, size_t 
                            .scheduled_ms = t->scheduled_ms,
                            .attr_keys = t->attribute_keys,
                            .attr_values = t->attribute_values,
-                           .nattrs = t->attribute_count};
+                           .nattrs = t->attribute_count,
+                           .template_name = t->template_name,
+                           .quick_connect = t->quick_connect,
+                           .previous = t->previous_contact_id,
+                           .related = t->related_contact_id,
+                           .client_token = t->client_token,
+                           .created_by = t->created_by,
+                           .self_assign = t->self_assign != 0,
+                           .expiry_ms = t->expiry_ms,
+                           .ref_names = t->reference_names,
+                           .ref_types = t->reference_types,
+                           .ref_values = t->reference_values,
+                           .nrefs = t->reference_count};
     CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
-    RETURN(&vm->heap, cc_rt_start_task(vm->rt, &req, err, errlen) ? 0 : -1);
+    RETURN(&vm->heap, cc_rt_start_task(vm->rt, &req, contact_id, idlen, err, errlen) ? 0 : -1);
+}
+
+int ccflow_vm_add_template(ccflow_vm *vm, const ccflow_template *t, char *err, size_t errlen)
+{
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    cc_task_template tpl = {(char *)t->name, (char *)t->flow, t->expiry_ms, t->active != 0, t->self_assign != 0, {0}};
+    for (size_t i = 0; i < t->field_count; i++) {
+        const ccflow_template_field *f = &t->fields[i];
+        cc_template_field g = {(char *)f->name, (char *)f->type, (char *)f->default_value, f->required != 0,
+                               f->read_only != 0};
+        cc_vec_push(&tpl.fields, g);
+    }
+    bool ok = cc_rt_add_template(vm->rt, &tpl, err, errlen);
+    cc_vec_free(&tpl.fields);
+    RETURN(&vm->heap, ok ? 0 : -1);
+}
+
+int ccflow_vm_stop_contact(ccflow_vm *vm, const char *contact_id, char *err, size_t errlen)
+{
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    RETURN(&vm->heap, cc_rt_stop_contact(vm->rt, contact_id, err, errlen) ? 0 : -1);
+}
+
+int ccflow_vm_update_attributes(ccflow_vm *vm, const char *contact_id, const char *const *keys,
+                                const char *const *values, size_t count, char *err, size_t errlen)
+{
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    RETURN(&vm->heap, cc_rt_update_attributes(vm->rt, contact_id, keys, values, count, err, errlen) ? 0 : -1);
+}
+
+int ccflow_vm_update_schedule(ccflow_vm *vm, const char *contact_id, long long scheduled_ms, char *err,
+                              size_t errlen)
+{
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    RETURN(&vm->heap, cc_rt_update_schedule(vm->rt, contact_id, scheduled_ms, err, errlen) ? 0 : -1);
+}
+
+/* A user's record callback, for describe and search. */
+typedef struct {
+    ccflow_record_fn fn;
+    void *user;
+} record_sink;
+
+static void sink_bridge(void *ud, const cc_record *r)
+{
+    record_sink *k = ud;
+    ccflow_record out;
+    record_out(r, &out);
+    k->fn(k->user, &out);
+    cc_heap_check();
+}
+
+int ccflow_vm_describe_contact(ccflow_vm *vm, const char *contact_id, ccflow_record_fn fn, void *user)
+{
+    record_sink k = {fn, user};
+    CALL(&vm->heap, -1);
+    RETURN(&vm->heap, cc_rt_describe(vm->rt, contact_id, sink_bridge, &k) ? 0 : -1);
+}
+
+long long ccflow_vm_search_contacts(ccflow_vm *vm, const ccflow_search *q, ccflow_record_fn fn, void *user)
+{
+    record_sink k = {fn, user};
+    cc_search s = {-1, q->queue, q->from_ms, q->to_ms, q->attribute_key, q->attribute_value, (cc_end_reason)q->reason};
+    if (q->channel) {
+        s.channel = -2; /* an unknown channel matches nothing */
+        for (int c = 0; c < 4; c++)
+            if (!strcmp(q->channel, cc_channel_upper(c)))
+                s.channel = c;
+    }
+    CALL(&vm->heap, -1);
+    RETURN(&vm->heap, (long long)cc_rt_search(vm->rt, &s, fn ? sink_bridge : NULL, &k));
 }
 
 long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms)

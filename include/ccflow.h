@@ -126,6 +126,15 @@ typedef struct {
     const char *const *attribute_keys;
     const char *const *attribute_values;
     size_t attribute_count;
+    const char *previous_contact_id, *related_contact_id; /* NULL when not linked */
+    const char *created_by;    /* the agent who created the task, or NULL */
+    const char *template_name; /* the task template it came from, or NULL */
+    long long expiry_ms;       /* how long a task may live; 0 for other channels */
+    const char *const *reference_names;
+    const char *const *reference_types;
+    const char *const *reference_values;
+    size_t reference_count;
+    const char *state; /* SCHEDULED, IN_FLOW, QUEUED, CONNECTED, AFTER_CONTACT_WORK or ENDED */
 } ccflow_record;
 
 typedef void (*ccflow_record_fn)(void *user, const ccflow_record *record);
@@ -184,17 +193,81 @@ int ccflow_vm_add_host_function(ccflow_vm *vm, const char *name, ccflow_host_fn 
 int ccflow_vm_answer(ccflow_vm *vm, unsigned long long call, int ok, const char *const *keys,
                      const char *const *values, size_t count);
 
-/* StartTaskContact: id may be NULL (one is made); scheduled_ms -1 for now. Returns 0, or -1 with
- * the API's exception name and the reason in err ("InvalidRequestException: ..."). */
+/* StartTaskContact, its fields in the API's terms. Leave what you do not use zeroed (NULL, 0);
+ * scheduled_ms -1 starts the task now. */
 typedef struct {
-    const char *id, *name, *description, *flow;
-    long long scheduled_ms;
+    const char *id;          /* the ContactId to give it; NULL: one is made */
+    const char *name, *description;
+    const char *flow;        /* ContactFlowId: a flow's name; or the template's flow */
+    long long scheduled_ms;  /* ScheduledTime, ms since the epoch (now .. 6 days ahead), or -1 */
     const char *const *attribute_keys;
     const char *const *attribute_values;
     size_t attribute_count;
+    const char *template_name;       /* TaskTemplateId */
+    const char *quick_connect;       /* QuickConnectId */
+    const char *previous_contact_id; /* PreviousContactId: shares attributes along the chain */
+    const char *related_contact_id;  /* RelatedContactId: copies attributes once */
+    const char *client_token;        /* the same token within 7 days gives back the same contact */
+    const char *created_by;          /* connect:CreatedByUser: an agent's name */
+    int self_assign;                 /* 1: straight to created_by (connect:AssignmentType SELF) */
+    long long expiry_ms;             /* connect:ContactExpiry (1 minute .. 90 days); 0: the default */
+    const char *const *reference_names; /* References: name, Type (URL, NUMBER, STRING, DATE, EMAIL), Value */
+    const char *const *reference_types;
+    const char *const *reference_values;
+    size_t reference_count;
 } ccflow_task;
 
-int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *task, char *err, size_t errlen);
+/* Returns 0 with the new contact's id in contact_id (when not NULL), or -1 with the API's
+ * exception name and the reason in err ("InvalidParameterException: ..."); a refused request
+ * creates nothing. */
+int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *task, char *contact_id, size_t idlen, char *err,
+                         size_t errlen);
+
+/* A task template (CreateTaskTemplate). Field types: name, description, url, number, text,
+ * text_area, date_time, boolean, single_select, email, scheduled_time, quick_connect,
+ * self_assign, expiry_duration. */
+typedef struct {
+    const char *name, *type;
+    const char *default_value; /* NULL: none */
+    int required, read_only;
+} ccflow_template_field;
+
+typedef struct {
+    const char *name;
+    const char *flow;    /* NULL: requests name one */
+    long long expiry_ms; /* 1 minute .. 30 days; 0: the default 7 days */
+    int active;          /* tasks start only from active templates */
+    int self_assign;     /* tasks from it may be self-assigned */
+    const ccflow_template_field *fields;
+    size_t field_count;
+} ccflow_template;
+
+int ccflow_vm_add_template(ccflow_vm *vm, const ccflow_template *t, char *err, size_t errlen);
+
+/* StopContact (DisconnectReason API), UpdateContactAttributes (merges; "" removes a key; along a
+ * PreviousContactId chain every contact gets it) and UpdateContactSchedule (a task still waiting
+ * for its time). Return 0, or -1 with the exception and reason in err. */
+int ccflow_vm_stop_contact(ccflow_vm *vm, const char *contact_id, char *err, size_t errlen);
+int ccflow_vm_update_attributes(ccflow_vm *vm, const char *contact_id, const char *const *keys,
+                                const char *const *values, size_t count, char *err, size_t errlen);
+int ccflow_vm_update_schedule(ccflow_vm *vm, const char *contact_id, long long scheduled_ms, char *err,
+                              size_t errlen);
+
+/* DescribeContact: fn gets the contact as its record would tell it now (state says where it is).
+ * Returns 0, or -1 when no contact has that id. */
+int ccflow_vm_describe_contact(ccflow_vm *vm, const char *contact_id, ccflow_record_fn fn, void *user);
+
+/* SearchContacts: fn gets each contact that matches every criterion given, oldest first; returns
+ * how many matched (-1 when memory ran out). */
+typedef struct {
+    const char *channel;               /* "TASK"...; NULL: any */
+    const char *queue;                 /* NULL: any */
+    long long from_ms, to_ms;          /* initiated in [from, to); to 0: no end */
+    const char *attribute_key, *attribute_value; /* NULL: any; a key alone: present */
+    ccflow_end_reason reason;          /* 0: any, ended or not */
+} ccflow_search;
+
+long long ccflow_vm_search_contacts(ccflow_vm *vm, const ccflow_search *q, ccflow_record_fn fn, void *user);
 
 /* Runs everything due up to and including until_ms; returns the clock (-1 when memory ran out). */
 long long ccflow_vm_run_until(ccflow_vm *vm, long long until_ms);

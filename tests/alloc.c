@@ -130,8 +130,8 @@ static int embedding(const ccflow_allocator *al, const counting *a, int *records
         char name[32];
         snprintf(name, sizeof name, "Follow-up %d", i);
         const char *k[] = {"kind"}, *v[] = {"claim"};
-        ccflow_task t = {NULL, name, "call the customer back", i % 2 ? "Lookup" : "Task routing", -1, k, v, 1};
-        if (ccflow_vm_start_task(vm, &t, err, sizeof err) != 0) {
+        ccflow_task t = {.name = name, .description = "call the customer back", .flow = i % 2 ? "Lookup" : "Task routing", .scheduled_ms = -1, .attribute_keys = k, .attribute_values = v, .attribute_count = 1};
+        if (ccflow_vm_start_task(vm, &t, NULL, 0, err, sizeof err) != 0) {
             EXPECT(!strcmp(err, "out of memory"), "a task is refused only for want of memory: %s", err);
             goto vm_failed;
         }

@@ -359,7 +359,7 @@ static void test_snapshot(void)
     for (int i = 0; i < 20; i++) {
         cc_task_request req = {.name = "T", .flow = "Task routing", .scheduled_ms = -1};
         cc_rt_advance(rt, i * 30000LL);
-        cc_rt_start_task(rt, &req, err, sizeof err);
+        cc_rt_start_task(rt, &req, NULL, 0, err, sizeof err);
     }
     cc_rt_advance(rt, 11 * 60000LL);
     cc_buf state = {0}, again = {0};
@@ -428,7 +428,7 @@ static void test_channel_behaviour(void)
     cc_rt_on_record(rt, record_attrs, &seen);
     cc_task_request task = {.id = "task", .name = "Task", .flow = "Channel behaviour", .scheduled_ms = -1};
     cc_task_request call = {.id = "call", .name = "Call", .flow = "Channel behaviour", .scheduled_ms = -1};
-    CHECK(cc_rt_start_task(rt, &task, err, sizeof err), "task: %s", err);
+    CHECK(cc_rt_start_task(rt, &task, NULL, 0, err, sizeof err), "task: %s", err);
     CHECK(cc_rt_start_contact(rt, &call, 0, NULL, 0, err, sizeof err), "call: %s", err);
     cc_rt_run_until(rt, 3600000);
     CHECK(seen.data && strstr(seen.data, "task CONTACT_FLOW_DISCONNECT: media=refused prompt=passed") &&

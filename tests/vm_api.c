@@ -78,9 +78,9 @@ int main(void)
     ccflow_vm_on_record(vm, record, &s);
     CHECK(ccflow_vm_add_host_function(vm, "crm", crm, &h) == 0, "a host function");
     CHECK(ccflow_vm_add_host_function(vm, "crm", crm, &h) == -1, "names are unique");
-    ccflow_task a = {"a", "Ann", NULL, "Lookup", -1, NULL, NULL, 0};
-    ccflow_task b = {"b", "Bob", NULL, "Lookup", -1, NULL, NULL, 0};
-    CHECK(ccflow_vm_start_task(vm, &a, err, sizeof err) == 0 && ccflow_vm_start_task(vm, &b, err, sizeof err) == 0,
+    ccflow_task a = {.id = "a", .name = "Ann", .flow = "Lookup", .scheduled_ms = -1};
+    ccflow_task b = {.id = "b", .name = "Bob", .flow = "Lookup", .scheduled_ms = -1};
+    CHECK(ccflow_vm_start_task(vm, &a, NULL, 0, err, sizeof err) == 0 && ccflow_vm_start_task(vm, &b, NULL, 0, err, sizeof err) == 0,
           "two tasks start");
     ccflow_vm_run_until(vm, 1000);
     CHECK(h.n == 2 && !strcmp(h.who[0], "Ann") && !strcmp(h.who[1], "Bob"), "the host is called with parameters");
@@ -94,13 +94,13 @@ int main(void)
           "an unanswered call takes the error branch at its timeout");
     CHECK(ccflow_vm_answer(vm, h.calls[1], 1, keys, values, 1) == -1, "a late answer is refused");
     CHECK(ccflow_vm_answer(vm, 999, 1, keys, values, 1) == -1, "an unknown call is refused");
-    ccflow_task bad = {NULL, "X", NULL, "Nope", -1, NULL, NULL, 0};
-    CHECK(ccflow_vm_start_task(vm, &bad, err, sizeof err) == -1 && !strncmp(err, "ResourceNotFoundException", 25),
+    ccflow_task bad = {.name = "X", .flow = "Nope", .scheduled_ms = -1};
+    CHECK(ccflow_vm_start_task(vm, &bad, NULL, 0, err, sizeof err) == -1 && !strncmp(err, "ResourceNotFoundException", 25),
           "an unknown flow is ResourceNotFoundException");
     /* a host clock: poll runs what is due by its time and says when the next thing is */
     static long long fake_now;
-    ccflow_task later = {"later", "Later", NULL, "Lookup", -1, NULL, NULL, 0};
-    ccflow_vm_start_task(vm, &later, err, sizeof err);
+    ccflow_task later = {.id = "later", .name = "Later", .flow = "Lookup", .scheduled_ms = -1};
+    ccflow_vm_start_task(vm, &later, NULL, 0, err, sizeof err);
     ccflow_vm_set_clock(vm, clock_fn, &fake_now);
     fake_now = 10000;
     long long next = ccflow_vm_poll(vm);
@@ -109,8 +109,8 @@ int main(void)
     ccflow_vm_poll(vm);
     CHECK(s.n == 3 && !strcmp(s.id[2], "later") && s.ended[2] == 15000, "poll at that time runs the timeout");
     /* save with a host call pending, go on in a restored VM in which the host binds again */
-    ccflow_task saved = {"saved", "Saved", NULL, "Lookup", -1, NULL, NULL, 0};
-    ccflow_vm_start_task(vm, &saved, err, sizeof err);
+    ccflow_task saved = {.id = "saved", .name = "Saved", .flow = "Lookup", .scheduled_ms = -1};
+    ccflow_vm_start_task(vm, &saved, NULL, 0, err, sizeof err);
     fake_now = 16000;
     ccflow_vm_poll(vm);
     void *state;

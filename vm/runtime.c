@@ -4,6 +4,8 @@
 
 #include "builtins.h"
 #include "catalog.h"
+#include "doc.h"
+#include "diag.h"
 #include "tz.h"
 
 #include <stdio.h>
@@ -71,6 +73,10 @@ typedef struct {
 typedef CC_VEC(attr) attr_vec;
 
 typedef struct {
+    char *name, *type, *value;
+} stored_ref;
+
+typedef struct {
     uint32_t block, count;
 } loop_counter;
 
@@ -89,6 +95,13 @@ typedef struct {
     int64_t next_age_adjust;
     int32_t ret_flow; /* inside a flow module: the flow that invoked it (-1: none) */
     uint32_t ret_pc;  /* and where it goes on */
+    char *related;    /* RelatedContactId */
+    char *chain;      /* the first contact of its PreviousContactId chain (attributes shared) */
+    CC_VEC(stored_ref) refs;
+    int32_t created_by; /* agent index, -1 */
+    bool self_assigned; /* goes straight to created_by's agent queue, without a flow */
+    int32_t template_;  /* task template index, -1 */
+    int64_t expiry_ms;  /* 0: 7 days */
 } contact_extra;
 
 typedef struct {
@@ -118,7 +131,8 @@ static const char *cid(const contact *c, char buf[32])
     return buf;
 }
 
-static const contact_extra no_extra = {.hooks = {-1, -1, -1, -1, -1, -1, -1}, .ret_flow = -1};
+static const contact_extra no_extra = {
+    .hooks = {-1, -1, -1, -1, -1, -1, -1}, .ret_flow = -1, .created_by = -1, .template_ = -1};
 
 #define RX(c) ((const contact_extra *)((c)->x ? (c)->x : &no_extra))
 
@@ -195,6 +209,13 @@ typedef struct {
     size_t head;
 } lane;
 
+typedef struct {
+    char *id;   /* the contact the token started */
+    int64_t at; /* when */
+} token_use;
+
+typedef CC_VEC(uint32_t) chain;
+
 struct cc_rt {
     const ccfb_module *m;
     lane lanes[MAX_LANES];
@@ -218,6 +239,11 @@ struct cc_rt {
     CC_VEC(agent) agents;
     cc_map contact_ids;
     cc_map names; /* interned contact names, owned */
+    CC_VEC(uint32_t) made; /* contacts with made ids, by number - 1 */
+    CC_VEC(cc_task_template) templates;
+    cc_map tokens;      /* ClientToken (owned) -> token_use (owned) */
+    cc_map prev_counts; /* PreviousContactId (owned) -> tasks that named it */
+    cc_map chains;      /* chain's first contact id (owned) -> chain (owned): who shares attributes */
     cc_rt_totals totals;
     cc_record_fn on_record;
     void *record_ud;
@@ -353,6 +379,8 @@ static bool string_is(const cc_rt *rt, uint32_t i, const char *text)
 }
 
 /* A value operand as text (into buf), or NULL for none / an unset reference. */
+static const char *ref_text(cc_rt *rt, const contact *c, const char *ref, char *buf, size_t n);
+
 static const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf, size_t n)
 {
     uint32_t payload = CCFB_VAL_PAYLOAD(v);
@@ -366,9 +394,27 @@ static const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf
     default:
         return rt->strs[payload];
     }
-    const char *ref = rt->strs[payload];
+    return ref_text(rt, c, rt->strs[payload], buf, n);
+}
+
+/* What a $. reference reads on contact c now, or NULL when unset. */
+static const char *ref_text(cc_rt *rt, const contact *c, const char *ref, char *buf, size_t n)
+{
     if (!strncmp(ref, "$.Attributes.", 13))
         return attr_get(c, ref + 13);
+    if (!strncmp(ref, "$.References.", 13)) { /* $.References.<name>.Value or .Type */
+        const char *name = ref + 13, *dot = strrchr(name, '.');
+        if (!dot || (strcmp(dot, ".Value") != 0 && strcmp(dot, ".Type") != 0))
+            return NULL;
+        for (size_t i = 0; i < RX(c)->refs.len; i++) {
+            const stored_ref *r = &RX(c)->refs.items[i];
+            if (strlen(r->name) == (size_t)(dot - name) && !strncmp(r->name, name, (size_t)(dot - name)))
+                return dot[1] == 'V' ? r->value : r->type;
+        }
+        return NULL;
+    }
+    if (!strcmp(ref, "$.RelatedContactId"))
+        return RX(c)->related;
     if (!strcmp(ref, "$.Channel"))
         return cc_channel_upper(c->channel);
     if (!strcmp(ref, "$.Name"))
@@ -407,34 +453,86 @@ static const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf
 
 /* ---- ending, records ---- */
 
+/* What a contact's record (or DescribeContact) tells of it, built in `r`; the arrays and texts it
+ * points to live in `keep` until record_done. */
+typedef struct {
+    const char **ptrs; /* attribute keys and values, reference names, types and values */
+    char *flow;
+    char idb[32];
+} record_keep;
+
+static const char *const state_names[] = {"SCHEDULED", "IN_FLOW", "IN_FLOW", "QUEUED", "CONNECTED",
+                                          "AFTER_CONTACT_WORK", "ENDED"};
+
+static void record_of(const cc_rt *rt, const contact *c, cc_record *r, record_keep *keep)
+{
+    const contact_extra *x = RX(c);
+    size_t na = x->attrs.len, nr = x->refs.len;
+    keep->ptrs = cc_xcalloc(2 * na + 3 * nr + 1, sizeof *keep->ptrs);
+    for (size_t i = 0; i < na; i++) {
+        keep->ptrs[i] = x->attrs.items[i].key;
+        keep->ptrs[na + i] = x->attrs.items[i].value;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        keep->ptrs[2 * na + i] = x->refs.items[i].name;
+        keep->ptrs[2 * na + nr + i] = x->refs.items[i].type;
+        keep->ptrs[2 * na + 2 * nr + i] = x->refs.items[i].value;
+    }
+    keep->flow = module_string(rt, rt->m->flows[c->first_flow].name);
+    memset(r, 0, sizeof *r);
+    r->id = cid(c, keep->idb);
+    r->channel = cc_channel_upper(c->channel);
+    r->name = c->name;
+    r->description = x->description;
+    r->flow = keep->flow;
+    r->initiation = c->channel == 2                                              ? "API"
+                    : rt->m->flows[c->first_flow].type == CC_FT_OUTBOUND_WHISPER ? "OUTBOUND"
+                                                                                 : "INBOUND";
+    r->initiated = c->created;
+    r->scheduled = c->scheduled;
+    r->ended = c->ended;
+    r->reason = c->reason;
+    r->queue = c->enqueued >= 0 ? rt->queues.items[c->in_queue >= 0 ? c->in_queue : c->queue].name : NULL;
+    r->enqueued = c->enqueued;
+    r->dequeued = c->dequeued;
+    r->agent = c->agent >= 0 && c->connected >= 0 ? rt->agents.items[c->agent].name : NULL;
+    r->connected = c->connected;
+    r->acw_end = c->acw_end;
+    r->attr_keys = keep->ptrs;
+    r->attr_values = keep->ptrs + na;
+    r->nattrs = na;
+    r->previous = x->previous;
+    r->related = x->related;
+    r->created_by = x->created_by >= 0 ? rt->agents.items[x->created_by].name : NULL;
+    r->template_name = x->template_ >= 0 ? rt->templates.items[x->template_].name : NULL;
+    r->expiry_ms = c->channel == 2 ? (x->expiry_ms ? x->expiry_ms : 7 * DAY_MS) : 0;
+    r->ref_names = keep->ptrs + 2 * na;
+    r->ref_types = keep->ptrs + 2 * na + nr;
+    r->ref_values = keep->ptrs + 2 * na + 2 * nr;
+    r->nrefs = nr;
+    r->state = state_names[c->state];
+}
+
+static void record_done(record_keep *keep)
+{
+    cc_free(keep->ptrs);
+    cc_free(keep->flow);
+}
+
 static void emit_record(cc_rt *rt, contact *c)
 {
     if (!rt->on_record)
         return;
-    const attr_vec *attrs = &RX(c)->attrs;
-    const char **keys = cc_xcalloc(attrs->len + 1, sizeof *keys);
-    const char **values = cc_xcalloc(attrs->len + 1, sizeof *values);
-    for (size_t i = 0; i < attrs->len; i++) {
-        keys[i] = attrs->items[i].key;
-        values[i] = attrs->items[i].value;
-    }
-    char *flow = module_string(rt, rt->m->flows[c->first_flow].name);
-    char idb[32];
-    cc_record r = {cid(c, idb), cc_channel_upper(c->channel), c->name, RX(c)->description, flow,
-                   c->channel == 2                                              ? "API"
-                   : rt->m->flows[c->first_flow].type == CC_FT_OUTBOUND_WHISPER ? "OUTBOUND"
-                                                                                : "INBOUND",
-                   c->created, c->scheduled,
-                   c->ended, c->reason, c->enqueued >= 0 ? rt->queues.items[c->in_queue >= 0 ? c->in_queue : c->queue].name : NULL,
-                   c->enqueued, c->dequeued, c->agent >= 0 ? rt->agents.items[c->agent].name : NULL, c->connected,
-                   c->acw_end, keys, values, attrs->len};
+    cc_record r;
+    record_keep keep;
+    record_of(rt, c, &r, &keep);
     rt->on_record(rt->record_ud, &r);
-    cc_free(flow);
-    cc_free(keys);
-    cc_free(values);
+    record_done(&keep);
 }
 
-static void free_contact_data(contact *c)
+/* Frees what a contact needs only while it runs (scripted input and outcomes, run-time values,
+ * loop counters); what DescribeContact, search and linked tasks read stays. */
+static void trim_contact_data(contact *c)
 {
     contact_extra *x = c->x;
     if (!x)
@@ -442,12 +540,28 @@ static void free_contact_data(contact *c)
     for (size_t i = 0; i < x->inputs.len; i++)
         cc_free(x->inputs.items[i]);
     cc_vec_free(&x->inputs);
-    kv_free(&x->attrs);
     kv_free(&x->vars);
     kv_free(&x->outcomes);
     cc_vec_free(&x->loops);
+}
+
+static void free_contact_data(contact *c)
+{
+    contact_extra *x = c->x;
+    if (!x)
+        return;
+    trim_contact_data(c);
+    kv_free(&x->attrs);
+    for (size_t i = 0; i < x->refs.len; i++) {
+        cc_free(x->refs.items[i].name);
+        cc_free(x->refs.items[i].type);
+        cc_free(x->refs.items[i].value);
+    }
+    cc_vec_free(&x->refs);
     cc_free(x->description);
     cc_free(x->previous);
+    cc_free(x->related);
+    cc_free(x->chain);
     cc_free(x);
     c->x = NULL;
 }
@@ -487,7 +601,7 @@ static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
     rt->totals.stopped += reason == CC_END_API;
     rt->totals.transferred += reason == CC_END_THIRD_PARTY_DISCONNECT;
     emit_record(rt, c);
-    free_contact_data(c);
+    trim_contact_data(c);
 }
 
 static void run_fiber(cc_rt *rt, uint32_t ci);
@@ -745,42 +859,52 @@ static void set_metrics(cc_rt *rt, contact *c, int q)
 }
 
 static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
-                          size_t ninputs, const char *previous, char *err, size_t errlen, uint32_t *out);
-
-static bool start_task(cc_rt *rt, const cc_task_request *req, const char *previous, char *err, size_t errlen,
-                       uint32_t *out)
-{
-    return start_contact(rt, req, 2, NULL, 0, previous, err, errlen, out);
-}
-
-/* create_task: a new task in the named flow, linked to this contact, now or after its delay. */
-/* Makes contact ci findable by its id: a made id is written out and indexed once another contact
- * links to it (only linked contacts pay for the index entry). */
-static void findable(cc_rt *rt, uint32_t ci)
-{
-    contact *c = &rt->contacts.items[ci];
-    if (c->id)
-        return;
-    char idb[32];
-    c->id = cc_xstrdup(cid(c, idb));
-    cc_map_put(&rt->contact_ids, c->id, (void *)(uintptr_t)(ci + 1));
-}
+                          size_t ninputs, char *err, size_t errlen, uint32_t *out);
+static int find_template(const cc_rt *rt, const char *name);
 
 /* The contact with this id, or NULL. */
 static contact *find_contact(cc_rt *rt, const char *id)
 {
-    uintptr_t i = id ? (uintptr_t)cc_map_get(&rt->contact_ids, id) : 0;
-    return i ? &rt->contacts.items[i - 1] : NULL;
+    if (!id)
+        return NULL;
+    uintptr_t i = (uintptr_t)cc_map_get(&rt->contact_ids, id);
+    if (i)
+        return &rt->contacts.items[i - 1];
+    unsigned num = 0;
+    char tail;
+    if ((sscanf(id, "task-%7u%c", &num, &tail) == 1 || sscanf(id, "contact-%7u%c", &num, &tail) == 1) && num &&
+        num <= rt->made.len) {
+        contact *c = &rt->contacts.items[rt->made.items[num - 1]];
+        char idb[32];
+        if (!strcmp(cid(c, idb), id))
+            return c;
+    }
+    return NULL;
 }
 
+/* The text of a JSON parameter's value (a mapping's values may be references, resolved now). */
+static const char *json_value_text(cc_rt *rt, const contact *c, const cc_node *v, char *buf, size_t n)
+{
+    if (!v || v->type != CC_NODE_SCALAR || cc_node_is_null(v))
+        return "";
+    return !strncmp(v->text, "$.", 2) ? ref_text(rt, c, v->text, buf, n) : v->text;
+}
+
+/* create_task: a new task in the named flow (or its template's), related to this contact, now
+ * or after its delay; it gets a copy of this contact's attributes, then its own. */
 static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc)
 {
     const cc_block_spec *spec = cc_block_lookup("create_task");
-    char name[512] = "", description[1024] = "", flow[512] = "", buf[512];
-    bool has_description = false, has_flow = false;
+    char name[1100] = "", description[4200] = "", flow[512] = "", tpl[512] = "", buf[512];
+    bool has_description = false, has_flow = false, has_tpl = false, ok = false;
+    const cc_node *attrs = NULL, *refs = NULL;
     int64_t when = -1;
     uint32_t n = op_u32(code, pc, 0);
     contact *c = &rt->contacts.items[ci];
+    cc_arena arena;
+    cc_arena_init(&arena);
+    cc_diags ds;
+    cc_diags_init(&ds);
     for (uint32_t i = 0; i < n; i++) {
         const char *param = spec->params[op_u32(code, pc, 1 + 2 * i)].name;
         uint32_t v = op_u32(code, pc, 2 + 2 * i);
@@ -793,30 +917,64 @@ static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, u
             has_description = true, snprintf(description, sizeof description, "%s", text);
         else if (!strcmp(param, "flow"))
             has_flow = true, snprintf(flow, sizeof flow, "%s", text);
+        else if (!strcmp(param, "template"))
+            has_tpl = true, snprintf(tpl, sizeof tpl, "%s", text);
         else if (!strcmp(param, "delay")) {
             int64_t ms;
             if (cc_parse_duration(text, &ms))
                 when = rt->now + ms;
-        } else if (!strcmp(param, "scheduled"))
+        } else if (!strcmp(param, "scheduled")) {
             when = strtoll(text, NULL, 10) * 1000; /* epoch seconds, as Connect takes them */
-        else if (!strcmp(param, "template"))
-            return false; /* task templates come with the task lifecycle; until then: error */
+            if (when < rt->now)
+                goto out; /* a time that has passed takes error */
+        } else if ((!strcmp(param, "attributes") || !strcmp(param, "references")) &&
+                   CCFB_VAL_TAG(v) == CCFB_VAL_JSON) {
+            const cc_node *map = cc_yaml_read(&arena, &ds, 0, text, strlen(text));
+            if (!map || map->type != CC_NODE_MAP)
+                goto out;
+            *(param[0] == 'a' ? &attrs : &refs) = map;
+        }
     }
-    if (!has_flow)
-        return false;
-    cc_task_request req = {.name = name, .description = has_description ? description : NULL, .flow = flow, .scheduled_ms = when};
+    /* the request, its texts resolved now */
+    size_t na = attrs ? attrs->count : 0, nr = refs ? refs->count : 0;
+    const char **ak = cc_arena_alloc(&arena, (na + 1) * sizeof *ak), **av = cc_arena_alloc(&arena, (na + 1) * sizeof *av);
+    const char **rn = cc_arena_alloc(&arena, (nr + 1) * sizeof *rn), **rtp = cc_arena_alloc(&arena, (nr + 1) * sizeof *rtp),
+               **rv = cc_arena_alloc(&arena, (nr + 1) * sizeof *rv);
+    for (size_t i = 0; i < na; i++) {
+        ak[i] = attrs->pairs[i].key->text;
+        av[i] = cc_arena_strdup(&arena, json_value_text(rt, c, attrs->pairs[i].value, buf, sizeof buf));
+    }
+    for (size_t i = 0; i < nr; i++) {
+        const cc_node *r = refs->pairs[i].value, *type = cc_node_get(r, "type");
+        rn[i] = refs->pairs[i].key->text;
+        rtp[i] = type && type->type == CC_NODE_SCALAR ? type->text : "";
+        rv[i] = cc_arena_strdup(&arena, json_value_text(rt, c, cc_node_get(r, "value"), buf, sizeof buf));
+    }
+    char idb[32];
+    cc_task_request req = {.name = name,
+                           .description = has_description ? description : NULL,
+                           .flow = has_flow ? flow : NULL,
+                           .template_name = has_tpl ? tpl : NULL,
+                           .scheduled_ms = when,
+                           .attr_keys = ak,
+                           .attr_values = av,
+                           .nattrs = na,
+                           .ref_names = rn,
+                           .ref_types = rtp,
+                           .ref_values = rv,
+                           .nrefs = nr,
+                           .related = cid(c, idb)};
     char err[256];
     uint32_t nci;
-    char idb[32];
-    findable(rt, ci);
-    if (!start_task(rt, &req, cid(c, idb), err, sizeof err, &nci))
-        return false;
-    /* the new task starts with a copy of this contact's attributes */
+    if (!start_contact(rt, &req, 2, NULL, 0, err, sizeof err, &nci))
+        goto out;
     contact *me = &rt->contacts.items[ci], *task = &rt->contacts.items[nci];
-    for (size_t i = 0; i < RX(me)->attrs.len; i++)
-        attr_set(task, RX(me)->attrs.items[i].key, RX(me)->attrs.items[i].value);
     var_set(me, "$.Task.ContactId", cid(task, idb));
-    return true;
+    ok = true;
+out:
+    cc_diags_free(&ds);
+    cc_arena_free(&arena);
+    return ok;
 }
 
 /* ---- the fiber ---- */
@@ -923,6 +1081,32 @@ static void enqueue(cc_rt *rt, uint32_t ci, int qi)
     }
     waiting w = {c->priority, rt->now - c->age_adjust, rt->seq++, ci, ++c->qgen};
     queue_push(q, w);
+}
+
+/* Sets an attribute on a contact and, when it is in a PreviousContactId chain, on every contact of
+ * the chain (their attributes are shared). Through the API (UpdateContactAttributes) a value ""
+ * removes the key. */
+static void set_shared_attribute(cc_rt *rt, contact *c, const char *key, const char *value, bool api)
+{
+    const chain *ch = RX(c)->chain ? cc_map_get(&rt->chains, RX(c)->chain) : NULL;
+    size_t n = ch ? ch->len : 1;
+    for (size_t i = 0; i < n; i++) {
+        contact *m = ch ? &rt->contacts.items[ch->items[i]] : c;
+        attr_vec *v = &WX(m)->attrs;
+        if (!api || *value || !kv_get(v, key)) {
+            if (api && !*value)
+                continue; /* removing what is not there */
+            kv_set(v, key, value);
+            continue;
+        }
+        for (size_t k = 0; k < v->len; k++) /* "" removes the key */
+            if (!strcmp(v->items[k].key, key)) {
+                cc_free(v->items[k].key);
+                cc_free(v->items[k].value);
+                v->items[k] = v->items[--v->len];
+                break;
+            }
+    }
 }
 
 /* The value of parameter `name` of a generic block (its "kn*pv" operands), or NULL. */
@@ -1133,7 +1317,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             if (target == 1) {
                 /* the related contact: the one this contact was linked to when it was made (by a
                  * create_task block); error when there is none or it has ended */
-                to = find_contact(rt, RX(c)->previous);
+                to = find_contact(rt, RX(c)->related ? RX(c)->related : RX(c)->previous);
                 if (!to || to->state == ST_ENDED) {
                     c->outcome = 1;
                     break;
@@ -1143,7 +1327,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 char *key = module_string(rt, op_u32(code, pc, 2 + 2 * i));
                 const char *v = value_text(rt, c, op_u32(code, pc, 3 + 2 * i), b1, sizeof b1);
                 if (target != 2)
-                    attr_set(to, key, v ? v : "");
+                    set_shared_attribute(rt, to, key, v ? v : "", false);
                 else {
                     snprintf(b2, sizeof b2, "$.FlowAttributes.%s", key);
                     var_set(c, b2, v ? v : "");
@@ -1457,6 +1641,11 @@ static void handle_event(cc_rt *rt, const event *e)
             place_call(rt, e->who);
             break;
         }
+        if (RX(c)->self_assigned) { /* straight to its creator's agent queue, without a flow */
+            enqueue(rt, e->who, c->queue);
+            route_contact(rt, e->who);
+            break;
+        }
         run_fiber(rt, e->who);
         break;
     case EV_RESUME:
@@ -1678,6 +1867,30 @@ void cc_rt_free(cc_rt *rt)
     for (size_t i = 0; i < rt->names.cap; i++)
         cc_free((char *)rt->names.keys[i]);
     cc_map_free(&rt->names);
+    cc_vec_free(&rt->made);
+    for (size_t i = 0; i < rt->templates.len; i++)
+        cc_template_free(&rt->templates.items[i]);
+    cc_vec_free(&rt->templates);
+    for (size_t i = 0; i < rt->tokens.cap; i++)
+        if (rt->tokens.keys && rt->tokens.keys[i]) {
+            token_use *u = rt->tokens.values[i];
+            cc_free(u->id);
+            cc_free(u);
+            cc_free((char *)rt->tokens.keys[i]);
+        }
+    cc_map_free(&rt->tokens);
+    for (size_t i = 0; i < rt->prev_counts.cap; i++)
+        if (rt->prev_counts.keys && rt->prev_counts.keys[i])
+            cc_free((char *)rt->prev_counts.keys[i]);
+    cc_map_free(&rt->prev_counts);
+    for (size_t i = 0; i < rt->chains.cap; i++)
+        if (rt->chains.keys && rt->chains.keys[i]) {
+            chain *ch = rt->chains.values[i];
+            cc_vec_free(ch);
+            cc_free(ch);
+            cc_free((char *)rt->chains.keys[i]);
+        }
+    cc_map_free(&rt->chains);
     cc_free(rt);
 }
 
@@ -1773,10 +1986,163 @@ void cc_rt_set_agent_available(cc_rt *rt, int ai, bool available)
         route_agent(rt, ai);
 }
 
-bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *err, size_t errlen)
+bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *id, size_t idlen, char *err, size_t errlen)
 {
     uint32_t ci;
-    return start_contact(rt, req, 2, NULL, 0, NULL, err, errlen, &ci);
+    if (!start_contact(rt, req, 2, NULL, 0, err, errlen, &ci))
+        return false;
+    char idb[32];
+    if (id)
+        snprintf(id, idlen, "%s", cid(&rt->contacts.items[ci], idb));
+    return true;
+}
+
+bool cc_rt_add_template(cc_rt *rt, const cc_task_template *t, char *err, size_t errlen)
+{
+    if (!cc_template_check(t, err, errlen))
+        return false;
+    if (find_template(rt, t->name) >= 0) {
+        snprintf(err, errlen, "InvalidParameterException: a task template named '%s' already exists", t->name);
+        return false;
+    }
+    if (rt->templates.len >= 50) {
+        snprintf(err, errlen, "ServiceQuotaExceededException: an instance has at most 50 task templates");
+        return false;
+    }
+    cc_task_template copy = {cc_xstrdup(t->name), t->flow ? cc_xstrdup(t->flow) : NULL, t->expiry_ms, t->active,
+                             t->self_assign, {0}};
+    for (size_t i = 0; i < t->fields.len; i++) {
+        const cc_template_field *f = &t->fields.items[i];
+        cc_template_field g = {cc_xstrdup(f->name), cc_xstrdup(f->type),
+                               f->default_value ? cc_xstrdup(f->default_value) : NULL, f->required, f->read_only};
+        cc_vec_push(&copy.fields, g);
+    }
+    cc_vec_push(&rt->templates, copy);
+    return true;
+}
+
+/* A contact the API names; NULL with ResourceNotFoundException in err. */
+static contact *api_contact(cc_rt *rt, const char *id, char *err, size_t errlen)
+{
+    contact *c = find_contact(rt, id);
+    if (!c)
+        snprintf(err, errlen, "ResourceNotFoundException: no contact '%s'", id ? id : "");
+    return c;
+}
+
+bool cc_rt_stop_contact(cc_rt *rt, const char *id, char *err, size_t errlen)
+{
+    contact *c = api_contact(rt, id, err, errlen);
+    if (!c)
+        return false;
+    if (c->state == ST_ENDED) {
+        snprintf(err, errlen, "ContactNotFoundException: contact '%s' has already ended", id);
+        return false;
+    }
+    uint32_t ci = (uint32_t)(c - rt->contacts.items);
+    if ((c->state == ST_CONNECTED || c->state == ST_ACW) && c->agent >= 0) {
+        int ai = c->agent;
+        agent *a = &rt->agents.items[ai];
+        agent_count(rt, ai, -1);
+        a->active[c->channel]--;
+        a->busy--;
+        agent_count(rt, ai, +1);
+        if (c->state == ST_CONNECTED)
+            c->acw_end = rt->now;
+        finish(rt, ci, CC_END_API);
+        route_agent(rt, ai);
+        return true;
+    }
+    finish(rt, ci, CC_END_API);
+    return true;
+}
+
+bool cc_rt_update_attributes(cc_rt *rt, const char *id, const char *const *keys, const char *const *values,
+                             size_t n, char *err, size_t errlen)
+{
+    contact *c = api_contact(rt, id, err, errlen);
+    if (!c)
+        return false;
+    /* the size the attributes would take: those the request leaves, plus the request's */
+    size_t kept = 0;
+    const attr_vec *v = &RX(c)->attrs;
+    for (size_t i = 0; i < v->len; i++) {
+        bool replaced = false;
+        for (size_t k = 0; k < n && !replaced; k++)
+            replaced = !strcmp(keys[k], v->items[i].key);
+        if (!replaced)
+            kept += strlen(v->items[i].key) + strlen(v->items[i].value);
+    }
+    if (!cc_task_attributes_ok(keys, values, n, kept, err, errlen))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        set_shared_attribute(rt, c, keys[i], values[i], true);
+    return true;
+}
+
+bool cc_rt_update_schedule(cc_rt *rt, const char *id, int64_t when_ms, char *err, size_t errlen)
+{
+    contact *c = api_contact(rt, id, err, errlen);
+    if (!c)
+        return false;
+    if (c->channel != 2 || c->state != ST_SCHEDULED || c->scheduled < 0) {
+        snprintf(err, errlen, "InvalidRequestException: contact '%s' is not a task waiting for its scheduled time", id);
+        return false;
+    }
+    if (when_ms < rt->now || when_ms > rt->now + 6 * DAY_MS) {
+        snprintf(err, errlen, "InvalidRequestException: ScheduledTime must be between now and 6 days ahead");
+        return false;
+    }
+    c->scheduled = when_ms;
+    c->gen++; /* the old start no longer applies */
+    schedule(rt, when_ms, EV_START, (uint32_t)(c - rt->contacts.items), c->gen);
+    return true;
+}
+
+bool cc_rt_describe(cc_rt *rt, const char *id, cc_record_fn fn, void *ud)
+{
+    const contact *c = find_contact(rt, id);
+    if (!c)
+        return false;
+    cc_record r;
+    record_keep keep;
+    record_of(rt, c, &r, &keep);
+    fn(ud, &r);
+    record_done(&keep);
+    return true;
+}
+
+size_t cc_rt_search(cc_rt *rt, const cc_search *q, cc_record_fn fn, void *ud)
+{
+    size_t found = 0;
+    for (size_t i = 0; i < rt->contacts.len; i++) {
+        const contact *c = &rt->contacts.items[i];
+        if (q->channel >= 0 && c->channel != q->channel)
+            continue;
+        if (c->created < q->from_ms || (q->to_ms && c->created >= q->to_ms))
+            continue;
+        if (q->reason != CC_END_NONE && (c->state != ST_ENDED || c->reason != q->reason))
+            continue;
+        if (q->queue) {
+            int32_t qi = c->in_queue >= 0 ? c->in_queue : c->queue;
+            if (c->enqueued < 0 || qi < 0 || strcmp(rt->queues.items[qi].name, q->queue) != 0)
+                continue;
+        }
+        if (q->attr_key) {
+            const char *v = attr_get(c, q->attr_key);
+            if (!v || (q->attr_value && strcmp(v, q->attr_value) != 0))
+                continue;
+        }
+        found++;
+        if (fn) {
+            cc_record r;
+            record_keep keep;
+            record_of(rt, c, &r, &keep);
+            fn(ud, &r);
+            record_done(&keep);
+        }
+    }
+    return found;
 }
 
 bool cc_rt_start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
@@ -1788,7 +2154,7 @@ bool cc_rt_start_contact(cc_rt *rt, const cc_task_request *req, int channel, con
         rt->totals.rejected++;
         return false;
     }
-    return start_contact(rt, req, channel, inputs, ninputs, NULL, err, errlen, &ci);
+    return start_contact(rt, req, channel, inputs, ninputs, err, errlen, &ci);
 }
 
 int cc_rt_add_host_function(cc_rt *rt, const char *name, cc_host_fn fn, void *ud)
@@ -1845,56 +2211,163 @@ int cc_rt_add_function(cc_rt *rt, const char *name, const char *const *keys, con
     return (int)rt->functions.len - 1;
 }
 
-static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
-                          size_t ninputs, const char *previous, char *err, size_t errlen, uint32_t *out)
+/* Refuses a request: counts it and says why. */
+static bool refuse(cc_rt *rt, char *err, size_t errlen, const char *fmt, ...) CC_PRINTF(4, 5);
+static bool refuse(cc_rt *rt, char *err, size_t errlen, const char *fmt, ...)
 {
-    int flow = -1;
-    for (uint32_t i = 0; req->flow && i < rt->m->nflows; i++)
-        if (string_is(rt, rt->m->flows[i].name, req->flow))
-            flow = (int)i;
-    if (flow < 0) {
-        snprintf(err, errlen, "ResourceNotFoundException: no flow named '%s'", req->flow ? req->flow : "");
-        rt->totals.rejected++;
-        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    rt->totals.rejected++;
+    return false;
+}
+
+static int find_template(const cc_rt *rt, const char *name)
+{
+    for (size_t i = 0; i < rt->templates.len; i++)
+        if (!strcmp(rt->templates.items[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+static contact *find_contact(cc_rt *rt, const char *id);
+
+/* The agent queue of an agent (created the first time a task is assigned to the agent): only that
+ * agent serves it. */
+static int agent_queue(cc_rt *rt, int ai)
+{
+    char name[300];
+    snprintf(name, sizeof name, "agent:%s", rt->agents.items[ai].name);
+    int q = cc_rt_queue_index(rt, name);
+    if (q < 0) {
+        q = cc_rt_add_queue(rt, name, 0);
+        cc_vec_push(&rt->agents.items[ai].queues, q);
+        cc_vec_push(&rt->queues.items[q].agents, ai);
+        agent_count(rt, ai, -1); /* count the agent again, with its new queue */
+        agent_count(rt, ai, +1);
     }
+    return q;
+}
+
+/* Starts a contact after every rule of its request holds; a refused request changes nothing but
+ * the count of refusals. */
+static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
+                          size_t ninputs, char *err, size_t errlen, uint32_t *out)
+{
+    bool task = channel == 2;
+    /* ClientToken: the same token within 7 days gives back the contact it started */
+    if (task && req->client_token) {
+        if (!*req->client_token || strlen(req->client_token) > 500)
+            return refuse(rt, err, errlen, "InvalidParameterException: ClientToken is 1 to 500 characters");
+        token_use *u = cc_map_get(&rt->tokens, req->client_token);
+        if (u && rt->now - u->at < 7 * DAY_MS) {
+            contact *c = find_contact(rt, u->id);
+            *out = (uint32_t)(c - rt->contacts.items);
+            return true;
+        }
+    }
+    /* which flow: exactly one of flow, quick connect and template (whose flow counts) */
+    int tpl = -1;
+    if (task && req->template_name) {
+        tpl = find_template(rt, req->template_name);
+        if (tpl < 0)
+            return refuse(rt, err, errlen, "ResourceNotFoundException: no task template named '%s'", req->template_name);
+        if (!rt->templates.items[tpl].active)
+            return refuse(rt, err, errlen,
+                          "InvalidRequestException: task template '%s' is inactive; tasks start only from active "
+                          "templates",
+                          req->template_name);
+    }
+    int given = (req->flow != NULL) + (req->quick_connect != NULL) + (tpl >= 0);
+    if (given > 1)
+        return refuse(rt, err, errlen,
+                      "InvalidRequestException: give exactly one of ContactFlowId, QuickConnectId and TaskTemplateId");
+    if (req->quick_connect)
+        return refuse(rt, err, errlen, "ResourceNotFoundException: no quick connect named '%s'", req->quick_connect);
+    const char *flow_name = req->flow ? req->flow : tpl >= 0 ? rt->templates.items[tpl].flow : NULL;
+    if (!flow_name)
+        return refuse(rt, err, errlen,
+                      tpl >= 0 ? "InvalidRequestException: task template '%s' has no flow; name one with ContactFlowId"
+                               : "InvalidRequestException: name the flow the task runs (ContactFlowId)%s",
+                      tpl >= 0 ? req->template_name : "");
+    int flow = -1;
+    for (uint32_t i = 0; i < rt->m->nflows; i++)
+        if (string_is(rt, rt->m->flows[i].name, flow_name))
+            flow = (int)i;
+    if (flow < 0)
+        return refuse(rt, err, errlen, "ResourceNotFoundException: no flow named '%s'", flow_name);
     int outbound = -1; /* the agent placing an outbound call */
     if (req->outbound_agent) {
         outbound = cc_rt_agent_index(rt, req->outbound_agent);
         const agent *a = outbound >= 0 ? &rt->agents.items[outbound] : NULL;
-        if (!a) {
-            snprintf(err, errlen, "ResourceNotFoundException: no agent named '%s'", req->outbound_agent);
-            rt->totals.rejected++;
-            return false;
-        }
-        if (channel != 0 || rt->m->flows[flow].type != CC_FT_OUTBOUND_WHISPER) {
-            snprintf(err, errlen,
-                     "InvalidRequestException: an outbound call is a VOICE contact in an outbound_whisper flow; "
-                     "'%s' is not one",
-                     req->flow);
-            rt->totals.rejected++;
-            return false;
-        }
-        if (!a->available || a->active[0] >= a->concurrency[0]) {
-            snprintf(err, errlen, "InvalidRequestException: agent '%s' cannot place a call now (%s)", a->name,
-                     a->available ? "no free voice slot" : "not available");
-            rt->totals.rejected++;
-            return false;
-        }
-    } else if (rt->m->flows[flow].type != CC_FT_INBOUND || !(rt->m->flows[flow].channels & (1u << channel))) {
-        snprintf(err, errlen, "InvalidRequestException: flow '%s' does not take %s contacts", req->flow,
-                 cc_channel_upper(channel));
+        if (!a)
+            return refuse(rt, err, errlen, "ResourceNotFoundException: no agent named '%s'", req->outbound_agent);
+        if (channel != 0 || rt->m->flows[flow].type != CC_FT_OUTBOUND_WHISPER)
+            return refuse(rt, err, errlen,
+                          "InvalidRequestException: an outbound call is a VOICE contact in an outbound_whisper flow; "
+                          "'%s' is not one",
+                          flow_name);
+        if (!a->available || a->active[0] >= a->concurrency[0])
+            return refuse(rt, err, errlen, "InvalidRequestException: agent '%s' cannot place a call now (%s)", a->name,
+                          a->available ? "no free voice slot" : "not available");
+    } else if (rt->m->flows[flow].type != CC_FT_INBOUND || !(rt->m->flows[flow].channels & (1u << channel)))
+        return refuse(rt, err, errlen, "InvalidRequestException: flow '%s' does not take %s contacts", flow_name,
+                      cc_channel_upper(channel));
+    /* the request's own rules, and its template's */
+    cc_task_shape shape;
+    if (!cc_task_shape_of(task, req->name, req->description, req->attr_keys, req->attr_values, req->nattrs,
+                          req->ref_names, req->ref_types, req->ref_values, req->nrefs,
+                          tpl >= 0 ? &rt->templates.items[tpl] : NULL, &shape, err, errlen)) {
         rt->totals.rejected++;
         return false;
     }
-    if (channel == 2 && (!req->name || !*req->name)) {
-        snprintf(err, errlen, "InvalidRequestException: Name is required");
-        rt->totals.rejected++;
-        return false;
-    }
+    bool ok = false;
     if (req->scheduled_ms >= 0 && (req->scheduled_ms < rt->now || req->scheduled_ms > rt->now + 6 * DAY_MS)) {
-        snprintf(err, errlen, "InvalidRequestException: ScheduledTime must be between now and 6 days ahead");
-        rt->totals.rejected++;
-        return false;
+        refuse(rt, err, errlen, "InvalidRequestException: ScheduledTime must be between now and 6 days ahead");
+        goto done;
+    }
+    /* links */
+    contact *linked = NULL;
+    if (req->previous && req->related) {
+        refuse(rt, err, errlen, "InvalidRequestException: give PreviousContactId or RelatedContactId, not both");
+        goto done;
+    }
+    if (req->previous || req->related) {
+        const char *lid = req->previous ? req->previous : req->related;
+        if (!(linked = find_contact(rt, lid))) {
+            refuse(rt, err, errlen, "ResourceNotFoundException: no contact '%s' (%s)", lid,
+                   req->previous ? "PreviousContactId" : "RelatedContactId");
+            goto done;
+        }
+        if (req->previous &&
+            (uintptr_t)cc_map_get(&rt->prev_counts, req->previous) >= CC_TASK_LINKS_MAX) {
+            refuse(rt, err, errlen,
+                   "ServiceQuotaExceededException: %d tasks already name '%s' as their PreviousContactId; that is "
+                   "the most a contact may have",
+                   CC_TASK_LINKS_MAX, req->previous);
+            goto done;
+        }
+    }
+    /* who creates it, and whether it goes straight to them */
+    int creator = -1;
+    if (req->created_by && (creator = cc_rt_agent_index(rt, req->created_by)) < 0) {
+        refuse(rt, err, errlen, "ResourceNotFoundException: no agent named '%s' (connect:CreatedByUser)", req->created_by);
+        goto done;
+    }
+    if (req->self_assign && creator < 0) {
+        refuse(rt, err, errlen,
+               "InvalidRequestException: a self-assigned task needs the agent who creates it (connect:CreatedByUser)");
+        goto done;
+    }
+    if (req->self_assign && tpl >= 0 && !rt->templates.items[tpl].self_assign) {
+        refuse(rt, err, errlen, "InvalidRequestException: task template '%s' does not allow self-assignment",
+               req->template_name);
+        goto done;
+    }
+    if (req->expiry_ms && (req->expiry_ms < CC_TEMPLATE_EXPIRY_MIN || req->expiry_ms > CC_CONTACT_EXPIRY_MAX)) {
+        refuse(rt, err, errlen, "InvalidParameterException: connect:ContactExpiry is 1 minute to 90 days");
+        goto done;
     }
     const char *id = req->id;
     /* made ids (task-NNNNNNN, contact-NNNNNNN) are unique by their number; a given id must not
@@ -1902,23 +2375,26 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
     unsigned digits = 0;
     if (id && (sscanf(id, "task-%7u", &digits) == 1 || sscanf(id, "contact-%7u", &digits) == 1) &&
         strlen(id) == strcspn(id, "-") + 8) {
-        snprintf(err, errlen, "InvalidRequestException: ids such as '%s' are the ones ccflow makes; choose another", id);
-        rt->totals.rejected++;
-        return false;
+        refuse(rt, err, errlen, "InvalidRequestException: ids such as '%s' are the ones ccflow makes; choose another", id);
+        goto done;
     }
     if (id && cc_map_get(&rt->contact_ids, id)) {
-        snprintf(err, errlen, "InvalidRequestException: contact id '%s' is already in use", id);
-        rt->totals.rejected++;
-        return false;
+        refuse(rt, err, errlen, "InvalidRequestException: contact id '%s' is already in use", id);
+        goto done;
     }
+
+    /* every rule holds: the contact */
     contact c = {0};
+    uint32_t ci = (uint32_t)rt->contacts.len;
     if (id)
         c.id = cc_xstrdup(id);
-    else
+    else {
         c.num = ++rt->next_id;
-    c.name = intern_name(rt, req->name ? req->name : "");
-    if (req->description)
-        WX(&c)->description = cc_xstrdup(req->description);
+        cc_vec_push(&rt->made, ci);
+    }
+    c.name = intern_name(rt, shape.name ? shape.name : "");
+    if (shape.description)
+        WX(&c)->description = cc_xstrdup(shape.description);
     c.flow = c.first_flow = (uint32_t)flow;
     c.pc = rt->m->flows[flow].start;
     c.channel = (uint8_t)channel;
@@ -1931,22 +2407,76 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
     c.created = rt->now;
     c.scheduled = req->scheduled_ms;
     c.started = c.enqueued = c.dequeued = c.connected = c.acw_end = c.ended = -1;
+    if (linked) /* a linked task starts with a copy of the linked contact's attributes */
+        for (size_t i = 0; i < RX(linked)->attrs.len; i++)
+            attr_set(&c, RX(linked)->attrs.items[i].key, RX(linked)->attrs.items[i].value);
     for (size_t i = 0; i < req->nattrs; i++)
         attr_set(&c, req->attr_keys[i], req->attr_values[i]);
+    for (size_t i = 0; i < shape.refs.len; i++) {
+        stored_ref r = {cc_xstrdup(shape.refs.items[i].name), cc_xstrdup(shape.refs.items[i].type),
+                        cc_xstrdup(shape.refs.items[i].value)};
+        cc_vec_push(&WX(&c)->refs, r);
+    }
     for (size_t i = 0; i < req->noutcomes; i++)
         kv_set(&WX(&c)->outcomes, req->outcome_blocks[i], req->outcome_branches[i]);
-    if (previous)
-        WX(&c)->previous = cc_xstrdup(previous);
+    char idb[32];
+    if (req->previous) {
+        WX(&c)->previous = cc_xstrdup(cid(linked, idb));
+        /* the chain: the linked contact's, or one that starts at it */
+        const char *root = RX(linked)->chain ? RX(linked)->chain : cid(linked, idb);
+        c.x->chain = cc_xstrdup(root);
+        chain *ch = cc_map_get(&rt->chains, root);
+        if (!ch) {
+            ch = cc_xcalloc(1, sizeof *ch);
+            cc_map_put(&rt->chains, cc_xstrdup(root), ch);
+            cc_vec_push(ch, (uint32_t)(linked - rt->contacts.items));
+            if (!RX(linked)->chain)
+                WX(linked)->chain = cc_xstrdup(root);
+        }
+        cc_vec_push(ch, ci);
+        uintptr_t k = (uintptr_t)cc_map_get(&rt->prev_counts, req->previous);
+        if (!k)
+            cc_map_put(&rt->prev_counts, cc_xstrdup(req->previous), (void *)1);
+        else
+            cc_map_put(&rt->prev_counts, req->previous, (void *)(k + 1));
+    } else if (req->related)
+        WX(&c)->related = cc_xstrdup(cid(linked, idb));
+    if (creator >= 0)
+        WX(&c)->created_by = creator;
+    if (tpl >= 0)
+        WX(&c)->template_ = tpl;
+    int64_t expiry = req->expiry_ms ? req->expiry_ms : tpl >= 0 && rt->templates.items[tpl].expiry_ms
+                                                          ? rt->templates.items[tpl].expiry_ms
+                                                          : 0;
+    if (expiry)
+        WX(&c)->expiry_ms = expiry;
     c.state = ST_SCHEDULED;
-    uint32_t ci = (uint32_t)rt->contacts.len;
     *out = ci;
     cc_vec_push(&rt->contacts, c);
     if (rt->contacts.items[ci].id)
         cc_map_put(&rt->contact_ids, rt->contacts.items[ci].id, (void *)(uintptr_t)(ci + 1));
+    if (task && req->client_token) {
+        token_use *u = cc_map_get(&rt->tokens, req->client_token);
+        if (!u) {
+            u = cc_xcalloc(1, sizeof *u);
+            cc_map_put(&rt->tokens, cc_xstrdup(req->client_token), u);
+        }
+        cc_free(u->id);
+        u->id = cc_xstrdup(cid(&rt->contacts.items[ci], idb));
+        u->at = rt->now;
+    }
+    if (req->self_assign) {
+        rt->contacts.items[ci].queue = agent_queue(rt, creator);
+        rt->contacts.items[ci].x->self_assigned = true;
+    }
     schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
-    if (channel == 2) /* tasks expire; calls and chats end with their customer */
-        schedule(rt, rt->now + 7 * DAY_MS, EV_EXPIRE, ci, 0);
-    return true;
+    if (task) /* tasks expire; calls and chats end with their customer */
+        schedule(rt, (req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now) + (expiry ? expiry : 7 * DAY_MS),
+                 EV_EXPIRE, ci, 0);
+    ok = true;
+done:
+    cc_task_shape_free(&shape);
+    return ok;
 }
 
 size_t cc_rt_queue_count(const cc_rt *rt) { return rt->queues.len; }
@@ -1984,7 +2514,7 @@ void cc_rt_queue_now(const cc_rt *rt, size_t qi, cc_queue_now *out)
 /* ---- snapshot and restore: the whole state as plain bytes ---- */
 
 #define SNAP_MAGIC "CCSN"
-#define SNAP_VERSION 2u
+#define SNAP_VERSION 3u
 
 static void w64(cc_buf *b, uint64_t v)
 {
@@ -2161,7 +2691,46 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         for (size_t k = 0; k < x->inputs.len; k++)
             wstr(b, x->inputs.items[k]);
         w64(b, x->next_input);
+        wstr(b, x->related);
+        wstr(b, x->chain);
+        w64(b, x->refs.len);
+        for (size_t k = 0; k < x->refs.len; k++) {
+            wstr(b, x->refs.items[k].name);
+            wstr(b, x->refs.items[k].type);
+            wstr(b, x->refs.items[k].value);
+        }
+        w64(b, (uint64_t)(int64_t)x->created_by);
+        w64(b, (uint64_t)(int64_t)x->template_);
+        w64(b, (uint64_t)x->expiry_ms);
+        w64(b, x->self_assigned);
     }
+    /* task templates and client tokens (chains, link counts and made ids follow from contacts) */
+    w64(b, rt->templates.len);
+    for (size_t i = 0; i < rt->templates.len; i++) {
+        const cc_task_template *t = &rt->templates.items[i];
+        wstr(b, t->name);
+        wstr(b, t->flow);
+        w64(b, (uint64_t)t->expiry_ms);
+        w64(b, t->active);
+        w64(b, t->self_assign);
+        w64(b, t->fields.len);
+        for (size_t k = 0; k < t->fields.len; k++) {
+            const cc_template_field *f = &t->fields.items[k];
+            wstr(b, f->name);
+            wstr(b, f->type);
+            wstr(b, f->default_value);
+            w64(b, f->required);
+            w64(b, f->read_only);
+        }
+    }
+    w64(b, rt->tokens.len);
+    for (size_t i = 0; i < rt->tokens.cap; i++)
+        if (rt->tokens.keys && rt->tokens.keys[i]) {
+            const token_use *u = rt->tokens.values[i];
+            wstr(b, rt->tokens.keys[i]);
+            wstr(b, u->id);
+            w64(b, (uint64_t)u->at);
+        }
     w64(b, rt->events.len);
     for (size_t i = 0; i < rt->events.len; i++)
         wevent(b, &rt->events.items[i]);
@@ -2243,6 +2812,18 @@ static event revent(reader *r, uint64_t ncontacts)
     e.who = (uint32_t)rmax(r, ncontacts ? ncontacts - 1 : 0);
     e.gen = (uint32_t)rmax(r, UINT32_MAX);
     return e;
+}
+
+/* Whether a contact's extra data holds nothing but the defaults (then the contact keeps none). */
+static bool extra_is_empty(const contact_extra *x)
+{
+    for (int h = 0; h < HOOK_COUNT; h++)
+        if (x->hooks[h] != -1)
+            return false;
+    return !x->description && !x->previous && !x->related && !x->chain && !x->attrs.len && !x->vars.len &&
+           !x->outcomes.len && !x->loops.len && !x->inputs.len && !x->refs.len && !x->next_input &&
+           !x->next_priority && !x->next_age_adjust && x->ret_flow == -1 && x->created_by == -1 &&
+           x->template_ == -1 && !x->expiry_ms && !x->self_assigned;
 }
 
 cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char *err, size_t errlen)
@@ -2436,12 +3017,22 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
                 cc_vec_push(&x.inputs, in);
         }
         x.next_input = (uint32_t)rmax(&r, x.inputs.len);
-        bool hooked = false;
-        for (int h = 0; h < HOOK_COUNT; h++)
-            hooked |= x.hooks[h] != -1;
-        if (x.description || x.previous || x.attrs.len || x.vars.len || x.outcomes.len || x.loops.len ||
-            x.inputs.len || hooked ||
-            x.next_priority || x.next_age_adjust || x.ret_flow >= 0) {
+        x.related = rstr(&r);
+        x.chain = rstr(&r);
+        uint64_t nr = rmax(&r, (uint64_t)(r.end - r.p) / 24);
+        for (uint64_t k = 0; k < nr && !r.bad; k++) {
+            stored_ref sr = {rstr(&r), rstr(&r), rstr(&r)};
+            cc_vec_push(&x.refs, sr);
+            if (!sr.name || !sr.type || !sr.value)
+                r.bad = true;
+        }
+        x.created_by = (int32_t)(int64_t)r64(&r);
+        x.template_ = (int32_t)(int64_t)r64(&r);
+        x.expiry_ms = (int64_t)r64(&r);
+        x.self_assigned = rmax(&r, 1) != 0;
+        if (x.created_by < -1 || x.created_by >= (int64_t)na || x.template_ < -1 || x.expiry_ms < 0)
+            r.bad = true; /* templates are read after contacts: their count is checked then */
+        if (!extra_is_empty(&x)) {
             c.x = cc_xmalloc(sizeof *c.x);
             *c.x = x;
         }
@@ -2455,6 +3046,72 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
     for (size_t i = 0; !r.bad && i < rt->contacts.len; i++)
         if (rt->contacts.items[i].id)
             cc_map_put(&rt->contact_ids, rt->contacts.items[i].id, (void *)(uintptr_t)(i + 1));
+    uint64_t nt = rmax(&r, 50);
+    for (uint64_t i = 0; i < nt && !r.bad; i++) {
+        cc_task_template t = {0};
+        t.name = rstr(&r);
+        t.flow = rstr(&r);
+        t.expiry_ms = (int64_t)r64(&r);
+        t.active = rmax(&r, 1) != 0;
+        t.self_assign = rmax(&r, 1) != 0;
+        uint64_t nf = rmax(&r, (uint64_t)(r.end - r.p) / 40);
+        for (uint64_t k = 0; k < nf && !r.bad; k++) {
+            cc_template_field f = {rstr(&r), rstr(&r), rstr(&r), false, false};
+            f.required = rmax(&r, 1) != 0;
+            f.read_only = rmax(&r, 1) != 0;
+            cc_vec_push(&t.fields, f);
+            if (!f.name || !f.type)
+                r.bad = true;
+        }
+        char why[256];
+        if (!r.bad && !cc_template_check(&t, why, sizeof why))
+            r.bad = true;
+        cc_vec_push(&rt->templates, t);
+    }
+    uint64_t ntok = rmax(&r, (uint64_t)(r.end - r.p) / 24);
+    for (uint64_t i = 0; i < ntok && !r.bad; i++) {
+        char *token = rstr(&r);
+        token_use *u = cc_xcalloc(1, sizeof *u);
+        u->id = rstr(&r);
+        u->at = (int64_t)r64(&r);
+        if (!token || !u->id || cc_map_get(&rt->tokens, token)) {
+            r.bad = true;
+            cc_free(token);
+            cc_free(u->id);
+            cc_free(u);
+            break;
+        }
+        cc_map_put(&rt->tokens, token, u);
+    }
+    /* what follows from the contacts: made ids by number, link counts, chains */
+    for (size_t i = 0; !r.bad && i < rt->contacts.len; i++) {
+        contact *c = &rt->contacts.items[i];
+        if (c->x && c->x->template_ >= (int64_t)rt->templates.len)
+            r.bad = true;
+        if (!c->id) {
+            if (c->num != rt->made.len + 1)
+                r.bad = true;
+            cc_vec_push(&rt->made, (uint32_t)i);
+        }
+    }
+    for (size_t i = 0; !r.bad && i < rt->contacts.len; i++) {
+        const contact_extra *x = rt->contacts.items[i].x;
+        if (x && x->previous) {
+            uintptr_t k = (uintptr_t)cc_map_get(&rt->prev_counts, x->previous);
+            if (!k)
+                cc_map_put(&rt->prev_counts, cc_xstrdup(x->previous), (void *)1);
+            else
+                cc_map_put(&rt->prev_counts, x->previous, (void *)(k + 1));
+        }
+        if (x && x->chain) {
+            chain *ch = cc_map_get(&rt->chains, x->chain);
+            if (!ch) {
+                ch = cc_xcalloc(1, sizeof *ch);
+                cc_map_put(&rt->chains, cc_xstrdup(x->chain), ch);
+            }
+            cc_vec_push(ch, (uint32_t)i);
+        }
+    }
     uint64_t ne = rmax(&r, (uint64_t)(r.end - r.p) / 40);
     for (uint64_t i = 0; i < ne && !r.bad; i++) {
         event e = revent(&r, nc);

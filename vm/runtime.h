@@ -5,6 +5,7 @@
 #define CCFLOW_RUNTIME_H
 
 #include "bytecode.h"
+#include "tasks.h"
 #include "util.h"
 
 typedef struct cc_rt cc_rt;
@@ -33,6 +34,18 @@ typedef struct {
     /* What the outside world answers at blocks whose result comes from outside ccflow (Voice
      * ID, call progress, customer profiles, a transfer to a phone number...): block id -> the
      * branch it takes ("next" for success). Blocks without one take their documented default. */
+    /* The rest of StartTaskContact (tasks only). */
+    const char *previous, *related; /* PreviousContactId, RelatedContactId: at most one */
+    const char *client_token;       /* the same token within 7 days gives back the same contact */
+    const char *template_name;      /* TaskTemplateId */
+    const char *quick_connect;      /* QuickConnectId */
+    const char *created_by;         /* connect:CreatedByUser: the agent's name */
+    bool self_assign;               /* connect:AssignmentType SELF: straight to created_by */
+    int64_t expiry_ms;              /* connect:ContactExpiry; 0: the template's, else 7 days */
+    const char *const *ref_names;   /* References: name, Type, Value */
+    const char *const *ref_types;
+    const char *const *ref_values;
+    size_t nrefs;
     /* An outbound voice call that this agent places (start_contact only): the flow is then an
      * outbound whisper flow, which runs as the call connects the agent to the customer. */
     const char *outbound_agent;
@@ -54,6 +67,15 @@ typedef struct {
     const char *const *attr_keys;
     const char *const *attr_values;
     size_t nattrs;
+    const char *previous, *related; /* PreviousContactId, RelatedContactId, or NULL */
+    const char *created_by;         /* the agent who created the task, or NULL */
+    const char *template_name;      /* the task template it came from, or NULL */
+    int64_t expiry_ms;              /* how long the task may live (tasks), else 0 */
+    const char *const *ref_names;
+    const char *const *ref_types;
+    const char *const *ref_values;
+    size_t nrefs;
+    const char *state; /* DescribeContact: SCHEDULED, IN_FLOW, QUEUED, CONNECTED, AFTER_CONTACT_WORK, ENDED */
 } cc_record;
 
 typedef void (*cc_record_fn)(void *ud, const cc_record *r);
@@ -116,8 +138,34 @@ int cc_rt_add_host_function(cc_rt *rt, const char *name, cc_host_fn fn, void *ud
  * (the error branch). Returns false when the call is unknown or already over (answered, timed out). */
 bool cc_rt_answer(cc_rt *rt, uint64_t call, bool ok, const char *const *keys, const char *const *values, size_t n);
 
-/* Starts a task contact; returns false with a reason in err when the request is refused. */
-bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *err, size_t errlen);
+/* Starts a task contact (StartTaskContact); the new contact's id goes to id (when not NULL).
+ * Returns false with "Exception: reason" in err when the request is refused; nothing is made. */
+bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *id, size_t idlen, char *err, size_t errlen);
+
+/* A task template (CreateTaskTemplate); the runtime takes a copy. False with the reason when its
+ * rules are broken or the name is taken. */
+bool cc_rt_add_template(cc_rt *rt, const cc_task_template *t, char *err, size_t errlen);
+
+/* StopContact: ends the contact now (DisconnectReason API); an agent holding it is freed. */
+bool cc_rt_stop_contact(cc_rt *rt, const char *id, char *err, size_t errlen);
+/* UpdateContactAttributes: merges into the contact's attributes (and every contact of its
+ * PreviousContactId chain); a value "" removes the key. */
+bool cc_rt_update_attributes(cc_rt *rt, const char *id, const char *const *keys, const char *const *values,
+                             size_t n, char *err, size_t errlen);
+/* UpdateContactSchedule: a task still waiting for its scheduled time starts at another. */
+bool cc_rt_update_schedule(cc_rt *rt, const char *id, int64_t when_ms, char *err, size_t errlen);
+/* DescribeContact: the contact as its record would tell it now. False when unknown. */
+bool cc_rt_describe(cc_rt *rt, const char *id, cc_record_fn fn, void *ud);
+
+/* SearchContacts: calls fn for each contact that matches, in the order they were made. */
+typedef struct {
+    int channel;                  /* -1: any */
+    const char *queue;            /* NULL: any */
+    int64_t from_ms, to_ms;       /* initiated within [from, to); to 0: no end */
+    const char *attr_key, *attr_value; /* NULL: any */
+    cc_end_reason reason;         /* CC_END_NONE: any, ended or not */
+} cc_search;
+size_t cc_rt_search(cc_rt *rt, const cc_search *q, cc_record_fn fn, void *ud);
 
 /* Whether a contact's outcome may name this block and branch: the block exists in a flow of the
  * bundle, is one whose result comes from outside ccflow, and has that branch. Returns false with

@@ -18,6 +18,7 @@ typedef struct {
     const cc_node *start_contact; /* the start_contact mapping (voice, chat, email), or NULL */
     const cc_node *agent;      /* the agent mapping, or NULL */
     uint64_t order;
+    const cc_node *api; /* update_attributes, stop_contact or update_schedule (the event mapping) */
 } action;
 
 typedef struct {
@@ -228,51 +229,99 @@ static bool outcomes_of(scenario *s, const cc_rt *rt, const cc_node *v, cc_task_
     return ok;
 }
 
-/* Builds a task request from a start_task mapping; strings point into the scenario tree. */
-static bool task_request(scenario *s, const cc_rt *rt, const cc_node *st, int64_t now, cc_task_request *req,
-                         const char **keys, const char **values, size_t cap)
+/* Room for the texts of one request (pointers into the scenario tree). */
+typedef struct {
+    const char *keys[256], *values[256];
+    const char *blocks[64], *branches[64];
+    const char *ref_names[64], *ref_types[64], *ref_values[64];
+} request_texts;
+
+/* A duration or a number of minutes (SegmentAttributes connect:ContactExpiry) as milliseconds. */
+static bool expiry_of(scenario *s, const cc_node *v, int64_t *ms)
 {
-    static const char *const known[] = {"id", "name", "description", "flow", "attributes", "scheduled", "outcomes"};
+    if (is_scalar(v) && cc_parse_duration(v->text, ms) && *ms > 0)
+        return true;
+    problem(s, v, "an expiry is a duration such as 30m, 3d or 90d%s", "");
+    return false;
+}
+
+/* Builds a task request from a start_task mapping (StartTaskContact's fields in snake case);
+ * strings point into the scenario tree. */
+static bool task_request(scenario *s, const cc_rt *rt, const cc_node *st, cc_task_request *req, request_texts *t)
+{
+    static const char *const known[] = {"id",          "name",       "description",  "flow",       "template",
+                                        "attributes",  "references", "scheduled",    "previous",   "related",
+                                        "client_token", "expiry",    "created_by",   "assignment", "quick_connect",
+                                        "outcomes"};
     memset(req, 0, sizeof *req);
     req->scheduled_ms = -1;
     if (!st || st->type != CC_NODE_MAP) {
         problem(s, st, "start_task takes a mapping { name, flow, ... }%s", "");
         return false;
     }
+    const char **text_fields[] = {&req->id,       &req->name,         &req->description,   &req->flow,
+                                  &req->template_name, &req->previous, &req->related, &req->client_token,
+                                  &req->created_by, &req->quick_connect};
+    static const char *const text_names[] = {"id",       "name",    "description",  "flow",       "template",
+                                             "previous", "related", "client_token", "created_by", "quick_connect"};
     for (uint32_t i = 0; i < st->count; i++) {
         const cc_node *k = st->pairs[i].key, *v = st->pairs[i].value;
         const char *key = k->text;
-        if (!strcmp(key, "id") && is_scalar(v))
-            req->id = v->text;
-        else if (!strcmp(key, "name") && is_scalar(v))
-            req->name = v->text;
-        else if (!strcmp(key, "description") && is_scalar(v))
-            req->description = v->text;
-        else if (!strcmp(key, "flow") && is_scalar(v))
-            req->flow = v->text;
-        else if (!strcmp(key, "scheduled")) {
+        bool done = false;
+        for (size_t f = 0; f < CC_ARRAY_LEN(text_names) && !done; f++)
+            if (!strcmp(key, text_names[f])) {
+                if (!is_scalar(v)) {
+                    problem(s, v, "'%s' is text", key);
+                    return false;
+                }
+                *text_fields[f] = v->text;
+                done = true;
+            }
+        if (done)
+            continue;
+        if (!strcmp(key, "scheduled")) {
             int64_t ms;
             if (!duration_of(s, v, &ms))
                 return false;
             req->scheduled_ms = s->start + ms;
+        } else if (!strcmp(key, "expiry")) {
+            if (!expiry_of(s, v, &req->expiry_ms))
+                return false;
+        } else if (!strcmp(key, "assignment")) {
+            if (!is_scalar(v) || strcmp(v->text, "SELF") != 0) {
+                problem(s, v, "assignment takes SELF: the task goes straight to the agent who creates it%s", "");
+                return false;
+            }
+            req->self_assign = true;
         } else if (!strcmp(key, "attributes") && v->type == CC_NODE_MAP) {
-            for (uint32_t a = 0; a < v->count && req->nattrs < cap / 2; a++) {
-                if (!is_scalar(v->pairs[a].value)) {
+            for (uint32_t a = 0; a < v->count && req->nattrs < CC_ARRAY_LEN(t->keys); a++) {
+                if (!is_scalar(v->pairs[a].value) && !cc_node_is_null(v->pairs[a].value)) {
                     problem(s, v->pairs[a].value, "an attribute's value is text, not %s",
                             cc_node_type_name(v->pairs[a].value));
                     return false;
                 }
-                keys[req->nattrs] = v->pairs[a].key->text;
-                values[req->nattrs++] = v->pairs[a].value->text;
+                t->keys[req->nattrs] = v->pairs[a].key->text;
+                t->values[req->nattrs++] = is_scalar(v->pairs[a].value) ? v->pairs[a].value->text : "";
+            }
+        } else if (!strcmp(key, "references") && v->type == CC_NODE_MAP) {
+            for (uint32_t a = 0; a < v->count && req->nrefs < CC_ARRAY_LEN(t->ref_names); a++) {
+                const cc_node *r = v->pairs[a].value, *type = cc_node_get(r, "type"), *value = cc_node_get(r, "value");
+                if (!is_scalar(type) || (value && !is_scalar(value) && !cc_node_is_null(value))) {
+                    problem(s, r, "a reference is { type: URL|NUMBER|STRING|DATE|EMAIL, value: TEXT }%s", "");
+                    return false;
+                }
+                t->ref_names[req->nrefs] = v->pairs[a].key->text;
+                t->ref_types[req->nrefs] = type->text;
+                t->ref_values[req->nrefs++] = is_scalar(value) ? value->text : "";
             }
         } else if (!strcmp(key, "outcomes")) {
-            /* the second halves of keys and values hold the outcomes */
-            if (!outcomes_of(s, rt, v, req, keys + cap / 2, values + cap / 2, cap / 2))
+            if (!outcomes_of(s, rt, v, req, t->blocks, t->branches, CC_ARRAY_LEN(t->blocks)))
                 return false;
         } else {
             cc_diag *d = cc_report(s->ds, CC_E104, k->loc,
-                                   "'%s' is not a start_task field ccflow runs with yet (name, description, flow, "
-                                   "attributes, scheduled, id, outcomes)",
+                                   "'%s' is not a start_task field; ccflow takes name, description, flow, template, "
+                                   "attributes, references, scheduled, previous, related, client_token, expiry, "
+                                   "created_by, assignment, quick_connect, id and outcomes",
                                    key);
             const char *best = cc_closest(key, known, CC_ARRAY_LEN(known));
             if (best)
@@ -281,9 +330,135 @@ static bool task_request(scenario *s, const cc_rt *rt, const cc_node *st, int64_
             return false;
         }
     }
-    req->attr_keys = keys;
-    req->attr_values = values;
-    (void)now;
+    req->attr_keys = t->keys;
+    req->attr_values = t->values;
+    req->ref_names = t->ref_names;
+    req->ref_types = t->ref_types;
+    req->ref_values = t->ref_values;
+    return true;
+}
+
+/* task_templates: - { name, flow, expiry, self_assign, status: active|inactive,
+ *                    fields: [{ name, type, required, read_only, default }] } */
+static void add_template(scenario *s, cc_rt *rt, const cc_node *t)
+{
+    static const char *const known[] = {"name", "flow", "expiry", "self_assign", "status", "fields", "description"};
+    static const char *const field_keys[] = {"name", "type", "required", "read_only", "default", "description"};
+    const cc_node *name = cc_node_get(t, "name");
+    if (t->type != CC_NODE_MAP || !is_scalar(name)) {
+        problem(s, t, "a task template is { name, flow, expiry, self_assign, status, fields: [...] }%s", "");
+        return;
+    }
+    cc_task_template tpl = {.name = (char *)name->text, .active = true};
+    for (uint32_t i = 0; i < t->count; i++) {
+        const cc_node *k = t->pairs[i].key, *v = t->pairs[i].value;
+        bool known_key = false;
+        for (size_t j = 0; j < CC_ARRAY_LEN(known); j++)
+            known_key |= !strcmp(k->text, known[j]);
+        if (!known_key) {
+            cc_diag *d = cc_report(s->ds, CC_E104, k->loc, "unknown task template key '%s'", k->text);
+            const char *best = cc_closest(k->text, known, CC_ARRAY_LEN(known));
+            if (best)
+                cc_note_add(d, k->loc, "did you mean '%s'?", best);
+            s->ok = false;
+            goto out;
+        }
+        if (!strcmp(k->text, "flow") && is_scalar(v))
+            tpl.flow = (char *)v->text;
+        else if (!strcmp(k->text, "expiry") && !expiry_of(s, v, &tpl.expiry_ms))
+            goto out;
+        else if (!strcmp(k->text, "self_assign"))
+            tpl.self_assign = is_scalar(v) && !strcmp(v->text, "true");
+        else if (!strcmp(k->text, "status")) {
+            if (!is_scalar(v) || (strcmp(v->text, "active") != 0 && strcmp(v->text, "inactive") != 0)) {
+                problem(s, v, "a template's status is active or inactive%s", "");
+                goto out;
+            }
+            tpl.active = !strcmp(v->text, "active");
+        } else if (!strcmp(k->text, "fields")) {
+            for (uint32_t f = 0; v->type == CC_NODE_LIST && f < v->count; f++) {
+                const cc_node *fd = v->items[f];
+                for (uint32_t j = 0; fd->type == CC_NODE_MAP && j < fd->count; j++) {
+                    bool ok = false;
+                    for (size_t q = 0; q < CC_ARRAY_LEN(field_keys); q++)
+                        ok |= !strcmp(fd->pairs[j].key->text, field_keys[q]);
+                    if (!ok) {
+                        cc_report(s->ds, CC_E104, fd->pairs[j].key->loc,
+                                  "unknown template field key '%s'; a field is { name, type, required, read_only, "
+                                  "default }",
+                                  fd->pairs[j].key->text);
+                        s->ok = false;
+                        goto out;
+                    }
+                }
+                const cc_node *fn = cc_node_get(fd, "name"), *ft = cc_node_get(fd, "type"),
+                              *fdef = cc_node_get(fd, "default"), *req = cc_node_get(fd, "required"),
+                              *ro = cc_node_get(fd, "read_only");
+                if (!is_scalar(fn) || !is_scalar(ft)) {
+                    problem(s, fd, "a template field is { name, type, required, read_only, default }%s", "");
+                    goto out;
+                }
+                cc_template_field field = {(char *)fn->text, (char *)ft->text,
+                                           is_scalar(fdef) ? (char *)fdef->text : NULL,
+                                           is_scalar(req) && !strcmp(req->text, "true"),
+                                           is_scalar(ro) && !strcmp(ro->text, "true")};
+                cc_vec_push(&tpl.fields, field);
+            }
+        }
+    }
+    char err[300];
+    if (!cc_rt_add_template(rt, &tpl, err, sizeof err)) {
+        cc_report(s->ds, CC_E106, t->loc, "%s", err);
+        s->ok = false;
+    }
+out:
+    cc_vec_free(&tpl.fields); /* the texts are the scenario's; the runtime copied them */
+}
+
+/* The API calls a scenario can make on a contact: update_attributes: { contact, attributes },
+ * stop_contact: ID, update_schedule: { contact, scheduled }. A refused call is reported with its
+ * exception, like a refused start. */
+static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *t, FILE *out)
+{
+    char err[300] = "";
+    bool ok;
+    const cc_node *v;
+    const char *who;
+    if ((v = cc_node_get(ev, "stop_contact"))) {
+        if (!is_scalar(v)) {
+            problem(s, v, "stop_contact names a contact id%s", "");
+            return false;
+        }
+        who = v->text;
+        ok = cc_rt_stop_contact(rt, who, err, sizeof err);
+    } else if ((v = cc_node_get(ev, "update_attributes"))) {
+        const cc_node *c = cc_node_get(v, "contact"), *a = cc_node_get(v, "attributes");
+        if (!is_scalar(c) || !a || a->type != CC_NODE_MAP) {
+            problem(s, v, "update_attributes is { contact: ID, attributes: { key: value } }%s", "");
+            return false;
+        }
+        size_t n = 0;
+        for (uint32_t i = 0; i < a->count && n < CC_ARRAY_LEN(t->keys); i++) {
+            t->keys[n] = a->pairs[i].key->text;
+            t->values[n++] = is_scalar(a->pairs[i].value) ? a->pairs[i].value->text : "";
+        }
+        who = c->text;
+        ok = cc_rt_update_attributes(rt, who, t->keys, t->values, n, err, sizeof err);
+    } else {
+        v = cc_node_get(ev, "update_schedule");
+        const cc_node *c = cc_node_get(v, "contact"), *at = cc_node_get(v, "scheduled");
+        int64_t ms;
+        if (!is_scalar(c) || !at) {
+            problem(s, v, "update_schedule is { contact: ID, scheduled: OFFSET }%s", "");
+            return false;
+        }
+        if (!duration_of(s, at, &ms))
+            return false;
+        who = c->text;
+        ok = cc_rt_update_schedule(rt, who, s->start + ms, err, sizeof err);
+    }
+    if (!ok)
+        fprintf(out, "refused for %s: %s\n", who, err);
     return true;
 }
 
@@ -684,9 +859,9 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     if (root->has_dups)
         cc_doc_report_duplicates(&ds, root, NULL);
 
-    static const char *const keys[] = {"start", "seed", "flows", "queues", "agents", "functions", "events",
-                                       "arrivals", "until", "expect", "hours_of_operation"};
-    static const char *const later[] = {"task_templates", "service_levels"};
+    static const char *const keys[] = {"start",  "seed",  "flows",  "queues",             "agents",        "functions",
+                                       "events", "arrivals", "until", "expect", "hours_of_operation", "task_templates"};
+    static const char *const later[] = {"service_levels"};
     int64_t start = 0, until = -1;
     uint64_t seed = 0;
     for (uint32_t i = 0; i < root->count; i++) {
@@ -697,8 +872,8 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         for (size_t j = 0; j < CC_ARRAY_LEN(later) && !known; j++)
             if (!strcmp(k, later[j])) {
                 cc_report(&ds, CC_E104, root->pairs[i].key->loc,
-                          "'%s' is not available in this version of ccflow: tasks start without templates, and the "
-                          "report gives the service level within 60 s",
+                          "'%s' is not available in this version of ccflow: the report gives the service level "
+                          "within 60 s, and expectations any other (service_level_4h)",
                           k);
                 s.ok = false;
                 known = true;
@@ -784,6 +959,9 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 cc_rt_set_queue_hours(rt, qi, hi);
         }
     }
+    const cc_node *templates = cc_node_get(root, "task_templates");
+    for (uint32_t i = 0; templates && templates->type == CC_NODE_LIST && i < templates->count; i++)
+        add_template(&s, rt, templates->items[i]);
     const cc_node *agents = cc_node_get(root, "agents");
     for (uint32_t i = 0; agents && agents->type == CC_NODE_LIST && i < agents->count; i++) {
         const cc_node *a = agents->items[i], *name = cc_node_get(a, "name");
@@ -839,13 +1017,20 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     const cc_node *events = cc_node_get(root, "events");
     for (uint32_t i = 0; events && events->type == CC_NODE_LIST && i < events->count; i++) {
         const cc_node *ev = events->items[i];
-        action a = {0, cc_node_get(ev, "start_task"), cc_node_get(ev, "start_contact"), cc_node_get(ev, "agent"), i};
+        action a = {0, cc_node_get(ev, "start_task"), cc_node_get(ev, "start_contact"), cc_node_get(ev, "agent"), i,
+                    NULL};
+        if (cc_node_get(ev, "update_attributes") || cc_node_get(ev, "stop_contact") ||
+            cc_node_get(ev, "update_schedule"))
+            a.api = ev;
         int64_t at = 0;
         if (!cc_node_get(ev, "at") || !duration_of(&s, cc_node_get(ev, "at"), &at))
             continue;
         a.at = start + at;
-        if (!a.start_task && !a.start_contact && !a.agent) {
-            problem(&s, ev, "an event is { at, start_task: {...} }, { at, start_contact: {...} } or { at, agent: { name, status } }%s", "");
+        if (!a.start_task && !a.start_contact && !a.agent && !a.api) {
+            problem(&s, ev,
+                    "an event is { at, X } where X is start_task, start_contact, agent, update_attributes, "
+                    "stop_contact or update_schedule%s",
+                    "");
             continue;
         }
         cc_vec_push(&actions, a);
@@ -890,7 +1075,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         restart = start + ms;
     }
     size_t next_action = 0;
-    const char *keys_buf[512], *values_buf[512]; /* attributes, then outcomes */
+    request_texts texts_buf, *texts = &texts_buf;
     /* outcomes name blocks and branches of the bundle: all are checked before anything runs */
     for (size_t i = 0; i < actions.len + arrivals.len; i++) {
         const cc_node *st = i < actions.len ? actions.items[i].start_task : arrivals.items[i - actions.len].start_task;
@@ -898,7 +1083,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         const cc_node *o = cc_node_get(st ? st : sc, "outcomes");
         cc_task_request probe = {0};
         if (o)
-            outcomes_of(&s, rt, o, &probe, keys_buf, values_buf, 256);
+            outcomes_of(&s, rt, o, &probe, texts->blocks, texts->branches, CC_ARRAY_LEN(texts->blocks));
     }
     if (!s.ok)
         goto done;
@@ -937,17 +1122,20 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 }
         if (st) {
             cc_task_request req;
-            if (!task_request(&s, rt, st, t, &req, keys_buf, values_buf, 512))
+            if (!task_request(&s, rt, st, &req, texts))
                 goto done;
-            if (!cc_rt_start_task(rt, &req, err, sizeof err)) {
+            if (!cc_rt_start_task(rt, &req, NULL, 0, err, sizeof err)) {
                 if (req.id) {
                     char *exc = cc_arena_strndup(&s.arena, err, strcspn(err, ":"));
                     cc_map_put(&s.rejected, cc_arena_strdup(&s.arena, req.id), exc);
                 }
                 fprintf(out, "rejected %s: %s\n", req.id ? req.id : "a task", err);
             }
+        } else if (from_events && actions.items[next_action - 1].api) {
+            if (!api_event(&s, rt, actions.items[next_action - 1].api, texts, out))
+                goto done;
         } else if (sc) {
-            if (!start_contact_event(&s, rt, sc, t, keys_buf, values_buf, out))
+            if (!start_contact_event(&s, rt, sc, t, texts->keys, texts->values, out))
                 goto done;
         } else if (ag) {
             const cc_node *name = cc_node_get(ag, "name"), *status = cc_node_get(ag, "status");

@@ -58,13 +58,13 @@ int main(int argc, char **argv)
     const char *names[] = {"Renew policy", "Call back", "Check claim", "Update address", "Send documents"};
     for (int i = 0; i < 5; i++) {
         const char *keys[] = {"priority"}, *values[] = {i % 2 ? "high" : "normal"};
-        ccflow_task task = {NULL, names[i], NULL, "Task routing", -1, keys, values, 1};
+        ccflow_task task = {.name = names[i], .flow = "Task routing", .scheduled_ms = -1, .attribute_keys = keys, .attribute_values = values, .attribute_count = 1};
         ccflow_vm_run_until(vm, start + i * 60000LL);
-        if (ccflow_vm_start_task(vm, &task, err, sizeof err) != 0)
+        if (ccflow_vm_start_task(vm, &task, NULL, 0, err, sizeof err) != 0)
             fprintf(stderr, "embed: refused: %s\n", err);
     }
-    ccflow_task bad = {NULL, "No flow", NULL, "No such flow", -1, NULL, NULL, 0};
-    if (ccflow_vm_start_task(vm, &bad, err, sizeof err) != 0)
+    ccflow_task bad = {.name = "No flow", .flow = "No such flow", .scheduled_ms = -1};
+    if (ccflow_vm_start_task(vm, &bad, NULL, 0, err, sizeof err) != 0)
         printf("refused: %s\n", err);
 
     /* 4. Run the clock a day forward. */
