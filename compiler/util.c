@@ -482,6 +482,20 @@ void *cc_map_put(cc_map *m, const char *key, void *value)
     }
 }
 
+bool cc_map_set(cc_map *m, const char *key, void *value)
+{
+    if (!m->cap)
+        return false;
+    size_t mask = m->cap - 1;
+    uint32_t h = (uint32_t)hash_str(key);
+    for (size_t i = h & mask; m->keys[i]; i = (i + 1) & mask)
+        if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0) {
+            m->values[i] = value;
+            return true;
+        }
+    return false;
+}
+
 void cc_map_free(cc_map *m)
 {
     cc_free(m->keys);

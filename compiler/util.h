@@ -127,6 +127,8 @@ typedef struct {
 void *cc_map_get(const cc_map *m, const char *key);
 /* Inserts key; returns the previous value when the key was present (and keeps it), else NULL. */
 void *cc_map_put(cc_map *m, const char *key, void *value);
+/* Replaces the value of a key that is present; false (and nothing changes) when it is not. */
+bool cc_map_set(cc_map *m, const char *key, void *value);
 void cc_map_free(cc_map *m);
 
 /* Edit distance bounded by max (returns max+1 when further apart). */

@@ -1627,6 +1627,13 @@ static void place_call(cc_rt *rt, uint32_t ci)
     run_fiber(rt, ci);
 }
 
+/* When a task expires: its expiry (7 days unless set) after it became due to run. */
+static int64_t expiry_due(const contact *c)
+{
+    int64_t from = c->scheduled >= 0 ? c->scheduled : c->created;
+    return from + (RX(c)->expiry_ms ? RX(c)->expiry_ms : 7 * DAY_MS);
+}
+
 static void handle_event(cc_rt *rt, const event *e)
 {
     contact *c = &rt->contacts.items[e->who];
@@ -1693,6 +1700,8 @@ static void handle_event(cc_rt *rt, const event *e)
     case EV_EXPIRE:
         if (c->state == ST_CONNECTED || c->state == ST_ACW)
             break; /* an agent holds it */
+        if (rt->now < expiry_due(c))
+            break; /* rescheduled since: a later expiry stands */
         disconnect(rt, e->who, CC_END_EXPIRED);
         break;
     }
@@ -2094,8 +2103,10 @@ bool cc_rt_update_schedule(cc_rt *rt, const char *id, int64_t when_ms, char *err
         return false;
     }
     c->scheduled = when_ms;
-    c->gen++; /* the old start no longer applies */
-    schedule(rt, when_ms, EV_START, (uint32_t)(c - rt->contacts.items), c->gen);
+    c->gen++; /* the old start no longer applies, nor the old expiry */
+    uint32_t ci = (uint32_t)(c - rt->contacts.items);
+    schedule(rt, when_ms, EV_START, ci, c->gen);
+    schedule(rt, expiry_due(c), EV_EXPIRE, ci, 0);
     return true;
 }
 
@@ -2242,9 +2253,9 @@ static int agent_queue(cc_rt *rt, int ai)
     int q = cc_rt_queue_index(rt, name);
     if (q < 0) {
         q = cc_rt_add_queue(rt, name, 0);
+        agent_count(rt, ai, -1); /* count the agent again, with its new queue */
         cc_vec_push(&rt->agents.items[ai].queues, q);
         cc_vec_push(&rt->queues.items[q].agents, ai);
-        agent_count(rt, ai, -1); /* count the agent again, with its new queue */
         agent_count(rt, ai, +1);
     }
     return q;
@@ -2269,6 +2280,9 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
     }
     /* which flow: exactly one of flow, quick connect and template (whose flow counts) */
     int tpl = -1;
+    if ((req->flow != NULL) + (req->quick_connect != NULL) + (req->template_name != NULL) > 1)
+        return refuse(rt, err, errlen,
+                      "InvalidRequestException: give exactly one of ContactFlowId, QuickConnectId and TaskTemplateId");
     if (task && req->template_name) {
         tpl = find_template(rt, req->template_name);
         if (tpl < 0)
@@ -2279,10 +2293,6 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
                           "templates",
                           req->template_name);
     }
-    int given = (req->flow != NULL) + (req->quick_connect != NULL) + (tpl >= 0);
-    if (given > 1)
-        return refuse(rt, err, errlen,
-                      "InvalidRequestException: give exactly one of ContactFlowId, QuickConnectId and TaskTemplateId");
     if (req->quick_connect)
         return refuse(rt, err, errlen, "ResourceNotFoundException: no quick connect named '%s'", req->quick_connect);
     const char *flow_name = req->flow ? req->flow : tpl >= 0 ? rt->templates.items[tpl].flow : NULL;
@@ -2438,7 +2448,7 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
         if (!k)
             cc_map_put(&rt->prev_counts, cc_xstrdup(req->previous), (void *)1);
         else
-            cc_map_put(&rt->prev_counts, req->previous, (void *)(k + 1));
+            cc_map_set(&rt->prev_counts, req->previous, (void *)(k + 1));
     } else if (req->related)
         WX(&c)->related = cc_xstrdup(cid(linked, idb));
     if (creator >= 0)
@@ -3101,7 +3111,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
             if (!k)
                 cc_map_put(&rt->prev_counts, cc_xstrdup(x->previous), (void *)1);
             else
-                cc_map_put(&rt->prev_counts, x->previous, (void *)(k + 1));
+                cc_map_set(&rt->prev_counts, x->previous, (void *)(k + 1));
         }
         if (x && x->chain) {
             chain *ch = cc_map_get(&rt->chains, x->chain);

@@ -41,9 +41,10 @@ typedef struct {
 } scenario;
 
 typedef struct {
-    char *reason, *agent;
+    char *reason, *agent, *previous, *related, *created_by;
     int64_t started, ended;
     CC_VEC(char *) attrs; /* key, value, key, value... */
+    CC_VEC(char *) refs;  /* name, value, name, value... */
 } ended_contact;
 
 static bool is_scalar(const cc_node *n) { return n && n->type == CC_NODE_SCALAR && !cc_node_is_null(n); }
@@ -170,6 +171,37 @@ static void on_record(void *ud, const cc_record *r)
         }
         cc_buf_puts(&b, "},\"ContactFlow\":");
         cc_buf_json_string(&b, r->flow);
+        if (!strcmp(r->channel, "TASK")) { /* what only tasks carry */
+            cc_buf_puts(&b, ",\"References\":[");
+            for (size_t i = 0; i < r->nrefs; i++) {
+                cc_buf_puts(&b, i ? ",{\"Name\":" : "{\"Name\":");
+                cc_buf_json_string(&b, r->ref_names[i]);
+                cc_buf_printf(&b, ",\"Type\":\"%s\",\"Value\":", r->ref_types[i]);
+                cc_buf_json_string(&b, r->ref_values[i]);
+                cc_buf_putc(&b, '}');
+            }
+            cc_buf_puts(&b, "],\"PreviousContactId\":");
+            r->previous ? cc_buf_json_string(&b, r->previous) : cc_buf_puts(&b, "null");
+            cc_buf_puts(&b, ",\"RelatedContactId\":");
+            r->related ? cc_buf_json_string(&b, r->related) : cc_buf_puts(&b, "null");
+            cc_buf_puts(&b, ",\"TaskTemplateInfo\":");
+            if (r->template_name) {
+                cc_buf_puts(&b, "{\"Name\":");
+                cc_buf_json_string(&b, r->template_name);
+                cc_buf_putc(&b, '}');
+            } else
+                cc_buf_puts(&b, "null");
+            cc_buf_printf(&b,
+                          ",\"SegmentAttributes\":{\"connect:ContactExpiry\":{\"ValueMap\":{\"ExpiryDuration\":"
+                          "{\"ValueInteger\":%lld}}}",
+                          (long long)(r->expiry_ms / 60000));
+            if (r->created_by) {
+                cc_buf_puts(&b, ",\"connect:CreatedByUser\":{\"ValueString\":");
+                cc_buf_json_string(&b, r->created_by);
+                cc_buf_putc(&b, '}');
+            }
+            cc_buf_putc(&b, '}');
+        }
         cc_buf_puts(&b, "}\n");
         fwrite(b.data, 1, b.len, s->records);
         cc_buf_free(&b);
@@ -180,6 +212,13 @@ static void on_record(void *ud, const cc_record *r)
         ended_contact *e = cc_xcalloc(1, sizeof *e);
         e->reason = cc_xstrdup(cc_end_reason_name(r->reason));
         e->agent = r->agent ? cc_xstrdup(r->agent) : NULL;
+        e->previous = r->previous ? cc_xstrdup(r->previous) : NULL;
+        e->related = r->related ? cc_xstrdup(r->related) : NULL;
+        e->created_by = r->created_by ? cc_xstrdup(r->created_by) : NULL;
+        for (size_t i = 0; i < r->nrefs; i++) {
+            cc_vec_push(&e->refs, cc_xstrdup(r->ref_names[i]));
+            cc_vec_push(&e->refs, cc_xstrdup(r->ref_values[i]));
+        }
         e->ended = r->ended;
         e->started = r->scheduled >= 0 ? r->scheduled : r->initiated;
         for (size_t i = 0; i < r->nattrs; i++) {
@@ -774,8 +813,8 @@ static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
         if (!strcmp(key, "disconnect_reason")) {
             pass = e && is_scalar(v) && !strcmp(e->reason, v->text);
             cc_buf_printf(&seen, "disconnect_reason %s", e ? e->reason : "(still open)");
-        } else if (!strcmp(key, "agent")) {
-            pass = e && e->agent && is_scalar(v) && !strcmp(e->agent, v->text);
+        } else if (!strcmp(key, "agent")) { /* null: no agent took it */
+            pass = e && (is_scalar(v) ? e->agent && !strcmp(e->agent, v->text) : !e->agent);
             cc_buf_printf(&seen, "agent %s", e && e->agent ? e->agent : "(none)");
         } else if (!strcmp(key, "ended_at") || !strcmp(key, "started_at")) {
             int64_t ms;
@@ -789,20 +828,26 @@ static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
         } else if (!strcmp(key, "rejected")) {
             pass = rejected && is_scalar(v) && !strcmp(rejected, v->text);
             cc_buf_printf(&seen, "rejected %s", rejected ? rejected : "(not rejected)");
-        } else if (!strcmp(key, "attributes") && v->type == CC_NODE_MAP) {
+        } else if (!strcmp(key, "previous") || !strcmp(key, "related") || !strcmp(key, "created_by")) {
+            const char *have = !e ? NULL : key[0] == 'p' ? e->previous : key[0] == 'r' ? e->related : e->created_by;
+            const char *want = is_scalar(v) ? v->text : NULL;
+            pass = e && (want ? have && !strcmp(want, have) : !have);
+            cc_buf_printf(&seen, "%s %s", key, !e ? "(still open)" : have ? have : "(none)");
+        } else if ((!strcmp(key, "attributes") || !strcmp(key, "references")) && v->type == CC_NODE_MAP) {
+            const bool refs = key[0] == 'r';
             for (uint32_t a = 0; a < v->count && pass; a++) {
                 const char *want = cc_node_is_null(v->pairs[a].value) ? NULL : v->pairs[a].value->text;
                 const char *have = NULL;
-                for (size_t k = 0; e && k + 1 < e->attrs.len; k += 2)
-                    if (!strcmp(e->attrs.items[k], v->pairs[a].key->text))
-                        have = e->attrs.items[k + 1];
+                for (size_t k = 0; e && k + 1 < (refs ? e->refs.len : e->attrs.len); k += 2)
+                    if (!strcmp((refs ? e->refs.items : e->attrs.items)[k], v->pairs[a].key->text))
+                        have = (refs ? e->refs.items : e->attrs.items)[k + 1];
                 pass = e && (want ? have && !strcmp(want, have) : !have);
                 cc_buf_printf(&seen, "%s=%s ", v->pairs[a].key->text, have ? have : "(absent)");
             }
         } else {
             cc_report(s->ds, CC_E104, item->pairs[i].key->loc,
                       "unknown expectation '%s'; ccflow checks disconnect_reason, agent, started_at, ended_at, "
-                      "attributes and rejected",
+                      "attributes, references, previous, related, created_by and rejected",
                       key);
             s->ok = false;
             cc_buf_free(&seen);
@@ -1203,6 +1248,12 @@ done:
             ended_contact *e = s.ended.values[i];
             cc_free(e->reason);
             cc_free(e->agent);
+            cc_free(e->previous);
+            cc_free(e->related);
+            cc_free(e->created_by);
+            for (size_t k = 0; k < e->refs.len; k++)
+                cc_free(e->refs.items[k]);
+            cc_vec_free(&e->refs);
             for (size_t k = 0; k < e->attrs.len; k++)
                 cc_free(e->attrs.items[k]);
             cc_vec_free(&e->attrs);
