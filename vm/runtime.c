@@ -2521,6 +2521,83 @@ void cc_rt_queue_now(const cc_rt *rt, size_t qi, cc_queue_now *out)
     out->agents_online = q->online;
 }
 
+void cc_rt_metrics(const cc_rt *rt, size_t qi, int channel, const int64_t *thresholds, size_t n, cc_metrics *out)
+{
+    memset(out, 0, sizeof *out);
+    out->nlevels = n < CC_METRIC_THRESHOLDS ? n : CC_METRIC_THRESHOLDS;
+    uint64_t within[CC_METRIC_THRESHOLDS] = {0};
+    int64_t handle_total = 0, answer_total = 0, interaction_total = 0;
+    uint64_t interactions = 0;
+    uint8_t *doing = cc_xcalloc(rt->agents.len + 1, 1); /* per agent: 1 on a contact, 2 in its ACW */
+    for (size_t i = 0; i < rt->contacts.len; i++) {
+        const contact *c = &rt->contacts.items[i];
+        if (channel >= 0 && c->channel != channel)
+            continue;
+        if (c->agent >= 0 && c->state == ST_CONNECTED)
+            doing[c->agent] |= 1;
+        else if (c->agent >= 0 && c->state == ST_ACW)
+            doing[c->agent] |= 2;
+        int32_t q = c->in_queue >= 0 ? c->in_queue : c->queue;
+        if (c->state == ST_SCHEDULED && c->queue == (int32_t)qi)
+            out->scheduled++;
+        if (c->enqueued < 0 || q != (int32_t)qi)
+            continue;
+        out->created++;
+        if (c->state == ST_QUEUED) {
+            out->in_queue++;
+            if (rt->now - c->enqueued > out->oldest_age_ms)
+                out->oldest_age_ms = rt->now - c->enqueued;
+            continue;
+        }
+        /* it left the queue: to an agent, or ended while waiting */
+        out->dequeued++;
+        if (c->connected >= 0) {
+            int64_t wait = c->connected - c->enqueued;
+            out->answered++;
+            answer_total += wait;
+            if (wait > out->max_wait_ms)
+                out->max_wait_ms = wait;
+            for (size_t k = 0; k < out->nlevels; k++)
+                within[k] += wait <= thresholds[k];
+        }
+        if (c->state != ST_ENDED)
+            continue;
+        if (c->reason == CC_END_AGENT_DISCONNECT) {
+            out->handled++;
+            handle_total += c->acw_end - c->connected;
+            if (c->channel != 2) { /* interaction time does not apply to tasks */
+                int64_t talk = c->acw_end - c->connected - rt->agents.items[c->agent].acw_ms;
+                interaction_total += talk > 0 ? talk : 0;
+                interactions++;
+            }
+        } else if (c->reason == CC_END_EXPIRED && c->connected < 0)
+            out->expired++;
+        else if (c->connected < 0)
+            out->abandoned++;
+    }
+    out->avg_handle_ms = out->handled ? handle_total / (int64_t)out->handled : 0;
+    out->avg_answer_ms = out->answered ? answer_total / (int64_t)out->answered : 0;
+    out->avg_interaction_ms = interactions ? interaction_total / (int64_t)interactions : 0;
+    for (size_t k = 0; k < out->nlevels; k++)
+        out->service_level[k] = out->dequeued ? 100.0 * (double)within[k] / (double)out->dequeued : 0.0;
+    /* the agents who serve the queue, now */
+    const queue *q = &rt->queues.items[qi];
+    for (size_t k = 0; k < q->agents.len; k++) {
+        const agent *a = &rt->agents.items[q->agents.items[k]];
+        bool on_contact = doing[q->agents.items[k]] & 1, acw = doing[q->agents.items[k]] == 2;
+        bool free_slot = false;
+        for (int ch = 0; ch < 4; ch++)
+            if ((channel < 0 || ch == channel) && a->active[ch] < a->concurrency[ch])
+                free_slot = true;
+        out->agents_online += a->online || a->busy > 0;
+        out->agents_available += a->available && free_slot;
+        out->agents_staffed += a->available || a->busy > 0;
+        out->agents_on_contact += on_contact;
+        out->agents_acw += acw;
+    }
+    cc_free(doing);
+}
+
 /* ---- snapshot and restore: the whole state as plain bytes ---- */
 
 #define SNAP_MAGIC "CCSN"

@@ -218,6 +218,27 @@ typedef struct {
 
 void cc_rt_queue_now(const cc_rt *rt, size_t q, cc_queue_now *out);
 
+/* A queue's metrics for one channel (or all), SPEC §7: real-time figures now, historical ones
+ * since the start. Service levels: of the contacts that left the queue (answered, abandoned,
+ * expired or stopped), the percentage an agent took within each threshold. Hold and interaction
+ * times do not apply to tasks and read 0 for them; ccflow simulates no holds, so hold times are 0. */
+#define CC_METRIC_THRESHOLDS 10
+typedef struct {
+    /* real-time */
+    uint64_t in_queue, scheduled;
+    int64_t oldest_age_ms;
+    uint64_t agents_online, agents_available, agents_staffed, agents_on_contact, agents_acw;
+    /* historical */
+    uint64_t created, handled, abandoned, expired, dequeued, answered;
+    int64_t avg_handle_ms, avg_answer_ms, avg_interaction_ms, avg_hold_ms, max_wait_ms;
+    size_t nlevels;
+    double service_level[CC_METRIC_THRESHOLDS]; /* percent, for thresholds[i] */
+} cc_metrics;
+
+/* Metrics of queue q for channel (0..3, or -1 for all) with service levels at the thresholds
+ * given (at most CC_METRIC_THRESHOLDS). */
+void cc_rt_metrics(const cc_rt *rt, size_t q, int channel, const int64_t *thresholds, size_t n, cc_metrics *out);
+
 typedef struct {
     uint64_t started, handled, disconnected, expired, stopped, rejected, transferred;
 } cc_rt_totals;

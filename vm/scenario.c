@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <time.h>
 
 /* One thing that happens at a moment of the scenario: a contact to start or an agent's status. */
@@ -699,22 +700,25 @@ static bool restart_vm(cc_rt **rt, const ccfb_module *m, scenario *s, const cc_s
 /* { queue, metric, value }: a queue's figure at the end of the run. */
 static bool check_queue_metric(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
 {
-    static const char *const metrics[] = {"contacts_created", "contacts_handled", "contacts_abandoned",
-                                          "contacts_expired", "contacts_in_queue", "oldest_contact_age",
-                                          "agents_online", "agents_available", "agents_staffed", "avg_handle_time",
-                                          "avg_queue_answer_time", "service_level_<threshold>"};
-    const cc_node *qn = cc_node_get(item, "queue"), *mn = cc_node_get(item, "metric"), *vn = cc_node_get(item, "value");
+    static const char *const metrics[] = {
+        "contacts_created",     "contacts_handled",     "contacts_abandoned",        "contacts_expired",
+        "contacts_dequeued",    "contacts_in_queue",    "contacts_scheduled",        "oldest_contact_age",
+        "agents_online",        "agents_available",     "agents_staffed",            "agents_on_contact",
+        "agents_after_contact_work", "avg_handle_time", "avg_queue_answer_time",     "avg_interaction_time",
+        "avg_hold_time",        "max_queue_wait",       "service_level_<threshold>"};
+    const cc_node *qn = cc_node_get(item, "queue"), *mn = cc_node_get(item, "metric"), *vn = cc_node_get(item, "value"),
+                  *cn = cc_node_get(item, "channel");
     for (uint32_t i = 0; i < item->count; i++) {
         const char *k = item->pairs[i].key->text;
-        if (strcmp(k, "queue") && strcmp(k, "metric") && strcmp(k, "value")) {
+        if (strcmp(k, "queue") && strcmp(k, "metric") && strcmp(k, "value") && strcmp(k, "channel")) {
             cc_report(s->ds, CC_E104, item->pairs[i].key->loc,
-                      "unknown key '%s' in a queue expectation; it takes queue, metric and value", k);
+                      "unknown key '%s' in a queue expectation; it takes queue, channel, metric and value", k);
             s->ok = false;
             return false;
         }
     }
     if (!is_scalar(qn) || !is_scalar(mn) || !is_scalar(vn)) {
-        problem(s, item, "a queue expectation is { queue: NAME, metric: M, value: V }%s", "");
+        problem(s, item, "a queue expectation is { queue: NAME, channel: TASK, metric: M, value: V }%s", "");
         return false;
     }
     int q = cc_rt_queue_index(rt, qn->text);
@@ -722,40 +726,66 @@ static bool check_queue_metric(scenario *s, cc_rt *rt, const cc_node *item, FILE
         problem(s, qn, "no queue named '%s'", qn->text);
         return false;
     }
-    cc_queue_stats st;
-    cc_queue_now now;
-    cc_rt_queue_stats(rt, (size_t)q, &st);
-    cc_rt_queue_now(rt, (size_t)q, &now);
+    int channel = -1;
+    if (cn) {
+        for (int c = 0; c < CC_CH_COUNT; c++)
+            if (is_scalar(cn) && !strcmp(cn->text, cc_channel_upper(c)))
+                channel = c;
+        if (channel < 0) {
+            problem(s, cn, "a channel is VOICE, CHAT, TASK or EMAIL%s", "");
+            return false;
+        }
+    }
     const char *m = mn->text;
-    double seen;
-    bool is_time = false, is_percent = false;
-    int64_t threshold;
-    if (!strcmp(m, "contacts_created"))
-        seen = (double)st.created;
-    else if (!strcmp(m, "contacts_handled"))
-        seen = (double)st.handled;
-    else if (!strcmp(m, "contacts_abandoned"))
-        seen = (double)st.abandoned;
-    else if (!strcmp(m, "contacts_expired"))
-        seen = (double)st.expired;
-    else if (!strcmp(m, "contacts_in_queue"))
-        seen = (double)st.in_queue;
-    else if (!strcmp(m, "oldest_contact_age"))
-        seen = (double)now.oldest_age_ms, is_time = true;
-    else if (!strcmp(m, "agents_online"))
-        seen = (double)now.agents_online;
-    else if (!strcmp(m, "agents_available"))
-        seen = (double)now.agents_available;
-    else if (!strcmp(m, "agents_staffed"))
-        seen = (double)now.agents_staffed;
-    else if (!strcmp(m, "avg_handle_time"))
-        seen = st.answered ? (double)st.handle_total_ms / (double)st.answered : 0, is_time = true;
-    else if (!strcmp(m, "avg_queue_answer_time"))
-        seen = st.answered ? (double)st.wait_total_ms / (double)st.answered : 0, is_time = true;
-    else if (!strncmp(m, "service_level_", 14) && cc_parse_duration(m + 14, &threshold))
-        seen = cc_rt_service_level(rt, (size_t)q, threshold), is_percent = true;
-    else {
-        char list[400] = "";
+    int64_t threshold = 0;
+    bool is_level = !strncmp(m, "service_level_", 14) && cc_parse_duration(m + 14, &threshold);
+    cc_metrics mt;
+    cc_rt_metrics(rt, (size_t)q, channel, &threshold, is_level, &mt);
+    static const struct {
+        const char *name;
+        size_t offset;
+        bool time;
+    } fields[] = {
+        {"contacts_created", offsetof(cc_metrics, created), false},
+        {"contacts_handled", offsetof(cc_metrics, handled), false},
+        {"contacts_abandoned", offsetof(cc_metrics, abandoned), false},
+        {"contacts_expired", offsetof(cc_metrics, expired), false},
+        {"contacts_dequeued", offsetof(cc_metrics, dequeued), false},
+        {"contacts_in_queue", offsetof(cc_metrics, in_queue), false},
+        {"contacts_scheduled", offsetof(cc_metrics, scheduled), false},
+        {"oldest_contact_age", offsetof(cc_metrics, oldest_age_ms), true},
+        {"agents_online", offsetof(cc_metrics, agents_online), false},
+        {"agents_available", offsetof(cc_metrics, agents_available), false},
+        {"agents_staffed", offsetof(cc_metrics, agents_staffed), false},
+        {"agents_on_contact", offsetof(cc_metrics, agents_on_contact), false},
+        {"agents_after_contact_work", offsetof(cc_metrics, agents_acw), false},
+        {"avg_handle_time", offsetof(cc_metrics, avg_handle_ms), true},
+        {"avg_queue_answer_time", offsetof(cc_metrics, avg_answer_ms), true},
+        {"avg_interaction_time", offsetof(cc_metrics, avg_interaction_ms), true},
+        {"avg_hold_time", offsetof(cc_metrics, avg_hold_ms), true},
+        {"max_queue_wait", offsetof(cc_metrics, max_wait_ms), true},
+    };
+    double seen = 0;
+    bool is_time = false, is_percent = false, found = false;
+    for (size_t i = 0; i < CC_ARRAY_LEN(fields) && !found; i++)
+        if (!strcmp(m, fields[i].name)) {
+            const char *at = (const char *)&mt + fields[i].offset;
+            if (fields[i].time) {
+                int64_t v;
+                memcpy(&v, at, sizeof v);
+                seen = (double)v;
+            } else {
+                uint64_t v;
+                memcpy(&v, at, sizeof v);
+                seen = (double)v;
+            }
+            is_time = fields[i].time;
+            found = true;
+        }
+    if (!found && is_level)
+        seen = mt.service_level[0], is_percent = found = true;
+    if (!found) {
+        char list[600] = "";
         for (size_t i = 0; i < CC_ARRAY_LEN(metrics); i++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", metrics[i]);
         cc_diag *d = cc_report(s->ds, CC_E108, mn->loc, "unknown queue metric '%s'; ccflow knows %s", m, list);
@@ -905,8 +935,9 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         cc_doc_report_duplicates(&ds, root, NULL);
 
     static const char *const keys[] = {"start",  "seed",  "flows",  "queues",             "agents",        "functions",
-                                       "events", "arrivals", "until", "expect", "hours_of_operation", "task_templates"};
-    static const char *const later[] = {"service_levels"};
+                                       "events", "arrivals", "until", "expect", "hours_of_operation", "task_templates",
+                                       "service_levels"};
+    static const char *const later[] = {"limits"};
     int64_t start = 0, until = -1;
     uint64_t seed = 0;
     for (uint32_t i = 0; i < root->count; i++) {
@@ -917,8 +948,8 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         for (size_t j = 0; j < CC_ARRAY_LEN(later) && !known; j++)
             if (!strcmp(k, later[j])) {
                 cc_report(&ds, CC_E104, root->pairs[i].key->loc,
-                          "'%s' is not available in this version of ccflow: the report gives the service level "
-                          "within 60 s, and expectations any other (service_level_4h)",
+                          "'%s' is not available in this version of ccflow: it runs without quotas on active "
+                          "tasks",
                           k);
                 s.ok = false;
                 known = true;
@@ -1002,6 +1033,24 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 problem(&s, h, "no hours_of_operation named '%s'", is_scalar(h) ? h->text : "?");
             else
                 cc_rt_set_queue_hours(rt, qi, hi);
+        }
+    }
+    int64_t levels[CC_METRIC_THRESHOLDS] = {60000};
+    size_t nlevels = 1;
+    const cc_node *sl = cc_node_get(root, "service_levels");
+    if (sl) {
+        nlevels = 0;
+        if (sl->type != CC_NODE_LIST || !sl->count || sl->count > CC_METRIC_THRESHOLDS)
+            problem(&s, sl, "service_levels lists 1 to 10 thresholds such as [60s, 4h, 2d]%s", "");
+        for (uint32_t i = 0; sl->type == CC_NODE_LIST && i < sl->count && nlevels < CC_METRIC_THRESHOLDS; i++) {
+            int64_t ms;
+            if (!duration_of(&s, sl->items[i], &ms))
+                continue;
+            if (ms <= 0 || ms > 7 * 86400000ll) {
+                problem(&s, sl->items[i], "a service level threshold is more than 0 and at most 7 days%s", "");
+                continue;
+            }
+            levels[nlevels++] = ms;
         }
     }
     const cc_node *templates = cc_node_get(root, "task_templates");
@@ -1219,6 +1268,31 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                     st.answered ? 100.0 * (double)st.answered_within_60s / (double)st.answered : 0.0,
                     st.answered ? (double)st.wait_total_ms / 1000.0 / (double)st.answered : 0.0,
                     (double)st.wait_max_ms / 1000.0);
+            for (int ch = 0; ch < CC_CH_COUNT; ch++) {
+                cc_metrics mt;
+                cc_rt_metrics(rt, q, ch, levels, nlevels, &mt);
+                if (!mt.created && !mt.scheduled)
+                    continue;
+                fprintf(out,
+                        "  %s: created %llu, handled %llu, abandoned %llu, expired %llu, in queue %llu, scheduled "
+                        "%llu, oldest %.1fs, agents online %llu, available %llu, staffed %llu, on contact %llu, in "
+                        "ACW %llu, avg handle %.1fs, avg answer %.1fs, avg interaction %.1fs, avg hold %.1fs, service "
+                        "level",
+                        cc_channel_upper(ch), (unsigned long long)mt.created, (unsigned long long)mt.handled,
+                        (unsigned long long)mt.abandoned, (unsigned long long)mt.expired,
+                        (unsigned long long)mt.in_queue, (unsigned long long)mt.scheduled,
+                        (double)mt.oldest_age_ms / 1000.0, (unsigned long long)mt.agents_online,
+                        (unsigned long long)mt.agents_available, (unsigned long long)mt.agents_staffed,
+                        (unsigned long long)mt.agents_on_contact, (unsigned long long)mt.agents_acw,
+                        (double)mt.avg_handle_ms / 1000.0, (double)mt.avg_answer_ms / 1000.0,
+                        (double)mt.avg_interaction_ms / 1000.0, (double)mt.avg_hold_ms / 1000.0);
+                for (size_t k = 0; k < mt.nlevels; k++) {
+                    char d[32];
+                    cc_format_duration(d, sizeof d, levels[k]);
+                    fprintf(out, "%s %s %.1f%%", k ? "," : "", d, mt.service_level[k]);
+                }
+                fputc('\n', out);
+            }
         }
         cc_rt_totals tot;
         cc_rt_totals_get(rt, &tot);
