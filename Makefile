@@ -68,7 +68,7 @@ demo: deps
 # The suite runs twice: on the normal build, and on one built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (a crash, leak or undefined behaviour fails the tests).
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-TEST_BINS = all tests/runner tests/unit tests/api tests/vm_api tests/alloc
+TEST_BINS = all tests/runner tests/unit tests/api tests/vm_api tests/alloc tests/tasks_api
 
 test: deps
 	@$(MAKE) --no-print-directory $(filter all,$(TEST_BINS)) $(addprefix $(B)/,$(filter-out all,$(TEST_BINS)))
@@ -105,6 +105,10 @@ $(B)/tests/api: tests/api.c include/ccflow.h $(B)/libccflow.so
 	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
 $(B)/tests/vm_api: tests/vm_api.c include/ccflow.h $(B)/libccflow.so
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
+
+$(B)/tests/tasks_api: tests/tasks_api.c include/ccflow.h $(B)/libccflow.so
 	@mkdir -p $(dir $@)
 	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 

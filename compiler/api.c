@@ -472,6 +472,44 @@ int ccflow_vm_update_schedule(ccflow_vm *vm, const char *contact_id, long long s
     RETURN(&vm->heap, cc_rt_update_schedule(vm->rt, contact_id, scheduled_ms, err, errlen) ? 0 : -1);
 }
 
+int ccflow_vm_transfer_contact(ccflow_vm *vm, const char *contact_id, const char *flow, const char *queue,
+                               const char *agent, char *err, size_t errlen)
+{
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    RETURN(&vm->heap, cc_rt_transfer(vm->rt, contact_id, flow, queue, agent, err, errlen) ? 0 : -1);
+}
+
+int ccflow_vm_complete_contact(ccflow_vm *vm, const char *contact_id, char *err, size_t errlen)
+{
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    RETURN(&vm->heap, cc_rt_complete_contact(vm->rt, contact_id, err, errlen) ? 0 : -1);
+}
+
+int ccflow_vm_queue_metrics(ccflow_vm *vm, const char *queue, const char *channel, const long long *thresholds_ms,
+                            size_t threshold_count, ccflow_metrics *out)
+{
+    int q = cc_rt_queue_index(vm->rt, queue), ch = -1;
+    for (int c = 0; channel && c < 4; c++)
+        if (!strcmp(channel, cc_channel_upper(c)))
+            ch = c;
+    if (q < 0 || (channel && ch < 0) || threshold_count > CC_METRIC_THRESHOLDS)
+        return -1;
+    int64_t levels[CC_METRIC_THRESHOLDS];
+    for (size_t i = 0; i < threshold_count; i++)
+        levels[i] = thresholds_ms[i];
+    cc_metrics m;
+    CALL(&vm->heap, -1);
+    cc_rt_metrics(vm->rt, (size_t)q, ch, levels, threshold_count, &m);
+    *out = (ccflow_metrics){m.in_queue,      m.scheduled,          m.oldest_age_ms,   m.agents_online,
+                            m.agents_available, m.agents_staffed,  m.agents_on_contact, m.agents_acw,
+                            m.created,       m.handled,            m.abandoned,       m.expired,
+                            m.dequeued,      m.answered,           m.avg_handle_ms,   m.avg_answer_ms,
+                            m.avg_interaction_ms, m.avg_hold_ms,   m.max_wait_ms,     {0}};
+    for (size_t i = 0; i < m.nlevels; i++)
+        out->service_level[i] = m.service_level[i];
+    RETURN(&vm->heap, 0);
+}
+
 /* A user's record callback, for describe and search. */
 typedef struct {
     ccflow_record_fn fn;

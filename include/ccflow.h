@@ -253,6 +253,32 @@ int ccflow_vm_update_attributes(ccflow_vm *vm, const char *contact_id, const cha
 int ccflow_vm_update_schedule(ccflow_vm *vm, const char *contact_id, long long scheduled_ms, char *err,
                               size_t errlen);
 
+/* TransferContact (tasks and emails): the contact leaves its queue or agent and runs flow (an
+ * inbound or transfer flow) with queue, or agent's own queue, as its working queue; give one of
+ * queue and agent. At most 11 transfers a contact. Returns 0, or -1 with the reason in err. */
+int ccflow_vm_transfer_contact(ccflow_vm *vm, const char *contact_id, const char *flow, const char *queue,
+                               const char *agent, char *err, size_t errlen);
+
+/* The agent working on a contact completes it now: after-contact work, then AGENT_DISCONNECT.
+ * Returns 0, or -1 when no agent is working on it. */
+int ccflow_vm_complete_contact(ccflow_vm *vm, const char *contact_id, char *err, size_t errlen);
+
+/* A queue's metrics for one channel ("TASK"...; NULL: all): real-time figures now, historical
+ * ones since the start; service levels at up to 10 thresholds (answered within each, over the
+ * contacts that left the queue). Hold and interaction times read 0 for tasks. */
+typedef struct {
+    unsigned long long in_queue, scheduled;
+    long long oldest_age_ms;
+    unsigned long long agents_online, agents_available, agents_staffed, agents_on_contact, agents_acw;
+    unsigned long long created, handled, abandoned, expired, dequeued, answered;
+    long long avg_handle_ms, avg_answer_ms, avg_interaction_ms, avg_hold_ms, max_wait_ms;
+    double service_level[10]; /* percent, for thresholds_ms[i] */
+} ccflow_metrics;
+
+/* Returns 0, or -1 when the queue or channel is unknown or there are more than 10 thresholds. */
+int ccflow_vm_queue_metrics(ccflow_vm *vm, const char *queue, const char *channel, const long long *thresholds_ms,
+                            size_t threshold_count, ccflow_metrics *out);
+
 /* DescribeContact: fn gets the contact as its record would tell it now (state says where it is).
  * Returns 0, or -1 when no contact has that id. */
 int ccflow_vm_describe_contact(ccflow_vm *vm, const char *contact_id, ccflow_record_fn fn, void *user);

@@ -39,6 +39,7 @@ out=$($B/tests/runner "$CCFLOW" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$';
 
 out=$($B/tests/api 2>&1); echo "$out" | grep -v "^$"; tally "$out"
 out=$($B/tests/vm_api 2>&1); echo "$out" | grep -v "^$"; tally "$out"
+out=$($B/tests/tasks_api 2>&1); echo "$out" | grep -v "^$"; tally "$out"
 # The whole embedding with each of its allocations failing in turn.
 out=$($B/tests/alloc 2>&1); echo "$out" | grep -v "^$"; tally "$out"
 
@@ -49,6 +50,7 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$("$ASAN_B"/tests/runner "$ASAN_B/ccflow" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$("$ASAN_B"/tests/api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$("$ASAN_B"/tests/vm_api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$("$ASAN_B"/tests/tasks_api 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$("$ASAN_B"/tests/alloc 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(bash tests/fmt.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$("$ASAN_B/ccflow" test tests/scenarios/*.yaml 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan scenarios: /'

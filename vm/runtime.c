@@ -100,6 +100,7 @@ typedef struct {
     CC_VEC(stored_ref) refs;
     int32_t created_by; /* agent index, -1 */
     bool self_assigned; /* goes straight to created_by's agent queue, without a flow */
+    uint8_t transfers;  /* TransferContact calls so far (at most 11) */
     int32_t template_;  /* task template index, -1 */
     int64_t expiry_ms;  /* 0: 7 days */
 } contact_extra;
@@ -2110,6 +2111,108 @@ bool cc_rt_update_schedule(cc_rt *rt, const char *id, int64_t when_ms, char *err
     return true;
 }
 
+#define CC_TRANSFERS_MAX 11
+
+static int agent_queue(cc_rt *rt, int ai);
+
+bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow_name, const char *queue_name, const char *agent_name,
+                    char *err, size_t errlen)
+{
+    contact *c = api_contact(rt, id, err, errlen);
+    if (!c)
+        return false;
+    if (c->channel != 2 && c->channel != 3) {
+        snprintf(err, errlen, "InvalidRequestException: only TASK and EMAIL contacts can be transferred");
+        return false;
+    }
+    if (c->state == ST_ENDED || c->state == ST_SCHEDULED) {
+        snprintf(err, errlen, "InvalidRequestException: contact '%s' is not active", id);
+        return false;
+    }
+    if (!queue_name == !agent_name) {
+        snprintf(err, errlen, "InvalidRequestException: give a QueueId or a UserId to transfer to, not %s",
+                 queue_name ? "both" : "neither");
+        return false;
+    }
+    int flow = -1;
+    for (uint32_t i = 0; flow_name && i < rt->m->nflows; i++)
+        if (string_is(rt, rt->m->flows[i].name, flow_name))
+            flow = (int)i;
+    if (flow < 0) {
+        snprintf(err, errlen, "ResourceNotFoundException: no flow named '%s'", flow_name ? flow_name : "");
+        return false;
+    }
+    uint32_t type = rt->m->flows[flow].type;
+    if (type != CC_FT_INBOUND && type != CC_FT_TRANSFER_TO_AGENT && type != CC_FT_TRANSFER_TO_QUEUE) {
+        snprintf(err, errlen,
+                 "InvalidRequestException: flow '%s' is not an inbound, transfer_to_agent or transfer_to_queue flow",
+                 flow_name);
+        return false;
+    }
+    int q = queue_name ? cc_rt_queue_index(rt, queue_name) : -1, ai = agent_name ? cc_rt_agent_index(rt, agent_name) : -1;
+    if (queue_name ? q < 0 : ai < 0) {
+        snprintf(err, errlen, "ResourceNotFoundException: no %s named '%s'", queue_name ? "queue" : "agent",
+                 queue_name ? queue_name : agent_name);
+        return false;
+    }
+    if (RX(c)->transfers >= CC_TRANSFERS_MAX) {
+        snprintf(err, errlen, "ServiceQuotaExceededException: contact '%s' has been transferred %d times, the most "
+                 "a contact may be", id, CC_TRANSFERS_MAX);
+        return false;
+    }
+    uint32_t ci = (uint32_t)(c - rt->contacts.items);
+    if (ai >= 0)
+        q = agent_queue(rt, ai);
+    c = &rt->contacts.items[ci];
+    /* out of where it is: a queue, an agent (freed at once), a wait */
+    if (c->state == ST_QUEUED && c->in_queue >= 0)
+        rt->queues.items[c->in_queue].size--;
+    if ((c->state == ST_CONNECTED || c->state == ST_ACW) && c->agent >= 0) {
+        int held = c->agent;
+        agent *a = &rt->agents.items[held];
+        agent_count(rt, held, -1);
+        a->active[c->channel]--;
+        a->busy--;
+        agent_count(rt, held, +1);
+        c->agent = -1;
+        c->connected = c->acw_end = -1;
+        route_agent(rt, held);
+        c = &rt->contacts.items[ci];
+    }
+    WX(c)->transfers++;
+    c->gen++;  /* its timers (waits, handling) no longer apply */
+    c->qgen++; /* nor its place in a queue */
+    c->in_queue = -1;
+    c->enqueued = c->dequeued = -1;
+    c->queue = q;
+    c->state = ST_RUNNING;
+    c->mode = MODE_FLOW;
+    c->flow = (uint32_t)flow;
+    c->pc = rt->m->flows[flow].start;
+    c->x->ret_flow = -1;
+    if (rt->on_trace) {
+        char what[300];
+        snprintf(what, sizeof what, "transferred to %s", flow_name);
+        trace(rt, c, NULL, what);
+    }
+    run_fiber(rt, ci);
+    return true;
+}
+
+bool cc_rt_complete_contact(cc_rt *rt, const char *id, char *err, size_t errlen)
+{
+    contact *c = api_contact(rt, id, err, errlen);
+    if (!c)
+        return false;
+    if (c->state != ST_CONNECTED || c->agent < 0) {
+        snprintf(err, errlen, "InvalidRequestException: no agent is working on contact '%s'", id);
+        return false;
+    }
+    c->gen++; /* the planned end of handling no longer applies */
+    schedule(rt, rt->now, EV_HANDLED, (uint32_t)(c - rt->contacts.items), c->gen);
+    return true;
+}
+
 bool cc_rt_describe(cc_rt *rt, const char *id, cc_record_fn fn, void *ud)
 {
     const contact *c = find_contact(rt, id);
@@ -2790,6 +2893,7 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         w64(b, (uint64_t)(int64_t)x->template_);
         w64(b, (uint64_t)x->expiry_ms);
         w64(b, x->self_assigned);
+        w64(b, x->transfers);
     }
     /* task templates and client tokens (chains, link counts and made ids follow from contacts) */
     w64(b, rt->templates.len);
@@ -2910,7 +3014,7 @@ static bool extra_is_empty(const contact_extra *x)
     return !x->description && !x->previous && !x->related && !x->chain && !x->attrs.len && !x->vars.len &&
            !x->outcomes.len && !x->loops.len && !x->inputs.len && !x->refs.len && !x->next_input &&
            !x->next_priority && !x->next_age_adjust && x->ret_flow == -1 && x->created_by == -1 &&
-           x->template_ == -1 && !x->expiry_ms && !x->self_assigned;
+           x->template_ == -1 && !x->expiry_ms && !x->self_assigned && !x->transfers;
 }
 
 cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char *err, size_t errlen)
@@ -3117,6 +3221,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         x.template_ = (int32_t)(int64_t)r64(&r);
         x.expiry_ms = (int64_t)r64(&r);
         x.self_assigned = rmax(&r, 1) != 0;
+        x.transfers = (uint8_t)rmax(&r, CC_TRANSFERS_MAX);
         if (x.created_by < -1 || x.created_by >= (int64_t)na || x.template_ < -1 || x.expiry_ms < 0)
             r.bad = true; /* templates are read after contacts: their count is checked then */
         if (!extra_is_empty(&x)) {

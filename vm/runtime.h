@@ -154,6 +154,13 @@ bool cc_rt_update_attributes(cc_rt *rt, const char *id, const char *const *keys,
                              size_t n, char *err, size_t errlen);
 /* UpdateContactSchedule: a task still waiting for its scheduled time starts at another. */
 bool cc_rt_update_schedule(cc_rt *rt, const char *id, int64_t when_ms, char *err, size_t errlen);
+/* TransferContact (tasks and emails): the contact leaves its queue or agent and runs `flow` (an
+ * inbound or transfer flow) with `queue`, or the agent's own queue (`agent`), as its working
+ * queue; at most 11 transfers a contact. */
+bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow, const char *queue, const char *agent, char *err,
+                    size_t errlen);
+/* The agent holding a contact completes it now (AGENT_DISCONNECT after its after-contact work). */
+bool cc_rt_complete_contact(cc_rt *rt, const char *id, char *err, size_t errlen);
 /* DescribeContact: the contact as its record would tell it now. False when unknown. */
 bool cc_rt_describe(cc_rt *rt, const char *id, cc_record_fn fn, void *ud);
 

@@ -36,6 +36,7 @@ typedef struct {
     /* contacts seen ended, for expectations: id -> record summary */
     cc_map ended;
     cc_map rejected; /* id -> exception name */
+    cc_map refused;  /* id -> exception name of the last API call refused for that contact */
     cc_map wanted;   /* made ids (task-NNNNNNN) that expectations name: kept like explicit ones */
     cc_arena arena;
     int64_t start;
@@ -456,7 +457,8 @@ out:
 }
 
 /* The API calls a scenario can make on a contact: update_attributes: { contact, attributes },
- * stop_contact: ID, update_schedule: { contact, scheduled }. A refused call is reported with its
+ * stop_contact: ID, update_schedule: { contact, scheduled }, transfer: { contact, flow, queue |
+ * agent }, complete_contact: ID (its agent completes it now). A refused call is reported with its
  * exception, like a refused start. */
 static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *t, FILE *out)
 {
@@ -471,6 +473,23 @@ static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *
         }
         who = v->text;
         ok = cc_rt_stop_contact(rt, who, err, sizeof err);
+    } else if ((v = cc_node_get(ev, "complete_contact"))) {
+        if (!is_scalar(v)) {
+            problem(s, v, "complete_contact names a contact id%s", "");
+            return false;
+        }
+        who = v->text;
+        ok = cc_rt_complete_contact(rt, who, err, sizeof err);
+    } else if ((v = cc_node_get(ev, "transfer"))) {
+        const cc_node *c = cc_node_get(v, "contact"), *f = cc_node_get(v, "flow"), *q = cc_node_get(v, "queue"),
+                      *a = cc_node_get(v, "agent");
+        if (!is_scalar(c) || !is_scalar(f)) {
+            problem(s, v, "transfer is { contact: ID, flow: FLOW, queue: Q } or { contact, flow, agent: NAME }%s", "");
+            return false;
+        }
+        who = c->text;
+        ok = cc_rt_transfer(rt, who, f->text, is_scalar(q) ? q->text : NULL, is_scalar(a) ? a->text : NULL, err,
+                            sizeof err);
     } else if ((v = cc_node_get(ev, "update_attributes"))) {
         const cc_node *c = cc_node_get(v, "contact"), *a = cc_node_get(v, "attributes");
         if (!is_scalar(c) || !a || a->type != CC_NODE_MAP) {
@@ -497,8 +516,12 @@ static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *
         who = c->text;
         ok = cc_rt_update_schedule(rt, who, s->start + ms, err, sizeof err);
     }
-    if (!ok)
+    if (!ok) {
         fprintf(out, "refused for %s: %s\n", who, err);
+        char *exc = cc_arena_strndup(&s->arena, err, strcspn(err, ":"));
+        if (cc_map_put(&s->refused, cc_arena_strdup(&s->arena, who), exc))
+            cc_map_set(&s->refused, who, exc);
+    }
     return true;
 }
 
@@ -855,6 +878,10 @@ static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
             char d[32];
             cc_format_duration(d, sizeof d, at);
             cc_buf_printf(&seen, "%s %s", key, e ? d : "(still open)");
+        } else if (!strcmp(key, "refused")) { /* an API call on the contact was refused */
+            const char *r = cc_map_get(&s->refused, who->text);
+            pass = r && is_scalar(v) && !strcmp(r, v->text);
+            cc_buf_printf(&seen, "refused %s", r ? r : "(nothing refused)");
         } else if (!strcmp(key, "rejected")) {
             pass = rejected && is_scalar(v) && !strcmp(rejected, v->text);
             cc_buf_printf(&seen, "rejected %s", rejected ? rejected : "(not rejected)");
@@ -877,7 +904,7 @@ static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
         } else {
             cc_report(s->ds, CC_E104, item->pairs[i].key->loc,
                       "unknown expectation '%s'; ccflow checks disconnect_reason, agent, started_at, ended_at, "
-                      "attributes, references, previous, related, created_by and rejected",
+                      "attributes, references, previous, related, created_by, rejected and refused",
                       key);
             s->ok = false;
             cc_buf_free(&seen);
@@ -1114,7 +1141,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         action a = {0, cc_node_get(ev, "start_task"), cc_node_get(ev, "start_contact"), cc_node_get(ev, "agent"), i,
                     NULL};
         if (cc_node_get(ev, "update_attributes") || cc_node_get(ev, "stop_contact") ||
-            cc_node_get(ev, "update_schedule"))
+            cc_node_get(ev, "update_schedule") || cc_node_get(ev, "transfer") || cc_node_get(ev, "complete_contact"))
             a.api = ev;
         int64_t at = 0;
         if (!cc_node_get(ev, "at") || !duration_of(&s, cc_node_get(ev, "at"), &at))
@@ -1123,7 +1150,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         if (!a.start_task && !a.start_contact && !a.agent && !a.api) {
             problem(&s, ev,
                     "an event is { at, X } where X is start_task, start_contact, agent, update_attributes, "
-                    "stop_contact or update_schedule%s",
+                    "stop_contact, update_schedule, transfer or complete_contact%s",
                     "");
             continue;
         }
@@ -1317,6 +1344,7 @@ done:
     if (s.records)
         fclose(s.records);
     cc_map_free(&s.wanted);
+    cc_map_free(&s.refused);
     for (size_t i = 0; i < s.ended.cap; i++)
         if (s.ended.keys && s.ended.keys[i]) {
             ended_contact *e = s.ended.values[i];
