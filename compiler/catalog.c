@@ -591,7 +591,7 @@ const cc_block_spec cc_blocks[] = {
      .actions = "UpdateContactAttributes", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
      .params = set_contact_attributes_params,
-     .doc = "Sets user-defined attributes of the related contact: the contact whose create_task block made this one. Takes error when there is none or it has ended."},
+     .doc = "Sets user-defined attributes of the related contact: its RelatedContactId (a create_task block relates the task it makes to the contact that ran it), else its PreviousContactId. Takes error when there is none or it has ended."},
     {.kind = "set_flow_attributes", .ui_name = "Set contact attributes",
      .actions = "UpdateFlowAttributes", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
