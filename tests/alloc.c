@@ -81,6 +81,8 @@ static unsigned long problems;
         }                                                                                          \
     } while (0)
 
+static void record_seen(void *user, const ccflow_record *r) { (void)user, (void)r; }
+
 static void record(void *user, const ccflow_record *r)
 {
     (*(int *)user)++;
@@ -126,16 +128,43 @@ static int embedding(const ccflow_allocator *al, const counting *a, int *records
         ccflow_vm_add_queue(vm, "Sales", 0) != 0 || ccflow_vm_add_agent(vm, &agent) != 0 ||
         ccflow_vm_add_host_function(vm, "crm", crm, &h) != 0)
         goto vm_failed;
+    ccflow_template_field fields[] = {{"policy", "text", "P-0", 0, 0}};
+    ccflow_template tpl = {"Claim", "Task routing", 3600000, 1, 1, fields, 1};
+    if (ccflow_vm_add_template(vm, &tpl, err, sizeof err) != 0)
+        goto vm_failed;
     for (int i = 0; i < 6; i++) {
         char name[32];
         snprintf(name, sizeof name, "Follow-up %d", i);
         const char *k[] = {"kind"}, *v[] = {"claim"};
-        ccflow_task t = {.name = name, .description = "call the customer back", .flow = i % 2 ? "Lookup" : "Task routing", .scheduled_ms = -1, .attribute_keys = k, .attribute_values = v, .attribute_count = 1};
+        const char *rn[] = {"policy"}, *rt[] = {"STRING"}, *rv[] = {"P-1"};
+        ccflow_task t = {.name = name,
+                         .description = "call the customer back",
+                         .flow = i % 2 ? "Lookup" : i == 4 ? NULL : "Task routing",
+                         .template_name = i == 4 ? "Claim" : NULL,
+                         .scheduled_ms = -1,
+                         .attribute_keys = k,
+                         .attribute_values = v,
+                         .attribute_count = 1,
+                         .reference_names = rn,
+                         .reference_types = rt,
+                         .reference_values = rv,
+                         .reference_count = i == 4,
+                         .previous_contact_id = i == 2 ? "task-0000001" : NULL,
+                         .client_token = i == 3 ? "tok" : NULL};
         if (ccflow_vm_start_task(vm, &t, NULL, 0, err, sizeof err) != 0) {
             EXPECT(!strcmp(err, "out of memory"), "a task is refused only for want of memory: %s", err);
             goto vm_failed;
         }
     }
+    const char *uk[] = {"tier"}, *uv[] = {"gold"};
+    ccflow_metrics metrics;
+    long long levels[] = {60000};
+    if (ccflow_vm_run_until(vm, 1700000000000ll) < 0 ||
+        ccflow_vm_update_attributes(vm, "task-0000003", uk, uv, 1, err, sizeof err) != 0 ||
+        ccflow_vm_describe_contact(vm, "task-0000001", record_seen, NULL) != 0 ||
+        ccflow_vm_search_contacts(vm, &(ccflow_search){.channel = "TASK"}, record_seen, NULL) < 0 ||
+        ccflow_vm_queue_metrics(vm, "Support", "TASK", levels, 1, &metrics) != 0)
+        goto vm_failed;
     if (ccflow_vm_run_until(vm, 1700000000000ll + 2000) < 0 || ccflow_vm_save(vm, &state, &state_size) != 0)
         goto vm_failed;
     if (!(again = ccflow_vm_restore_with(al, bytes, size, 0, state, state_size, err, sizeof err))) {
