@@ -168,6 +168,16 @@ expect_status 1 "scenario with impossible outcomes" "$CCFLOW" test tests/scenari
 grep -q "no flow of the bundle has a block 'profil'" "$tmp/err" && grep -q "has no branch 'nobody_home'; it has next, multiple_found" "$tmp/err" \
   && grep -q "block 'found' does its own work in ccflow" "$tmp/err" && ok || bad "every impossible outcome is reported at its place"
 
+# Task records field by field: a task with every kind of reference, a self-assigned task from a
+# template, a link of a chain, a transferred task, a task a flow filed from a template
+for sc in task_requests:full templates:mine linked:c1 transfers:t1 tokens:task-0000001; do
+  f=${sc%%:*}; id=${sc#*:}
+  "$CCFLOW" run --records "$tmp/$f.jsonl" "tests/scenarios/$f.yaml" >/dev/null 2>&1
+  grep "\"ContactId\":\"$id\"" "$tmp/$f.jsonl"
+done >"$tmp/task_records.jsonl"
+cmp -s "$tmp/task_records.jsonl" tests/golden/task_records.jsonl && ok \
+  || { bad "task records differ from tests/golden/task_records.jsonl"; diff "$tmp/task_records.jsonl" tests/golden/task_records.jsonl | head -5; }
+
 # Saving the VM's state and going on in a restored VM changes nothing, wherever it happens
 for at in 0s 90m 270m 5h 9h 12h; do
   "$CCFLOW" run --restart-at "$at" --records "$tmp/rr.jsonl" scenarios/working_day.yaml >"$tmp/rr.txt" 2>&1

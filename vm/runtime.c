@@ -504,6 +504,7 @@ static void record_of(const cc_rt *rt, const contact *c, cc_record *r, record_ke
     r->nattrs = na;
     r->previous = x->previous;
     r->related = x->related;
+    r->initial = x->transfers ? r->id : NULL;
     r->created_by = x->created_by >= 0 ? rt->agents.items[x->created_by].name : NULL;
     r->template_name = x->template_ >= 0 ? rt->templates.items[x->template_].name : NULL;
     r->expiry_ms = c->channel == 2 ? (x->expiry_ms ? x->expiry_ms : 7 * DAY_MS) : 0;
@@ -888,7 +889,8 @@ static const char *json_value_text(cc_rt *rt, const contact *c, const cc_node *v
 {
     if (!v || v->type != CC_NODE_SCALAR || cc_node_is_null(v))
         return "";
-    return !strncmp(v->text, "$.", 2) ? ref_text(rt, c, v->text, buf, n) : v->text;
+    const char *t = !strncmp(v->text, "$.", 2) ? ref_text(rt, c, v->text, buf, n) : v->text;
+    return t ? t : ""; /* an unset reference reads empty */
 }
 
 /* create_task: a new task in the named flow (or its template's), related to this contact, now

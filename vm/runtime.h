@@ -68,6 +68,7 @@ typedef struct {
     const char *const *attr_values;
     size_t nattrs;
     const char *previous, *related; /* PreviousContactId, RelatedContactId, or NULL */
+    const char *initial; /* InitialContactId: its own id once transferred (ccflow keeps one id), else NULL */
     const char *created_by;         /* the agent who created the task, or NULL */
     const char *template_name;      /* the task template it came from, or NULL */
     int64_t expiry_ms;              /* how long the task may live (tasks), else 0 */

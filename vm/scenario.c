@@ -186,6 +186,8 @@ static void on_record(void *ud, const cc_record *r)
             r->previous ? cc_buf_json_string(&b, r->previous) : cc_buf_puts(&b, "null");
             cc_buf_puts(&b, ",\"RelatedContactId\":");
             r->related ? cc_buf_json_string(&b, r->related) : cc_buf_puts(&b, "null");
+            cc_buf_puts(&b, ",\"InitialContactId\":");
+            r->initial ? cc_buf_json_string(&b, r->initial) : cc_buf_puts(&b, "null");
             cc_buf_puts(&b, ",\"TaskTemplateInfo\":");
             if (r->template_name) {
                 cc_buf_puts(&b, "{\"Name\":");

@@ -222,7 +222,7 @@ static bool apply_template(const cc_task_template *t, cc_task_shape *s, char *er
         if (!slot && !rt)
             continue; /* a setting: scheduling, quick connect, self-assignment, expiry */
         const cc_task_ref *r = rt ? find_ref(s, f->name) : NULL;
-        bool given = slot ? *slot && **slot : r != NULL;
+        bool given = slot ? *slot && **slot : r && *r->value;
         if (given && f->read_only && !(slot && f->default_value && !strcmp(*slot, f->default_value))) {
             snprintf(err, errlen, "InvalidParameterException: field '%s' of template '%s' is read-only", f->name,
                      t->name);
