@@ -101,6 +101,7 @@ typedef struct {
     int32_t created_by; /* agent index, -1 */
     bool self_assigned; /* goes straight to created_by's agent queue, without a flow */
     uint8_t transfers;  /* TransferContact calls so far (at most 11) */
+    bool by_disconnect; /* made by a create_task block in a disconnect flow (InitiationMethod DISCONNECT) */
     int32_t template_;  /* task template index, -1 */
     int64_t expiry_ms;  /* 0: 7 days */
 } contact_extra;
@@ -486,7 +487,8 @@ static void record_of(const cc_rt *rt, const contact *c, cc_record *r, record_ke
     r->name = c->name;
     r->description = x->description;
     r->flow = keep->flow;
-    r->initiation = c->channel == 2                                              ? "API"
+    r->initiation = x->by_disconnect                                             ? "DISCONNECT"
+                    : c->channel == 2                                            ? "API"
                     : rt->m->flows[c->first_flow].type == CC_FT_OUTBOUND_WHISPER ? "OUTBOUND"
                                                                                  : "INBOUND";
     r->initiated = c->created;
@@ -973,6 +975,8 @@ static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, u
         goto out;
     contact *me = &rt->contacts.items[ci], *task = &rt->contacts.items[nci];
     var_set(me, "$.Task.ContactId", cid(task, idb));
+    if (me->mode == MODE_DISCONNECT)
+        WX(task)->by_disconnect = true;
     ok = true;
 out:
     cc_diags_free(&ds);
@@ -2896,6 +2900,7 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         w64(b, (uint64_t)x->expiry_ms);
         w64(b, x->self_assigned);
         w64(b, x->transfers);
+        w64(b, x->by_disconnect);
     }
     /* task templates and client tokens (chains, link counts and made ids follow from contacts) */
     w64(b, rt->templates.len);
@@ -3016,7 +3021,7 @@ static bool extra_is_empty(const contact_extra *x)
     return !x->description && !x->previous && !x->related && !x->chain && !x->attrs.len && !x->vars.len &&
            !x->outcomes.len && !x->loops.len && !x->inputs.len && !x->refs.len && !x->next_input &&
            !x->next_priority && !x->next_age_adjust && x->ret_flow == -1 && x->created_by == -1 &&
-           x->template_ == -1 && !x->expiry_ms && !x->self_assigned && !x->transfers;
+           x->template_ == -1 && !x->expiry_ms && !x->self_assigned && !x->transfers && !x->by_disconnect;
 }
 
 cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char *err, size_t errlen)
@@ -3224,6 +3229,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         x.expiry_ms = (int64_t)r64(&r);
         x.self_assigned = rmax(&r, 1) != 0;
         x.transfers = (uint8_t)rmax(&r, CC_TRANSFERS_MAX);
+        x.by_disconnect = rmax(&r, 1) != 0;
         if (x.created_by < -1 || x.created_by >= (int64_t)na || x.template_ < -1 || x.expiry_ms < 0)
             r.bad = true; /* templates are read after contacts: their count is checked then */
         if (!extra_is_empty(&x)) {

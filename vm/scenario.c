@@ -43,7 +43,7 @@ typedef struct {
 } scenario;
 
 typedef struct {
-    char *reason, *agent, *previous, *related, *created_by;
+    char *reason, *agent, *previous, *related, *created_by, *initiation;
     int64_t started, ended;
     CC_VEC(char *) attrs; /* key, value, key, value... */
     CC_VEC(char *) refs;  /* name, value, name, value... */
@@ -219,6 +219,7 @@ static void on_record(void *ud, const cc_record *r)
         e->previous = r->previous ? cc_xstrdup(r->previous) : NULL;
         e->related = r->related ? cc_xstrdup(r->related) : NULL;
         e->created_by = r->created_by ? cc_xstrdup(r->created_by) : NULL;
+        e->initiation = cc_xstrdup(r->initiation);
         for (size_t i = 0; i < r->nrefs; i++) {
             cc_vec_push(&e->refs, cc_xstrdup(r->ref_names[i]));
             cc_vec_push(&e->refs, cc_xstrdup(r->ref_values[i]));
@@ -887,8 +888,13 @@ static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
         } else if (!strcmp(key, "rejected")) {
             pass = rejected && is_scalar(v) && !strcmp(rejected, v->text);
             cc_buf_printf(&seen, "rejected %s", rejected ? rejected : "(not rejected)");
-        } else if (!strcmp(key, "previous") || !strcmp(key, "related") || !strcmp(key, "created_by")) {
-            const char *have = !e ? NULL : key[0] == 'p' ? e->previous : key[0] == 'r' ? e->related : e->created_by;
+        } else if (!strcmp(key, "previous") || !strcmp(key, "related") || !strcmp(key, "created_by") ||
+                   !strcmp(key, "initiation")) {
+            const char *have = !e              ? NULL
+                               : key[0] == 'p' ? e->previous
+                               : key[0] == 'r' ? e->related
+                               : key[0] == 'i' ? e->initiation
+                                               : e->created_by;
             const char *want = is_scalar(v) ? v->text : NULL;
             pass = e && (want ? have && !strcmp(want, have) : !have);
             cc_buf_printf(&seen, "%s %s", key, !e ? "(still open)" : have ? have : "(none)");
@@ -906,7 +912,7 @@ static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
         } else {
             cc_report(s->ds, CC_E104, item->pairs[i].key->loc,
                       "unknown expectation '%s'; ccflow checks disconnect_reason, agent, started_at, ended_at, "
-                      "attributes, references, previous, related, created_by, rejected and refused",
+                      "attributes, references, previous, related, created_by, initiation, rejected and refused",
                       key);
             s->ok = false;
             cc_buf_free(&seen);
@@ -1355,6 +1361,7 @@ done:
             cc_free(e->previous);
             cc_free(e->related);
             cc_free(e->created_by);
+            cc_free(e->initiation);
             for (size_t k = 0; k < e->refs.len; k++)
                 cc_free(e->refs.items[k]);
             cc_vec_free(&e->refs);
