@@ -437,6 +437,11 @@ int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *t, char *contact_id, 
     RETURN(&vm->heap, cc_rt_start_task(vm->rt, &req, contact_id, idlen, err, errlen) ? 0 : -1);
 }
 
+void ccflow_vm_set_active_task_limit(ccflow_vm *vm, unsigned long long limit)
+{
+    cc_rt_set_active_task_limit(vm->rt, limit);
+}
+
 int ccflow_vm_add_template(ccflow_vm *vm, const ccflow_template *t, char *err, size_t errlen)
 {
     CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));

@@ -210,7 +210,7 @@ typedef struct {
     const char *client_token;        /* the same token within 7 days gives back the same contact */
     const char *created_by;          /* connect:CreatedByUser: an agent's name */
     int self_assign;                 /* 1: straight to created_by (connect:AssignmentType SELF) */
-    long long expiry_ms;             /* connect:ContactExpiry (1 minute .. 90 days); 0: the default */
+    long long expiry_ms;             /* connect:ContactExpiry (1 minute .. 30 days); 0: the default */
     const char *const *reference_names; /* References: name, Type (URL, NUMBER, STRING, DATE, EMAIL), Value */
     const char *const *reference_types;
     const char *const *reference_values;
@@ -222,6 +222,10 @@ typedef struct {
  * creates nothing. */
 int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *task, char *contact_id, size_t idlen, char *err,
                          size_t errlen);
+
+/* The quota of active (not ended) tasks; beyond it StartTaskContact is refused with
+ * ServiceQuotaExceededException. 0 (the default): none. Connect's default is 2,500. */
+void ccflow_vm_set_active_task_limit(ccflow_vm *vm, unsigned long long limit);
 
 /* A task template (CreateTaskTemplate). Field types: name, description, url, number, text,
  * text_area, date_time, boolean, single_select, email, scheduled_time, quick_connect,

@@ -242,6 +242,7 @@ struct cc_rt {
     cc_map contact_ids;
     cc_map names; /* interned contact names, owned */
     CC_VEC(uint32_t) made; /* contacts with made ids, by number - 1 */
+    uint64_t active_tasks, max_active_tasks; /* tasks not ended; the quota (0: none) */
     CC_VEC(cc_task_template) templates;
     cc_map tokens;      /* ClientToken (owned) -> token_use (owned) */
     cc_map prev_counts; /* PreviousContactId (owned) -> tasks that named it */
@@ -604,6 +605,7 @@ static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
     rt->totals.expired += reason == CC_END_EXPIRED;
     rt->totals.stopped += reason == CC_END_API;
     rt->totals.transferred += reason == CC_END_THIRD_PARTY_DISCONNECT;
+    rt->active_tasks -= c->channel == 2;
     emit_record(rt, c);
     trim_contact_data(c);
 }
@@ -1634,12 +1636,9 @@ static void place_call(cc_rt *rt, uint32_t ci)
     run_fiber(rt, ci);
 }
 
-/* When a task expires: its expiry (7 days unless set) after it became due to run. */
-static int64_t expiry_due(const contact *c)
-{
-    int64_t from = c->scheduled >= 0 ? c->scheduled : c->created;
-    return from + (RX(c)->expiry_ms ? RX(c)->expiry_ms : 7 * DAY_MS);
-}
+/* When a task expires: its expiry (7 days unless set) after it was created, a scheduled task's
+ * wait included (SPEC §7). */
+static int64_t expiry_due(const contact *c) { return c->created + (RX(c)->expiry_ms ? RX(c)->expiry_ms : 7 * DAY_MS); }
 
 static void handle_event(cc_rt *rt, const event *e)
 {
@@ -2013,6 +2012,8 @@ bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *id, size_t id
     return true;
 }
 
+void cc_rt_set_active_task_limit(cc_rt *rt, uint64_t limit) { rt->max_active_tasks = limit; }
+
 bool cc_rt_add_template(cc_rt *rt, const cc_task_template *t, char *err, size_t errlen)
 {
     if (!cc_template_check(t, err, errlen))
@@ -2110,10 +2111,8 @@ bool cc_rt_update_schedule(cc_rt *rt, const char *id, int64_t when_ms, char *err
         return false;
     }
     c->scheduled = when_ms;
-    c->gen++; /* the old start no longer applies, nor the old expiry */
-    uint32_t ci = (uint32_t)(c - rt->contacts.items);
-    schedule(rt, when_ms, EV_START, ci, c->gen);
-    schedule(rt, expiry_due(c), EV_EXPIRE, ci, 0);
+    c->gen++; /* the old start no longer applies (the expiry, counted from creation, stands) */
+    schedule(rt, when_ms, EV_START, (uint32_t)(c - rt->contacts.items), c->gen);
     return true;
 }
 
@@ -2387,6 +2386,10 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
             return true;
         }
     }
+    if (task && rt->max_active_tasks && rt->active_tasks >= rt->max_active_tasks)
+        return refuse(rt, err, errlen,
+                      "ServiceQuotaExceededException: %llu tasks are active, the most this instance allows",
+                      (unsigned long long)rt->active_tasks);
     /* which flow: exactly one of flow, quick connect and template (whose flow counts) */
     int tpl = -1;
     if ((req->flow != NULL) + (req->quick_connect != NULL) + (req->template_name != NULL) > 1)
@@ -2485,7 +2488,7 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
         goto done;
     }
     if (req->expiry_ms && (req->expiry_ms < CC_TEMPLATE_EXPIRY_MIN || req->expiry_ms > CC_CONTACT_EXPIRY_MAX)) {
-        refuse(rt, err, errlen, "InvalidParameterException: connect:ContactExpiry is 1 minute to 90 days");
+        refuse(rt, err, errlen, "InvalidRequestException: connect:ContactExpiry is 1 minute to 30 days");
         goto done;
     }
     const char *id = req->id;
@@ -2570,6 +2573,7 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
     if (expiry)
         WX(&c)->expiry_ms = expiry;
     c.state = ST_SCHEDULED;
+    rt->active_tasks += task;
     *out = ci;
     cc_vec_push(&rt->contacts, c);
     if (rt->contacts.items[ci].id)
@@ -2590,8 +2594,7 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
     }
     schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
     if (task) /* tasks expire; calls and chats end with their customer */
-        schedule(rt, (req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now) + (expiry ? expiry : 7 * DAY_MS),
-                 EV_EXPIRE, ci, 0);
+        schedule(rt, rt->now + (expiry ? expiry : 7 * DAY_MS), EV_EXPIRE, ci, 0);
     ok = true;
 done:
     cc_task_shape_free(&shape);
@@ -2929,6 +2932,7 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
             wstr(b, u->id);
             w64(b, (uint64_t)u->at);
         }
+    w64(b, rt->max_active_tasks);
     w64(b, rt->events.len);
     for (size_t i = 0; i < rt->events.len; i++)
         wevent(b, &rt->events.items[i]);
@@ -3283,11 +3287,13 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         }
         cc_map_put(&rt->tokens, token, u);
     }
-    /* what follows from the contacts: made ids by number, link counts, chains */
+    rt->max_active_tasks = r64(&r);
+    /* what follows from the contacts: made ids by number, link counts, chains, active tasks */
     for (size_t i = 0; !r.bad && i < rt->contacts.len; i++) {
         contact *c = &rt->contacts.items[i];
         if (c->x && c->x->template_ >= (int64_t)rt->templates.len)
             r.bad = true;
+        rt->active_tasks += c->channel == 2 && c->state != ST_ENDED;
         if (!c->id) {
             if (c->num != rt->made.len + 1)
                 r.bad = true;

@@ -143,6 +143,10 @@ bool cc_rt_answer(cc_rt *rt, uint64_t call, bool ok, const char *const *keys, co
  * Returns false with "Exception: reason" in err when the request is refused; nothing is made. */
 bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *id, size_t idlen, char *err, size_t errlen);
 
+/* The quota of active (not ended) tasks: StartTaskContact beyond it is refused with
+ * ServiceQuotaExceededException. 0: none (the default; Connect's is 2,500). */
+void cc_rt_set_active_task_limit(cc_rt *rt, uint64_t limit);
+
 /* A task template (CreateTaskTemplate); the runtime takes a copy. False with the reason when its
  * rules are broken or the name is taken. */
 bool cc_rt_add_template(cc_rt *rt, const cc_task_template *t, char *err, size_t errlen);

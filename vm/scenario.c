@@ -971,8 +971,8 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
 
     static const char *const keys[] = {"start",  "seed",  "flows",  "queues",             "agents",        "functions",
                                        "events", "arrivals", "until", "expect", "hours_of_operation", "task_templates",
-                                       "service_levels"};
-    static const char *const later[] = {"limits"};
+                                       "service_levels", "limits"};
+    static const char *const later[] = {"quick_connects"};
     int64_t start = 0, until = -1;
     uint64_t seed = 0;
     for (uint32_t i = 0; i < root->count; i++) {
@@ -983,8 +983,8 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         for (size_t j = 0; j < CC_ARRAY_LEN(later) && !known; j++)
             if (!strcmp(k, later[j])) {
                 cc_report(&ds, CC_E104, root->pairs[i].key->loc,
-                          "'%s' is not available in this version of ccflow: it runs without quotas on active "
-                          "tasks",
+                          "'%s' is not available in this version of ccflow: a task naming a quick connect is "
+                          "refused as not found",
                           k);
                 s.ok = false;
                 known = true;
@@ -1087,6 +1087,16 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
             }
             levels[nlevels++] = ms;
         }
+    }
+    const cc_node *limits = cc_node_get(root, "limits");
+    if (limits) {
+        const cc_node *at = cc_node_get(limits, "active_tasks");
+        char *end = NULL;
+        unsigned long long quota = is_scalar(at) ? strtoull(at->text, &end, 10) : 0;
+        if (limits->type != CC_NODE_MAP || limits->count != 1 || !at || !end || *end || !quota)
+            problem(&s, limits, "limits is { active_tasks: N }, the quota of tasks not yet ended (N >= 1)%s", "");
+        else
+            cc_rt_set_active_task_limit(rt, quota);
     }
     const cc_node *templates = cc_node_get(root, "task_templates");
     for (uint32_t i = 0; templates && templates->type == CC_NODE_LIST && i < templates->count; i++)

@@ -42,7 +42,7 @@ bool cc_template_check(const cc_task_template *t, char *err, size_t errlen)
         return false;
     }
     if (t->expiry_ms && (t->expiry_ms < CC_TEMPLATE_EXPIRY_MIN || t->expiry_ms > CC_TEMPLATE_EXPIRY_MAX)) {
-        snprintf(err, errlen, "InvalidParameterException: template '%s' expires after 1 minute to 30 days", t->name);
+        snprintf(err, errlen, "InvalidRequestException: template '%s' expires after 1 minute to 30 days", t->name);
         return false;
     }
     for (size_t i = 0; i < t->fields.len; i++) {

@@ -16,7 +16,7 @@
 #define CC_TASK_LINKS_MAX 12         /* tasks that may name one PreviousContactId */
 #define CC_TEMPLATE_EXPIRY_MIN 60000ll
 #define CC_TEMPLATE_EXPIRY_MAX (30ll * 86400000)
-#define CC_CONTACT_EXPIRY_MAX (90ll * 86400000)
+#define CC_CONTACT_EXPIRY_MAX (30ll * 86400000) /* SPEC §7 keeps the seed's 30 days */
 
 /* A field of a task template. Types: name, description, url, number, text, text_area, date_time,
  * boolean, single_select, email (what a task carries), and scheduled_time, quick_connect,
