@@ -399,6 +399,38 @@ int ccflow_vm_set_agent_available(ccflow_vm *vm, const char *name, int available
     RETURN(&vm->heap, 0);
 }
 
+int ccflow_vm_set_agent_status(ccflow_vm *vm, const char *name, const char *status)
+{
+    CALL(&vm->heap, -1);
+    int ai = cc_rt_agent_index(vm->rt, name);
+    if (ai < 0 || !status)
+        RETURN(&vm->heap, -1);
+    cc_rt_set_agent_status(vm->rt, ai, !strcmp(status, "available"), strcmp(status, "offline") != 0);
+    RETURN(&vm->heap, 0);
+}
+
+int ccflow_vm_add_hours(ccflow_vm *vm, const char *name, const char *timezone, const ccflow_hours *open,
+                        size_t count, char *err, size_t errlen)
+{
+    cc_week week;
+    memset(&week, 0, sizeof week);
+    for (size_t i = 0; i < count; i++)
+        if (cc_week_add(&week, open[i].days, open[i].ranges, err, errlen))
+            return -1;
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    RETURN(&vm->heap, cc_rt_add_hours(vm->rt, name, timezone ? timezone : "UTC", &week, err, errlen) < 0 ? -1 : 0);
+}
+
+int ccflow_vm_set_queue_hours(ccflow_vm *vm, const char *queue, const char *hours)
+{
+    int q = cc_rt_queue_index(vm->rt, queue), h = hours ? cc_rt_hours_index(vm->rt, hours) : -1;
+    if (q < 0 || (hours && h < 0))
+        return -1;
+    CALL(&vm->heap, -1);
+    cc_rt_set_queue_hours(vm->rt, q, h);
+    RETURN(&vm->heap, 0);
+}
+
 int ccflow_vm_add_function(ccflow_vm *vm, const char *name, const char *const *keys, const char *const *values,
                            size_t count, long long latency_ms)
 {
@@ -482,6 +514,21 @@ int ccflow_vm_transfer_contact(ccflow_vm *vm, const char *contact_id, const char
 {
     CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
     RETURN(&vm->heap, cc_rt_transfer(vm->rt, contact_id, flow, queue, agent, err, errlen) ? 0 : -1);
+}
+
+int ccflow_vm_set_agent_manual_accept(ccflow_vm *vm, const char *agent, int manual)
+{
+    int ai = cc_rt_agent_index(vm->rt, agent);
+    if (ai < 0)
+        return -1;
+    cc_rt_set_agent_manual_accept(vm->rt, ai, manual != 0);
+    return 0;
+}
+
+int ccflow_vm_accept_contact(ccflow_vm *vm, const char *contact_id, char *err, size_t errlen)
+{
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    RETURN(&vm->heap, cc_rt_accept_contact(vm->rt, contact_id, err, errlen) ? 0 : -1);
 }
 
 int ccflow_vm_complete_contact(ccflow_vm *vm, const char *contact_id, char *err, size_t errlen)

@@ -174,6 +174,22 @@ typedef struct {
 
 int ccflow_vm_add_agent(ccflow_vm *vm, const ccflow_agent *agent);
 int ccflow_vm_set_agent_available(ccflow_vm *vm, const char *name, int available);
+/* Any agent status: "available" (takes contacts), "offline", or another (a break, lunch...): online
+ * but not routable. Returns 0, or -1 when the agent is unknown. */
+int ccflow_vm_set_agent_status(ccflow_vm *vm, const char *name, const char *status);
+
+/* Hours of operation in a time zone of the system's tz database: for days ("mon", "sat",
+ * "mon-fri") the open ranges ("09:00-17:00", or "09:00-12:00, 13:00-18:00"). Returns 0, or -1
+ * with the reason in err (an unknown zone, a malformed day or range, a name taken). */
+typedef struct {
+    const char *days, *ranges;
+} ccflow_hours;
+
+int ccflow_vm_add_hours(ccflow_vm *vm, const char *name, const char *timezone, const ccflow_hours *open,
+                        size_t count, char *err, size_t errlen);
+/* The hours a queue keeps (check_hours_of_operation without a name reads them); NULL: always
+ * open. Returns 0, or -1 when the queue or hours are unknown. */
+int ccflow_vm_set_queue_hours(ccflow_vm *vm, const char *queue, const char *hours);
 
 /* A function invoke_lambda can call: its result becomes $.External.<key> after latency_ms. */
 int ccflow_vm_add_function(ccflow_vm *vm, const char *name, const char *const *keys, const char *const *values,
@@ -262,6 +278,12 @@ int ccflow_vm_update_schedule(ccflow_vm *vm, const char *contact_id, long long s
  * queue and agent. At most 11 transfers a contact. Returns 0, or -1 with the reason in err. */
 int ccflow_vm_transfer_contact(ccflow_vm *vm, const char *contact_id, const char *flow, const char *queue,
                                const char *agent, char *err, size_t errlen);
+
+/* An agent who accepts by hand (ccflow_vm_set_agent_manual_accept) is offered each contact routing
+ * gives them: the slot is theirs, the customer still waits, until ccflow_vm_accept_contact; then
+ * handling starts (and whisper flows run). Return 0, or -1 (unknown agent; contact not offered). */
+int ccflow_vm_set_agent_manual_accept(ccflow_vm *vm, const char *agent, int manual);
+int ccflow_vm_accept_contact(ccflow_vm *vm, const char *contact_id, char *err, size_t errlen);
 
 /* The agent working on a contact completes it now: after-contact work, then AGENT_DISCONNECT.
  * Returns 0, or -1 when no agent is working on it. */

@@ -16,6 +16,19 @@ static const char flows[] = "flow \"Work\" { type: inbound, channels: [task] }\n
                             "    error -> done\n"
                             "done: disconnect\n";
 
+static const char hours_flow[] = "flow \"Hours\" { type: inbound, channels: [task] }\n"
+                                 "queue: set_working_queue Support\n"
+                                 "    error -> done\n"
+                                 "open: check_hours_of_operation {}\n"
+                                 "    in_hours -> yes\n"
+                                 "    out_of_hours -> no\n"
+                                 "    error -> done\n"
+                                 "yes: set_contact_attributes { open: \"yes\" } -> done\n"
+                                 "    error -> done\n"
+                                 "no: set_contact_attributes { open: \"no\" } -> done\n"
+                                 "    error -> done\n"
+                                 "done: disconnect\n";
+
 static const char to_queue[] = "flow \"To queue\" { type: transfer_to_queue, channels: [task] }\n"
                                "go: transfer_to_queue {}\n"
                                "    at_capacity -> done\n"
@@ -54,6 +67,7 @@ int main(void)
     ccflow_check_use_stdlib(c, 0);
     ccflow_check_add_source(c, "work.flow", flows, strlen(flows));
     ccflow_check_add_source(c, "to_queue.flow", to_queue, strlen(to_queue));
+    ccflow_check_add_source(c, "hours.flow", hours_flow, strlen(hours_flow));
     CHECK(ccflow_check_run(c) == 0, "the flows check clean: %s", ccflow_check_render(c, CCFLOW_FORMAT_TEXT));
     void *bytes;
     size_t size;
@@ -176,6 +190,61 @@ int main(void)
     CHECK(ccflow_vm_queue_metrics(vm, "Support", "FAX", NULL, 0, &m) == -1 &&
               ccflow_vm_queue_metrics(vm, "Nowhere", NULL, NULL, 0, &m) == -1,
           "unknown channels and queues are refused");
+
+    /* hours of operation and agent statuses */
+    ccflow_hours week[] = {{"mon-fri", "09:00-17:00"}, {"sat", "10:00-13:00"}};
+    CHECK(ccflow_vm_add_hours(vm, "Lisbon", "Europe/Lisbon", week, 2, err, sizeof err) == 0, "hours: %s", err);
+    CHECK(ccflow_vm_add_hours(vm, "Lisbon", "Europe/Lisbon", week, 2, err, sizeof err) == -1, "names are unique");
+    ccflow_hours bad_days[] = {{"someday", "09:00-17:00"}}, bad_range[] = {{"mon", "9 to 5"}};
+    CHECK(ccflow_vm_add_hours(vm, "X", "UTC", bad_days, 1, err, sizeof err) == -1 && strstr(err, "someday"),
+          "a day that is not one is refused: %s", err);
+    CHECK(ccflow_vm_add_hours(vm, "Y", "UTC", bad_range, 1, err, sizeof err) == -1 && strstr(err, "9 to 5"),
+          "a range that is not one is refused: %s", err);
+    CHECK(ccflow_vm_add_hours(vm, "Z", "Mars/Olympus", week, 1, err, sizeof err) == -1, "so is an unknown zone");
+    CHECK(ccflow_vm_set_queue_hours(vm, "Support", "Lisbon") == 0 && ccflow_vm_set_queue_hours(vm, "Support", "No") == -1,
+          "Support keeps Lisbon's hours");
+    ccflow_vm_run_until(vm, t0 + 2 * 3600000); /* Monday 10:00 in Lisbon */
+    ccflow_task open = {.id = "open", .name = "Open?", .flow = "Hours", .scheduled_ms = -1};
+    ccflow_vm_start_task(vm, &open, NULL, 0, err, sizeof err);
+    ccflow_vm_run_until(vm, t0 + 12 * 3600000); /* 20:00: closed */
+    ccflow_task closed = {.id = "closed", .name = "Closed?", .flow = "Hours", .scheduled_ms = -1};
+    ccflow_vm_start_task(vm, &closed, NULL, 0, err, sizeof err);
+    ccflow_vm_run_until(vm, t0 + 12 * 3600000 + 1);
+    seen h = {0};
+    ccflow_vm_search_contacts(vm, &(ccflow_search){.attribute_key = "open", .attribute_value = "yes"}, keep, &h);
+    CHECK(h.n == 1 && !strcmp(h.id[0], "open"), "the queue is open at 10:00 on a Monday");
+    CHECK(ccflow_vm_search_contacts(vm, &(ccflow_search){.attribute_key = "open", .attribute_value = "no"}, NULL, NULL) == 1,
+          "and closed at 20:00");
+    CHECK(ccflow_vm_set_agent_status(vm, "bo", "lunch") == 0 && ccflow_vm_set_agent_status(vm, "zed", "lunch") == -1,
+          "bo goes to lunch");
+    CHECK(ccflow_vm_queue_metrics(vm, "Claims", NULL, NULL, 0, &m) == 0 && m.agents_online == 1 &&
+              m.agents_available == 0 && m.agents_staffed == 0,
+          "online, neither available nor staffed (%llu %llu %llu)", m.agents_online, m.agents_available,
+          m.agents_staffed);
+
+    /* an agent who accepts by hand */
+    CHECK(ccflow_vm_set_agent_manual_accept(vm, "bo", 1) == 0 && ccflow_vm_set_agent_manual_accept(vm, "zed", 1) == -1,
+          "bo accepts by hand from now on");
+    ccflow_vm_set_agent_status(vm, "bo", "available");
+    long long t = ccflow_vm_now(vm);
+    ccflow_task offered = {.id = "offered", .name = "Offered", .flow = "To queue", .scheduled_ms = -1};
+    CHECK(ccflow_vm_start_task(vm, &offered, NULL, 0, err, sizeof err) == -1, "a transfer flow does not start tasks");
+    ccflow_task work = {.id = "claimwork", .name = "Claim work", .flow = "Work", .scheduled_ms = -1};
+    ccflow_vm_start_task(vm, &work, NULL, 0, err, sizeof err);
+    ccflow_vm_run_until(vm, t);
+    CHECK(ccflow_vm_transfer_contact(vm, "claimwork", "To queue", "Claims", NULL, err, sizeof err) == 0,
+          "to Claims: %s", err);
+    d.n = 0;
+    ccflow_vm_describe_contact(vm, "claimwork", keep, &d);
+    CHECK(d.n == 1 && !strcmp(d.state[0], "CONNECTED") && !strcmp(d.agent[0], "-"),
+          "offered to bo, not yet with him (%s %s)", d.state[0], d.agent[0]);
+    CHECK(ccflow_vm_complete_contact(vm, "claimwork", err, sizeof err) == -1, "an offer cannot be completed");
+    ccflow_vm_run_until(vm, t + 30000);
+    CHECK(ccflow_vm_accept_contact(vm, "claimwork", err, sizeof err) == 0, "bo accepts after 30 s: %s", err);
+    CHECK(ccflow_vm_accept_contact(vm, "claimwork", err, sizeof err) == -1, "but only once");
+    d.n = 0;
+    ccflow_vm_describe_contact(vm, "claimwork", keep, &d);
+    CHECK(d.n == 1 && !strcmp(d.agent[0], "bo"), "now bo has it");
     ccflow_vm_free(vm);
     printf("tasks api: %d passed, %d failed\n", passed, failed);
     return failed != 0;

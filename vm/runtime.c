@@ -102,6 +102,7 @@ typedef struct {
     bool self_assigned; /* goes straight to created_by's agent queue, without a flow */
     uint8_t transfers;  /* TransferContact calls so far (at most 11) */
     bool by_disconnect; /* made by a create_task block in a disconnect flow (InitiationMethod DISCONNECT) */
+    bool offered;       /* with an agent who has not accepted it yet */
     int32_t template_;  /* task template index, -1 */
     int64_t expiry_ms;  /* 0: 7 days */
 } contact_extra;
@@ -182,6 +183,7 @@ typedef struct {
     int64_t handle_ms, acw_ms;
     bool available;
     bool online; /* not offline: available, or in a status such as a break */
+    bool manual_accept; /* contacts are offered until the agent accepts them */
     uint32_t busy; /* contacts held, handling or in after-contact work */
 } agent;
 
@@ -659,6 +661,10 @@ static bool agent_can_take(const agent *a, int q, uint8_t channel)
     return false;
 }
 
+static void join_agent(cc_rt *rt, uint32_t ci);
+
+/* Routing gives the contact to an agent: it leaves the queue and takes one of the agent's slots;
+ * an agent who accepts by hand is only offered it until accepting (cc_rt_accept_contact). */
 static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
 {
     contact *c = &rt->contacts.items[ci];
@@ -666,7 +672,6 @@ static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
     queue *q = &rt->queues.items[c->in_queue];
     q->size--;
     c->dequeued = rt->now;
-    c->connected = rt->now;
     c->agent = ai;
     c->state = ST_CONNECTED;
     c->gen++; /* a customer queue flow still waiting stops here */
@@ -674,12 +679,33 @@ static void connect_agent(cc_rt *rt, uint32_t ci, int ai)
     a->active[c->channel]++;
     a->busy++;
     agent_count(rt, ai, +1);
+    if (a->manual_accept) {
+        WX(c)->offered = true;
+        if (rt->on_trace) {
+            char what[300];
+            snprintf(what, sizeof what, "offered to agent %s", a->name);
+            trace(rt, c, NULL, what);
+        }
+        return;
+    }
+    join_agent(rt, ci);
+}
+
+/* The agent and the contact are together: handling starts, whisper flows run. */
+static void join_agent(cc_rt *rt, uint32_t ci)
+{
+    contact *c = &rt->contacts.items[ci];
+    agent *a = &rt->agents.items[c->agent];
+    queue *q = &rt->queues.items[c->in_queue];
+    c->connected = rt->now;
+    if (c->x)
+        c->x->offered = false;
     if (rt->on_trace) {
         char what[300];
         snprintf(what, sizeof what, "with agent %s", a->name);
         trace(rt, c, NULL, what);
     }
-    int64_t wait = rt->now - c->enqueued;
+    int64_t wait = rt->now - c->enqueued; /* an offer's time counts: the customer still waits */
     q->stats.answered++;
     cc_vec_push(&q->waits, wait);
     q->stats.answered_within_60s += wait <= 60000;
@@ -807,6 +833,48 @@ static bool hours_open(const hours *h, int64_t utc_ms)
         if (minute >= h->week.start[wday][i] && minute < h->week.end[wday][i])
             return true;
     return false;
+}
+
+int cc_week_add(cc_week *w, const char *days, const char *ranges, char *why, size_t n)
+{
+    static const char *const names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    int from = -1, to = -1;
+    char a[8] = "", b[8] = "";
+    if (sscanf(days, "%3[a-z]-%3[a-z]", a, b) != 2)
+        snprintf(a, sizeof a, "%.3s", days), snprintf(b, sizeof b, "%s", a);
+    for (int d = 0; d < 7; d++) {
+        if (!strcmp(a, names[d]))
+            from = d;
+        if (!strcmp(b, names[d]))
+            to = d;
+    }
+    if (from < 0 || to < 0 || (strlen(days) != 3 && strlen(days) != 7)) {
+        snprintf(why, n, "'%s' is neither 'timezone' nor a day or range of days such as mon, sat or mon-fri", days);
+        return 1;
+    }
+    for (const char *p = ranges; *p;) {
+        int h1, m1, h2, m2, used = 0;
+        if (sscanf(p, " %d:%d-%d:%d%n", &h1, &m1, &h2, &m2, &used) != 4 || h1 < 0 || h1 > 24 || m1 < 0 || m1 > 59 ||
+            h2 < 0 || h2 > 24 || m2 < 0 || m2 > 59 || h1 * 60 + m1 >= h2 * 60 + m2 || h2 * 60 + m2 > 1440) {
+            snprintf(why, n, "hours are ranges such as \"09:00-17:00\" or \"09:00-12:00, 13:00-18:00\", not '%s'",
+                     ranges);
+            return 2;
+        }
+        for (int d = from;; d = (d + 1) % 7) {
+            if (w->count[d] == CC_HOURS_RANGES) {
+                snprintf(why, n, "at most 4 ranges a day");
+                return 2;
+            }
+            w->start[d][w->count[d]] = (uint16_t)(h1 * 60 + m1);
+            w->end[d][w->count[d]++] = (uint16_t)(h2 * 60 + m2);
+            if (d == to)
+                break;
+        }
+        p += used;
+        while (*p == ' ' || *p == ',')
+            p++;
+    }
+    return 0;
 }
 
 int cc_rt_hours_index(const cc_rt *rt, const char *name)
@@ -2204,12 +2272,27 @@ bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow_name, const char
     return true;
 }
 
+void cc_rt_set_agent_manual_accept(cc_rt *rt, int ai, bool manual) { rt->agents.items[ai].manual_accept = manual; }
+
+bool cc_rt_accept_contact(cc_rt *rt, const char *id, char *err, size_t errlen)
+{
+    contact *c = api_contact(rt, id, err, errlen);
+    if (!c)
+        return false;
+    if (!RX(c)->offered || c->state != ST_CONNECTED) {
+        snprintf(err, errlen, "InvalidRequestException: contact '%s' is not offered to an agent", id);
+        return false;
+    }
+    join_agent(rt, (uint32_t)(c - rt->contacts.items));
+    return true;
+}
+
 bool cc_rt_complete_contact(cc_rt *rt, const char *id, char *err, size_t errlen)
 {
     contact *c = api_contact(rt, id, err, errlen);
     if (!c)
         return false;
-    if (c->state != ST_CONNECTED || c->agent < 0) {
+    if (c->state != ST_CONNECTED || c->agent < 0 || RX(c)->offered) {
         snprintf(err, errlen, "InvalidRequestException: no agent is working on contact '%s'", id);
         return false;
     }
@@ -2835,6 +2918,7 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         w64(b, a->available);
         w64(b, a->online);
         w64(b, a->busy);
+        w64(b, a->manual_accept);
     }
     w64(b, rt->contacts.len);
     for (size_t i = 0; i < rt->contacts.len; i++) {
@@ -2904,6 +2988,7 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         w64(b, x->self_assigned);
         w64(b, x->transfers);
         w64(b, x->by_disconnect);
+        w64(b, x->offered);
     }
     /* task templates and client tokens (chains, link counts and made ids follow from contacts) */
     w64(b, rt->templates.len);
@@ -3025,7 +3110,7 @@ static bool extra_is_empty(const contact_extra *x)
     return !x->description && !x->previous && !x->related && !x->chain && !x->attrs.len && !x->vars.len &&
            !x->outcomes.len && !x->loops.len && !x->inputs.len && !x->refs.len && !x->next_input &&
            !x->next_priority && !x->next_age_adjust && x->ret_flow == -1 && x->created_by == -1 &&
-           x->template_ == -1 && !x->expiry_ms && !x->self_assigned && !x->transfers && !x->by_disconnect;
+           x->template_ == -1 && !x->expiry_ms && !x->self_assigned && !x->transfers && !x->by_disconnect && !x->offered;
 }
 
 cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char *err, size_t errlen)
@@ -3133,6 +3218,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         a.available = rmax(&r, 1) != 0;
         a.online = rmax(&r, 1) != 0;
         a.busy = (uint32_t)rmax(&r, UINT32_MAX);
+        a.manual_accept = rmax(&r, 1) != 0;
         if (!a.name)
             r.bad = true;
         cc_vec_push(&rt->agents, a);
@@ -3234,6 +3320,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         x.self_assigned = rmax(&r, 1) != 0;
         x.transfers = (uint8_t)rmax(&r, CC_TRANSFERS_MAX);
         x.by_disconnect = rmax(&r, 1) != 0;
+        x.offered = rmax(&r, 1) != 0;
         if (x.created_by < -1 || x.created_by >= (int64_t)na || x.template_ < -1 || x.expiry_ms < 0)
             r.bad = true; /* templates are read after contacts: their count is checked then */
         if (!extra_is_empty(&x)) {

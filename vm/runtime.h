@@ -118,6 +118,9 @@ typedef struct {
 
 int cc_rt_add_hours(cc_rt *rt, const char *name, const char *timezone, const cc_week *week, char *err,
                     size_t errlen);
+/* Adds "09:00-17:00" (or "09:00-12:00, 13:00-18:00") to the days named ("mon", "sat", "mon-fri").
+ * Returns 0, or 1 when the days are not understood, 2 when the ranges are not, with the reason. */
+int cc_week_add(cc_week *w, const char *days, const char *ranges, char *why, size_t n);
 int cc_rt_hours_index(const cc_rt *rt, const char *name);
 /* The hours a queue keeps; a queue without hours is open around the clock. */
 void cc_rt_set_queue_hours(cc_rt *rt, int queue, int hours);
@@ -164,6 +167,10 @@ bool cc_rt_update_schedule(cc_rt *rt, const char *id, int64_t when_ms, char *err
  * queue; at most 11 transfers a contact. */
 bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow, const char *queue, const char *agent, char *err,
                     size_t errlen);
+/* An agent who accepts by hand is offered contacts (a slot held, the customer still waiting)
+ * until cc_rt_accept_contact; then handling starts. */
+void cc_rt_set_agent_manual_accept(cc_rt *rt, int agent, bool manual);
+bool cc_rt_accept_contact(cc_rt *rt, const char *id, char *err, size_t errlen);
 /* The agent holding a contact completes it now (AGENT_DISCONNECT after its after-contact work). */
 bool cc_rt_complete_contact(cc_rt *rt, const char *id, char *err, size_t errlen);
 /* DescribeContact: the contact as its record would tell it now. False when unknown. */

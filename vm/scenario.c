@@ -476,6 +476,13 @@ static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *
         }
         who = v->text;
         ok = cc_rt_stop_contact(rt, who, err, sizeof err);
+    } else if ((v = cc_node_get(ev, "accept_contact"))) {
+        if (!is_scalar(v)) {
+            problem(s, v, "accept_contact names a contact id%s", "");
+            return false;
+        }
+        who = v->text;
+        ok = cc_rt_accept_contact(rt, who, err, sizeof err);
     } else if ((v = cc_node_get(ev, "complete_contact"))) {
         if (!is_scalar(v)) {
             problem(s, v, "complete_contact names a contact id%s", "");
@@ -605,7 +612,6 @@ static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, int64
 /* hours_of_operation: NAME: { timezone: Europe/Lisbon, mon-fri: "09:00-17:00", sat: "10:00-13:00" } */
 static void add_hours(scenario *s, cc_rt *rt, const cc_node *name, const cc_node *spec)
 {
-    static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
     cc_week week = {0};
     const char *zone = "UTC";
     if (spec->type != CC_NODE_MAP) {
@@ -618,44 +624,13 @@ static void add_hours(scenario *s, cc_rt *rt, const cc_node *name, const cc_node
             zone = v->text;
             continue;
         }
-        int from = -1, to = -1;
-        char a[8] = "", b[8] = "";
-        if (sscanf(k->text, "%3[a-z]-%3[a-z]", a, b) != 2)
-            snprintf(a, sizeof a, "%.3s", k->text), snprintf(b, sizeof b, "%s", a);
-        for (int d = 0; d < 7; d++) {
-            if (!strcmp(a, days[d]))
-                from = d;
-            if (!strcmp(b, days[d]))
-                to = d;
-        }
-        if (from < 0 || to < 0 || (strlen(k->text) != 3 && strlen(k->text) != 7)) {
-            cc_report(s->ds, CC_E104, k->loc,
-                      "'%s' is neither 'timezone' nor a day or range of days such as mon, sat or mon-fri", k->text);
+        char why[200];
+        int bad = cc_week_add(&week, k->text, is_scalar(v) ? v->text : "", why, sizeof why);
+        if (bad) {
+            cc_report(s->ds, bad == 1 ? CC_E104 : CC_E106, bad == 1 ? k->loc : v->loc, "%s", why);
             s->ok = false;
-            continue;
-        }
-        /* "09:00-17:00", or several ranges separated by commas */
-        const char *text = is_scalar(v) ? v->text : "";
-        for (const char *p = text; *p;) {
-            int h1, m1, h2, m2, used = 0;
-            if (sscanf(p, " %d:%d-%d:%d%n", &h1, &m1, &h2, &m2, &used) != 4 || h1 > 24 || m1 > 59 || h2 > 24 ||
-                m2 > 59 || h1 * 60 + m1 >= h2 * 60 + m2 || h2 * 60 + m2 > 1440) {
-                problem(s, v, "hours are ranges such as \"09:00-17:00\" or \"09:00-12:00, 13:00-18:00\", not '%s'", text);
+            if (bad == 2)
                 return;
-            }
-            for (int d = from;; d = (d + 1) % 7) {
-                if (week.count[d] == CC_HOURS_RANGES) {
-                    problem(s, v, "at most 4 ranges a day%s", "");
-                    return;
-                }
-                week.start[d][week.count[d]] = (uint16_t)(h1 * 60 + m1);
-                week.end[d][week.count[d]++] = (uint16_t)(h2 * 60 + m2);
-                if (d == to)
-                    break;
-            }
-            p += used;
-            while (*p == ' ' || *p == ',')
-                p++;
         }
     }
     char err[256];
@@ -1132,10 +1107,34 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
             duration_of(&s, cc_node_get(a, "handle"), &handle);
         if (cc_node_get(a, "acw"))
             duration_of(&s, cc_node_get(a, "acw"), &acw);
-        const cc_node *st = cc_node_get(a, "status");
+        const cc_node *st = cc_node_get(a, "status"), *acc = cc_node_get(a, "accept");
         bool available = !st || (is_scalar(st) && !strcmp(st->text, "available"));
-        if (cc_rt_add_agent(rt, name->text, qs, nq, conc, handle, acw, available) < 0)
+        int ai = cc_rt_add_agent(rt, name->text, qs, nq, conc, handle, acw, available);
+        if (ai < 0) {
             problem(&s, name, "a second agent named '%s'", name->text);
+            continue;
+        }
+        if (is_scalar(st) && strcmp(st->text, "available") != 0 && strcmp(st->text, "offline") != 0)
+            cc_rt_set_agent_status(rt, ai, false, true); /* a break, lunch...: online, not routable */
+        if (acc && (!is_scalar(acc) || (strcmp(acc->text, "manual") != 0 && strcmp(acc->text, "auto") != 0)))
+            problem(&s, acc, "accept is auto (the default) or manual: contacts are offered until accept_contact%s",
+                    "");
+        else if (acc)
+            cc_rt_set_agent_manual_accept(rt, ai, !strcmp(acc->text, "manual"));
+        static const char *const agent_keys[] = {"name", "queues", "concurrency", "handle", "acw", "status", "accept"};
+        for (uint32_t k = 0; a->type == CC_NODE_MAP && k < a->count; k++) {
+            bool known_key = false;
+            for (size_t j = 0; j < CC_ARRAY_LEN(agent_keys); j++)
+                known_key |= !strcmp(a->pairs[k].key->text, agent_keys[j]);
+            if (!known_key) {
+                cc_diag *d = cc_report(s.ds, CC_E104, a->pairs[k].key->loc, "unknown agent key '%s'",
+                                       a->pairs[k].key->text);
+                const char *best = cc_closest(a->pairs[k].key->text, agent_keys, CC_ARRAY_LEN(agent_keys));
+                if (best)
+                    cc_note_add(d, a->pairs[k].key->loc, "did you mean '%s'?", best);
+                s.ok = false;
+            }
+        }
     }
     const cc_node *fns = cc_node_get(root, "functions");
     for (uint32_t i = 0; fns && fns->type == CC_NODE_MAP && i < fns->count; i++) {
@@ -1159,7 +1158,8 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         action a = {0, cc_node_get(ev, "start_task"), cc_node_get(ev, "start_contact"), cc_node_get(ev, "agent"), i,
                     NULL};
         if (cc_node_get(ev, "update_attributes") || cc_node_get(ev, "stop_contact") ||
-            cc_node_get(ev, "update_schedule") || cc_node_get(ev, "transfer") || cc_node_get(ev, "complete_contact"))
+            cc_node_get(ev, "update_schedule") || cc_node_get(ev, "transfer") || cc_node_get(ev, "complete_contact") ||
+            cc_node_get(ev, "accept_contact"))
             a.api = ev;
         int64_t at = 0;
         if (!cc_node_get(ev, "at") || !duration_of(&s, cc_node_get(ev, "at"), &at))
@@ -1168,7 +1168,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         if (!a.start_task && !a.start_contact && !a.agent && !a.api) {
             problem(&s, ev,
                     "an event is { at, X } where X is start_task, start_contact, agent, update_attributes, "
-                    "stop_contact, update_schedule, transfer or complete_contact%s",
+                    "stop_contact, update_schedule, transfer, accept_contact or complete_contact%s",
                     "");
             continue;
         }
