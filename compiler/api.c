@@ -242,11 +242,12 @@ struct ccflow_vm {
     void *trace_user;
 };
 
-/* A VM handle over a verified copy of the bundle, with no runtime yet; NULL with the reason. */
-static ccflow_vm *vm_load(const ccflow_allocator *a, const void *bundle, size_t size, int flags, char *err,
-                          size_t errlen)
+/* A VM over a verified copy of the bundle, with a new runtime at start_ms, or the saved state when
+ * there is one; NULL with the reason when the bundle or the state is refused or memory runs out. */
+static ccflow_vm *vm_open(const ccflow_allocator *a, const void *bundle, size_t size, int flags, long long start_ms,
+                          unsigned long long seed, const void *state, size_t state_size, char *err, size_t errlen)
 {
-    ccflow_vm *vm = new_handle(a, sizeof *vm, offsetof(ccflow_vm, heap));
+    ccflow_vm *volatile vm = new_handle(a, sizeof *vm, offsetof(ccflow_vm, heap));
     if (!vm) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -263,33 +264,13 @@ static ccflow_vm *vm_load(const ccflow_allocator *a, const void *bundle, size_t 
     vm->bytes = cc_xmalloc(size ? size : 1);
     memcpy(vm->bytes, bundle, size);
     bool ok = ccfb_load(&vm->module, vm->bytes, size, !(flags & CCFLOW_LOAD_NO_CHECKSUM), err, errlen);
+    if (ok) {
+        vm->rt = state ? cc_rt_restore(&vm->module, state, state_size, err, errlen)
+                       : cc_rt_new(&vm->module, start_ms, seed);
+        ok = vm->rt != NULL;
+    }
     cc_heap_leave(&vm->heap, &frame);
     if (!ok) {
-        free_handle(vm, &vm->heap);
-        return NULL;
-    }
-    return vm;
-}
-
-/* Gives a loaded VM its runtime: a new one at start_ms, or the saved state when there is one.
- * Frees the VM and returns NULL with the reason when that fails. */
-static ccflow_vm *vm_start(ccflow_vm *loaded, long long start_ms, unsigned long long seed, const void *state,
-                           size_t state_size, char *err, size_t errlen)
-{
-    ccflow_vm *volatile vm = loaded;
-    jmp_buf escape;
-    cc_heap_frame frame;
-    cc_heap_enter(&vm->heap, &frame, &escape);
-    if (setjmp(escape)) {
-        cc_heap_unwind(&vm->heap, &frame);
-        free_handle(vm, &vm->heap);
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    vm->rt = state ? cc_rt_restore(&vm->module, state, state_size, err, errlen)
-                   : cc_rt_new(&vm->module, start_ms, seed);
-    cc_heap_leave(&vm->heap, &frame);
-    if (!vm->rt) {
         free_handle(vm, &vm->heap);
         return NULL;
     }
@@ -299,8 +280,7 @@ static ccflow_vm *vm_start(ccflow_vm *loaded, long long start_ms, unsigned long 
 ccflow_vm *ccflow_vm_new_with(const ccflow_allocator *a, const void *bundle, size_t size, int flags,
                               long long start_ms, unsigned long long seed, char *err, size_t errlen)
 {
-    ccflow_vm *vm = vm_load(a, bundle, size, flags, err, errlen);
-    return vm ? vm_start(vm, start_ms, seed, NULL, 0, err, errlen) : NULL;
+    return vm_open(a, bundle, size, flags, start_ms, seed, NULL, 0, err, errlen);
 }
 
 ccflow_vm *ccflow_vm_new(const void *bundle, size_t size, int flags, long long start_ms, unsigned long long seed,
@@ -673,8 +653,7 @@ int ccflow_vm_save(const ccflow_vm *cvm, void **state, size_t *size)
 ccflow_vm *ccflow_vm_restore_with(const ccflow_allocator *a, const void *bundle, size_t size, int flags,
                                   const void *state, size_t state_size, char *err, size_t errlen)
 {
-    ccflow_vm *vm = vm_load(a, bundle, size, flags, err, errlen);
-    return vm ? vm_start(vm, 0, 0, state ? state : "", state_size, err, errlen) : NULL;
+    return vm_open(a, bundle, size, flags, 0, 0, state ? state : "", state_size, err, errlen);
 }
 
 ccflow_vm *ccflow_vm_restore(const void *bundle, size_t size, int flags, const void *state, size_t state_size,

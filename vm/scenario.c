@@ -469,27 +469,24 @@ static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *
     bool ok;
     const cc_node *v;
     const char *who;
-    if ((v = cc_node_get(ev, "stop_contact"))) {
+    /* the calls that take only the contact's id */
+    static const struct {
+        const char *key;
+        bool (*call)(cc_rt *, const char *, char *, size_t);
+    } by_id[] = {{"stop_contact", cc_rt_stop_contact},
+                 {"accept_contact", cc_rt_accept_contact},
+                 {"complete_contact", cc_rt_complete_contact}};
+    size_t k = 0;
+    while (k < CC_ARRAY_LEN(by_id) && !cc_node_get(ev, by_id[k].key))
+        k++;
+    if (k < CC_ARRAY_LEN(by_id)) {
+        v = cc_node_get(ev, by_id[k].key);
         if (!is_scalar(v)) {
-            problem(s, v, "stop_contact names a contact id%s", "");
+            problem(s, v, "%s names a contact id", by_id[k].key);
             return false;
         }
         who = v->text;
-        ok = cc_rt_stop_contact(rt, who, err, sizeof err);
-    } else if ((v = cc_node_get(ev, "accept_contact"))) {
-        if (!is_scalar(v)) {
-            problem(s, v, "accept_contact names a contact id%s", "");
-            return false;
-        }
-        who = v->text;
-        ok = cc_rt_accept_contact(rt, who, err, sizeof err);
-    } else if ((v = cc_node_get(ev, "complete_contact"))) {
-        if (!is_scalar(v)) {
-            problem(s, v, "complete_contact names a contact id%s", "");
-            return false;
-        }
-        who = v->text;
-        ok = cc_rt_complete_contact(rt, who, err, sizeof err);
+        ok = by_id[k].call(rt, who, err, sizeof err);
     } else if ((v = cc_node_get(ev, "transfer"))) {
         const cc_node *c = cc_node_get(v, "contact"), *f = cc_node_get(v, "flow"), *q = cc_node_get(v, "queue"),
                       *a = cc_node_get(v, "agent");
