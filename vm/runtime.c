@@ -247,7 +247,6 @@ struct cc_rt {
     uint64_t active_tasks, max_active_tasks; /* tasks not ended; the quota (0: none) */
     CC_VEC(cc_task_template) templates;
     cc_map tokens;      /* ClientToken (owned) -> token_use (owned) */
-    cc_map prev_counts; /* PreviousContactId (owned) -> tasks that named it */
     cc_map chains;      /* chain's first contact id (owned) -> chain (owned): who shares attributes */
     cc_rt_totals totals;
     cc_record_fn on_record;
@@ -1962,10 +1961,6 @@ void cc_rt_free(cc_rt *rt)
             cc_free((char *)rt->tokens.keys[i]);
         }
     cc_map_free(&rt->tokens);
-    for (size_t i = 0; i < rt->prev_counts.cap; i++)
-        if (rt->prev_counts.keys && rt->prev_counts.keys[i])
-            cc_free((char *)rt->prev_counts.keys[i]);
-    cc_map_free(&rt->prev_counts);
     for (size_t i = 0; i < rt->chains.cap; i++)
         if (rt->chains.keys && rt->chains.keys[i]) {
             chain *ch = rt->chains.values[i];
@@ -2545,12 +2540,11 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
                    req->previous ? "PreviousContactId" : "RelatedContactId");
             goto done;
         }
-        if (req->previous &&
-            (uintptr_t)cc_map_get(&rt->prev_counts, req->previous) >= CC_TASK_LINKS_MAX) {
+        const chain *ch = req->previous && RX(linked)->chain ? cc_map_get(&rt->chains, RX(linked)->chain) : NULL;
+        if (ch && ch->len - 1 >= CC_TASK_LINKS_MAX) { /* the chain's first contact and 12 linked tasks */
             refuse(rt, err, errlen,
-                   "ServiceQuotaExceededException: %d tasks already name '%s' as their PreviousContactId; that is "
-                   "the most a contact may have",
-                   CC_TASK_LINKS_MAX, req->previous);
+                   "ServiceQuotaExceededException: the chain of '%s' already links %d tasks, the most a chain may",
+                   req->previous, CC_TASK_LINKS_MAX);
             goto done;
         }
     }
@@ -2639,11 +2633,6 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
                 WX(linked)->chain = cc_xstrdup(root);
         }
         cc_vec_push(ch, ci);
-        uintptr_t k = (uintptr_t)cc_map_get(&rt->prev_counts, req->previous);
-        if (!k)
-            cc_map_put(&rt->prev_counts, cc_xstrdup(req->previous), (void *)1);
-        else
-            cc_map_set(&rt->prev_counts, req->previous, (void *)(k + 1));
     } else if (req->related)
         WX(&c)->related = cc_xstrdup(cid(linked, idb));
     if (creator >= 0)
@@ -2990,7 +2979,7 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         w64(b, x->by_disconnect);
         w64(b, x->offered);
     }
-    /* task templates and client tokens (chains, link counts and made ids follow from contacts) */
+    /* task templates and client tokens (chains and made ids follow from contacts) */
     w64(b, rt->templates.len);
     for (size_t i = 0; i < rt->templates.len; i++) {
         const cc_task_template *t = &rt->templates.items[i];
@@ -3375,7 +3364,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         cc_map_put(&rt->tokens, token, u);
     }
     rt->max_active_tasks = r64(&r);
-    /* what follows from the contacts: made ids by number, link counts, chains, active tasks */
+    /* what follows from the contacts: made ids by number, chains, active tasks */
     for (size_t i = 0; !r.bad && i < rt->contacts.len; i++) {
         contact *c = &rt->contacts.items[i];
         if (c->x && c->x->template_ >= (int64_t)rt->templates.len)
@@ -3389,13 +3378,6 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
     }
     for (size_t i = 0; !r.bad && i < rt->contacts.len; i++) {
         const contact_extra *x = rt->contacts.items[i].x;
-        if (x && x->previous) {
-            uintptr_t k = (uintptr_t)cc_map_get(&rt->prev_counts, x->previous);
-            if (!k)
-                cc_map_put(&rt->prev_counts, cc_xstrdup(x->previous), (void *)1);
-            else
-                cc_map_set(&rt->prev_counts, x->previous, (void *)(k + 1));
-        }
         if (x && x->chain) {
             chain *ch = cc_map_get(&rt->chains, x->chain);
             if (!ch) {

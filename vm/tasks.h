@@ -13,7 +13,7 @@
 #define CC_TASK_DESCRIPTION_MAX 4096
 #define CC_TASK_ATTRIBUTES_MAX 32768 /* UTF-8 bytes across all keys and values */
 #define CC_TASK_REFERENCES_MAX 4096  /* UTF-8 bytes across all reference names and values */
-#define CC_TASK_LINKS_MAX 12         /* tasks that may name one PreviousContactId */
+#define CC_TASK_LINKS_MAX 12         /* tasks a PreviousContactId chain may link */
 #define CC_TEMPLATE_EXPIRY_MIN 60000ll
 #define CC_TEMPLATE_EXPIRY_MAX (30ll * 86400000)
 #define CC_CONTACT_EXPIRY_MAX (30ll * 86400000) /* SPEC §7 keeps the seed's 30 days */
