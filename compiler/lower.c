@@ -810,6 +810,7 @@ static void lower_block(lowerer *L, cc_block *blk, cc_node *idn, cc_node *v)
         return;
     }
     cc_node *kind_key = NULL, *kind_val = NULL, *next = NULL, *next_key = NULL, *on = NULL;
+    const cc_block_spec *spec = NULL;
     CC_VEC(cc_node *) unknown = {0};
     for (uint32_t i = 0; i < v->count; i++) {
         cc_node *k = v->pairs[i].key;
@@ -819,12 +820,13 @@ static void lower_block(lowerer *L, cc_block *blk, cc_node *idn, cc_node *v)
         }
         if (k->dup_of)
             continue;
+        const cc_block_spec *ks;
         if (strcmp(k->text, "next") == 0) {
             next = v->pairs[i].value;
             next_key = k;
         } else if (strcmp(k->text, "on") == 0)
             on = v->pairs[i].value;
-        else if (cc_block_lookup(k->text)) {
+        else if ((ks = cc_block_lookup(k->text))) {
             if (kind_key) {
                 cc_diag *d = cc_report(L->ds, CC_E110, k->loc, "block '%s' has a second kind '%s'; a block has exactly one",
                                        blk->id, k->text);
@@ -833,12 +835,13 @@ static void lower_block(lowerer *L, cc_block *blk, cc_node *idn, cc_node *v)
             }
             kind_key = k;
             kind_val = v->pairs[i].value;
+            spec = ks;
         } else
             cc_vec_push(&unknown, k);
     }
     const char *kinds[128];
     size_t nk = 0;
-    for (int i = 0; i < cc_block_count && nk < CC_ARRAY_LEN(kinds); i++)
+    for (int i = 0; unknown.len && i < cc_block_count && nk < CC_ARRAY_LEN(kinds); i++)
         kinds[nk++] = cc_blocks[i].kind;
     for (size_t i = 0; i < unknown.len; i++) {
         cc_node *k = unknown.items[i];
@@ -866,7 +869,7 @@ static void lower_block(lowerer *L, cc_block *blk, cc_node *idn, cc_node *v)
                   blk->id);
     } else {
         blk->kind_loc = kind_key->loc;
-        blk->spec = cc_block_lookup(kind_key->text);
+        blk->spec = spec;
         if (blk->spec)
             lower_block_value(L, blk, kind_key, kind_val);
     }
