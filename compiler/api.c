@@ -341,9 +341,11 @@ static void trace_bridge(void *ud, const cc_trace *t)
 
 void ccflow_vm_on_trace(ccflow_vm *vm, ccflow_trace_fn fn, void *user)
 {
+    CALL(&vm->heap, );
     vm->on_trace = fn;
     vm->trace_user = user;
-    cc_rt_on_trace(vm->rt, fn ? trace_bridge : NULL, vm);
+    cc_rt_on_trace(vm->rt, fn ? trace_bridge : NULL, vm); /* builds the map traces read: allocates */
+    cc_heap_leave(&vm->heap, &frame_);
 }
 
 int ccflow_vm_add_queue(ccflow_vm *vm, const char *name, unsigned max_contacts)

@@ -61,8 +61,69 @@ static void keep(void *user, const ccflow_record *r)
     s->expiry[i] = r->expiry_ms;
 }
 
+/* Callbacks that call the library again: each ended contact and each trace line starts another
+ * task, which moves the VM's contacts while it is in the middle of ending or tracing one. */
+typedef struct {
+    ccflow_vm *vm;
+    int records, traces, refused;
+} reentry;
+
+static void start_follow_up(reentry *r, const char *related)
+{
+    char err[200];
+    ccflow_task t = {.name = "Follow up", .flow = "Quick", .scheduled_ms = -1, .related_contact_id = related};
+    r->refused += ccflow_vm_start_task(r->vm, &t, NULL, 0, err, sizeof err) != 0;
+}
+
+static void reenter_record(void *user, const ccflow_record *rec)
+{
+    reentry *r = user;
+    if (r->records++ < 60)
+        start_follow_up(r, rec->contact_id);
+}
+
+static void reenter_trace(void *user, const ccflow_trace *t)
+{
+    reentry *r = user;
+    if (r->traces++ < 60)
+        start_follow_up(r, t->contact_id);
+}
+
+static void reentrant_callbacks(void)
+{
+    static const char quick[] = "flow \"Quick\" { type: inbound, channels: [task] }\n"
+                                "mark: set_contact_attributes { seen: \"yes\" } -> done\n"
+                                "    error -> done\n"
+                                "done: disconnect\n";
+    ccflow_check *c = ccflow_check_new();
+    ccflow_check_use_stdlib(c, 0);
+    ccflow_check_add_source(c, "quick.flow", quick, strlen(quick));
+    ccflow_check_run(c);
+    void *bytes;
+    size_t size;
+    ccflow_check_compile(c, 1, &bytes, &size);
+    ccflow_check_free(c);
+    char err[200];
+    for (int which = 0; which < 2; which++) { /* records, then traces, calling back */
+        reentry r = {ccflow_vm_new(bytes, size, 0, 0, 1, err, sizeof err), 0, 0, 0};
+        if (which == 0)
+            ccflow_vm_on_record(r.vm, reenter_record, &r);
+        else
+            ccflow_vm_on_trace(r.vm, reenter_trace, &r);
+        for (int i = 0; i < 7; i++)
+            start_follow_up(&r, NULL);
+        ccflow_vm_run_until(r.vm, 60000);
+        CHECK((which ? r.traces : r.records) > 60 && r.refused == 0 && !ccflow_vm_out_of_memory(r.vm),
+              "%s callbacks that start tasks run safely (%d records, %d traces)", which ? "trace" : "record",
+              r.records, r.traces);
+        ccflow_vm_free(r.vm);
+    }
+    ccflow_free(bytes);
+}
+
 int main(void)
 {
+    reentrant_callbacks();
     ccflow_check *c = ccflow_check_new();
     ccflow_check_use_stdlib(c, 0);
     ccflow_check_add_source(c, "work.flow", flows, strlen(flows));

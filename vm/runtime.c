@@ -546,6 +546,7 @@ static void trim_contact_data(contact *c)
     for (size_t i = 0; i < x->inputs.len; i++)
         cc_free(x->inputs.items[i]);
     cc_vec_free(&x->inputs);
+    x->next_input = 0;
     kv_free(&x->vars);
     kv_free(&x->outcomes);
     cc_vec_free(&x->loops);
@@ -590,6 +591,7 @@ static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
         char what[64];
         snprintf(what, sizeof what, "ended %s", cc_end_reason_name(reason));
         trace(rt, c, NULL, what);
+        c = &rt->contacts.items[ci]; /* a callback may have started contacts */
     }
     c->gen++;
     if (q >= 0 && c->enqueued >= 0) {
@@ -607,8 +609,8 @@ static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
     rt->totals.stopped += reason == CC_END_API;
     rt->totals.transferred += reason == CC_END_THIRD_PARTY_DISCONNECT;
     rt->active_tasks -= c->channel == 2;
-    emit_record(rt, c);
     trim_contact_data(c);
+    emit_record(rt, c); /* last: its callback may start contacts, which moves them */
 }
 
 static void run_fiber(cc_rt *rt, uint32_t ci);
@@ -648,6 +650,18 @@ static void agent_count(cc_rt *rt, int ai, int sign)
         q->staffed += (uint32_t)(sign * (a->available || a->busy > 0));
         q->online += (uint32_t)(sign * (a->online || a->busy > 0));
     }
+}
+
+/* The agent holding contact c gives its slot back; returns the agent (to route it again). */
+static int give_back_slot(cc_rt *rt, const contact *c)
+{
+    int ai = c->agent;
+    agent *a = &rt->agents.items[ai];
+    agent_count(rt, ai, -1);
+    a->active[c->channel]--;
+    a->busy--;
+    agent_count(rt, ai, +1);
+    return ai;
 }
 
 static bool agent_can_take(const agent *a, int q, uint8_t channel)
@@ -703,6 +717,9 @@ static void join_agent(cc_rt *rt, uint32_t ci)
         char what[300];
         snprintf(what, sizeof what, "with agent %s", a->name);
         trace(rt, c, NULL, what);
+        c = &rt->contacts.items[ci]; /* a callback may have added contacts or queues */
+        a = &rt->agents.items[c->agent];
+        q = &rt->queues.items[c->in_queue];
     }
     int64_t wait = rt->now - c->enqueued; /* an offer's time counts: the customer still waits */
     q->stats.answered++;
@@ -748,8 +765,8 @@ static bool route_contact(cc_rt *rt, uint32_t ci)
 /* An agent with a free slot: the best waiting contact among its queues (priority, then age). */
 static void route_agent(cc_rt *rt, int ai)
 {
-    agent *a = &rt->agents.items[ai];
     for (;;) {
+        const agent *a = &rt->agents.items[ai]; /* callbacks during a connect may add agents */
         waiting *best = NULL;
         queue *best_q = NULL;
         for (size_t i = 0; i < a->queues.len; i++) {
@@ -935,6 +952,18 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
                           size_t ninputs, char *err, size_t errlen, uint32_t *out);
 static int find_template(const cc_rt *rt, const char *name);
 
+/* The number of an id in the form ccflow makes ("task-0000042", "contact-12345678"), else 0. */
+static unsigned made_number(const char *id)
+{
+    unsigned num = 0;
+    char again[40];
+    const char *prefix = !strncmp(id, "task-", 5) ? "task" : !strncmp(id, "contact-", 8) ? "contact" : NULL;
+    if (!prefix || sscanf(id + strlen(prefix) + 1, "%u", &num) != 1)
+        return 0;
+    snprintf(again, sizeof again, "%s-%07u", prefix, num);
+    return strcmp(again, id) == 0 ? num : 0;
+}
+
 /* The contact with this id, or NULL. */
 static contact *find_contact(cc_rt *rt, const char *id)
 {
@@ -943,10 +972,8 @@ static contact *find_contact(cc_rt *rt, const char *id)
     uintptr_t i = (uintptr_t)cc_map_get(&rt->contact_ids, id);
     if (i)
         return &rt->contacts.items[i - 1];
-    unsigned num = 0;
-    char tail;
-    if ((sscanf(id, "task-%7u%c", &num, &tail) == 1 || sscanf(id, "contact-%7u%c", &num, &tail) == 1) && num &&
-        num <= rt->made.len) {
+    unsigned num = made_number(id);
+    if (num && num <= rt->made.len) {
         contact *c = &rt->contacts.items[rt->made.items[num - 1]];
         char idb[32];
         if (!strcmp(cid(c, idb), id))
@@ -998,9 +1025,10 @@ static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, u
             if (cc_parse_duration(text, &ms))
                 when = rt->now + ms;
         } else if (!strcmp(param, "scheduled")) {
-            when = strtoll(text, NULL, 10) * 1000; /* epoch seconds, as Connect takes them */
-            if (when < rt->now)
-                goto out; /* a time that has passed takes error */
+            long long sec = strtoll(text, NULL, 10); /* epoch seconds, as Connect takes them */
+            if (sec <= 0 || sec > INT64_MAX / 1000 || sec * 1000 < rt->now)
+                goto out; /* not a time, or one that has passed: error */
+            when = sec * 1000;
         } else if ((!strcmp(param, "attributes") || !strcmp(param, "references")) &&
                    CCFB_VAL_TAG(v) == CCFB_VAL_JSON) {
             const cc_node *map = cc_yaml_read(&arena, &ds, 0, text, strlen(text));
@@ -1154,6 +1182,8 @@ static void enqueue(cc_rt *rt, uint32_t ci, int qi)
         char what[300];
         snprintf(what, sizeof what, "queued in %s", q->name);
         trace(rt, c, NULL, what);
+        c = &rt->contacts.items[ci]; /* a callback may have added contacts or queues */
+        q = &rt->queues.items[qi];
     }
     waiting w = {c->priority, rt->now - c->age_adjust, rt->seq++, ci, ++c->qgen};
     queue_push(q, w);
@@ -1270,8 +1300,10 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         const uint8_t *code = f->code;
         uint32_t pc = c->pc;
         uint8_t op = code[pc];
-        if (rt->on_trace && rt->block_at[c->flow][pc] >= 0)
+        if (rt->on_trace && rt->block_at[c->flow][pc] >= 0) {
             trace(rt, c, rt->strs[ccfb_flow_block(f, (uint32_t)rt->block_at[c->flow][pc]).id], NULL);
+            c = &rt->contacts.items[ci]; /* a callback may have started contacts */
+        }
         uint32_t next_pc = pc + 1 + 4u * rt->insn_fixed[op];
         if (rt->insn_group[op]) /* "...n*group": the count is the last fixed operand */
             next_pc += 4u * rt->insn_group[op] * ccfb_read_u32(code + next_pc - 4);
@@ -1611,9 +1643,12 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             c->outcome = 0;
             break;
         }
-        case CC_OP_CREATE_TASK:
-            c->outcome = create_task_from_flow(rt, ci, code, pc) ? 0 : 1;
+        case CC_OP_CREATE_TASK: {
+            bool made = create_task_from_flow(rt, ci, code, pc); /* may move the contacts */
+            c = &rt->contacts.items[ci];
+            c->outcome = made ? 0 : 1;
             break;
+        }
         case CC_OP_INVOKE: {
             c->outcome = 1;
             const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
@@ -1688,15 +1723,13 @@ static void place_call(cc_rt *rt, uint32_t ci)
     contact *c = &rt->contacts.items[ci];
     agent *a = &rt->agents.items[c->agent];
     c->connected = rt->now;
-    c->state = ST_CONNECTED;
-    agent_count(rt, c->agent, -1);
-    a->active[c->channel]++;
-    a->busy++;
-    agent_count(rt, c->agent, +1);
+    c->state = ST_CONNECTED; /* the agent's slot was taken with the request */
     if (rt->on_trace) {
         char what[300];
         snprintf(what, sizeof what, "outbound call by agent %s", a->name);
         trace(rt, c, NULL, what);
+        c = &rt->contacts.items[ci]; /* a callback may have started contacts */
+        a = &rt->agents.items[c->agent];
     }
     schedule(rt, rt->now + a->handle_ms, EV_HANDLED, ci, c->gen);
     c->mode = MODE_WHISPER;
@@ -1771,6 +1804,16 @@ static void handle_event(cc_rt *rt, const event *e)
         }
         break;
     case EV_EXPIRE:
+        if (c->state == ST_CONNECTED && RX(c)->offered) { /* offered, never accepted: it still waits */
+            int ai = give_back_slot(rt, c);
+            c->x->offered = false;
+            c->agent = -1;
+            c->state = ST_QUEUED; /* (counted out of its queue already: as queued for the end) */
+            rt->queues.items[c->in_queue].size++;
+            disconnect(rt, e->who, CC_END_EXPIRED);
+            route_agent(rt, ai);
+            break;
+        }
         if (c->state == ST_CONNECTED || c->state == ST_ACW)
             break; /* an agent holds it */
         if (rt->now < expiry_due(c))
@@ -2121,14 +2164,13 @@ bool cc_rt_stop_contact(cc_rt *rt, const char *id, char *err, size_t errlen)
     }
     uint32_t ci = (uint32_t)(c - rt->contacts.items);
     if ((c->state == ST_CONNECTED || c->state == ST_ACW) && c->agent >= 0) {
-        int ai = c->agent;
-        agent *a = &rt->agents.items[ai];
-        agent_count(rt, ai, -1);
-        a->active[c->channel]--;
-        a->busy--;
-        agent_count(rt, ai, +1);
-        if (c->state == ST_CONNECTED)
-            c->acw_end = rt->now;
+        int ai = give_back_slot(rt, c);
+        c->acw_end = rt->now; /* handling and after-contact work end now */
+        if (RX(c)->offered) { /* never accepted: no agent had it */
+            c->x->offered = false;
+            c->agent = -1;
+            c->acw_end = -1;
+        }
         finish(rt, ci, CC_END_API);
         route_agent(rt, ai);
         return true;
@@ -2193,8 +2235,12 @@ bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow_name, const char
         snprintf(err, errlen, "InvalidRequestException: only TASK and EMAIL contacts can be transferred");
         return false;
     }
-    if (c->state == ST_ENDED || c->state == ST_SCHEDULED) {
-        snprintf(err, errlen, "InvalidRequestException: contact '%s' is not active", id);
+    if (c->state == ST_ENDED || c->state == ST_SCHEDULED || c->state == ST_ACW || c->mode == MODE_DISCONNECT) {
+        snprintf(err, errlen, "InvalidRequestException: contact '%s' is not active (%s)", id,
+                 c->state == ST_ACW           ? "its agent is wrapping it up"
+                 : c->mode == MODE_DISCONNECT ? "it is ending"
+                 : c->state == ST_ENDED       ? "it has ended"
+                                              : "it waits for its scheduled time");
         return false;
     }
     if (!queue_name == !agent_name) {
@@ -2235,15 +2281,12 @@ bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow_name, const char
     /* out of where it is: a queue, an agent (freed at once), a wait */
     if (c->state == ST_QUEUED && c->in_queue >= 0)
         rt->queues.items[c->in_queue].size--;
-    if ((c->state == ST_CONNECTED || c->state == ST_ACW) && c->agent >= 0) {
-        int held = c->agent;
-        agent *a = &rt->agents.items[held];
-        agent_count(rt, held, -1);
-        a->active[c->channel]--;
-        a->busy--;
-        agent_count(rt, held, +1);
+    if (c->state == ST_CONNECTED && c->agent >= 0) {
+        int held = give_back_slot(rt, c);
         c->agent = -1;
         c->connected = c->acw_end = -1;
+        if (c->x)
+            c->x->offered = false;
         route_agent(rt, held);
         c = &rt->contacts.items[ci];
     }
@@ -2258,6 +2301,8 @@ bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow_name, const char
     c->flow = (uint32_t)flow;
     c->pc = rt->m->flows[flow].start;
     c->x->ret_flow = -1;
+    if (c->channel == 2 && rt->now >= expiry_due(c)) /* its expiry passed while an agent held it */
+        schedule(rt, rt->now, EV_EXPIRE, ci, 0);
     if (rt->on_trace) {
         char what[300];
         snprintf(what, sizeof what, "transferred to %s", flow_name);
@@ -2571,9 +2616,7 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
     const char *id = req->id;
     /* made ids (task-NNNNNNN, contact-NNNNNNN) are unique by their number; a given id must not
      * take that form, nor repeat another given id */
-    unsigned digits = 0;
-    if (id && (sscanf(id, "task-%7u", &digits) == 1 || sscanf(id, "contact-%7u", &digits) == 1) &&
-        strlen(id) == strcspn(id, "-") + 8) {
+    if (id && made_number(id)) {
         refuse(rt, err, errlen, "InvalidRequestException: ids such as '%s' are the ones ccflow makes; choose another", id);
         goto done;
     }
@@ -2659,6 +2702,13 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
         cc_free(u->id);
         u->id = cc_xstrdup(cid(&rt->contacts.items[ci], idb));
         u->at = rt->now;
+    }
+    if (outbound >= 0) { /* the agent's voice slot is the call's from now: no second call takes it */
+        agent *a = &rt->agents.items[outbound];
+        agent_count(rt, outbound, -1);
+        a->active[0]++;
+        a->busy++;
+        agent_count(rt, outbound, +1);
     }
     if (req->self_assign) {
         rt->contacts.items[ci].queue = agent_queue(rt, creator);
@@ -3084,7 +3134,7 @@ static event revent(reader *r, uint64_t ncontacts)
     event e;
     e.t = (int64_t)r64(r);
     e.seq = r64(r);
-    e.kind = (uint32_t)rmax(r, EV_EXPIRE);
+    e.kind = (uint32_t)rmax(r, EV_REROUTE);
     e.who = (uint32_t)rmax(r, ncontacts ? ncontacts - 1 : 0);
     e.gen = (uint32_t)rmax(r, UINT32_MAX);
     return e;

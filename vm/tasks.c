@@ -231,6 +231,8 @@ static bool apply_template(const cc_task_template *t, cc_task_shape *s, char *er
         if (!given && f->default_value) {
             if (slot)
                 *slot = f->default_value;
+            else if (r) /* given empty: the default takes its place */
+                ((cc_task_ref *)r)->value = f->default_value;
             else {
                 cc_task_ref d = {f->name, rt, f->default_value};
                 cc_vec_push(&s->refs, d);
