@@ -76,7 +76,7 @@ const char *ccflow_version(void) { return CCFLOW_VERSION; }
 
 ccflow_check *ccflow_check_new_with(const ccflow_allocator *a)
 {
-    ccflow_check *c = new_handle(a, sizeof *c, offsetof(ccflow_check, heap));
+    ccflow_check *volatile c = new_handle(a, sizeof *c, offsetof(ccflow_check, heap));
     if (!c)
         return NULL;
     jmp_buf escape;

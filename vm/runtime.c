@@ -652,6 +652,16 @@ static void agent_count(cc_rt *rt, int ai, int sign)
     }
 }
 
+/* A contact moves on (stopped, transferred): host calls it waited on are over. */
+static void drop_calls(cc_rt *rt, uint32_t ci)
+{
+    for (size_t i = 0; i < rt->calls.len;)
+        if (rt->calls.items[i].contact == ci)
+            rt->calls.items[i] = rt->calls.items[--rt->calls.len];
+        else
+            i++;
+}
+
 /* The agent holding contact c gives its slot back; returns the agent (to route it again). */
 static int give_back_slot(cc_rt *rt, const contact *c)
 {
@@ -2163,6 +2173,7 @@ bool cc_rt_stop_contact(cc_rt *rt, const char *id, char *err, size_t errlen)
         return false;
     }
     uint32_t ci = (uint32_t)(c - rt->contacts.items);
+    drop_calls(rt, ci);
     if ((c->state == ST_CONNECTED || c->state == ST_ACW) && c->agent >= 0) {
         int ai = give_back_slot(rt, c);
         c->acw_end = rt->now; /* handling and after-contact work end now */
@@ -2185,18 +2196,23 @@ bool cc_rt_update_attributes(cc_rt *rt, const char *id, const char *const *keys,
     contact *c = api_contact(rt, id, err, errlen);
     if (!c)
         return false;
-    /* the size the attributes would take: those the request leaves, plus the request's */
-    size_t kept = 0;
-    const attr_vec *v = &RX(c)->attrs;
-    for (size_t i = 0; i < v->len; i++) {
-        bool replaced = false;
-        for (size_t k = 0; k < n && !replaced; k++)
-            replaced = !strcmp(keys[k], v->items[i].key);
-        if (!replaced)
-            kept += strlen(v->items[i].key) + strlen(v->items[i].value);
+    /* the size the attributes would take on each contact they reach: those the request leaves,
+     * plus the request's */
+    const chain *ch = RX(c)->chain ? cc_map_get(&rt->chains, RX(c)->chain) : NULL;
+    for (size_t m = 0; m < (ch ? ch->len : 1); m++) {
+        const contact *to = ch ? &rt->contacts.items[ch->items[m]] : c;
+        size_t kept = 0;
+        const attr_vec *v = &RX(to)->attrs;
+        for (size_t i = 0; i < v->len; i++) {
+            bool replaced = false;
+            for (size_t k = 0; k < n && !replaced; k++)
+                replaced = !strcmp(keys[k], v->items[i].key);
+            if (!replaced)
+                kept += strlen(v->items[i].key) + strlen(v->items[i].value);
+        }
+        if (!cc_task_attributes_ok(keys, values, n, kept, err, errlen))
+            return false;
     }
-    if (!cc_task_attributes_ok(keys, values, n, kept, err, errlen))
-        return false;
     for (size_t i = 0; i < n; i++)
         set_shared_attribute(rt, c, keys[i], values[i], true);
     return true;
@@ -2275,6 +2291,7 @@ bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow_name, const char
         return false;
     }
     uint32_t ci = (uint32_t)(c - rt->contacts.items);
+    drop_calls(rt, ci);
     if (ai >= 0)
         q = agent_queue(rt, ai);
     c = &rt->contacts.items[ci];
@@ -2590,6 +2607,21 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
             refuse(rt, err, errlen,
                    "ServiceQuotaExceededException: the chain of '%s' already links %d tasks, the most a chain may",
                    req->previous, CC_TASK_LINKS_MAX);
+            goto done;
+        }
+    }
+    if (linked && RX(linked)->attrs.len) { /* the copy and the request's own, together */
+        size_t kept = 0;
+        const attr_vec *la = &RX(linked)->attrs;
+        for (size_t i = 0; i < la->len; i++) {
+            bool replaced = false;
+            for (size_t k = 0; k < req->nattrs && !replaced; k++)
+                replaced = !strcmp(req->attr_keys[k], la->items[i].key);
+            if (!replaced)
+                kept += strlen(la->items[i].key) + strlen(la->items[i].value);
+        }
+        if (!cc_task_attributes_ok(req->attr_keys, req->attr_values, req->nattrs, kept, err, errlen)) {
+            rt->totals.rejected++;
             goto done;
         }
     }
