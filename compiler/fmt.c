@@ -394,10 +394,17 @@ static void finish(emitter *e, const cc_comments *comments, bool end_gap, cc_buf
         const out_line *ol = &e->lines.items[l];
         for (; k < n && ps[k].kind == PLACE_BEFORE && ps[k].line == l; k++)
             put_full_line_comment(out, ol->indent, ps[k].c->text);
+        /* one comment at the end of a line; when several source lines became this one, the
+         * comments of all but the last go on lines of their own above it */
+        size_t after = k;
+        while (after < n && ps[after].kind == PLACE_AFTER && ps[after].line == l)
+            after++;
+        for (; after - k > 1; k++)
+            put_full_line_comment(out, ol->indent, ps[k].c->text);
         cc_buf_puts(out, ol->text);
-        for (; k < n && ps[k].kind == PLACE_AFTER && ps[k].line == l; k++) {
+        if (k < after) {
             cc_buf_puts(out, "  ");
-            put_comment_text(out, ps[k].c->text);
+            put_comment_text(out, ps[k++].c->text);
         }
         cc_buf_putc(out, '\n');
     }
