@@ -212,7 +212,7 @@ static bool mark_duplicate_keys(cc_node *map)
             cc_node *k = map->pairs[i].key;
             for (uint32_t j = 0; j < i && k->type == CC_NODE_SCALAR; j++) {
                 cc_node *o = map->pairs[j].key;
-                if (o->type == CC_NODE_SCALAR && strcmp(o->text, k->text) == 0) {
+                if (o->type == CC_NODE_SCALAR && o->len == k->len && memcmp(o->text, k->text, k->len) == 0) {
                     k->dup_of = o;
                     any = true;
                     break;
