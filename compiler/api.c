@@ -451,6 +451,13 @@ int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *t, char *contact_id, 
     RETURN(&vm->heap, cc_rt_start_task(vm->rt, &req, contact_id, idlen, err, errlen) ? 0 : -1);
 }
 
+int ccflow_vm_add_quick_connect(ccflow_vm *vm, const char *name, const char *queue, const char *agent,
+                                const char *flow, char *err, size_t errlen)
+{
+    CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));
+    RETURN(&vm->heap, cc_rt_add_quick_connect(vm->rt, name, queue, agent, flow, err, errlen) ? 0 : -1);
+}
+
 void ccflow_vm_set_active_task_limit(ccflow_vm *vm, unsigned long long limit)
 {
     cc_rt_set_active_task_limit(vm->rt, limit);

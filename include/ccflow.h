@@ -239,6 +239,13 @@ typedef struct {
 int ccflow_vm_start_task(ccflow_vm *vm, const ccflow_task *task, char *contact_id, size_t idlen, char *err,
                          size_t errlen);
 
+/* A quick connect: tasks started with its name (ccflow_task.quick_connect) run flow (a
+ * transfer_to_queue flow for a queue, transfer_to_agent for an agent) with the queue, or the
+ * agent's own queue, as their working queue. Give one of queue and agent. Returns 0, or -1 with
+ * the reason in err. */
+int ccflow_vm_add_quick_connect(ccflow_vm *vm, const char *name, const char *queue, const char *agent,
+                                const char *flow, char *err, size_t errlen);
+
 /* The quota of active (not ended) tasks; beyond it StartTaskContact is refused with
  * ServiceQuotaExceededException. 0 (the default): none. Connect's default is 2,500. */
 void ccflow_vm_set_active_task_limit(ccflow_vm *vm, unsigned long long limit);

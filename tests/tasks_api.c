@@ -306,6 +306,21 @@ int main(void)
     d.n = 0;
     ccflow_vm_describe_contact(vm, "claimwork", keep, &d);
     CHECK(d.n == 1 && !strcmp(d.agent[0], "bo"), "now bo has it");
+
+    /* a quick connect to Claims */
+    CHECK(ccflow_vm_add_quick_connect(vm, "Claims desk", "Claims", NULL, "To queue", err, sizeof err) == 0,
+          "a quick connect: %s", err);
+    CHECK(ccflow_vm_add_quick_connect(vm, "Bad", "Claims", NULL, "Work", err, sizeof err) == -1 &&
+              strstr(err, "transfer_to_queue"),
+          "a quick connect to a queue runs a transfer_to_queue flow: %s", err);
+    ccflow_task via = {.id = "via", .name = "Via the desk", .quick_connect = "Claims desk", .scheduled_ms = -1};
+    CHECK(ccflow_vm_start_task(vm, &via, NULL, 0, err, sizeof err) == 0, "a task through it: %s", err);
+    ccflow_vm_run_until(vm, ccflow_vm_now(vm) + 1);
+    d.n = 0;
+    ccflow_vm_describe_contact(vm, "via", keep, &d);
+    CHECK(d.n == 1 && !strcmp(d.state[0], "QUEUED"), "it waits in Claims while bo works (%s)", d.state[0]);
+    ccflow_metrics qm;
+    CHECK(ccflow_vm_queue_metrics(vm, "Claims", "TASK", NULL, 0, &qm) == 0 && qm.in_queue == 1, "Claims holds it");
     ccflow_vm_free(vm);
     printf("tasks api: %d passed, %d failed\n", passed, failed);
     return failed != 0;

@@ -220,6 +220,14 @@ typedef struct {
 
 typedef CC_VEC(uint32_t) chain;
 
+/* A quick connect: tasks started with it run its flow with its queue, or its agent's own queue,
+ * as their working queue. */
+typedef struct {
+    char *name;
+    int32_t queue, agent; /* one of them, the other -1 */
+    uint32_t flow;
+} quick_connect;
+
 struct cc_rt {
     const ccfb_module *m;
     lane lanes[MAX_LANES];
@@ -246,6 +254,7 @@ struct cc_rt {
     CC_VEC(uint32_t) made; /* contacts with made ids, by number - 1 */
     uint64_t active_tasks, max_active_tasks; /* tasks not ended; the quota (0: none) */
     CC_VEC(cc_task_template) templates;
+    CC_VEC(quick_connect) quick_connects;
     cc_map tokens;      /* ClientToken (owned) -> token_use (owned) */
     cc_map chains;      /* chain's first contact id (owned) -> chain (owned): who shares attributes */
     cc_rt_totals totals;
@@ -2006,6 +2015,9 @@ void cc_rt_free(cc_rt *rt)
     for (size_t i = 0; i < rt->templates.len; i++)
         cc_template_free(&rt->templates.items[i]);
     cc_vec_free(&rt->templates);
+    for (size_t i = 0; i < rt->quick_connects.len; i++)
+        cc_free(rt->quick_connects.items[i].name);
+    cc_vec_free(&rt->quick_connects);
     for (size_t i = 0; i < rt->tokens.cap; i++)
         if (rt->tokens.keys && rt->tokens.keys[i]) {
             token_use *u = rt->tokens.values[i];
@@ -2129,6 +2141,40 @@ bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *id, size_t id
 }
 
 void cc_rt_set_active_task_limit(cc_rt *rt, uint64_t limit) { rt->max_active_tasks = limit; }
+
+bool cc_rt_add_quick_connect(cc_rt *rt, const char *name, const char *queue_name, const char *agent_name, const char *flow,
+                             char *err, size_t errlen)
+{
+    for (size_t i = 0; i < rt->quick_connects.len; i++)
+        if (!strcmp(rt->quick_connects.items[i].name, name)) {
+            snprintf(err, errlen, "a quick connect named '%s' already exists", name);
+            return false;
+        }
+    if (!queue_name == !agent_name) {
+        snprintf(err, errlen, "quick connect '%s' leads to a queue or to an agent: give one", name);
+        return false;
+    }
+    int q = queue_name ? cc_rt_queue_index(rt, queue_name) : -1, ai = agent_name ? cc_rt_agent_index(rt, agent_name) : -1;
+    if (queue_name ? q < 0 : ai < 0) {
+        snprintf(err, errlen, "quick connect '%s' names %s '%s', which does not exist", name, queue_name ? "queue" : "agent",
+                 queue_name ? queue_name : agent_name);
+        return false;
+    }
+    int f = -1;
+    for (uint32_t i = 0; flow && i < rt->m->nflows; i++)
+        if (string_is(rt, rt->m->flows[i].name, flow))
+            f = (int)i;
+    uint32_t want = queue_name ? CC_FT_TRANSFER_TO_QUEUE : CC_FT_TRANSFER_TO_AGENT;
+    if (f < 0 || rt->m->flows[f].type != want) {
+        snprintf(err, errlen, "quick connect '%s' runs a %s flow of the bundle; '%s' is %s", name,
+                 queue_name ? "transfer_to_queue" : "transfer_to_agent", flow ? flow : "",
+                 f < 0 ? "not in it" : "of another type");
+        return false;
+    }
+    quick_connect qc = {cc_xstrdup(name), q, ai, (uint32_t)f};
+    cc_vec_push(&rt->quick_connects, qc);
+    return true;
+}
 
 bool cc_rt_add_template(cc_rt *rt, const cc_task_template *t, char *err, size_t errlen)
 {
@@ -2545,9 +2591,18 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
                           "templates",
                           req->template_name);
     }
-    if (req->quick_connect)
+    const quick_connect *qc = NULL;
+    for (size_t i = 0; req->quick_connect && i < rt->quick_connects.len; i++)
+        if (!strcmp(rt->quick_connects.items[i].name, req->quick_connect))
+            qc = &rt->quick_connects.items[i];
+    if (req->quick_connect && (!task || !qc))
         return refuse(rt, err, errlen, "ResourceNotFoundException: no quick connect named '%s'", req->quick_connect);
-    const char *flow_name = req->flow ? req->flow : tpl >= 0 ? rt->templates.items[tpl].flow : NULL;
+    char qc_flow[300];
+    if (qc) {
+        const ccfb_string *fs = &rt->m->strings[rt->m->flows[qc->flow].name];
+        snprintf(qc_flow, sizeof qc_flow, "%.*s", (int)fs->len, (const char *)fs->text);
+    }
+    const char *flow_name = qc ? qc_flow : req->flow ? req->flow : tpl >= 0 ? rt->templates.items[tpl].flow : NULL;
     if (!flow_name)
         return refuse(rt, err, errlen,
                       tpl >= 0 ? "InvalidRequestException: task template '%s' has no flow; name one with ContactFlowId"
@@ -2573,7 +2628,7 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
         if (!a->available || a->active[0] >= a->concurrency[0])
             return refuse(rt, err, errlen, "InvalidRequestException: agent '%s' cannot place a call now (%s)", a->name,
                           a->available ? "no free voice slot" : "not available");
-    } else if (rt->m->flows[flow].type != CC_FT_INBOUND || !(rt->m->flows[flow].channels & (1u << channel)))
+    } else if ((!qc && rt->m->flows[flow].type != CC_FT_INBOUND) || !(rt->m->flows[flow].channels & (1u << channel)))
         return refuse(rt, err, errlen, "InvalidRequestException: flow '%s' does not take %s contacts", flow_name,
                       cc_channel_upper(channel));
     /* the request's own rules, and its template's */
@@ -2735,6 +2790,8 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
         u->id = cc_xstrdup(cid(&rt->contacts.items[ci], idb));
         u->at = rt->now;
     }
+    if (qc) /* the quick connect's queue, or its agent's own, is the working queue of its flow */
+        rt->contacts.items[ci].queue = qc->queue >= 0 ? qc->queue : agent_queue(rt, qc->agent);
     if (outbound >= 0) { /* the agent's voice slot is the call's from now: no second call takes it */
         agent *a = &rt->agents.items[outbound];
         agent_count(rt, outbound, -1);
@@ -3089,6 +3146,14 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
             w64(b, (uint64_t)u->at);
         }
     w64(b, rt->max_active_tasks);
+    w64(b, rt->quick_connects.len);
+    for (size_t i = 0; i < rt->quick_connects.len; i++) {
+        const quick_connect *qc = &rt->quick_connects.items[i];
+        wstr(b, qc->name);
+        w64(b, (uint64_t)(int64_t)qc->queue);
+        w64(b, (uint64_t)(int64_t)qc->agent);
+        w64(b, qc->flow);
+    }
     w64(b, rt->events.len);
     for (size_t i = 0; i < rt->events.len; i++)
         wevent(b, &rt->events.items[i]);
@@ -3446,6 +3511,15 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         cc_map_put(&rt->tokens, token, u);
     }
     rt->max_active_tasks = r64(&r);
+    uint64_t nqc = rmax(&r, (uint64_t)(r.end - r.p) / 32);
+    for (uint64_t i = 0; i < nqc && !r.bad; i++) {
+        quick_connect qc = {rstr(&r), (int32_t)(int64_t)r64(&r), (int32_t)(int64_t)r64(&r), 0};
+        qc.flow = (uint32_t)rmax(&r, m->nflows ? m->nflows - 1 : 0);
+        cc_vec_push(&rt->quick_connects, qc);
+        if (!qc.name || qc.queue < -1 || qc.queue >= (int64_t)rt->queues.len || qc.agent < -1 ||
+            qc.agent >= (int64_t)rt->agents.len || (qc.queue < 0) == (qc.agent < 0))
+            r.bad = true;
+    }
     /* what follows from the contacts: made ids by number, chains, active tasks */
     for (size_t i = 0; !r.bad && i < rt->contacts.len; i++) {
         contact *c = &rt->contacts.items[i];

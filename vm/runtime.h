@@ -150,6 +150,12 @@ bool cc_rt_start_task(cc_rt *rt, const cc_task_request *req, char *id, size_t id
  * ServiceQuotaExceededException. 0: none (the default; Connect's is 2,500). */
 void cc_rt_set_active_task_limit(cc_rt *rt, uint64_t limit);
 
+/* A quick connect: tasks started with its name (QuickConnectId) run `flow` (a transfer_to_queue
+ * flow for a queue, transfer_to_agent for an agent) with the queue, or the agent's own queue, as
+ * their working queue. False with the reason. */
+bool cc_rt_add_quick_connect(cc_rt *rt, const char *name, const char *queue, const char *agent, const char *flow,
+                             char *err, size_t errlen);
+
 /* A task template (CreateTaskTemplate); the runtime takes a copy. False with the reason when its
  * rules are broken or the name is taken. */
 bool cc_rt_add_template(cc_rt *rt, const cc_task_template *t, char *err, size_t errlen);

@@ -943,8 +943,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
 
     static const char *const keys[] = {"start",  "seed",  "flows",  "queues",             "agents",        "functions",
                                        "events", "arrivals", "until", "expect", "hours_of_operation", "task_templates",
-                                       "service_levels", "limits"};
-    static const char *const later[] = {"quick_connects"};
+                                       "service_levels", "limits", "quick_connects"};
     int64_t start = 0, until = -1;
     uint64_t seed = 0;
     for (uint32_t i = 0; i < root->count; i++) {
@@ -952,15 +951,6 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         bool known = false;
         for (size_t j = 0; j < CC_ARRAY_LEN(keys); j++)
             known |= !strcmp(k, keys[j]);
-        for (size_t j = 0; j < CC_ARRAY_LEN(later) && !known; j++)
-            if (!strcmp(k, later[j])) {
-                cc_report(&ds, CC_E104, root->pairs[i].key->loc,
-                          "'%s' is not available in this version of ccflow: a task naming a quick connect is "
-                          "refused as not found",
-                          k);
-                s.ok = false;
-                known = true;
-            }
         if (!known) {
             cc_diag *d = cc_report(&ds, CC_E104, root->pairs[i].key->loc, "unknown key '%s' in a scenario", k);
             const char *best = cc_closest(k, keys, CC_ARRAY_LEN(keys));
@@ -1131,6 +1121,22 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                     cc_note_add(d, a->pairs[k].key->loc, "did you mean '%s'?", best);
                 s.ok = false;
             }
+        }
+    }
+    /* quick_connects: - { name, queue: Q | agent: A, flow: F } (after queues and agents) */
+    const cc_node *qcs = cc_node_get(root, "quick_connects");
+    for (uint32_t i = 0; qcs && qcs->type == CC_NODE_LIST && i < qcs->count; i++) {
+        const cc_node *q = qcs->items[i], *name = cc_node_get(q, "name"), *qq = cc_node_get(q, "queue"),
+                      *qa = cc_node_get(q, "agent"), *qf = cc_node_get(q, "flow");
+        char why[300];
+        if (!is_scalar(name) || !is_scalar(qf) || q->count != 3) {
+            problem(&s, q, "a quick connect is { name, queue: Q, flow: F } or { name, agent: A, flow: F }%s", "");
+            continue;
+        }
+        if (!cc_rt_add_quick_connect(rt, name->text, is_scalar(qq) ? qq->text : NULL, is_scalar(qa) ? qa->text : NULL,
+                                     qf->text, why, sizeof why)) {
+            cc_report(s.ds, CC_E106, q->loc, "%s", why);
+            s.ok = false;
         }
     }
     const cc_node *fns = cc_node_get(root, "functions");
