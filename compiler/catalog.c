@@ -51,6 +51,32 @@ const cc_flow_type_info cc_flow_types[CC_FT_COUNT] = {
                       .inherits_queue = true},
 };
 
+const char *cc_voice_id_branches(const char *what)
+{
+    static const struct {
+        const char *check, *branches;
+    } voice_id[] = {
+        {"enrollment_status", "enrolled|not_enrolled|opted_out|error"},
+        {"voice_authentication", "authenticated|not_authenticated|inconclusive|not_enrolled|opted_out|error"},
+        {"fraud_detection", "high_risk|low_risk|inconclusive|error"},
+    };
+    for (size_t i = 0; what && i < sizeof voice_id / sizeof voice_id[0]; i++)
+        if (!strcmp(what, voice_id[i].check))
+            return voice_id[i].branches;
+    return NULL;
+}
+
+bool cc_branch_listed(const char *branches, const char *name)
+{
+    for (const char *b = branches; *b;) {
+        size_t len = strcspn(b, "|");
+        if (strlen(name) == len && !strncmp(b, name, len))
+            return true;
+        b += len + (b[len] == '|');
+    }
+    return false;
+}
+
 bool cc_block_allowed(const cc_block_spec *s, int type)
 {
     if (type == CC_FT_MODULE)

@@ -126,6 +126,10 @@ const cc_block_spec *cc_block_lookup(const char *kind);
 /* Whether a flow of this type may use the block: its own flow types, and in a flow module every
  * block an inbound flow may use but invoke_module (modules do not nest). */
 bool cc_block_allowed(const cc_block_spec *s, int type);
+/* The branches check_voice_id takes when it checks `what` ("a|b|c"), or NULL for an unknown check. */
+const char *cc_voice_id_branches(const char *what);
+/* Whether `name` is one of the branches of a "a|b|c" list. */
+bool cc_branch_listed(const char *branches, const char *name);
 const cc_param_spec *cc_param_lookup(const cc_block_spec *b, const char *name);
 /* Index of branch `name` in b->branches ("next" is -1 when unnamed); -2 when the kind lacks it. */
 int cc_branch_index(const cc_block_spec *b, const char *name);

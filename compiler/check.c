@@ -245,13 +245,6 @@ static bool branch_optional(const cc_block *blk, const char *name)
  * leave every branch possible. With a reason (the branches it does take) when it cannot. */
 static bool branch_applies(const cc_block *blk, const char *name, const char **takes)
 {
-    static const struct {
-        const char *check, *branches;
-    } voice_id[] = {
-        {"enrollment_status", "enrolled|not_enrolled|opted_out|error"},
-        {"voice_authentication", "authenticated|not_authenticated|inconclusive|not_enrolled|opted_out|error"},
-        {"fraud_detection", "high_risk|low_risk|inconclusive|error"},
-    };
     const char *k = blk->spec->kind;
     if (!strcmp(k, "transfer_to_phone_number") && !strcmp(name, "next")) {
         const cc_param *r = cc_block_param(blk, "resume");
@@ -262,18 +255,11 @@ static bool branch_applies(const cc_block *blk, const char *name, const char **t
     const cc_param *p = cc_block_param(blk, "check");
     if (!p || p->invalid || p->is_ref)
         return true;
-    for (size_t i = 0; i < CC_ARRAY_LEN(voice_id); i++)
-        if (!strcmp(p->value->text, voice_id[i].check)) {
-            *takes = voice_id[i].branches;
-            for (const char *b = voice_id[i].branches; *b;) {
-                size_t len = strcspn(b, "|");
-                if (strlen(name) == len && !strncmp(b, name, len))
-                    return true;
-                b += len + (b[len] == '|');
-            }
-            return false;
-        }
-    return true;
+    const char *branches = cc_voice_id_branches(p->value->text);
+    if (!branches)
+        return true;
+    *takes = branches;
+    return cc_branch_listed(branches, name);
 }
 
 static bool has_branch_index(const cc_block *blk, int index)

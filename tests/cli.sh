@@ -166,7 +166,9 @@ grep -q "unknown key 'queus'" "$tmp/err" && grep -q "did you mean 'queues'" "$tm
 expect_status 2 "run without a scenario" "$CCFLOW" run
 expect_status 1 "scenario with impossible outcomes" "$CCFLOW" test tests/scenarios_failing/outcomes.yaml
 grep -q "no flow of the bundle has a block 'profil'" "$tmp/err" && grep -q "has no branch 'nobody_home'; it has next, multiple_found" "$tmp/err" \
-  && grep -q "block 'found' does its own work in ccflow" "$tmp/err" && ok || bad "every impossible outcome is reported at its place"
+  && grep -q "block 'found' does its own work in ccflow" "$tmp/err" \
+  && grep -q "block 'enrolment' checks enrollment_status: it takes enrolled, not_enrolled, opted_out, error, not 'authenticated'" "$tmp/err" \
+  && ok || bad "every impossible outcome is reported at its place"
 
 # Task records field by field: a task with every kind of reference, a self-assigned task from a
 # template, a link of a chain, a transferred task, a task a flow filed from a template

@@ -1298,6 +1298,19 @@ bool cc_rt_outcome_valid(const cc_rt *rt, const char *block, const char *branch,
                 return false;
             }
             const cc_block_spec *k = &cc_blocks[op_u32(code, blk.pc, 0)];
+            if (!strcmp(k->kind, "check_voice_id")) { /* only the branches of what it checks */
+                char buf[64];
+                contact none = {0};
+                const char *what = block_param((cc_rt *)rt, &none, k, code, blk.pc, "check", buf, sizeof buf);
+                const char *takes = cc_voice_id_branches(what);
+                if (takes && !cc_branch_listed(takes, branch)) {
+                    char *list = cc_str_replace(takes, "|", ", ");
+                    snprintf(why, n, "'check_voice_id' block '%s' checks %s: it takes %s, not '%s'", block, what, list,
+                             branch);
+                    cc_free(list);
+                    return false;
+                }
+            }
             if (strcmp(branch, "next") != 0 && cc_branch_index(k, branch) < 0) {
                 char *list = cc_str_replace(k->branches, "|", ", ");
                 snprintf(why, n, "'%s' block '%s' has no branch '%s'; it has next, %s", k->kind, block, branch, list);
