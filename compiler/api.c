@@ -514,6 +514,16 @@ int ccflow_vm_set_agent_manual_accept(ccflow_vm *vm, const char *agent, int manu
     return 0;
 }
 
+int ccflow_vm_set_agent_proficiency(ccflow_vm *vm, const char *agent, const char *name, const char *value)
+{
+    int ai = cc_rt_agent_index(vm->rt, agent);
+    if (ai < 0 || !name || !value)
+        return -1;
+    CALL(&vm->heap, -1);
+    cc_rt_set_agent_proficiency(vm->rt, ai, name, value);
+    RETURN(&vm->heap, 0);
+}
+
 int ccflow_vm_accept_contact(ccflow_vm *vm, const char *contact_id, char *err, size_t errlen)
 {
     CALL(&vm->heap, (snprintf(err, errlen, "out of memory"), -1));

@@ -661,7 +661,7 @@ const cc_block_spec cc_blocks[] = {
     {.kind = "set_routing_criteria", .ui_name = "Set routing criteria",
      .actions = "UpdateRoutingCriteria", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "error", .params = set_routing_criteria_params,
-     .doc = "Restricts which agents may take the contact, by their proficiencies."},
+     .doc = "Makes the contact wait for an agent with these proficiencies (all of them) while the criteria hold: for `expiry` once queued, for good without; then any agent of its queue may take it. Other contacts go ahead meanwhile."},
     {.kind = "set_voice", .ui_name = "Set voice", .actions = "UpdateContactTextToSpeechVoice",
      .support = SUPPORT(YES, NO_SUCCESS, NO_SUCCESS, YES), .flow_types = CC_FT_ALL,
      .branches = "", .params = set_voice_params,

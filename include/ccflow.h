@@ -290,6 +290,9 @@ int ccflow_vm_transfer_contact(ccflow_vm *vm, const char *contact_id, const char
  * gives them: the slot is theirs, the customer still waits, until ccflow_vm_accept_contact; then
  * handling starts (and whisper flows run). Return 0, or -1 (unknown agent; contact not offered). */
 int ccflow_vm_set_agent_manual_accept(ccflow_vm *vm, const char *agent, int manual);
+/* An agent's proficiency, which the routing criteria of set_routing_criteria name ("language" ->
+ * "spanish"): a contact with criteria waits for an agent who has them all while they hold. */
+int ccflow_vm_set_agent_proficiency(ccflow_vm *vm, const char *agent, const char *name, const char *value);
 int ccflow_vm_accept_contact(ccflow_vm *vm, const char *contact_id, char *err, size_t errlen);
 
 /* The agent working on a contact completes it now: after-contact work, then AGENT_DISCONNECT.

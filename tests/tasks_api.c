@@ -321,6 +321,9 @@ int main(void)
     CHECK(d.n == 1 && !strcmp(d.state[0], "QUEUED"), "it waits in Claims while bo works (%s)", d.state[0]);
     ccflow_metrics qm;
     CHECK(ccflow_vm_queue_metrics(vm, "Claims", "TASK", NULL, 0, &qm) == 0 && qm.in_queue == 1, "Claims holds it");
+    CHECK(ccflow_vm_set_agent_proficiency(vm, "bo", "language", "spanish") == 0 &&
+              ccflow_vm_set_agent_proficiency(vm, "zed", "language", "spanish") == -1,
+          "proficiencies are set on known agents");
     ccflow_vm_free(vm);
     printf("tasks api: %d passed, %d failed\n", passed, failed);
     return failed != 0;

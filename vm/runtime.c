@@ -103,6 +103,9 @@ typedef struct {
     uint8_t transfers;  /* TransferContact calls so far (at most 11) */
     bool by_disconnect; /* made by a create_task block in a disconnect flow (InitiationMethod DISCONNECT) */
     bool offered;       /* with an agent who has not accepted it yet */
+    attr_vec criteria;  /* routing criteria: what an agent must have to take it */
+    int64_t criteria_for;   /* how long they hold once queued (0: for good) */
+    int64_t criteria_until; /* when they stop holding (-1: not queued yet) */
     int32_t template_;  /* task template index, -1 */
     int64_t expiry_ms;  /* 0: 7 days */
 } contact_extra;
@@ -134,8 +137,11 @@ static const char *cid(const contact *c, char buf[32])
     return buf;
 }
 
-static const contact_extra no_extra = {
-    .hooks = {-1, -1, -1, -1, -1, -1, -1}, .ret_flow = -1, .created_by = -1, .template_ = -1};
+static const contact_extra no_extra = {.hooks = {-1, -1, -1, -1, -1, -1, -1},
+                                       .ret_flow = -1,
+                                       .created_by = -1,
+                                       .template_ = -1,
+                                       .criteria_until = -1};
 
 #define RX(c) ((const contact_extra *)((c)->x ? (c)->x : &no_extra))
 
@@ -173,6 +179,7 @@ typedef struct {
     uint32_t free[4];    /* of them: available with a free slot for each channel */
     uint32_t staffed;    /* of them: available, or holding a contact */
     uint32_t online;     /* of them: not offline (a break or lunch status is online, not routable) */
+    bool criteria;       /* a contact with routing criteria has waited here: routing looks past the head */
     cc_queue_stats stats;
 } queue;
 
@@ -184,6 +191,7 @@ typedef struct {
     bool available;
     bool online; /* not offline: available, or in a status such as a break */
     bool manual_accept; /* contacts are offered until the agent accepts them */
+    attr_vec skills;    /* proficiencies: attribute -> value, for routing criteria */
     uint32_t busy; /* contacts held, handling or in after-contact work */
 } agent;
 
@@ -265,7 +273,7 @@ struct cc_rt {
     int32_t **block_at; /* per flow, per code offset: the block starting there, or -1 (for traces) */
     uint32_t next_id;
     /* the kinds whose channel support applies to the ops that stand for them */
-    const cc_block_spec *prompt_kind, *input_kind, *store_kind, *loop_prompts_kind, *phone_transfer_kind;
+    const cc_block_spec *prompt_kind, *input_kind, *store_kind, *loop_prompts_kind, *phone_transfer_kind, *criteria_kind;
 };
 
 const char *cc_end_reason_name(cc_end_reason r)
@@ -558,6 +566,7 @@ static void trim_contact_data(contact *c)
     x->next_input = 0;
     kv_free(&x->vars);
     kv_free(&x->outcomes);
+    kv_free(&x->criteria);
     cc_vec_free(&x->loops);
 }
 
@@ -683,9 +692,24 @@ static int give_back_slot(cc_rt *rt, const contact *c)
     return ai;
 }
 
-static bool agent_can_take(const agent *a, int q, uint8_t channel)
+/* Whether an agent meets a contact's routing criteria (while they hold). */
+static bool meets_criteria(const cc_rt *rt, const agent *a, const contact *c)
 {
-    if (!a->available || a->active[channel] >= a->concurrency[channel])
+    const contact_extra *x = RX(c);
+    if (!x->criteria.len || (x->criteria_until >= 0 && rt->now >= x->criteria_until))
+        return true;
+    for (size_t i = 0; i < x->criteria.len; i++) {
+        const char *have = kv_get(&a->skills, x->criteria.items[i].key);
+        if (!have || strcmp(have, x->criteria.items[i].value) != 0)
+            return false;
+    }
+    return true;
+}
+
+static bool agent_can_take(const cc_rt *rt, const agent *a, int q, const contact *c)
+{
+    uint8_t channel = c->channel;
+    if (!a->available || a->active[channel] >= a->concurrency[channel] || !meets_criteria(rt, a, c))
         return false;
     for (size_t i = 0; i < a->queues.len; i++)
         if (a->queues.items[i] == q)
@@ -774,7 +798,7 @@ static bool route_contact(cc_rt *rt, uint32_t ci)
     if (!q->free[c->channel])
         return false;
     for (size_t i = 0; i < q->agents.len; i++)
-        if (agent_can_take(&rt->agents.items[q->agents.items[i]], c->in_queue, c->channel)) {
+        if (agent_can_take(rt, &rt->agents.items[q->agents.items[i]], c->in_queue, c)) {
             connect_agent(rt, ci, q->agents.items[i]);
             return true;
         }
@@ -782,6 +806,24 @@ static bool route_contact(cc_rt *rt, uint32_t ci)
 }
 
 /* An agent with a free slot: the best waiting contact among its queues (priority, then age). */
+/* The best waiting entry of queue qi that agent a may take (criteria contacts wait for agents
+ * who meet them while others go ahead), or NULL. */
+static waiting *best_for(cc_rt *rt, const agent *a, int qi, queue *q)
+{
+    waiting *best = NULL;
+    for (size_t i = 0; i < q->heap.len; i++) {
+        waiting *w = &q->heap.items[i];
+        const contact *c = &rt->contacts.items[w->contact];
+        if (c->state != ST_QUEUED || c->qgen != w->gen || c->in_queue != qi)
+            continue;
+        if (!agent_can_take(rt, a, qi, c))
+            continue;
+        if (!best || waiting_before(w, best))
+            best = w;
+    }
+    return best;
+}
+
 static void route_agent(cc_rt *rt, int ai)
 {
     for (;;) {
@@ -791,7 +833,9 @@ static void route_agent(cc_rt *rt, int ai)
         for (size_t i = 0; i < a->queues.len; i++) {
             queue *q = &rt->queues.items[a->queues.items[i]];
             waiting *w = queue_head(rt, q);
-            if (!w || !agent_can_take(a, a->queues.items[i], rt->contacts.items[w->contact].channel))
+            if (w && q->criteria) /* the head may want another agent: the best this one may take */
+                w = best_for(rt, a, a->queues.items[i], q);
+            if (!w || !agent_can_take(rt, a, a->queues.items[i], &rt->contacts.items[w->contact]))
                 continue;
             if (!best || waiting_before(w, best)) {
                 best = w;
@@ -801,7 +845,9 @@ static void route_agent(cc_rt *rt, int ai)
         if (!best)
             return;
         uint32_t ci = best->contact;
-        queue_pop(best_q);
+        if (best == &best_q->heap.items[0])
+            queue_pop(best_q);
+        /* else it stays in the heap, stale once connected (queue_head drops it) */
         connect_agent(rt, ci, ai);
     }
 }
@@ -1186,6 +1232,17 @@ static void flow_ended(cc_rt *rt, uint32_t ci, bool by_disconnect)
     disconnect(rt, ci, CC_END_CONTACT_FLOW_DISCONNECT);
 }
 
+/* A contact with routing criteria in queue q: routing there looks past the head from now on, and
+ * the criteria hold for their time (then any agent of the queue may take it: routed again). */
+static void start_criteria(cc_rt *rt, uint32_t ci, queue *q)
+{
+    contact *c = &rt->contacts.items[ci];
+    q->criteria = true;
+    c->x->criteria_until = c->x->criteria_for ? rt->now + c->x->criteria_for : INT64_MAX;
+    if (c->x->criteria_for)
+        schedule(rt, c->x->criteria_until, EV_REROUTE, ci, 0);
+}
+
 static void enqueue(cc_rt *rt, uint32_t ci, int qi)
 {
     contact *c = &rt->contacts.items[ci];
@@ -1206,6 +1263,8 @@ static void enqueue(cc_rt *rt, uint32_t ci, int qi)
     }
     waiting w = {c->priority, rt->now - c->age_adjust, rt->seq++, ci, ++c->qgen};
     queue_push(q, w);
+    if (RX(c)->criteria.len)
+        start_criteria(rt, ci, q);
 }
 
 /* Sets an attribute on a contact and, when it is in a PreviousContactId chain, on every contact of
@@ -1321,6 +1380,41 @@ bool cc_rt_outcome_valid(const cc_rt *rt, const char *block, const char *branch,
         }
     snprintf(why, n, "no flow of the bundle has a block '%s'", block);
     return false;
+}
+
+/* set_routing_criteria: the contact waits for an agent with these proficiencies, for `expiry`
+ * once queued (for good without), then for any agent of its queue. False when the criteria are
+ * not a mapping of names to values. */
+static bool set_criteria(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc)
+{
+    contact *c = &rt->contacts.items[ci];
+    const cc_block_spec *k = rt->criteria_kind;
+    char buf[512];
+    const char *json = block_param(rt, c, k, code, pc, "criteria", buf, sizeof buf);
+    const char *expiry = block_param(rt, c, k, code, pc, "expiry", buf + 256, 256);
+    int64_t for_ms = 0;
+    if (expiry && !cc_parse_duration(expiry, &for_ms))
+        return false;
+    cc_arena arena;
+    cc_arena_init(&arena);
+    cc_diags ds;
+    cc_diags_init(&ds);
+    const cc_node *map = json ? cc_yaml_read(&arena, &ds, 0, json, strlen(json)) : NULL;
+    bool ok = map && map->type == CC_NODE_MAP;
+    if (ok) {
+        contact_extra *x = WX(c);
+        kv_free(&x->criteria);
+        char vb[512];
+        for (uint32_t i = 0; i < map->count; i++)
+            kv_set(&x->criteria, map->pairs[i].key->text, json_value_text(rt, c, map->pairs[i].value, vb, sizeof vb));
+        x->criteria_for = for_ms;
+        x->criteria_until = -1;
+        if (c->state == ST_QUEUED && c->in_queue >= 0) /* already waiting: they hold from now */
+            start_criteria(rt, ci, &rt->queues.items[c->in_queue]);
+    }
+    cc_diags_free(&ds);
+    cc_arena_free(&arena);
+    return ok;
 }
 
 static void run_fiber(cc_rt *rt, uint32_t ci)
@@ -1657,6 +1751,9 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 break;
             }
             c->outcome = outside_outcome(rt, c, k, code, pc, b1, sizeof b1);
+            if (c->outcome == 0 && k == rt->criteria_kind && !set_criteria(rt, ci, code, pc))
+                c->outcome = (uint32_t)cc_branch_index(k, "error") + 1;
+            c = &rt->contacts.items[ci];
             if (c->outcome == 0 && k == rt->phone_transfer_kind &&
                 !block_flag(rt, c, k, code, pc, "resume", b1, sizeof b1)) {
                 finish(rt, ci, CC_END_THIRD_PARTY_DISCONNECT); /* bridged out: the contact leaves ccflow */
@@ -1950,6 +2047,7 @@ cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
     rt->rng = seed * 2654435761u + 1;
     rt->prompt_kind = cc_block_lookup("play_prompt");
     rt->phone_transfer_kind = cc_block_lookup("transfer_to_phone_number");
+    rt->criteria_kind = cc_block_lookup("set_routing_criteria");
     rt->input_kind = cc_block_lookup("get_customer_input");
     rt->store_kind = cc_block_lookup("store_customer_input");
     rt->loop_prompts_kind = cc_block_lookup("loop_prompts");
@@ -2003,6 +2101,7 @@ void cc_rt_free(cc_rt *rt)
     cc_vec_free(&rt->queues);
     for (size_t i = 0; i < rt->agents.len; i++) {
         cc_free(rt->agents.items[i].name);
+        kv_free(&rt->agents.items[i].skills);
         cc_vec_free(&rt->agents.items[i].queues);
     }
     cc_vec_free(&rt->agents);
@@ -2389,6 +2488,12 @@ bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow_name, const char
 }
 
 void cc_rt_set_agent_manual_accept(cc_rt *rt, int ai, bool manual) { rt->agents.items[ai].manual_accept = manual; }
+
+void cc_rt_set_agent_proficiency(cc_rt *rt, int ai, const char *name, const char *value)
+{
+    kv_set(&rt->agents.items[ai].skills, name, value);
+    route_agent(rt, ai); /* contacts that waited for what the agent now has */
+}
 
 bool cc_rt_accept_contact(cc_rt *rt, const char *id, char *err, size_t errlen)
 {
@@ -3060,6 +3165,7 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         w64(b, a->online);
         w64(b, a->busy);
         w64(b, a->manual_accept);
+        wkv(b, &a->skills);
     }
     w64(b, rt->contacts.len);
     for (size_t i = 0; i < rt->contacts.len; i++) {
@@ -3130,6 +3236,9 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
         w64(b, x->transfers);
         w64(b, x->by_disconnect);
         w64(b, x->offered);
+        wkv(b, &x->criteria);
+        w64(b, (uint64_t)x->criteria_for);
+        w64(b, (uint64_t)x->criteria_until);
     }
     /* task templates and client tokens (chains and made ids follow from contacts) */
     w64(b, rt->templates.len);
@@ -3259,7 +3368,8 @@ static bool extra_is_empty(const contact_extra *x)
     return !x->description && !x->previous && !x->related && !x->chain && !x->attrs.len && !x->vars.len &&
            !x->outcomes.len && !x->loops.len && !x->inputs.len && !x->refs.len && !x->next_input &&
            !x->next_priority && !x->next_age_adjust && x->ret_flow == -1 && x->created_by == -1 &&
-           x->template_ == -1 && !x->expiry_ms && !x->self_assigned && !x->transfers && !x->by_disconnect && !x->offered;
+           x->template_ == -1 && !x->expiry_ms && !x->self_assigned && !x->transfers && !x->by_disconnect && !x->offered && !x->criteria.len &&
+           !x->criteria_for && x->criteria_until == -1;
 }
 
 cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char *err, size_t errlen)
@@ -3368,6 +3478,7 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         a.online = rmax(&r, 1) != 0;
         a.busy = (uint32_t)rmax(&r, UINT32_MAX);
         a.manual_accept = rmax(&r, 1) != 0;
+        rkv(&r, &a.skills);
         if (!a.name)
             r.bad = true;
         cc_vec_push(&rt->agents, a);
@@ -3470,6 +3581,11 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         x.transfers = (uint8_t)rmax(&r, CC_TRANSFERS_MAX);
         x.by_disconnect = rmax(&r, 1) != 0;
         x.offered = rmax(&r, 1) != 0;
+        rkv(&r, &x.criteria);
+        x.criteria_for = (int64_t)r64(&r);
+        x.criteria_until = (int64_t)r64(&r);
+        if (x.criteria_for < 0 || x.criteria_until < -1)
+            r.bad = true;
         if (x.created_by < -1 || x.created_by >= (int64_t)na || x.template_ < -1 || x.expiry_ms < 0)
             r.bad = true; /* templates are read after contacts: their count is checked then */
         if (!extra_is_empty(&x)) {
@@ -3539,6 +3655,8 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
         if (c->x && c->x->template_ >= (int64_t)rt->templates.len)
             r.bad = true;
         rt->active_tasks += c->channel == 2 && c->state != ST_ENDED;
+        if (c->x && c->x->criteria.len && c->state == ST_QUEUED && c->in_queue >= 0 && c->in_queue < (int64_t)nq)
+            rt->queues.items[c->in_queue].criteria = true;
         if (!c->id) {
             if (c->num != rt->made.len + 1)
                 r.bad = true;

@@ -177,6 +177,8 @@ bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow, const char *que
  * until cc_rt_accept_contact; then handling starts. */
 void cc_rt_set_agent_manual_accept(cc_rt *rt, int agent, bool manual);
 bool cc_rt_accept_contact(cc_rt *rt, const char *id, char *err, size_t errlen);
+/* An agent's proficiency (routing criteria of set_routing_criteria name them): name -> value. */
+void cc_rt_set_agent_proficiency(cc_rt *rt, int agent, const char *name, const char *value);
 /* The agent holding a contact completes it now (AGENT_DISCONNECT after its after-contact work). */
 bool cc_rt_complete_contact(cc_rt *rt, const char *id, char *err, size_t errlen);
 /* DescribeContact: the contact as its record would tell it now. False when unknown. */

@@ -1108,7 +1108,14 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                     "");
         else if (acc)
             cc_rt_set_agent_manual_accept(rt, ai, !strcmp(acc->text, "manual"));
-        static const char *const agent_keys[] = {"name", "queues", "concurrency", "handle", "acw", "status", "accept"};
+        const cc_node *prof = cc_node_get(a, "proficiencies");
+        for (uint32_t k = 0; prof && prof->type == CC_NODE_MAP && k < prof->count; k++)
+            if (is_scalar(prof->pairs[k].value))
+                cc_rt_set_agent_proficiency(rt, ai, prof->pairs[k].key->text, prof->pairs[k].value->text);
+        if (prof && prof->type != CC_NODE_MAP)
+            problem(&s, prof, "proficiencies map attribute names to values: { language: english }%s", "");
+        static const char *const agent_keys[] = {"name",   "queues", "concurrency",  "handle",
+                                                 "acw",    "status", "accept",       "proficiencies"};
         for (uint32_t k = 0; a->type == CC_NODE_MAP && k < a->count; k++) {
             bool known_key = false;
             for (size_t j = 0; j < CC_ARRAY_LEN(agent_keys); j++)
