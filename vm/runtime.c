@@ -706,10 +706,12 @@ static bool meets_criteria(const cc_rt *rt, const agent *a, const contact *c)
     return true;
 }
 
-static bool agent_can_take(const cc_rt *rt, const agent *a, int q, const contact *c)
+static inline bool agent_can_take(const cc_rt *rt, const agent *a, int q, const contact *c)
 {
     uint8_t channel = c->channel;
-    if (!a->available || a->active[channel] >= a->concurrency[channel] || !meets_criteria(rt, a, c))
+    if (!a->available || a->active[channel] >= a->concurrency[channel])
+        return false;
+    if (c->x && c->x->criteria.len && !meets_criteria(rt, a, c))
         return false;
     for (size_t i = 0; i < a->queues.len; i++)
         if (a->queues.items[i] == q)
