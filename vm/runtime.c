@@ -175,12 +175,10 @@ typedef struct {
     uint32_t max_contacts, size;
     waiting_vec heap;
     CC_VEC(int) agents;  /* agents that serve the queue */
-    CC_VEC(int64_t) waits; /* how long each answered contact waited, for service levels */
     uint32_t free[4];    /* of them: available with a free slot for each channel */
     uint32_t staffed;    /* of them: available, or holding a contact */
     uint32_t online;     /* of them: not offline (a break or lunch status is online, not routable) */
     bool criteria;       /* a contact with routing criteria has waited here: routing looks past the head */
-    cc_queue_stats stats;
 } queue;
 
 typedef struct {
@@ -599,7 +597,6 @@ static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
     contact *c = &rt->contacts.items[ci];
     if (c->state == ST_ENDED)
         return;
-    int32_t q = c->in_queue >= 0 ? c->in_queue : c->queue;
     if (c->state == ST_QUEUED && c->in_queue >= 0)
         rt->queues.items[c->in_queue].size--;
     c->state = ST_ENDED;
@@ -612,15 +609,6 @@ static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
         c = &rt->contacts.items[ci]; /* a callback may have started contacts */
     }
     c->gen++;
-    if (q >= 0 && c->enqueued >= 0) {
-        cc_queue_stats *s = &rt->queues.items[q].stats;
-        if (reason == CC_END_AGENT_DISCONNECT)
-            s->handled++;
-        else if (reason == CC_END_EXPIRED)
-            s->expired++;
-        else if (c->connected < 0)
-            s->abandoned++;
-    }
     rt->totals.handled += reason == CC_END_AGENT_DISCONNECT;
     rt->totals.disconnected += reason == CC_END_CONTACT_FLOW_DISCONNECT;
     rt->totals.expired += reason == CC_END_EXPIRED;
@@ -754,7 +742,6 @@ static void join_agent(cc_rt *rt, uint32_t ci)
 {
     contact *c = &rt->contacts.items[ci];
     agent *a = &rt->agents.items[c->agent];
-    queue *q = &rt->queues.items[c->in_queue];
     c->connected = rt->now;
     if (c->x)
         c->x->offered = false;
@@ -764,16 +751,7 @@ static void join_agent(cc_rt *rt, uint32_t ci)
         trace(rt, c, NULL, what);
         c = &rt->contacts.items[ci]; /* a callback may have added contacts or queues */
         a = &rt->agents.items[c->agent];
-        q = &rt->queues.items[c->in_queue];
     }
-    int64_t wait = rt->now - c->enqueued; /* an offer's time counts: the customer still waits */
-    q->stats.answered++;
-    cc_vec_push(&q->waits, wait);
-    q->stats.answered_within_60s += wait <= 60000;
-    q->stats.wait_total_ms += wait;
-    if (wait > q->stats.wait_max_ms)
-        q->stats.wait_max_ms = wait;
-    q->stats.handle_total_ms += a->handle_ms;
     schedule(rt, rt->now + a->handle_ms, EV_HANDLED, ci, c->gen);
     if (RX(c)->hooks[HOOK_CUSTOMER_WHISPER] >= 0 && (c->channel == 0 || c->channel == 1)) {
         /* the customer whisper plays to the customer (voice and chat) as the agent joins */
@@ -1255,7 +1233,6 @@ static void enqueue(cc_rt *rt, uint32_t ci, int qi)
         c->x->ret_flow = -1; /* queued from inside a module: its flow is over */
     c->enqueued = rt->now;
     q->size++;
-    q->stats.created++;
     if (rt->on_trace) {
         char what[300];
         snprintf(what, sizeof what, "queued in %s", q->name);
@@ -2098,7 +2075,6 @@ void cc_rt_free(cc_rt *rt)
         cc_free(rt->queues.items[i].name);
         cc_vec_free(&rt->queues.items[i].heap);
         cc_vec_free(&rt->queues.items[i].agents);
-        cc_vec_free(&rt->queues.items[i].waits);
     }
     cc_vec_free(&rt->queues);
     for (size_t i = 0; i < rt->agents.len; i++) {
@@ -2193,11 +2169,9 @@ int cc_rt_add_queue(cc_rt *rt, const char *name, uint32_t max_contacts)
     q.name = cc_xstrdup(name);
     q.hours = -1;
     q.max_contacts = max_contacts;
-    q.stats.name = q.name;
     cc_vec_push(&rt->queues, q);
     for (uint32_t i = 0; i < rt->m->nstrings; i++)
         rt->str_queue[i] = -2;
-    rt->queues.items[rt->queues.len - 1].stats.name = rt->queues.items[rt->queues.len - 1].name;
     return (int)rt->queues.len - 1;
 }
 
@@ -2934,35 +2908,11 @@ done:
 
 size_t cc_rt_queue_count(const cc_rt *rt) { return rt->queues.len; }
 
-size_t cc_rt_contact_count(const cc_rt *rt) { return rt->contacts.len; }
-
-void cc_rt_queue_stats(const cc_rt *rt, size_t q, cc_queue_stats *out)
-{
-    *out = rt->queues.items[q].stats;
-    out->in_queue = rt->queues.items[q].size;
-}
+const char *cc_rt_queue_name(const cc_rt *rt, size_t q) { return rt->queues.items[q].name; }
 
 void cc_rt_totals_get(const cc_rt *rt, cc_rt_totals *out) { *out = rt->totals; }
 
-double cc_rt_service_level(const cc_rt *rt, size_t qi, int64_t threshold_ms)
-{
-    const queue *q = &rt->queues.items[qi];
-    size_t within = 0;
-    for (size_t i = 0; i < q->waits.len; i++)
-        within += q->waits.items[i] <= threshold_ms;
-    return q->waits.len ? 100.0 * (double)within / (double)q->waits.len : 0.0;
-}
-
-void cc_rt_queue_now(const cc_rt *rt, size_t qi, cc_queue_now *out)
-{
-    cc_rt *mut = (cc_rt *)rt; /* dropping stale queue entries does not change the state */
-    queue *q = &mut->queues.items[qi];
-    waiting *w = queue_head(mut, q);
-    out->oldest_age_ms = w ? rt->now - rt->contacts.items[w->contact].enqueued : 0;
-    out->agents_available = q->free[2];
-    out->agents_staffed = q->staffed;
-    out->agents_online = q->online;
-}
+size_t cc_rt_contact_count(const cc_rt *rt) { return rt->contacts.len; }
 
 void cc_rt_metrics(const cc_rt *rt, size_t qi, int channel, const int64_t *thresholds, size_t n, cc_metrics *out)
 {
@@ -3044,7 +2994,7 @@ void cc_rt_metrics(const cc_rt *rt, size_t qi, int channel, const int64_t *thres
 /* ---- snapshot and restore: the whole state as plain bytes ---- */
 
 #define SNAP_MAGIC "CCSN"
-#define SNAP_VERSION 3u
+#define SNAP_VERSION 4u
 
 static void w64(cc_buf *b, uint64_t v)
 {
@@ -3140,15 +3090,6 @@ void cc_rt_snapshot(const cc_rt *rt, cc_buf *b)
             w64(b, w->contact);
             w64(b, w->gen);
         }
-        w64(b, q->waits.len);
-        for (size_t k = 0; k < q->waits.len; k++)
-            w64(b, (uint64_t)q->waits.items[k]);
-        const cc_queue_stats *s = &q->stats;
-        const uint64_t fields[] = {s->created, s->handled, s->abandoned, s->expired, s->disconnected, s->in_queue,
-                                   (uint64_t)s->wait_total_ms, (uint64_t)s->wait_max_ms, s->answered,
-                                   s->answered_within_60s, (uint64_t)s->handle_total_ms};
-        for (size_t k = 0; k < CC_ARRAY_LEN(fields); k++)
-            w64(b, fields[k]);
     }
     w64(b, rt->agents.len);
     for (size_t i = 0; i < rt->agents.len; i++) {
@@ -3449,20 +3390,10 @@ cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char
             w.gen = (uint32_t)rmax(&r, UINT32_MAX);
             cc_vec_push(&q.heap, w);
         }
-        uint64_t nw = rmax(&r, (uint64_t)(r.end - r.p) / 8);
-        for (uint64_t k = 0; k < nw && !r.bad; k++)
-            cc_vec_push(&q.waits, (int64_t)r64(&r));
-        cc_queue_stats *s = &q.stats;
-        s->created = r64(&r), s->handled = r64(&r), s->abandoned = r64(&r), s->expired = r64(&r);
-        s->disconnected = r64(&r), s->in_queue = r64(&r), s->wait_total_ms = (int64_t)r64(&r);
-        s->wait_max_ms = (int64_t)r64(&r), s->answered = r64(&r), s->answered_within_60s = r64(&r);
-        s->handle_total_ms = (int64_t)r64(&r);
         if (!q.name)
             r.bad = true;
         cc_vec_push(&rt->queues, q);
     }
-    for (size_t i = 0; i < rt->queues.len; i++)
-        rt->queues.items[i].stats.name = rt->queues.items[i].name;
     uint64_t na = rmax(&r, 1u << 20);
     for (uint64_t i = 0; i < na && !r.bad; i++) {
         agent a = {0};

@@ -221,29 +221,9 @@ bool cc_rt_idle(const cc_rt *rt); /* no event pending */
 void cc_rt_snapshot(const cc_rt *rt, cc_buf *out);
 cc_rt *cc_rt_restore(const ccfb_module *m, const uint8_t *data, size_t len, char *err, size_t errlen);
 
-/* Per-queue figures at the present moment and since the start. */
-typedef struct {
-    const char *name;
-    uint64_t created, handled, abandoned, expired, disconnected, in_queue;
-    int64_t wait_total_ms, wait_max_ms; /* of contacts an agent took: enqueue to agent */
-    uint64_t answered, answered_within_60s;
-    int64_t handle_total_ms;
-} cc_queue_stats;
-
 size_t cc_rt_queue_count(const cc_rt *rt);
+const char *cc_rt_queue_name(const cc_rt *rt, size_t q);
 size_t cc_rt_contact_count(const cc_rt *rt); /* every contact started, ended or not */
-void cc_rt_queue_stats(const cc_rt *rt, size_t q, cc_queue_stats *out);
-
-/* Service level: of the contacts an agent took from queue q, the percentage that waited at most
- * threshold_ms. */
-double cc_rt_service_level(const cc_rt *rt, size_t q, int64_t threshold_ms);
-
-typedef struct {
-    int64_t oldest_age_ms;
-    uint64_t agents_online, agents_available, agents_staffed; /* available: for tasks */
-} cc_queue_now;
-
-void cc_rt_queue_now(const cc_rt *rt, size_t q, cc_queue_now *out);
 
 /* A queue's metrics for one channel (or all), SPEC §7: real-time figures now, historical ones
  * since the start. Service levels: of the contacts that left the queue (answered, abandoned,

@@ -1313,16 +1313,15 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     }
     if (opts->report) {
         for (size_t q = 0; q < cc_rt_queue_count(rt); q++) {
-            cc_queue_stats st;
-            cc_rt_queue_stats(rt, q, &st);
+            cc_metrics all;
+            const int64_t minute = 60000;
+            cc_rt_metrics(rt, q, -1, &minute, 1, &all);
             fprintf(out,
                     "queue %s: handled %llu, expired %llu, abandoned %llu, in queue %llu, service level (60s) %.1f%%, "
                     "average wait %.1fs, max wait %.1fs\n",
-                    st.name, (unsigned long long)st.handled, (unsigned long long)st.expired,
-                    (unsigned long long)st.abandoned, (unsigned long long)st.in_queue,
-                    st.answered ? 100.0 * (double)st.answered_within_60s / (double)st.answered : 0.0,
-                    st.answered ? (double)st.wait_total_ms / 1000.0 / (double)st.answered : 0.0,
-                    (double)st.wait_max_ms / 1000.0);
+                    cc_rt_queue_name(rt, q), (unsigned long long)all.handled, (unsigned long long)all.expired,
+                    (unsigned long long)all.abandoned, (unsigned long long)all.in_queue, all.service_level[0],
+                    (double)all.avg_answer_ms / 1000.0, (double)all.max_wait_ms / 1000.0);
             for (int ch = 0; ch < CC_CH_COUNT; ch++) {
                 cc_metrics mt;
                 cc_rt_metrics(rt, q, ch, levels, nlevels, &mt);
