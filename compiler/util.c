@@ -421,18 +421,22 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
+/* The slot of key (hash h): the one that holds it, or the free one where it would go. The map has
+ * room (cap > len). */
+static size_t map_slot(const cc_map *m, const char *key, uint32_t h)
+{
+    size_t mask = m->cap - 1, i = h & mask;
+    while (m->keys[i] && !(m->hashes[i] == h && strcmp(m->keys[i], key) == 0))
+        i = (i + 1) & mask;
+    return i;
+}
+
 void *cc_map_get(const cc_map *m, const char *key)
 {
     if (!m->cap)
         return NULL;
-    size_t mask = m->cap - 1;
-    uint32_t h = (uint32_t)hash_str(key);
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        if (!m->keys[i])
-            return NULL;
-        if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0)
-            return m->values[i];
-    }
+    size_t i = map_slot(m, key, (uint32_t)hash_str(key));
+    return m->keys[i] ? m->values[i] : NULL;
 }
 
 /* Puts key (hash h) in a free slot of a map known not to hold it. */
@@ -467,33 +471,25 @@ void *cc_map_put(cc_map *m, const char *key, void *value)
 {
     if ((m->len + 1) * 4 > m->cap * 3)
         map_grow(m);
-    size_t mask = m->cap - 1;
     uint32_t h = (uint32_t)hash_str(key);
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        if (!m->keys[i]) {
-            m->keys[i] = key;
-            m->values[i] = value;
-            m->hashes[i] = h;
-            m->len++;
-            return NULL;
-        }
-        if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0)
-            return m->values[i] ? m->values[i] : (void *)m->keys[i];
-    }
+    size_t i = map_slot(m, key, h);
+    if (m->keys[i])
+        return m->values[i] ? m->values[i] : (void *)m->keys[i];
+    m->keys[i] = key;
+    m->values[i] = value;
+    m->hashes[i] = h;
+    m->len++;
+    return NULL;
 }
 
 bool cc_map_set(cc_map *m, const char *key, void *value)
 {
     if (!m->cap)
         return false;
-    size_t mask = m->cap - 1;
-    uint32_t h = (uint32_t)hash_str(key);
-    for (size_t i = h & mask; m->keys[i]; i = (i + 1) & mask)
-        if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0) {
-            m->values[i] = value;
-            return true;
-        }
-    return false;
+    size_t i = map_slot(m, key, (uint32_t)hash_str(key));
+    if (m->keys[i])
+        m->values[i] = value;
+    return m->keys[i] != NULL;
 }
 
 void cc_map_free(cc_map *m)

@@ -370,6 +370,20 @@ static void kv_free(attr_vec *v)
     cc_vec_free(v);
 }
 
+/* The bytes of the attributes in v that an update of these keys leaves as they are. */
+static size_t bytes_kept(const attr_vec *v, const char *const *keys, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < v->len; i++) {
+        bool replaced = false;
+        for (size_t k = 0; k < n && !replaced; k++)
+            replaced = !strcmp(keys[k], v->items[i].key);
+        if (!replaced)
+            kept += strlen(v->items[i].key) + strlen(v->items[i].value);
+    }
+    return kept;
+}
+
 #define attr_get(c, key) kv_get(&RX(c)->attrs, (key))
 #define attr_set(c, key, value) kv_set(&WX(c)->attrs, (key), (value))
 #define var_get(c, key) kv_get(&RX(c)->vars, (key))
@@ -1962,28 +1976,26 @@ static bool next_event(cc_rt *rt, int64_t limit, bool strict, event *out)
     return true;
 }
 
-int64_t cc_rt_run_until(cc_rt *rt, int64_t until)
+/* Runs the events due before `limit` (up to and including it unless strict), then sets the clock
+ * to limit. */
+static void run_events(cc_rt *rt, int64_t limit, bool strict)
 {
     event e;
-    while (next_event(rt, until, false, &e)) {
+    while (next_event(rt, limit, strict, &e)) {
         rt->now = e.t;
         handle_event(rt, &e);
     }
-    if (until > rt->now)
-        rt->now = until;
+    if (limit > rt->now)
+        rt->now = limit;
+}
+
+int64_t cc_rt_run_until(cc_rt *rt, int64_t until)
+{
+    run_events(rt, until, false);
     return rt->now;
 }
 
-void cc_rt_advance(cc_rt *rt, int64_t t)
-{
-    event e;
-    while (next_event(rt, t, true, &e)) {
-        rt->now = e.t;
-        handle_event(rt, &e);
-    }
-    if (t > rt->now)
-        rt->now = t;
-}
+void cc_rt_advance(cc_rt *rt, int64_t t) { run_events(rt, t, true); }
 
 int64_t cc_rt_now(const cc_rt *rt) { return rt->now; }
 int64_t cc_rt_next_event(const cc_rt *rt)
@@ -2335,16 +2347,7 @@ bool cc_rt_update_attributes(cc_rt *rt, const char *id, const char *const *keys,
     const chain *ch = RX(c)->chain ? cc_map_get(&rt->chains, RX(c)->chain) : NULL;
     for (size_t m = 0; m < (ch ? ch->len : 1); m++) {
         const contact *to = ch ? &rt->contacts.items[ch->items[m]] : c;
-        size_t kept = 0;
-        const attr_vec *v = &RX(to)->attrs;
-        for (size_t i = 0; i < v->len; i++) {
-            bool replaced = false;
-            for (size_t k = 0; k < n && !replaced; k++)
-                replaced = !strcmp(keys[k], v->items[i].key);
-            if (!replaced)
-                kept += strlen(v->items[i].key) + strlen(v->items[i].value);
-        }
-        if (!cc_task_attributes_ok(keys, values, n, kept, err, errlen))
+        if (!cc_task_attributes_ok(keys, values, n, bytes_kept(&RX(to)->attrs, keys, n), err, errlen))
             return false;
     }
     for (size_t i = 0; i < n; i++)
@@ -2760,15 +2763,7 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
         }
     }
     if (linked && RX(linked)->attrs.len) { /* the copy and the request's own, together */
-        size_t kept = 0;
-        const attr_vec *la = &RX(linked)->attrs;
-        for (size_t i = 0; i < la->len; i++) {
-            bool replaced = false;
-            for (size_t k = 0; k < req->nattrs && !replaced; k++)
-                replaced = !strcmp(req->attr_keys[k], la->items[i].key);
-            if (!replaced)
-                kept += strlen(la->items[i].key) + strlen(la->items[i].value);
-        }
+        size_t kept = bytes_kept(&RX(linked)->attrs, req->attr_keys, req->nattrs);
         if (!cc_task_attributes_ok(req->attr_keys, req->attr_values, req->nattrs, kept, err, errlen)) {
             rt->totals.rejected++;
             goto done;
