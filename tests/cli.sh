@@ -154,6 +154,9 @@ grep -q '^total: started 480, handled ' "$tmp/run1" && grep -q '^queue Claims: h
 grep -q '"DisconnectReason":"AGENT_DISCONNECT","Queue":{"Name":"Claims"' "$tmp/r1.jsonl" && ok || bad "records carry reason and queue"
 expect_status 0 "run --trace --until" "$CCFLOW" run --trace --until 20m tests/scenarios/seed.yaml
 grep -q 't1 Task routing: with agent alice' "$tmp/out" && ! grep -q 'T08:2' "$tmp/out" && ok || bad "--trace lines and --until"
+expect_status 0 "run --trace of a flow that meets run-time errors" "$CCFLOW" run --trace tests/scenarios/tokens.yaml
+grep -q "no_policy File claim: error: the task is not created: InvalidParameterException: field 'policy' of template 'Claim' is required (tests/scenarios/flows/file_claim.yaml:7:5)" "$tmp/out" \
+  && ok || bad "a run-time error is traced with its reason and its place in the flow file"
 for opt in --until --restart-at; do
   expect_status 2 "run $opt with no duration" "$CCFLOW" run $opt soon tests/scenarios/seed.yaml
   grep -q -e "$opt takes a duration such as 8h or 7d, not 'soon'" "$tmp/err" && ok || bad "$opt names what it takes"

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "tz.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,6 +404,35 @@ static void trace(cc_rt *rt, const contact *c, const char *block, const char *wh
     char idb[32];
     cc_trace t = {rt->now, cid(c, idb), rt->strs[rt->m->flows[c->flow].name], block, what};
     rt->on_trace(rt->trace_ud, &t);
+}
+
+/* A run-time error a block meets (an unknown queue, a refused request...): the contact takes the
+ * block's error branch, and a trace says why and where, from the source map when the bundle has
+ * one. Nothing is done unless someone traces. */
+static void fault(cc_rt *rt, uint32_t ci, uint32_t pc, const char *fmt, ...) CC_PRINTF(4, 5);
+static void fault(cc_rt *rt, uint32_t ci, uint32_t pc, const char *fmt, ...)
+{
+    if (!rt->on_trace)
+        return;
+    const contact *c = &rt->contacts.items[ci];
+    const ccfb_srcmap_entry *at = NULL; /* the entry of the block that holds pc */
+    for (uint32_t i = 0; i < rt->m->nsrcmap; i++) {
+        const ccfb_srcmap_entry *e = &rt->m->srcmap[i];
+        if (e->flow == c->flow && e->pc <= pc && (!at || e->pc > at->pc))
+            at = e;
+    }
+    char what[600];
+    int used = snprintf(what, sizeof what, "error: ");
+    va_list ap;
+    va_start(ap, fmt);
+    used += vsnprintf(what + used, sizeof what - (size_t)used, fmt, ap);
+    va_end(ap);
+    if (at && used > 0 && (size_t)used < sizeof what) {
+        const ccfb_string *f = &rt->m->files[at->file];
+        snprintf(what + used, sizeof what - (size_t)used, " (%.*s:%u:%u)", (int)f->len, (const char *)f->text,
+                 at->line, at->col);
+    }
+    trace(rt, c, NULL, what);
 }
 
 static bool string_is(const cc_rt *rt, uint32_t i, const char *text)
@@ -1052,7 +1082,8 @@ static const char *json_value_text(cc_rt *rt, const contact *c, const cc_node *v
 
 /* create_task: a new task in the named flow (or its template's), related to this contact, now
  * or after its delay; it gets a copy of this contact's attributes, then its own. */
-static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc)
+static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc, char *err,
+                                  size_t errlen)
 {
     const cc_block_spec *spec = cc_block_lookup("create_task");
     char name[1100] = "", description[4200] = "", flow[512] = "", tpl[512] = "", buf[512];
@@ -1061,6 +1092,7 @@ static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, u
     int64_t when = -1;
     uint32_t n = op_u32(code, pc, 0);
     contact *c = &rt->contacts.items[ci];
+    snprintf(err, errlen, "its parameters cannot be read");
     cc_arena arena;
     cc_arena_init(&arena);
     cc_diags ds;
@@ -1085,14 +1117,18 @@ static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, u
                 when = rt->now + ms;
         } else if (!strcmp(param, "scheduled")) {
             long long sec = strtoll(text, NULL, 10); /* epoch seconds, as Connect takes them */
-            if (sec <= 0 || sec > INT64_MAX / 1000 || sec * 1000 < rt->now)
+            if (sec <= 0 || sec > INT64_MAX / 1000 || sec * 1000 < rt->now) {
+                snprintf(err, errlen, "scheduled '%s' is not a time ahead, in epoch seconds", text);
                 goto out; /* not a time, or one that has passed: error */
+            }
             when = sec * 1000;
         } else if ((!strcmp(param, "attributes") || !strcmp(param, "references")) &&
                    CCFB_VAL_TAG(v) == CCFB_VAL_JSON) {
             const cc_node *map = cc_yaml_read(&arena, &ds, 0, text, strlen(text));
-            if (!map || map->type != CC_NODE_MAP)
+            if (!map || map->type != CC_NODE_MAP) {
+                snprintf(err, errlen, "%s is not a mapping", param);
                 goto out;
+            }
             *(param[0] == 'a' ? &attrs : &refs) = map;
         }
     }
@@ -1125,9 +1161,8 @@ static bool create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, u
                            .ref_values = rv,
                            .nrefs = nr,
                            .related = cid(c, idb)};
-    char err[256];
     uint32_t nci;
-    if (!start_contact(rt, &req, 2, NULL, 0, err, sizeof err, &nci))
+    if (!start_contact(rt, &req, 2, NULL, 0, err, errlen, &nci))
         goto out;
     contact *me = &rt->contacts.items[ci], *task = &rt->contacts.items[nci];
     var_set(me, "$.Task.ContactId", cid(task, idb));
@@ -1453,6 +1488,8 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             int q = queue_of(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
             if (q >= 0)
                 c->queue = q;
+            else
+                fault(rt, ci, pc, "no queue named '%s'", b1);
             c->outcome = q >= 0 ? 0 : 1;
             break;
         }
@@ -1460,6 +1497,10 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             uint32_t v = op_u32(code, pc, 0);
             int q = CCFB_VAL_TAG(v) == CCFB_VAL_NONE ? c->queue : queue_of(rt, c, v, b1, sizeof b1);
             if (q < 0) {
+                if (CCFB_VAL_TAG(v) == CCFB_VAL_NONE)
+                    fault(rt, ci, pc, "no working queue: set one with set_working_queue first");
+                else
+                    fault(rt, ci, pc, "no queue named '%s'", b1);
                 c->outcome = 2;
                 break;
             }
@@ -1520,12 +1561,15 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             uint32_t v = op_u32(code, pc, 0);
             int h = -1;
             if (CCFB_VAL_TAG(v) != CCFB_VAL_NONE) {
-                h = cc_rt_hours_index(rt, value_text(rt, c, v, b1, sizeof b1));
+                const char *name = value_text(rt, c, v, b1, sizeof b1);
+                h = cc_rt_hours_index(rt, name);
                 if (h < 0) {
+                    fault(rt, ci, pc, "no hours of operation named '%s'", name ? name : "");
                     c->outcome = 3;
                     break;
                 }
             } else if (c->queue < 0) {
+                fault(rt, ci, pc, "no working queue, whose hours these would be");
                 c->outcome = 3;
                 break;
             } else
@@ -1546,6 +1590,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                  * create_task block); error when there is none or it has ended */
                 to = find_contact(rt, RX(c)->related ? RX(c)->related : RX(c)->previous);
                 if (!to || to->state == ST_ENDED) {
+                    fault(rt, ci, pc, to ? "the related contact has ended" : "the contact has no related contact");
                     c->outcome = 1;
                     break;
                 }
@@ -1657,6 +1702,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
         case CC_OP_CALL_MODULE: {
             uint32_t mf = op_u32(code, pc, 0);
             if (RX(c)->ret_flow >= 0 || rt->m->flows[mf].type != CC_FT_MODULE) {
+                fault(rt, ci, pc, RX(c)->ret_flow >= 0 ? "a module cannot invoke another" : "that flow is not a module");
                 c->outcome = 1; /* modules do not nest, and only modules are invoked */
                 break;
             }
@@ -1766,7 +1812,10 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             break;
         }
         case CC_OP_CREATE_TASK: {
-            bool made = create_task_from_flow(rt, ci, code, pc); /* may move the contacts */
+            char why[300];
+            bool made = create_task_from_flow(rt, ci, code, pc, why, sizeof why); /* may move the contacts */
+            if (!made)
+                fault(rt, ci, pc, "the task is not created: %s", why);
             c = &rt->contacts.items[ci];
             c->outcome = made ? 0 : 1;
             break;
@@ -1780,8 +1829,12 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             }
             const function *fn = find_function(rt, name);
             uint32_t timeout = op_u32(code, pc, 1);
-            if (!fn || (!fn->host && fn->host_ud == (void *)rt))
-                break; /* an unknown function, or a host's not bound again after a restore, fails */
+            if (!fn || (!fn->host && fn->host_ud == (void *)rt)) {
+                /* an unknown function, or a host's not bound again after a restore, fails */
+                fault(rt, ci, pc, fn ? "host function '%s' is not bound (add it again after a restore)"
+                                     : "no function named '%s'", name ? name : "");
+                break;
+            }
             if (fn->host) {
                 /* the fiber waits for the host's answer, or for its timeout (error) */
                 invoke_params p = params_of(rt, c, code, pc);
