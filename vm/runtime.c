@@ -1655,6 +1655,7 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                     count = -1;
             }
             if (count < 0) {
+                fault(rt, ci, pc, "the loop count is not a whole number from 0 to 100");
                 c->outcome = 3; /* a count that is not a whole number (read from a reference) */
                 break;
             }
@@ -1790,8 +1791,10 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
                 break;
             }
             c->outcome = outside_outcome(rt, c, k, code, pc, b1, sizeof b1);
-            if (c->outcome == 0 && k == rt->criteria_kind && !set_criteria(rt, ci, code, pc))
+            if (c->outcome == 0 && k == rt->criteria_kind && !set_criteria(rt, ci, code, pc)) {
+                fault(rt, ci, pc, "the routing criteria are not a mapping of names to values, or the expiry not a duration");
                 c->outcome = (uint32_t)cc_branch_index(k, "error") + 1;
+            }
             c = &rt->contacts.items[ci];
             if (c->outcome == 0 && k == rt->phone_transfer_kind &&
                 !block_flag(rt, c, k, code, pc, "resume", b1, sizeof b1)) {
