@@ -698,26 +698,35 @@ static void yaml_block_map(emitter *e, const cc_node *m, int indent, bool contin
                            const char *cases_name);
 static void yaml_block_seq(emitter *e, const cc_node *l, int indent, yaml_role role);
 
+/* Writes prefix and v in flow style to the end of the current line when v may be written so and
+ * fits (scalars and empty collections always do); false, with nothing written, otherwise. */
+static bool yaml_inline(emitter *e, const cc_node *v, const char *prefix, yaml_role role, const char *cases_name)
+{
+    if (v->type != CC_NODE_SCALAR && v->count && yaml_forces_block(v))
+        return false;
+    cc_buf b = {0};
+    if (v->type == CC_NODE_SCALAR)
+        yaml_scalar(&b, v, false, role);
+    else
+        yaml_flow(&b, v, role, cases_name);
+    bool fits = v->type == CC_NODE_SCALAR || v->count == 0 ||
+                cur_columns(e) + strlen(prefix) + columns(b.data, b.len) <= FMT_WIDTH;
+    if (fits) {
+        put(e, prefix);
+        put_buf(e, &b);
+        tag_tree(e, v);
+        line_end(e);
+    }
+    cc_buf_free(&b);
+    return fits;
+}
+
 /* Writes v after "key:" on the current line, in flow style when it fits, else on the lines below
  * at `indent`. */
 static void yaml_value(emitter *e, const cc_node *v, int indent, yaml_role role, const char *cases_name)
 {
-    if (v->type == CC_NODE_SCALAR || v->count == 0 || !yaml_forces_block(v)) {
-        cc_buf b = {0};
-        if (v->type == CC_NODE_SCALAR)
-            yaml_scalar(&b, v, false, role);
-        else
-            yaml_flow(&b, v, role, cases_name);
-        if (v->type == CC_NODE_SCALAR || v->count == 0 || cur_columns(e) + 1 + columns(b.data, b.len) <= FMT_WIDTH) {
-            put(e, " ");
-            put_buf(e, &b);
-            tag_tree(e, v);
-            cc_buf_free(&b);
-            line_end(e);
-            return;
-        }
-        cc_buf_free(&b);
-    }
+    if (yaml_inline(e, v, " ", role, cases_name))
+        return;
     line_end(e);
     if (v->type == CC_NODE_MAP)
         yaml_block_map(e, v, indent, false, role, cases_name);
@@ -743,23 +752,8 @@ static void yaml_block_seq(emitter *e, const cc_node *l, int indent, yaml_role r
         const cc_node *item = l->items[i];
         line_begin(e, indent);
         tag(e, item);
-        if (item->type == CC_NODE_SCALAR || item->count == 0 || !yaml_forces_block(item)) {
-            cc_buf b = {0};
-            if (item->type == CC_NODE_SCALAR)
-                yaml_scalar(&b, item, false, item_role);
-            else
-                yaml_flow(&b, item, item_role, NULL);
-            if (item->type == CC_NODE_SCALAR || item->count == 0 ||
-                cur_columns(e) + 2 + columns(b.data, b.len) <= FMT_WIDTH) {
-                put(e, "- ");
-                put_buf(e, &b);
-                tag_tree(e, item);
-                cc_buf_free(&b);
-                line_end(e);
-                continue;
-            }
-            cc_buf_free(&b);
-        }
+        if (yaml_inline(e, item, "- ", item_role, NULL))
+            continue;
         if (item->type == CC_NODE_MAP) {
             put(e, "- ");
             yaml_block_map(e, item, indent + 2, true, item_role, NULL);
