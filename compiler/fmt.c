@@ -1099,6 +1099,18 @@ static void dsl_scalar(emitter *e, cc_buf *b, const cc_node *n)
     dsl_string(b, s, len);
 }
 
+/* "name: " for a key or block id; one that is not text is written "" and reported as lost. */
+static void dsl_label(emitter *e, cc_buf *b, const cc_node *name, const char *what)
+{
+    if (is_scalar(name))
+        dsl_name(b, name->text, name->len);
+    else {
+        lossy(e, name, what);
+        cc_buf_puts(b, "\"\"");
+    }
+    cc_buf_puts(b, ": ");
+}
+
 static void dsl_value(emitter *e, cc_buf *b, const cc_node *n)
 {
     if (n->type == CC_NODE_SCALAR) {
@@ -1151,13 +1163,7 @@ static void dsl_map_value(emitter *e, const cc_node *m)
         const cc_node *k = m->pairs[i].key;
         line_begin(e, 4);
         b.len = 0;
-        if (is_scalar(k))
-            dsl_name(&b, k->text, k->len);
-        else {
-            lossy(e, k, "a mapping key that is not text");
-            cc_buf_puts(&b, "\"\"");
-        }
-        cc_buf_puts(&b, ": ");
+        dsl_label(e, &b, k, "a mapping key that is not text");
         dsl_value(e, &b, m->pairs[i].value);
         cc_buf_putc(&b, ',');
         put_buf(e, &b);
@@ -1312,13 +1318,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
 {
     cc_buf b = {0};
     line_begin(e, 0);
-    if (is_scalar(id))
-        dsl_name(&b, id->text, id->len);
-    else {
-        lossy(e, id, "a block id that is not text");
-        cc_buf_puts(&b, "\"\"");
-    }
-    cc_buf_puts(&b, ": ");
+    dsl_label(e, &b, id, "a block id that is not text");
     put_buf(e, &b);
     tag_as(e, id, true);
     size_t first_line = e->lines.len;
