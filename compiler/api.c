@@ -79,19 +79,11 @@ ccflow_check *ccflow_check_new_with(const ccflow_allocator *a)
     ccflow_check *volatile c = new_handle(a, sizeof *c, offsetof(ccflow_check, heap));
     if (!c)
         return NULL;
-    jmp_buf escape;
-    cc_heap_frame frame;
-    cc_heap_enter(&c->heap, &frame, &escape);
-    if (setjmp(escape)) {
-        cc_heap_unwind(&c->heap, &frame);
-        free_handle(c, &c->heap);
-        return NULL;
-    }
+    CALL(&c->heap, (free_handle(c, &c->heap), NULL)); /* a half-made handle goes whole */
     cc_diags_init(&c->ds);
     cc_bundle_init(&c->bundle, &c->ds);
     c->use_stdlib = true;
-    cc_heap_leave(&c->heap, &frame);
-    return c;
+    RETURN(&c->heap, (ccflow_check *)c);
 }
 
 ccflow_check *ccflow_check_new(void) { return ccflow_check_new_with(NULL); }
@@ -252,15 +244,7 @@ static ccflow_vm *vm_open(const ccflow_allocator *a, const void *bundle, size_t 
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    jmp_buf escape;
-    cc_heap_frame frame;
-    cc_heap_enter(&vm->heap, &frame, &escape);
-    if (setjmp(escape)) {
-        cc_heap_unwind(&vm->heap, &frame);
-        free_handle(vm, &vm->heap);
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    CALL(&vm->heap, (free_handle(vm, &vm->heap), snprintf(err, errlen, "out of memory"), NULL));
     vm->bytes = cc_xmalloc(size ? size : 1);
     memcpy(vm->bytes, bundle, size);
     bool ok = ccfb_load(&vm->module, vm->bytes, size, !(flags & CCFLOW_LOAD_NO_CHECKSUM), err, errlen);
@@ -269,7 +253,7 @@ static ccflow_vm *vm_open(const ccflow_allocator *a, const void *bundle, size_t 
                        : cc_rt_new(&vm->module, start_ms, seed);
         ok = vm->rt != NULL;
     }
-    cc_heap_leave(&vm->heap, &frame);
+    cc_heap_leave(&vm->heap, &frame_);
     if (!ok) {
         free_handle(vm, &vm->heap);
         return NULL;
