@@ -2950,7 +2950,7 @@ static bool start_contact(cc_rt *rt, const cc_task_request *req, int channel, co
     }
     schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
     if (task) /* tasks expire; calls and chats end with their customer */
-        schedule(rt, rt->now + (expiry ? expiry : 7 * DAY_MS), EV_EXPIRE, ci, 0);
+        schedule(rt, expiry_due(&rt->contacts.items[ci]), EV_EXPIRE, ci, 0);
     ok = true;
 done:
     cc_task_shape_free(&shape);
