@@ -2965,81 +2965,105 @@ void cc_rt_totals_get(const cc_rt *rt, cc_rt_totals *out) { *out = rt->totals; }
 
 size_t cc_rt_contact_count(const cc_rt *rt) { return rt->contacts.len; }
 
-void cc_rt_metrics(const cc_rt *rt, size_t qi, int channel, const int64_t *thresholds, size_t n, cc_metrics *out)
+/* The metrics of queue qi for each channel (out[0..3]) and for all of them (out[CC_CH_COUNT]), in
+ * one pass over the contacts. */
+void cc_rt_metrics_all(const cc_rt *rt, size_t qi, const int64_t *thresholds, size_t n, cc_metrics *out)
 {
-    memset(out, 0, sizeof *out);
-    out->nlevels = n < CC_METRIC_THRESHOLDS ? n : CC_METRIC_THRESHOLDS;
-    uint64_t within[CC_METRIC_THRESHOLDS] = {0};
-    int64_t handle_total = 0, answer_total = 0, interaction_total = 0;
-    uint64_t interactions = 0;
-    uint8_t *doing = cc_xcalloc(rt->agents.len + 1, 1); /* per agent: 1 on a contact, 2 in its ACW */
+    enum { ALL = CC_CH_COUNT };
+    typedef struct {
+        uint64_t within[CC_METRIC_THRESHOLDS], interactions;
+        int64_t handle_total, answer_total, interaction_total;
+    } sums;
+    sums sum[CC_CH_COUNT + 1];
+    memset(sum, 0, sizeof sum);
+    memset(out, 0, (CC_CH_COUNT + 1) * sizeof *out);
+    size_t nlevels = n < CC_METRIC_THRESHOLDS ? n : CC_METRIC_THRESHOLDS;
+    /* per agent: bit ch on a contact of channel ch, bit 4 + ch in its after-contact work */
+    uint8_t *doing = cc_xcalloc(rt->agents.len + 1, 1);
     for (size_t i = 0; i < rt->contacts.len; i++) {
         const contact *c = &rt->contacts.items[i];
-        if (channel >= 0 && c->channel != channel)
-            continue;
         if (c->agent >= 0 && c->state == ST_CONNECTED)
-            doing[c->agent] |= 1;
+            doing[c->agent] |= (uint8_t)(1u << c->channel);
         else if (c->agent >= 0 && c->state == ST_ACW)
-            doing[c->agent] |= 2;
+            doing[c->agent] |= (uint8_t)(16u << c->channel);
         int32_t q = c->in_queue >= 0 ? c->in_queue : c->queue;
-        if (c->state == ST_SCHEDULED && c->queue == (int32_t)qi)
-            out->scheduled++;
-        if (c->enqueued < 0 || q != (int32_t)qi)
-            continue;
-        out->created++;
-        if (c->state == ST_QUEUED) {
-            out->in_queue++;
-            if (rt->now - c->enqueued > out->oldest_age_ms)
-                out->oldest_age_ms = rt->now - c->enqueued;
-            continue;
-        }
-        /* it left the queue: to an agent, or ended while waiting */
-        out->dequeued++;
-        if (c->connected >= 0) {
-            int64_t wait = c->connected - c->enqueued;
-            out->answered++;
-            answer_total += wait;
-            if (wait > out->max_wait_ms)
-                out->max_wait_ms = wait;
-            for (size_t k = 0; k < out->nlevels; k++)
-                within[k] += wait <= thresholds[k];
-        }
-        if (c->state != ST_ENDED)
-            continue;
-        if (c->reason == CC_END_AGENT_DISCONNECT) {
-            out->handled++;
-            handle_total += c->acw_end - c->connected;
-            if (c->channel != 2) { /* interaction time does not apply to tasks */
-                int64_t talk = c->acw_end - c->connected - rt->agents.items[c->agent].acw_ms;
-                interaction_total += talk > 0 ? talk : 0;
-                interactions++;
+        const int sel[2] = {c->channel, ALL};
+        for (int k = 0; k < 2; k++) {
+            cc_metrics *m = &out[sel[k]];
+            sums *t = &sum[sel[k]];
+            if (c->state == ST_SCHEDULED && c->queue == (int32_t)qi)
+                m->scheduled++;
+            if (c->enqueued < 0 || q != (int32_t)qi)
+                continue;
+            m->created++;
+            if (c->state == ST_QUEUED) {
+                m->in_queue++;
+                if (rt->now - c->enqueued > m->oldest_age_ms)
+                    m->oldest_age_ms = rt->now - c->enqueued;
+                continue;
             }
-        } else if (c->reason == CC_END_EXPIRED && c->connected < 0)
-            out->expired++;
-        else if (c->connected < 0)
-            out->abandoned++;
+            /* it left the queue: to an agent, or ended while waiting */
+            m->dequeued++;
+            if (c->connected >= 0) {
+                int64_t wait = c->connected - c->enqueued;
+                m->answered++;
+                t->answer_total += wait;
+                if (wait > m->max_wait_ms)
+                    m->max_wait_ms = wait;
+                for (size_t l = 0; l < nlevels; l++)
+                    t->within[l] += wait <= thresholds[l];
+            }
+            if (c->state != ST_ENDED)
+                continue;
+            if (c->reason == CC_END_AGENT_DISCONNECT) {
+                m->handled++;
+                t->handle_total += c->acw_end - c->connected;
+                if (c->channel != 2) { /* interaction time does not apply to tasks */
+                    int64_t talk = c->acw_end - c->connected - rt->agents.items[c->agent].acw_ms;
+                    t->interaction_total += talk > 0 ? talk : 0;
+                    t->interactions++;
+                }
+            } else if (c->reason == CC_END_EXPIRED && c->connected < 0)
+                m->expired++;
+            else if (c->connected < 0)
+                m->abandoned++;
+        }
     }
-    out->avg_handle_ms = out->handled ? handle_total / (int64_t)out->handled : 0;
-    out->avg_answer_ms = out->answered ? answer_total / (int64_t)out->answered : 0;
-    out->avg_interaction_ms = interactions ? interaction_total / (int64_t)interactions : 0;
-    for (size_t k = 0; k < out->nlevels; k++)
-        out->service_level[k] = out->dequeued ? 100.0 * (double)within[k] / (double)out->dequeued : 0.0;
-    /* the agents who serve the queue, now */
     const queue *q = &rt->queues.items[qi];
-    for (size_t k = 0; k < q->agents.len; k++) {
-        const agent *a = &rt->agents.items[q->agents.items[k]];
-        bool on_contact = doing[q->agents.items[k]] & 1, acw = doing[q->agents.items[k]] == 2;
-        bool free_slot = false;
-        for (int ch = 0; ch < 4; ch++)
-            if ((channel < 0 || ch == channel) && a->active[ch] < a->concurrency[ch])
-                free_slot = true;
-        out->agents_online += a->online || a->busy > 0;
-        out->agents_available += a->available && free_slot;
-        out->agents_staffed += a->available || a->busy > 0;
-        out->agents_on_contact += on_contact;
-        out->agents_acw += acw;
+    for (int ch = 0; ch <= ALL; ch++) {
+        cc_metrics *m = &out[ch];
+        const sums *t = &sum[ch];
+        m->nlevels = nlevels;
+        m->avg_handle_ms = m->handled ? t->handle_total / (int64_t)m->handled : 0;
+        m->avg_answer_ms = m->answered ? t->answer_total / (int64_t)m->answered : 0;
+        m->avg_interaction_ms = t->interactions ? t->interaction_total / (int64_t)t->interactions : 0;
+        for (size_t l = 0; l < nlevels; l++)
+            m->service_level[l] = m->dequeued ? 100.0 * (double)t->within[l] / (double)m->dequeued : 0.0;
+        /* the agents who serve the queue, now */
+        unsigned mask = ch == ALL ? 0xFu : 1u << ch;
+        for (size_t k = 0; k < q->agents.len; k++) {
+            const agent *a = &rt->agents.items[q->agents.items[k]];
+            uint8_t d = doing[q->agents.items[k]];
+            bool on_contact = d & mask, acw = !on_contact && ((d >> 4) & mask);
+            bool free_slot = false;
+            for (int c = 0; c < CC_CH_COUNT; c++)
+                if ((mask >> c & 1) && a->active[c] < a->concurrency[c])
+                    free_slot = true;
+            m->agents_online += a->online || a->busy > 0;
+            m->agents_available += a->available && free_slot;
+            m->agents_staffed += a->available || a->busy > 0;
+            m->agents_on_contact += on_contact;
+            m->agents_acw += acw;
+        }
     }
     cc_free(doing);
+}
+
+void cc_rt_metrics(const cc_rt *rt, size_t qi, int channel, const int64_t *thresholds, size_t n, cc_metrics *out)
+{
+    cc_metrics all[CC_CH_COUNT + 1];
+    cc_rt_metrics_all(rt, qi, thresholds, n, all);
+    *out = all[channel >= 0 && channel < CC_CH_COUNT ? channel : CC_CH_COUNT];
 }
 
 /* ---- snapshot and restore: the whole state as plain bytes ---- */

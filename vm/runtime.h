@@ -245,6 +245,8 @@ typedef struct {
 /* Metrics of queue q for channel (0..3, or -1 for all) with service levels at the thresholds
  * given (at most CC_METRIC_THRESHOLDS). */
 void cc_rt_metrics(const cc_rt *rt, size_t q, int channel, const int64_t *thresholds, size_t n, cc_metrics *out);
+/* The same for each channel (out[0..3]) and for all (out[CC_CH_COUNT]), in one pass. */
+void cc_rt_metrics_all(const cc_rt *rt, size_t q, const int64_t *thresholds, size_t n, cc_metrics *out);
 
 typedef struct {
     uint64_t started, handled, disconnected, expired, stopped, rejected, transferred;

@@ -1313,18 +1313,27 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     }
     if (opts->report) {
         for (size_t q = 0; q < cc_rt_queue_count(rt); q++) {
-            cc_metrics all;
-            const int64_t minute = 60000;
-            cc_rt_metrics(rt, q, -1, &minute, 1, &all);
+            cc_metrics per[CC_CH_COUNT + 1];
+            cc_rt_metrics_all(rt, q, levels, nlevels, per);
+            const cc_metrics *all = &per[CC_CH_COUNT];
+            double at_minute = -1; /* the queue line's service level is within 60 s */
+            for (size_t k = 0; k < nlevels; k++)
+                if (levels[k] == 60000)
+                    at_minute = all->service_level[k];
+            if (at_minute < 0) {
+                const int64_t minute = 60000;
+                cc_metrics one;
+                cc_rt_metrics(rt, q, -1, &minute, 1, &one);
+                at_minute = one.service_level[0];
+            }
             fprintf(out,
                     "queue %s: handled %llu, expired %llu, abandoned %llu, in queue %llu, service level (60s) %.1f%%, "
                     "average wait %.1fs, max wait %.1fs\n",
-                    cc_rt_queue_name(rt, q), (unsigned long long)all.handled, (unsigned long long)all.expired,
-                    (unsigned long long)all.abandoned, (unsigned long long)all.in_queue, all.service_level[0],
-                    (double)all.avg_answer_ms / 1000.0, (double)all.max_wait_ms / 1000.0);
+                    cc_rt_queue_name(rt, q), (unsigned long long)all->handled, (unsigned long long)all->expired,
+                    (unsigned long long)all->abandoned, (unsigned long long)all->in_queue, at_minute,
+                    (double)all->avg_answer_ms / 1000.0, (double)all->max_wait_ms / 1000.0);
             for (int ch = 0; ch < CC_CH_COUNT; ch++) {
-                cc_metrics mt;
-                cc_rt_metrics(rt, q, ch, levels, nlevels, &mt);
+                const cc_metrics mt = per[ch];
                 if (!mt.created && !mt.scheduled)
                     continue;
                 fprintf(out,
