@@ -12,8 +12,10 @@
 
 #if defined(__GNUC__)
 #define CC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define CC_COLD __attribute__((cold, noinline)) /* rarely run: kept out of the hot code around it */
 #else
 #define CC_PRINTF(fmt, args)
+#define CC_COLD
 #endif
 
 /* Aborts with a message: only for allocation failure and broken internal invariants. */

@@ -409,7 +409,7 @@ static void trace(cc_rt *rt, const contact *c, const char *block, const char *wh
 /* A run-time error a block meets (an unknown queue, a refused request...): the contact takes the
  * block's error branch, and a trace says why and where, from the source map when the bundle has
  * one. Nothing is done unless someone traces. */
-static void fault(cc_rt *rt, uint32_t ci, uint32_t pc, const char *fmt, ...) CC_PRINTF(4, 5);
+static void fault(cc_rt *rt, uint32_t ci, uint32_t pc, const char *fmt, ...) CC_PRINTF(4, 5) CC_COLD;
 static void fault(cc_rt *rt, uint32_t ci, uint32_t pc, const char *fmt, ...)
 {
     if (!rt->on_trace)
@@ -1815,10 +1815,9 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             break;
         }
         case CC_OP_CREATE_TASK: {
-            char why[300];
-            bool made = create_task_from_flow(rt, ci, code, pc, why, sizeof why); /* may move the contacts */
+            bool made = create_task_from_flow(rt, ci, code, pc, b2, sizeof b2); /* may move the contacts */
             if (!made)
-                fault(rt, ci, pc, "the task is not created: %s", why);
+                fault(rt, ci, pc, "the task is not created: %s", b2);
             c = &rt->contacts.items[ci];
             c->outcome = made ? 0 : 1;
             break;
