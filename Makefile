@@ -6,8 +6,9 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Ivm -Iinclude -I$(B) -I$(B)/gen
 LDLIBS   = -lyaml -lm
 PREFIX  ?= /usr/local
 B        = build
+VERSION := $(shell sed -n 's/^\#define CCFLOW_VERSION "\([^"]*\)".*/\1/p' include/ccflow.h)
 
-LIB_SRC  = compiler/util.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
+LIB_SRC  = compiler/util.c compiler/json_writer.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
            compiler/lower.c compiler/check.c compiler/bundle.c compiler/api.c \
            compiler/dsl_lower.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c \
            compiler/codegen.c vm/bytecode.c vm/disasm.c vm/runtime.c vm/scenario.c vm/tz.c vm/builtins.c \
@@ -85,7 +86,7 @@ install: all
 	install -m 755 $(B)/libccflow.so $(DESTDIR)$(PREFIX)/lib/libccflow.so
 	install -m 644 include/ccflow.h $(DESTDIR)$(PREFIX)/include/ccflow.h
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
-	  'Name: ccflow' 'Description: compiler and VM for contact-center flows' 'Version: 0.1.0' \
+	  'Name: ccflow' 'Description: compiler and VM for contact-center flows' 'Version: $(VERSION)' \
 	  'Requires.private: yaml-0.1' 'Libs: -L$${libdir} -lccflow' 'Libs.private: -lyaml -lm' \
 	  'Cflags: -I$${includedir}' >$(DESTDIR)$(PREFIX)/lib/pkgconfig/ccflow.pc
 	install -m 644 docs/ccflow.1 $(DESTDIR)$(PREFIX)/share/man/man1/ccflow.1

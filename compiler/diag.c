@@ -1,8 +1,11 @@
 /* diag.c — collects diagnostics from every stage and renders them as GCC-style text, JSON or SARIF. */
 #include "diag.h"
+#include "ccflow.h"
+#include "json_writer.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const cc_diag_info diag_infos[CC_DIAG_COUNT] = {
 #define CC_DIAG_INFO(code, sev, slug, summary) {#code, CC_SEV_##sev, slug, summary},
@@ -238,105 +241,236 @@ static const char *loc_path(cc_diags *ds, cc_loc loc)
     return loc.file && loc.file < ds->sources.len ? ds->sources.items[loc.file].path : "";
 }
 
+/* One finding an array member on a line of its own, each on one line (`check --format json`). */
 static void render_json(cc_diags *ds, cc_buf *out)
 {
-    cc_buf_puts(out, "[");
+    cc_jw w;
+    cc_jw_init(&w, out, 1, true);
+    cc_jw_array(&w);
     for (size_t i = 0; i < ds->diags.len; i++) {
         cc_diag *d = ds->diags.items[i];
-        cc_buf_puts(out, i ? ",\n  {" : "\n  {");
-        cc_buf_puts(out, "\"file\": ");
-        cc_buf_json_string(out, loc_path(ds, d->loc));
-        cc_buf_printf(out, ", \"line\": %u, \"column\": %u, \"end_line\": %u, \"end_column\": %u",
-                      d->loc.line, d->loc.col, d->loc.end_line, d->loc.end_col);
-        cc_buf_printf(out, ", \"severity\": \"%s\", \"code\": \"%s\", \"message\": ", sev_name(d->severity),
-                      diag_infos[d->code].code);
-        cc_buf_json_string(out, d->message);
-        cc_buf_puts(out, ", \"notes\": [");
+        cc_jw_object(&w);
+        cc_jw_kv_string(&w, "file", loc_path(ds, d->loc));
+        cc_jw_kv_int(&w, "line", d->loc.line);
+        cc_jw_kv_int(&w, "column", d->loc.col);
+        cc_jw_kv_int(&w, "end_line", d->loc.end_line);
+        cc_jw_kv_int(&w, "end_column", d->loc.end_col);
+        cc_jw_kv_string(&w, "severity", sev_name(d->severity));
+        cc_jw_kv_string(&w, "code", diag_infos[d->code].code);
+        cc_jw_kv_string(&w, "message", d->message);
+        cc_jw_key(&w, "notes");
+        cc_jw_array(&w);
         for (size_t j = 0; j < d->notes.len; j++) {
             cc_note *n = &d->notes.items[j];
-            cc_buf_puts(out, j ? ", {\"file\": " : "{\"file\": ");
-            cc_buf_json_string(out, loc_path(ds, n->loc));
-            cc_buf_printf(out, ", \"line\": %u, \"column\": %u, \"message\": ", n->loc.line, n->loc.col);
-            cc_buf_json_string(out, n->message);
-            cc_buf_puts(out, "}");
+            cc_jw_object(&w);
+            cc_jw_kv_string(&w, "file", loc_path(ds, n->loc));
+            cc_jw_kv_int(&w, "line", n->loc.line);
+            cc_jw_kv_int(&w, "column", n->loc.col);
+            cc_jw_kv_string(&w, "message", n->message);
+            cc_jw_object_end(&w);
         }
-        cc_buf_puts(out, "]}");
+        cc_jw_array_end(&w);
+        cc_jw_object_end(&w);
     }
-    cc_buf_puts(out, ds->diags.len ? "\n]\n" : "]\n");
+    cc_jw_array_end(&w);
+    cc_jw_finish(&w);
+    cc_buf_putc(out, '\n');
 }
 
-/* A relative URI reference for a path: unreserved bytes as they are, the rest percent-encoded. */
-static void json_uri(cc_buf *out, const char *path)
+/* Bytes of a URI path as they are when unreserved (or '/'), the rest percent-encoded. */
+static void uri_path(cc_buf *u, const char *path)
 {
-    cc_buf u = {0};
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
             strchr("-._~/", *p))
-            cc_buf_putc(&u, (char)*p);
+            cc_buf_putc(u, (char)*p);
         else
-            cc_buf_printf(&u, "%%%02X", *p);
+            cc_buf_printf(u, "%%%02X", *p);
     }
-    cc_buf_json_string(out, u.data ? u.data : "");
+}
+
+/* The current directory as a file URI ending in '/': what %SRCROOT% stands for. */
+static void srcroot_uri(cc_buf *u, const char **cwd_out)
+{
+    static char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        strcpy(cwd, "/");
+    cc_buf_puts(u, "file://");
+    uri_path(u, cwd);
+    if (!u->len || u->data[u->len - 1] != '/')
+        cc_buf_putc(u, '/');
+    *cwd_out = cwd;
+}
+
+/* A location's artifact: relative to %SRCROOT% (code scanning resolves it against the checkout),
+ * or an absolute file URI for an absolute path outside the current directory. */
+static void sarif_artifact(cc_jw *w, const char *path, const char *cwd)
+{
+    cc_buf u = {0};
+    size_t n = strlen(cwd);
+    bool absolute = path[0] == '/';
+    if (absolute && !strncmp(path, cwd, n) && (path[n] == '/' || cwd[n - 1] == '/')) {
+        path += n + (path[n] == '/');
+        absolute = false;
+    }
+    while (!absolute && !strncmp(path, "./", 2))
+        path += 2;
+    if (absolute)
+        cc_buf_puts(&u, "file://");
+    uri_path(&u, path);
+    cc_jw_key(w, "artifactLocation");
+    cc_jw_object(w);
+    cc_jw_kv_string(w, "uri", u.data ? u.data : "");
+    if (!absolute)
+        cc_jw_kv_string(w, "uriBaseId", "%SRCROOT%");
+    cc_jw_object_end(w);
     cc_buf_free(&u);
 }
 
-static void sarif_location(cc_diags *ds, cc_buf *out, cc_loc loc)
+/* A SARIF location (without its closing brace, so a caller may add members): the file and the
+ * span, columns counted in characters from 1 as in the text output, endColumn exclusive. */
+static void sarif_location(cc_diags *ds, cc_jw *w, cc_loc loc, const char *cwd)
 {
-    cc_buf_puts(out, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-    json_uri(out, loc_path(ds, loc));
-    cc_buf_puts(out, "}");
+    cc_jw_object(w);
+    if (!loc.file || loc.file >= ds->sources.len)
+        return;
+    cc_jw_key(w, "physicalLocation");
+    cc_jw_object(w);
+    sarif_artifact(w, loc_path(ds, loc), cwd);
     if (loc.line) {
-        uint32_t end_line = loc.end_line ? loc.end_line : loc.line;
-        uint32_t end_col = loc.end_line ? loc.end_col + 1 : loc.col + 1;
-        cc_buf_printf(out,
-                      ", \"region\": {\"startLine\": %u, \"startColumn\": %u, \"endLine\": %u, "
-                      "\"endColumn\": %u}",
-                      loc.line, loc.col ? loc.col : 1, end_line, end_col);
+        cc_jw_key(w, "region");
+        cc_jw_object(w);
+        cc_jw_kv_int(w, "startLine", loc.line);
+        cc_jw_kv_int(w, "startColumn", loc.col ? loc.col : 1);
+        cc_jw_kv_int(w, "endLine", loc.end_line ? loc.end_line : loc.line);
+        cc_jw_kv_int(w, "endColumn", loc.end_line ? loc.end_col + 1 : (loc.col ? loc.col : 1) + 1);
+        cc_jw_object_end(w);
     }
-    cc_buf_puts(out, "}");
+    cc_jw_object_end(w);
 }
 
+/* The section of docs/diagnostics.md that documents a code ("## E109 unknown-kind" has the
+ * anchor e109-unknown-kind), as an absolute URI (SARIF wants one) under the published docs/. */
+static void help_uri(cc_buf *u, const cc_diag_info *info)
+{
+    cc_buf_puts(u, CCFLOW_DOCS_URI "diagnostics.md#");
+    for (const char *c = info->code; *c; c++)
+        cc_buf_putc(u, (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c));
+    cc_buf_printf(u, "-%s", info->slug);
+}
+
+static const char *sarif_level(cc_severity s) { return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "note"; }
+
+/* SARIF 2.1.0: one run whose driver lists a rule for each code the results use (in code order,
+ * so ruleIndex is stable for a given set of codes). */
 static void render_sarif(cc_diags *ds, cc_buf *out)
 {
-    cc_buf_puts(out, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
-                     "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\n"
-                     "      \"name\": \"ccflow\",\n      \"rules\": [");
-    for (int i = 0; i < CC_DIAG_COUNT; i++) {
-        cc_buf_puts(out, i ? ",\n        {\"id\": \"" : "\n        {\"id\": \"");
-        cc_buf_printf(out, "%s\", \"name\": \"%s\", \"shortDescription\": {\"text\": ", diag_infos[i].code,
-                      diag_infos[i].slug);
-        cc_buf_json_string(out, diag_infos[i].summary);
-        cc_buf_printf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
-                      diag_infos[i].severity == CC_SEV_ERROR ? "error" : "warning");
+    int rule_index[CC_DIAG_COUNT];
+    int nrules = 0;
+    for (int c = 0; c < CC_DIAG_COUNT; c++)
+        rule_index[c] = -1;
+    for (size_t i = 0; i < ds->diags.len; i++)
+        rule_index[ds->diags.items[i]->code] = 0;
+    for (int c = 0; c < CC_DIAG_COUNT; c++)
+        if (rule_index[c] == 0) /* used */
+            rule_index[c] = nrules++;
+    const char *cwd;
+    cc_buf root = {0}, uri = {0};
+    srcroot_uri(&root, &cwd);
+
+    cc_jw w;
+    cc_jw_init(&w, out, UINT32_MAX, true);
+    cc_jw_object(&w);
+    cc_jw_kv_string(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    cc_jw_kv_string(&w, "version", "2.1.0");
+    cc_jw_key(&w, "runs");
+    cc_jw_array(&w);
+    cc_jw_object(&w);
+    cc_jw_key(&w, "tool");
+    cc_jw_object(&w);
+    cc_jw_key(&w, "driver");
+    cc_jw_object(&w);
+    cc_jw_kv_string(&w, "name", "ccflow");
+    cc_jw_kv_string(&w, "version", CCFLOW_VERSION);
+    cc_jw_kv_string(&w, "semanticVersion", CCFLOW_VERSION);
+    cc_jw_kv_string(&w, "informationUri", CCFLOW_HOMEPAGE);
+    cc_jw_key(&w, "rules");
+    cc_jw_array(&w);
+    for (int c = 0; c < CC_DIAG_COUNT; c++) {
+        if (rule_index[c] < 0)
+            continue;
+        const cc_diag_info *info = &diag_infos[c];
+        cc_jw_object(&w);
+        cc_jw_kv_string(&w, "id", info->code);
+        cc_jw_kv_string(&w, "name", info->slug);
+        cc_jw_key(&w, "shortDescription");
+        cc_jw_object(&w);
+        cc_jw_kv_string(&w, "text", info->summary);
+        cc_jw_object_end(&w);
+        uri.len = 0;
+        help_uri(&uri, info);
+        cc_jw_kv_string(&w, "helpUri", uri.data);
+        cc_jw_key(&w, "defaultConfiguration");
+        cc_jw_object(&w);
+        cc_jw_kv_string(&w, "level", sarif_level(info->severity));
+        cc_jw_object_end(&w);
+        cc_jw_object_end(&w);
     }
-    cc_buf_puts(out, "\n      ]\n    }},\n    \"results\": [");
+    cc_jw_array_end(&w);
+    cc_jw_object_end(&w); /* driver */
+    cc_jw_object_end(&w); /* tool */
+    cc_jw_key(&w, "originalUriBaseIds");
+    cc_jw_object(&w);
+    cc_jw_key(&w, "%SRCROOT%");
+    cc_jw_object(&w);
+    cc_jw_kv_string(&w, "uri", root.data);
+    cc_jw_object_end(&w);
+    cc_jw_object_end(&w);
+    cc_jw_kv_string(&w, "columnKind", "unicodeCodePoints");
+    cc_jw_key(&w, "results");
+    cc_jw_array(&w);
     for (size_t i = 0; i < ds->diags.len; i++) {
         cc_diag *d = ds->diags.items[i];
-        cc_buf_puts(out, i ? ",\n      {" : "\n      {");
-        cc_buf_printf(out, "\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ",
-                      diag_infos[d->code].code, (int)d->code, d->severity == CC_SEV_ERROR ? "error" : "warning");
-        cc_buf_json_string(out, d->message);
-        cc_buf_puts(out, "}, \"locations\": [");
-        sarif_location(ds, out, d->loc);
-        cc_buf_puts(out, "]");
+        cc_jw_object(&w);
+        cc_jw_kv_string(&w, "ruleId", diag_infos[d->code].code);
+        cc_jw_kv_int(&w, "ruleIndex", rule_index[d->code]);
+        cc_jw_kv_string(&w, "level", sarif_level(d->severity));
+        cc_jw_key(&w, "message");
+        cc_jw_object(&w);
+        cc_jw_kv_string(&w, "text", d->message);
+        cc_jw_object_end(&w);
+        cc_jw_key(&w, "locations");
+        cc_jw_array(&w);
+        if (d->loc.file) {
+            sarif_location(ds, &w, d->loc, cwd);
+            cc_jw_object_end(&w);
+        }
+        cc_jw_array_end(&w);
         if (d->notes.len) {
-            cc_buf_puts(out, ", \"relatedLocations\": [");
+            cc_jw_key(&w, "relatedLocations");
+            cc_jw_array(&w);
             for (size_t j = 0; j < d->notes.len; j++) {
                 cc_note *n = &d->notes.items[j];
-                cc_buf_printf(out, "%s{\"id\": %zu, \"message\": {\"text\": ", j ? ", " : "", j);
-                cc_buf_json_string(out, n->message);
-                cc_buf_puts(out, "}, ");
-                cc_buf tmp = {0};
-                sarif_location(ds, &tmp, n->loc);
-                /* splice the physicalLocation member of the location object into this one */
-                cc_buf_put(out, tmp.data + 1, tmp.len - 1);
-                cc_buf_free(&tmp);
+                sarif_location(ds, &w, n->loc, cwd);
+                cc_jw_kv_int(&w, "id", (int64_t)j);
+                cc_jw_key(&w, "message");
+                cc_jw_object(&w);
+                cc_jw_kv_string(&w, "text", n->message);
+                cc_jw_object_end(&w);
+                cc_jw_object_end(&w);
             }
-            cc_buf_puts(out, "]");
+            cc_jw_array_end(&w);
         }
-        cc_buf_puts(out, "}");
+        cc_jw_object_end(&w);
     }
-    cc_buf_puts(out, ds->diags.len ? "\n    ]\n  }]\n}\n" : "]\n  }]\n}\n");
+    cc_jw_array_end(&w);
+    cc_jw_object_end(&w); /* run */
+    cc_jw_array_end(&w);
+    cc_jw_object_end(&w);
+    cc_jw_finish(&w);
+    cc_buf_putc(out, '\n');
+    cc_buf_free(&root);
+    cc_buf_free(&uri);
 }
 
 void cc_diags_sort(cc_diags *ds)

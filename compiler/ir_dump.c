@@ -1,6 +1,7 @@
 /* ir_dump.c — a canonical text form of the flow IR, without source locations: two spellings of
  * a flow (YAML and DSL) that mean the same give the same dump (`ccflow ir`, and the tests). */
 #include "ir.h"
+#include "json_writer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,7 @@
 void cc_flow_dump(const cc_flow *f, cc_buf *out)
 {
     cc_buf_puts(out, "flow ");
-    cc_buf_json_string(out, f->name);
+    cc_jw_quote(out, f->name, strlen(f->name));
     cc_buf_printf(out, " type %s channels", f->type >= 0 ? cc_flow_types[f->type].name : "?");
     for (int c = 0; c < CC_CH_COUNT; c++)
         if (f->channels & (1u << c))
@@ -18,7 +19,7 @@ void cc_flow_dump(const cc_flow *f, cc_buf *out)
     for (uint32_t i = 0; i < f->nblocks; i++) {
         const cc_block *b = &f->blocks[i];
         cc_buf_puts(out, "block ");
-        cc_buf_json_string(out, b->id);
+        cc_jw_quote(out, b->id, strlen(b->id));
         cc_buf_printf(out, " %s\n", b->spec ? b->spec->kind : "?");
         /* parameters in catalogue order, branches next-first then in catalogue order: the order
          * they were written in means nothing */
@@ -36,7 +37,7 @@ void cc_flow_dump(const cc_flow *f, cc_buf *out)
             cc_node_json(out, c->operand, true);
             cc_buf_puts(out, " -> ");
             if (c->target)
-                cc_buf_json_string(out, c->target);
+                cc_jw_quote(out, c->target, strlen(c->target));
             else
                 cc_buf_puts(out, "-");
             cc_buf_putc(out, '\n');
@@ -46,7 +47,7 @@ void cc_flow_dump(const cc_flow *f, cc_buf *out)
                 if (b->branches[j].index != idx)
                     continue;
                 cc_buf_printf(out, "  branch %s -> ", b->branches[j].name);
-                cc_buf_json_string(out, b->branches[j].target);
+                cc_jw_quote(out, b->branches[j].target, strlen(b->branches[j].target));
                 cc_buf_putc(out, '\n');
             }
     }

@@ -330,8 +330,7 @@ void cc_buf_printf(cc_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t cc_utf8_seq(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
     size_t len;
@@ -363,45 +362,12 @@ bool cc_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq(p + i, n - i);
+        size_t k = cc_utf8_seq(p + i, n - i);
         if (!k)
             return false;
         i += k;
     }
     return true;
-}
-
-void cc_buf_json_string(cc_buf *b, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    cc_buf_putc(b, '"');
-    for (size_t i = 0; i < n;) {
-        unsigned c = p[i];
-        if (c == '"' || c == '\\') {
-            cc_buf_putc(b, '\\');
-            cc_buf_putc(b, (char)c);
-            i++;
-        } else if (c == '\n') {
-            cc_buf_puts(b, "\\n"), i++;
-        } else if (c == '\t') {
-            cc_buf_puts(b, "\\t"), i++;
-        } else if (c == '\r') {
-            cc_buf_puts(b, "\\r"), i++;
-        } else if (c < 0x20) {
-            cc_buf_printf(b, "\\u%04x", c), i++;
-        } else {
-            size_t k = utf8_seq(p + i, n - i);
-            if (!k) { /* invalid byte: replacement character keeps the output valid UTF-8 */
-                cc_buf_puts(b, "\\ufffd");
-                i++;
-            } else {
-                cc_buf_put(b, (const char *)p + i, k);
-                i += k;
-            }
-        }
-    }
-    cc_buf_putc(b, '"');
 }
 
 void cc_buf_free(cc_buf *b)

@@ -114,7 +114,6 @@ void cc_buf_puts(cc_buf *b, const char *s);
 void cc_buf_putc(cc_buf *b, char c);
 void cc_buf_printf(cc_buf *b, const char *fmt, ...) CC_PRINTF(2, 3);
 void cc_buf_vprintf(cc_buf *b, const char *fmt, va_list ap);
-void cc_buf_json_string(cc_buf *b, const char *s); /* quoted, escaped, valid UTF-8 out */
 void cc_buf_free(cc_buf *b);
 
 /* Open-addressing map from NUL-terminated string keys (not copied) to pointers; each slot keeps
@@ -149,6 +148,8 @@ bool cc_parse_duration(const char *s, int64_t *ms);
 void cc_format_duration(char *out, size_t n, int64_t ms);
 
 bool cc_utf8_valid(const char *s, size_t n);
+/* Length of the valid UTF-8 sequence at s (at most n bytes, n > 0), or 0 if invalid. */
+size_t cc_utf8_seq(const unsigned char *s, size_t n);
 
 /* Whether s is a whole decimal number as strtod reads it (no trailing text, not empty). */
 bool cc_looks_number(const char *s);

@@ -1,6 +1,7 @@
 /* yaml_reader.c — libyaml events to a cc_node tree with exact locations; every YAML-level problem
  * (syntax, tabs, bad UTF-8, duplicate keys, undefined aliases, empty files) becomes a diagnostic. */
 #include "doc.h"
+#include "json_writer.h"
 
 #include <string.h>
 #include <yaml.h>
@@ -31,47 +32,57 @@ bool cc_node_is_null(const cc_node *n)
             strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0);
 }
 
-void cc_node_json(cc_buf *out, const cc_node *n, bool spaced)
+static void node_json(cc_jw *w, const cc_node *n)
 {
     if (!n) {
-        cc_buf_puts(out, "null");
+        cc_jw_null(w);
         return;
     }
-    const char *comma = spaced ? ", " : ",", *colon = spaced ? ": " : ":";
     switch (n->type) {
     case CC_NODE_SCALAR:
-        if (n->plain && (cc_looks_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
-            cc_buf_puts(out, n->text);
+        /* a plain scalar that strtod reads but JSON does not (007, .5, 0x10, inf) stays text */
+        if (n->plain && cc_jw_is_number(n->text))
+            cc_jw_number(w, n->text);
+        else if (n->plain && (!strcmp(n->text, "true") || !strcmp(n->text, "false")))
+            cc_jw_bool(w, n->text[0] == 't');
         else if (cc_node_is_null(n))
-            cc_buf_puts(out, "null");
+            cc_jw_null(w);
         else
-            cc_buf_json_string(out, n->text);
+            cc_jw_string(w, n->text);
         break;
     case CC_NODE_LIST:
-        cc_buf_putc(out, '[');
-        for (uint32_t i = 0; i < n->count; i++) {
-            if (i)
-                cc_buf_puts(out, comma);
-            cc_node_json(out, n->items[i], spaced);
-        }
-        cc_buf_putc(out, ']');
+        cc_jw_array(w);
+        for (uint32_t i = 0; i < n->count; i++)
+            node_json(w, n->items[i]);
+        cc_jw_array_end(w);
         break;
     case CC_NODE_MAP:
-        cc_buf_putc(out, '{');
+        cc_jw_object(w);
         for (uint32_t i = 0; i < n->count; i++) {
-            if (i)
-                cc_buf_puts(out, comma);
-            /* keys are names: `007` and "007" are the same key; other keys are refused (E106) */
-            if (n->pairs[i].key->type == CC_NODE_SCALAR)
-                cc_buf_json_string(out, n->pairs[i].key->text);
-            else
-                cc_node_json(out, n->pairs[i].key, spaced);
-            cc_buf_puts(out, colon);
-            cc_node_json(out, n->pairs[i].value, spaced);
+            /* keys are names: `007` and "007" are the same key; other keys are refused (E106),
+             * and written as the compact JSON text of the key */
+            const cc_node *key = n->pairs[i].key;
+            if (key->type == CC_NODE_SCALAR)
+                cc_jw_key(w, key->text);
+            else {
+                cc_buf text = {0};
+                cc_node_json(&text, key, false);
+                cc_jw_key(w, text.data);
+                cc_buf_free(&text);
+            }
+            node_json(w, n->pairs[i].value);
         }
-        cc_buf_putc(out, '}');
+        cc_jw_object_end(w);
         break;
     }
+}
+
+void cc_node_json(cc_buf *out, const cc_node *n, bool spaced)
+{
+    cc_jw w;
+    cc_jw_init(&w, out, 0, spaced);
+    node_json(&w, n);
+    cc_jw_finish(&w);
 }
 
 const char *cc_node_type_name(const cc_node *n)

@@ -28,7 +28,13 @@
 extern "C" {
 #endif
 
-#define CCFLOW_VERSION "0.1.0"
+#define CCFLOW_VERSION "0.1.0" /* the one place the version is written (Makefile reads it) */
+/* Where the project and its docs/ are published: SARIF logs link each rule to its section of
+ * docs/diagnostics.md there. A build may set its own (-DCCFLOW_HOMEPAGE=...). */
+#ifndef CCFLOW_HOMEPAGE
+#define CCFLOW_HOMEPAGE "https://github.com/ccflow/ccflow"
+#endif
+#define CCFLOW_DOCS_URI CCFLOW_HOMEPAGE "/blob/main/docs/"
 
 const char *ccflow_version(void);
 

@@ -2,6 +2,7 @@
 #include "bytecode.h"
 #include "codegen.h"
 #include "ir.h"
+#include "json_writer.h"
 #include "runtime.h"
 
 #include <stdio.h>
@@ -458,6 +459,85 @@ static void test_duration_and_closest(void)
     CHECK(cc_closest("xyzzy", words, 3) == NULL, "no hint for a far word");
 }
 
+/* The JSON writer: layouts, escaping, numbers, and misuse that is flagged but never written. */
+static void test_json_writer(void)
+{
+    cc_buf b = {0};
+    cc_jw w;
+    cc_jw_init(&w, &b, 0, false);
+    cc_jw_object(&w);
+    cc_jw_kv_string(&w, "a\"b", "x\n\x01\xff\xc3\xa9");
+    cc_jw_key(&w, "n");
+    cc_jw_array(&w);
+    cc_jw_int(&w, -3);
+    CHECK(cc_jw_number(&w, "1.5e3"), "1.5e3 is a JSON number");
+    CHECK(!cc_jw_number(&w, "007"), "007 is not a JSON number");
+    cc_jw_bool(&w, true);
+    cc_jw_null(&w);
+    cc_jw_string(&w, NULL);
+    cc_jw_array_end(&w);
+    cc_jw_key(&w, "e");
+    cc_jw_object(&w);
+    cc_jw_object_end(&w);
+    cc_jw_object_end(&w);
+    CHECK(cc_jw_finish(&w), "a well-used writer reports no misuse");
+    CHECK(!strcmp(b.data, "{\"a\\\"b\":\"x\\n\\u0001\\ufffd\xc3\xa9\",\"n\":[-3,1.5e3,\"007\",true,null,null],\"e\":{}}"),
+          "compact text: %s", b.data);
+
+    b.len = 0;
+    cc_jw_init(&w, &b, 1, true);
+    cc_jw_array(&w);
+    for (int i = 0; i < 2; i++) {
+        cc_jw_object(&w);
+        cc_jw_kv_int(&w, "i", i);
+        cc_jw_kv_string(&w, "s", "t");
+        cc_jw_object_end(&w);
+    }
+    cc_jw_array_end(&w);
+    CHECK(cc_jw_finish(&w) && !strcmp(b.data, "[\n  {\"i\": 0, \"s\": \"t\"},\n  {\"i\": 1, \"s\": \"t\"}\n]"),
+          "one member a line at the top, spaced inside: %s", b.data);
+
+    b.len = 0;
+    cc_jw_init(&w, &b, UINT32_MAX, true);
+    cc_jw_object(&w);
+    cc_jw_key(&w, "a");
+    cc_jw_array(&w);
+    cc_jw_array_end(&w);
+    cc_jw_kv_int(&w, "b", 1);
+    cc_jw_object_end(&w);
+    CHECK(cc_jw_finish(&w) && !strcmp(b.data, "{\n  \"a\": [],\n  \"b\": 1\n}"), "indented: %s", b.data);
+
+    /* misuse: each is flagged, and the text stays valid JSON */
+    b.len = 0;
+    cc_jw_init(&w, &b, 0, false);
+    cc_jw_object(&w);
+    cc_jw_int(&w, 1);         /* a value without a key: dropped */
+    cc_jw_key(&w, "k");
+    cc_jw_array_end(&w);      /* the wrong end, with a key pending: null, then } */
+    cc_jw_array_end(&w);      /* nothing open: dropped */
+    cc_jw_string(&w, "x");    /* a second top-level value: dropped */
+    CHECK(!cc_jw_finish(&w) && w.misuse && !strcmp(b.data, "{\"k\":null}"), "misuse repaired: %s", b.data);
+    b.len = 0;
+    cc_jw_init(&w, &b, 0, false);
+    cc_jw_array(&w);
+    cc_jw_key(&w, "k");       /* a key in an array: dropped */
+    cc_jw_array(&w);
+    for (int i = 0; i < 100; i++) /* deeper than the writer's inline levels */
+        cc_jw_array(&w);
+    CHECK(!cc_jw_finish(&w) && b.len == 204 && b.data[101] == '[' && b.data[203] == ']',
+          "containers left open are closed: %zu bytes", b.len);
+    b.len = 0;
+    cc_jw_init(&w, &b, 0, false);
+    CHECK(!cc_jw_finish(&w) && !strcmp(b.data, "null"), "a writer that wrote nothing writes null");
+    cc_buf_free(&b);
+
+    CHECK(cc_jw_is_number("0") && cc_jw_is_number("-0.5") && cc_jw_is_number("1E+2"), "JSON numbers");
+    CHECK(!cc_jw_is_number("") && !cc_jw_is_number(".5") && !cc_jw_is_number("+1") && !cc_jw_is_number("1.") &&
+              !cc_jw_is_number("0x10") && !cc_jw_is_number("inf") && !cc_jw_is_number("nan") &&
+              !cc_jw_is_number("01") && !cc_jw_is_number("1e"),
+          "numbers strtod reads but JSON does not");
+}
+
 int main(void)
 {
     test_ir_of_seed_flow();
@@ -470,6 +550,7 @@ int main(void)
     test_snapshot();
     test_channel_behaviour();
     test_duration_and_closest();
+    test_json_writer();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

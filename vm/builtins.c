@@ -3,6 +3,7 @@
 #include "builtins.h"
 
 #include "doc.h"
+#include "json_writer.h"
 #include "tz.h"
 #include "util.h"
 
@@ -260,19 +261,23 @@ bool cc_builtin_call(const char *name, const char *const *keys, const char *cons
             order[i] = &keys[i];
         qsort(order, n, sizeof *order, cmp_key);
         cc_buf out = {0};
-        cc_buf_putc(&out, '{');
+        cc_jw w;
+        cc_jw_init(&w, &out, 0, false);
+        cc_jw_object(&w);
         for (size_t i = 0; i < n; i++) {
             size_t k = (size_t)(order[i] - keys);
-            if (i)
-                cc_buf_putc(&out, ',');
-            cc_buf_json_string(&out, keys[k]);
-            cc_buf_putc(&out, ':');
-            cc_buf_json_string(&out, values[k]);
+            cc_jw_kv_string(&w, keys[k], values[k]);
         }
-        cc_buf_putc(&out, '}');
-        snprintf(buf, sizeof buf, "%s", out.data);
+        cc_jw_object_end(&w);
+        cc_jw_finish(&w);
+        /* cut short it would not be JSON: an object too long for the result fails instead */
+        bool fits = out.len < sizeof buf;
+        if (fits)
+            memcpy(buf, out.data, out.len + 1);
         cc_buf_free(&out);
         cc_free(order);
+        if (!fits)
+            return false;
     } else
         return false;
     set(ud, "value", buf);

@@ -3,6 +3,7 @@
 #include "bytecode.h"
 
 #include "catalog.h"
+#include "json_writer.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -10,11 +11,7 @@
 
 static void put_string(cc_buf *out, const ccfb_module *m, uint32_t i)
 {
-    char *s = cc_xmalloc(m->strings[i].len + 1);
-    memcpy(s, m->strings[i].text, m->strings[i].len);
-    s[m->strings[i].len] = '\0';
-    cc_buf_json_string(out, s);
-    cc_free(s);
+    cc_jw_quote(out, (const char *)m->strings[i].text, m->strings[i].len);
 }
 
 static void put_raw(cc_buf *out, const ccfb_string *s) { cc_buf_put(out, (const char *)s->text, s->len); }

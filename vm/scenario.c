@@ -6,6 +6,7 @@
 #include "codegen.h"
 #include "ir.h"
 #include "runtime.h"
+#include "json_writer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,15 +110,103 @@ static void format_time(char *out, size_t n, int64_t ms)
              (long long)(rem % 1000));
 }
 
-static void json_time(cc_buf *b, const char *key, int64_t ms)
+static void json_time(cc_jw *w, const char *key, int64_t ms)
 {
     char t[96];
+    cc_jw_key(w, key);
     if (ms < 0) {
-        cc_buf_printf(b, "\"%s\":null", key);
+        cc_jw_null(w);
         return;
     }
     format_time(t, sizeof t, ms);
-    cc_buf_printf(b, "\"%s\":\"%s\"", key, t);
+    cc_jw_string(w, t);
+}
+
+/* One contact record, one line of compact JSON, in the member order of Connect's records. */
+static void record_json(cc_buf *b, const cc_record *r)
+{
+    cc_jw w;
+    cc_jw_init(&w, b, 0, false);
+    cc_jw_object(&w);
+    cc_jw_kv_string(&w, "ContactId", r->id);
+    cc_jw_kv_string(&w, "Channel", r->channel);
+    cc_jw_kv_string(&w, "InitiationMethod", r->initiation);
+    json_time(&w, "InitiationTimestamp", r->initiated);
+    json_time(&w, "ScheduledTimestamp", r->scheduled);
+    json_time(&w, "DisconnectTimestamp", r->ended);
+    cc_jw_kv_string(&w, "DisconnectReason", cc_end_reason_name(r->reason));
+    cc_jw_key(&w, "Queue");
+    if (r->queue) {
+        cc_jw_object(&w);
+        cc_jw_kv_string(&w, "Name", r->queue);
+        json_time(&w, "EnqueueTimestamp", r->enqueued);
+        json_time(&w, "DequeueTimestamp", r->dequeued);
+        int64_t out = r->dequeued >= 0 ? r->dequeued : r->ended;
+        cc_jw_kv_int(&w, "Duration", (out - r->enqueued) / 1000);
+        cc_jw_object_end(&w);
+    } else
+        cc_jw_null(&w);
+    cc_jw_key(&w, "Agent");
+    if (r->agent) {
+        cc_jw_object(&w);
+        cc_jw_kv_string(&w, "Username", r->agent);
+        json_time(&w, "ConnectedToAgentTimestamp", r->connected);
+        json_time(&w, "AfterContactWorkEndTimestamp", r->acw_end);
+        cc_jw_object_end(&w);
+    } else
+        cc_jw_null(&w);
+    cc_jw_kv_string(&w, "Name", r->name);
+    cc_jw_kv_string(&w, "Description", r->description);
+    cc_jw_key(&w, "Attributes");
+    cc_jw_object(&w);
+    for (size_t i = 0; i < r->nattrs; i++)
+        cc_jw_kv_string(&w, r->attr_keys[i], r->attr_values[i]);
+    cc_jw_object_end(&w);
+    cc_jw_kv_string(&w, "ContactFlow", r->flow);
+    if (!strcmp(r->channel, "TASK")) { /* what only tasks carry */
+        cc_jw_key(&w, "References");
+        cc_jw_array(&w);
+        for (size_t i = 0; i < r->nrefs; i++) {
+            cc_jw_object(&w);
+            cc_jw_kv_string(&w, "Name", r->ref_names[i]);
+            cc_jw_kv_string(&w, "Type", r->ref_types[i]);
+            cc_jw_kv_string(&w, "Value", r->ref_values[i]);
+            cc_jw_object_end(&w);
+        }
+        cc_jw_array_end(&w);
+        cc_jw_kv_string(&w, "PreviousContactId", r->previous);
+        cc_jw_kv_string(&w, "RelatedContactId", r->related);
+        cc_jw_kv_string(&w, "InitialContactId", r->initial);
+        cc_jw_key(&w, "TaskTemplateInfo");
+        if (r->template_name) {
+            cc_jw_object(&w);
+            cc_jw_kv_string(&w, "Name", r->template_name);
+            cc_jw_object_end(&w);
+        } else
+            cc_jw_null(&w);
+        cc_jw_key(&w, "SegmentAttributes");
+        cc_jw_object(&w);
+        cc_jw_key(&w, "connect:ContactExpiry");
+        cc_jw_object(&w);
+        cc_jw_key(&w, "ValueMap");
+        cc_jw_object(&w);
+        cc_jw_key(&w, "ExpiryDuration");
+        cc_jw_object(&w);
+        cc_jw_kv_int(&w, "ValueInteger", r->expiry_ms / 60000);
+        cc_jw_object_end(&w);
+        cc_jw_object_end(&w);
+        cc_jw_object_end(&w);
+        if (r->created_by) {
+            cc_jw_key(&w, "connect:CreatedByUser");
+            cc_jw_object(&w);
+            cc_jw_kv_string(&w, "ValueString", r->created_by);
+            cc_jw_object_end(&w);
+        }
+        cc_jw_object_end(&w);
+    }
+    cc_jw_object_end(&w);
+    cc_jw_finish(&w);
+    cc_buf_putc(b, '\n');
 }
 
 static void on_record(void *ud, const cc_record *r)
@@ -125,88 +214,7 @@ static void on_record(void *ud, const cc_record *r)
     scenario *s = ud;
     if (s->records) {
         cc_buf b = {0};
-        cc_buf_puts(&b, "{\"ContactId\":");
-        cc_buf_json_string(&b, r->id);
-        cc_buf_printf(&b, ",\"Channel\":\"%s\",\"InitiationMethod\":\"%s\",", r->channel, r->initiation);
-        json_time(&b, "InitiationTimestamp", r->initiated);
-        cc_buf_putc(&b, ',');
-        json_time(&b, "ScheduledTimestamp", r->scheduled);
-        cc_buf_putc(&b, ',');
-        json_time(&b, "DisconnectTimestamp", r->ended);
-        cc_buf_printf(&b, ",\"DisconnectReason\":\"%s\",\"Queue\":", cc_end_reason_name(r->reason));
-        if (r->queue) {
-            cc_buf_puts(&b, "{\"Name\":");
-            cc_buf_json_string(&b, r->queue);
-            cc_buf_putc(&b, ',');
-            json_time(&b, "EnqueueTimestamp", r->enqueued);
-            cc_buf_putc(&b, ',');
-            json_time(&b, "DequeueTimestamp", r->dequeued);
-            int64_t out = r->dequeued >= 0 ? r->dequeued : r->ended;
-            cc_buf_printf(&b, ",\"Duration\":%lld}", (long long)((out - r->enqueued) / 1000));
-        } else
-            cc_buf_puts(&b, "null");
-        cc_buf_puts(&b, ",\"Agent\":");
-        if (r->agent) {
-            cc_buf_puts(&b, "{\"Username\":");
-            cc_buf_json_string(&b, r->agent);
-            cc_buf_putc(&b, ',');
-            json_time(&b, "ConnectedToAgentTimestamp", r->connected);
-            cc_buf_putc(&b, ',');
-            json_time(&b, "AfterContactWorkEndTimestamp", r->acw_end);
-            cc_buf_putc(&b, '}');
-        } else
-            cc_buf_puts(&b, "null");
-        cc_buf_puts(&b, ",\"Name\":");
-        cc_buf_json_string(&b, r->name);
-        cc_buf_puts(&b, ",\"Description\":");
-        if (r->description)
-            cc_buf_json_string(&b, r->description);
-        else
-            cc_buf_puts(&b, "null");
-        cc_buf_puts(&b, ",\"Attributes\":{");
-        for (size_t i = 0; i < r->nattrs; i++) {
-            if (i)
-                cc_buf_putc(&b, ',');
-            cc_buf_json_string(&b, r->attr_keys[i]);
-            cc_buf_putc(&b, ':');
-            cc_buf_json_string(&b, r->attr_values[i]);
-        }
-        cc_buf_puts(&b, "},\"ContactFlow\":");
-        cc_buf_json_string(&b, r->flow);
-        if (!strcmp(r->channel, "TASK")) { /* what only tasks carry */
-            cc_buf_puts(&b, ",\"References\":[");
-            for (size_t i = 0; i < r->nrefs; i++) {
-                cc_buf_puts(&b, i ? ",{\"Name\":" : "{\"Name\":");
-                cc_buf_json_string(&b, r->ref_names[i]);
-                cc_buf_printf(&b, ",\"Type\":\"%s\",\"Value\":", r->ref_types[i]);
-                cc_buf_json_string(&b, r->ref_values[i]);
-                cc_buf_putc(&b, '}');
-            }
-            cc_buf_puts(&b, "],\"PreviousContactId\":");
-            r->previous ? cc_buf_json_string(&b, r->previous) : cc_buf_puts(&b, "null");
-            cc_buf_puts(&b, ",\"RelatedContactId\":");
-            r->related ? cc_buf_json_string(&b, r->related) : cc_buf_puts(&b, "null");
-            cc_buf_puts(&b, ",\"InitialContactId\":");
-            r->initial ? cc_buf_json_string(&b, r->initial) : cc_buf_puts(&b, "null");
-            cc_buf_puts(&b, ",\"TaskTemplateInfo\":");
-            if (r->template_name) {
-                cc_buf_puts(&b, "{\"Name\":");
-                cc_buf_json_string(&b, r->template_name);
-                cc_buf_putc(&b, '}');
-            } else
-                cc_buf_puts(&b, "null");
-            cc_buf_printf(&b,
-                          ",\"SegmentAttributes\":{\"connect:ContactExpiry\":{\"ValueMap\":{\"ExpiryDuration\":"
-                          "{\"ValueInteger\":%lld}}}",
-                          (long long)(r->expiry_ms / 60000));
-            if (r->created_by) {
-                cc_buf_puts(&b, ",\"connect:CreatedByUser\":{\"ValueString\":");
-                cc_buf_json_string(&b, r->created_by);
-                cc_buf_putc(&b, '}');
-            }
-            cc_buf_putc(&b, '}');
-        }
-        cc_buf_puts(&b, "}\n");
+        record_json(&b, r);
         fwrite(b.data, 1, b.len, s->records);
         cc_buf_free(&b);
     }
