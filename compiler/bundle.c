@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,9 +55,35 @@ static bool has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static bool is_flow_file(const char *path)
+cc_reader cc_flow_file_reader(const char *path)
 {
-    return has_suffix(path, ".yaml") || has_suffix(path, ".yml") || has_suffix(path, ".flow");
+    if (has_suffix(path, ".yaml") || has_suffix(path, ".yml"))
+        return CC_READER_YAML;
+    if (has_suffix(path, ".flow"))
+        return CC_READER_DSL;
+    return CC_READER_NONE;
+}
+
+/* A text whose name does not tell: DSL when its first word (after blank and comment lines) is
+ * `flow` and a quoted name follows, as every DSL file begins; YAML otherwise. */
+static cc_reader sniff_reader(const char *text, size_t len)
+{
+    size_t i = 0;
+    for (;;) {
+        while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+            i++;
+        if (i < len && text[i] == '#') {
+            while (i < len && text[i] != '\n')
+                i++;
+            continue;
+        }
+        break;
+    }
+    if (len - i < 5 || memcmp(text + i, "flow", 4) != 0 || (text[i + 4] != ' ' && text[i + 4] != '\t'))
+        return CC_READER_YAML;
+    for (i += 4; i < len && (text[i] == ' ' || text[i] == '\t');)
+        i++;
+    return i < len && text[i] == '"' ? CC_READER_DSL : CC_READER_YAML;
 }
 
 static void add_flow(cc_bundle *b, cc_flow *f, bool from_stdlib)
@@ -88,8 +115,11 @@ bool cc_bundle_add_text(cc_bundle *b, const char *path, char *text, size_t len, 
                   "the file holds a NUL byte; a flow file is UTF-8 text");
         return false;
     }
-    cc_node *root = has_suffix(path, ".flow") ? cc_dsl_read(&b->arena, b->ds, file, text, len, NULL)
-                                              : cc_yaml_read(&b->arena, b->ds, file, text, len);
+    cc_reader reader = cc_flow_file_reader(path);
+    if (reader == CC_READER_NONE)
+        reader = sniff_reader(text, len);
+    cc_node *root = reader == CC_READER_DSL ? cc_dsl_read(&b->arena, b->ds, file, text, len, NULL)
+                                            : cc_yaml_read(&b->arena, b->ds, file, text, len);
     if (!root)
         return false;
     cc_flow *f = cc_flow_from_doc(b, file, root);
@@ -101,13 +131,18 @@ bool cc_bundle_add_text(cc_bundle *b, const char *path, char *text, size_t len, 
 bool cc_bundle_add_file(cc_bundle *b, const char *path, bool from_stdlib)
 {
     size_t len;
-    char *text = cc_read_file(path, &len);
+    bool from_stdin = !strcmp(path, "-");
+    char *text = from_stdin ? cc_read_stream(stdin, &len) : cc_read_file(path, &len);
+    if (from_stdin)
+        path = b->stdin_name ? b->stdin_name : "<stdin>";
     if (!text) {
         int err = errno;
         cc_report(b->ds, CC_E100, (cc_loc){cc_source_add(b->ds, path, NULL, 0), 0, 0, 0, 0}, "cannot read '%s': %s",
                   path, strerror(err));
         return false;
     }
+    if (!from_stdlib)
+        b->files++;
     cc_bundle_add_text(b, path, text, len, from_stdlib);
     return true;
 }
@@ -115,6 +150,17 @@ bool cc_bundle_add_file(cc_bundle *b, const char *path, bool from_stdlib)
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static void close_dir(void *dir) { closedir(dir); }
+
+/* Whether --exclude skips a walked path: a glob matches the path as walked or its base name. */
+static bool excluded(const cc_bundle *b, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (size_t i = 0; i < b->nexcludes; i++)
+        if (fnmatch(b->excludes[i], path, 0) == 0 || fnmatch(b->excludes[i], base, 0) == 0)
+            return true;
+    return false;
+}
 
 static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
 {
@@ -146,9 +192,11 @@ static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
         cc_buf full = {0};
         cc_buf_printf(&full, "%s%s%s", path, has_suffix(path, "/") ? "" : "/", names.items[i]);
         struct stat st;
-        if (stat(full.data, &st) == 0 && S_ISDIR(st.st_mode))
+        if (excluded(b, full.data))
+            ; /* skipped, directory or file */
+        else if (stat(full.data, &st) == 0 && S_ISDIR(st.st_mode))
             ok &= add_dir(b, full.data, from_stdlib, depth + 1);
-        else if (is_flow_file(full.data))
+        else if (cc_flow_file_reader(full.data) != CC_READER_NONE)
             ok &= cc_bundle_add_file(b, full.data, from_stdlib);
         cc_buf_free(&full);
         cc_free(names.items[i]);
@@ -159,6 +207,8 @@ static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
 
 bool cc_bundle_add_path(cc_bundle *b, const char *path, bool from_stdlib)
 {
+    if (!strcmp(path, "-"))
+        return cc_bundle_add_file(b, path, from_stdlib);
     struct stat st;
     if (stat(path, &st) != 0) {
         int err = errno;
@@ -183,8 +233,17 @@ void cc_bundle_add_stdlib(cc_bundle *b)
 bool cc_bundle_load_and_check(cc_bundle *b, const char *const *paths, size_t n, bool stdlib)
 {
     bool io_ok = true;
-    for (size_t i = 0; i < n; i++)
-        io_ok &= cc_bundle_add_path(b, paths[i], false);
+    for (size_t i = 0; i < n; i++) {
+        size_t before = b->files;
+        bool ok = cc_bundle_add_path(b, paths[i], false);
+        /* a path that holds no flow is an error, never a silent pass (a CI job pointed at the
+         * wrong directory must fail) */
+        if (ok && b->files == before) {
+            cc_report(b->ds, CC_E100, (cc_loc){0}, "no flows found in %s", paths[i]);
+            ok = false;
+        }
+        io_ok &= ok;
+    }
     if (stdlib)
         cc_bundle_add_stdlib(b);
     cc_check_bundle(b);

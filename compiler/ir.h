@@ -73,7 +73,19 @@ typedef struct {
     cc_diags *ds;
     CC_VEC(cc_flow *) flows;
     cc_map by_name;
+    /* inputs: set before adding paths */
+    const char *const *excludes; /* globs whose matches a directory walk skips */
+    size_t nexcludes;
+    const char *stdin_name; /* the name "-" reads standard input as (default "<stdin>") */
+    size_t files;           /* flow files read so far, outside the standard flows */
 } cc_bundle;
+
+/* The reader a flow file needs. */
+typedef enum { CC_READER_NONE, CC_READER_YAML, CC_READER_DSL } cc_reader;
+
+/* Which reader a file needs, by its name (.yaml and .yml YAML, .flow the DSL); CC_READER_NONE
+ * when it is not a flow file, which a directory walk skips. The one place that decides it. */
+cc_reader cc_flow_file_reader(const char *path);
 
 void cc_bundle_init(cc_bundle *b, cc_diags *ds);
 void cc_bundle_free(cc_bundle *b);
@@ -82,11 +94,15 @@ void cc_bundle_free(cc_bundle *b);
  * the tree is not a flow at all. The flow is not yet added to the bundle. */
 cc_flow *cc_flow_from_doc(cc_bundle *b, uint32_t file, const cc_node *root);
 
-/* Reads a flow file (YAML) and adds its flow to the bundle. Returns false on I/O failure. */
+/* Reads a flow file and adds its flow to the bundle ("-" reads standard input). Returns false on
+ * I/O failure. */
 bool cc_bundle_add_file(cc_bundle *b, const char *path, bool from_stdlib);
-/* Adds every .yaml/.yml file under a directory, recursively, in name order. */
+/* Adds a file, or every flow file under a directory, recursively, in name order, skipping
+ * what b->excludes match. */
 bool cc_bundle_add_path(cc_bundle *b, const char *path, bool from_stdlib);
-/* Adds a flow from text (taken over by the bundle); false when the text holds no usable flow. */
+/* Adds a flow from text (taken over by the bundle); false when the text holds no usable flow.
+ * The reader comes from the path's extension, or from the text when the path has none that
+ * names a reader (standard input, a file named on the command line). */
 bool cc_bundle_add_text(cc_bundle *b, const char *path, char *text, size_t len, bool from_stdlib);
 /* Adds the standard flows (stdlib/flows, built in) that the bundle does not define itself; call it
  * after the bundle's own files, so that a bundle's flow of the same name wins. */
@@ -98,7 +114,8 @@ const cc_param *cc_block_param(const cc_block *blk, const char *name);
 const cc_branch *cc_block_branch(const cc_block *blk, const char *name);
 
 /* The whole front half of check and compile: adds the paths (files or directories), the standard
- * flows when asked, and runs every check. Returns false when a path could not be read. */
+ * flows when asked, and runs every check. Returns false when a path could not be read, or held
+ * no flow file (each such path is reported: no flows found in PATH). */
 bool cc_bundle_load_and_check(cc_bundle *b, const char *const *paths, size_t n, bool stdlib);
 
 /* Runs every check of SPEC §5 on the bundle (resolution, graph, flow types, channels). */

@@ -7,6 +7,8 @@
 #include "scenario.h"
 #include "ir.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,21 +33,28 @@ static const char usage_main[] =
     "Run 'ccflow COMMAND --help' for a command's options.\n";
 
 static const char usage_check[] =
-    "usage: ccflow check [OPTIONS] PATH...\n"
+    "usage: ccflow check [OPTIONS] [--] PATH...\n"
     "\n"
-    "Validates the flows in the given files and directories (searched recursively for .yaml and\n"
-    ".yml files) as one bundle: flows refer to each other by name, and the standard flows of\n"
-    "stdlib/ are available unless the bundle defines a flow of the same name.\n"
+    "Validates the flows in the given files and directories (searched recursively for .yaml, .yml\n"
+    "and .flow files) as one bundle: flows refer to each other by name, and the standard flows of\n"
+    "stdlib/ are available unless the bundle defines a flow of the same name. A PATH of '-' reads\n"
+    "one flow (YAML or DSL) from standard input. A PATH that holds no flow is an error.\n"
     "\n"
     "options:\n"
     "  --format text|json|sarif   how to print diagnostics (default: text)\n"
     "  --werror                   treat warnings as errors (exit 1 when there are any)\n"
     "  --no-stdlib                do not add the standard flows to the bundle\n"
+    "  --exclude GLOB             skip the files and directories a walk meets whose path or\n"
+    "                             name GLOB matches (repeatable)\n"
+    "  --stdin-name NAME          the name standard input's flow has in messages (default\n"
+    "                             <stdin>); its extension (.yaml, .flow) picks the reader\n"
     "  --color / --no-color       force colour on or off (default: on for a terminal)\n"
     "  -o FILE                    write the diagnostics to FILE instead of standard output\n"
+    "  --                         what follows is a PATH, even when it starts with '-'\n"
     "  -h, --help                 print this help\n"
     "\n"
-    "exit status: 0 no errors, 1 errors (or warnings with --werror), 2 usage or I/O error\n";
+    "exit status: 0 no errors, 1 errors (or warnings with --werror), 2 usage or I/O error\n"
+    "(a path that cannot be read or holds no flow, an output that cannot be written)\n";
 
 static const char usage_blocks[] =
     "usage: ccflow blocks [-o FILE]\n"
@@ -62,6 +71,23 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
     return 2;
 }
 
+/* Flushes (and closes, unless it is standard output) what a command wrote: a write that failed
+ * (disk full, a closed pipe) is reported and makes the exit status 2, never a silent success. */
+static bool output_done(FILE *f, const char *name)
+{
+    /* errno is not cleared first: a write that failed earlier left its reason there (EPIPE,
+     * ENOSPC), and a stream in error that flushes cleanly has no other */
+    bool ok = fflush(f) == 0 && !ferror(f);
+    int err = errno;
+    if (f != stdout && fclose(f) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok)
+        fprintf(stderr, "ccflow: cannot write %s: %s\n", name, strerror(err ? err : EIO));
+    return ok;
+}
+
 static bool want_color(FILE *out)
 {
     const char *term = getenv("TERM");
@@ -73,18 +99,39 @@ static int cmd_check(int argc, char **argv)
     cc_format format = CC_FORMAT_TEXT;
     bool werror = false, stdlib = true;
     int color = -1;
-    const char *out_path = NULL;
+    const char *out_path = NULL, *stdin_name = NULL;
     CC_VEC(const char *) paths = {0};
+    CC_VEC(const char *) excludes = {0};
+    bool options = true;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        if (!options || !strcmp(a, "-") || a[0] != '-')
+            cc_vec_push(&paths, a);
+        else if (!strcmp(a, "--"))
+            options = false;
+        else if (!strcmp(a, "--exclude") || !strncmp(a, "--exclude=", 10) || !strcmp(a, "--stdin-name") ||
+                 !strncmp(a, "--stdin-name=", 13)) {
+            bool exclude = a[2] == 'e';
+            const char *eq = strchr(a, '=');
+            const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v || !*v) {
+                cc_vec_free(&paths);
+                cc_vec_free(&excludes);
+                return usage_error(usage_check, "%s needs a value", exclude ? "--exclude" : "--stdin-name");
+            }
+            if (exclude)
+                cc_vec_push(&excludes, v);
+            else
+                stdin_name = v;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            cc_vec_free(&excludes);
             fputs(usage_check, stdout);
             cc_vec_free(&paths);
             return 0;
         } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
             const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
             if (!v)
-                return cc_vec_free(&paths), usage_error(usage_check, "%s needs a value", "--format");
+                return cc_vec_free(&paths), cc_vec_free(&excludes), usage_error(usage_check, "%s needs a value", "--format");
             if (!strcmp(v, "text"))
                 format = CC_FORMAT_TEXT;
             else if (!strcmp(v, "json"))
@@ -92,7 +139,8 @@ static int cmd_check(int argc, char **argv)
             else if (!strcmp(v, "sarif"))
                 format = CC_FORMAT_SARIF;
             else
-                return cc_vec_free(&paths), usage_error(usage_check, "unknown format '%s'; expected text, json or sarif", v);
+                return cc_vec_free(&paths), cc_vec_free(&excludes),
+                       usage_error(usage_check, "unknown format '%s'; expected text, json or sarif", v);
         } else if (!strcmp(a, "--werror"))
             werror = true;
         else if (!strcmp(a, "--no-stdlib"))
@@ -103,40 +151,50 @@ static int cmd_check(int argc, char **argv)
             color = 0;
         else if (!strcmp(a, "-o")) {
             if (i + 1 >= argc)
-                return cc_vec_free(&paths), usage_error(usage_check, "%s needs a file", "-o");
+                return cc_vec_free(&paths), cc_vec_free(&excludes), usage_error(usage_check, "%s needs a file", "-o");
             out_path = argv[++i];
-        } else if (a[0] == '-' && a[1])
-            return cc_vec_free(&paths), usage_error(usage_check, "unknown option '%s'", a);
-        else
-            cc_vec_push(&paths, a);
+        } else
+            return cc_vec_free(&paths), cc_vec_free(&excludes), usage_error(usage_check, "unknown option '%s'", a);
     }
-    if (!paths.len)
+    if (!paths.len) {
+        cc_vec_free(&excludes);
         return usage_error(usage_check, "%s", "no flows given");
+    }
 
     FILE *out = stdout;
     if (out_path && !(out = fopen(out_path, "w"))) {
+        int err = errno;
         cc_vec_free(&paths);
-        fprintf(stderr, "ccflow: cannot write '%s': ", out_path);
-        perror(NULL);
+        cc_vec_free(&excludes);
+        fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(err));
         return 2;
     }
     cc_diags ds;
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
+    b.excludes = excludes.items;
+    b.nexcludes = excludes.len;
+    b.stdin_name = stdin_name;
     bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
     cc_diags_render(&ds, out, format, color < 0 ? (!out_path && want_color(out)) : color);
     if (format == CC_FORMAT_TEXT && (ds.errors || ds.warnings))
         fprintf(out, "%zu error%s and %zu warning%s\n", ds.errors, ds.errors == 1 ? "" : "s", ds.warnings,
                 ds.warnings == 1 ? "" : "s");
-    int status = !io_ok ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
-    if (out != stdout && fclose(out) != 0) {
-        fprintf(stderr, "ccflow: cannot write '%s'\n", out_path);
-        status = 2;
+    /* nothing checked is never a pass: load_and_check reports a path without flows as an I/O
+     * error, so --werror (or not) cannot succeed on an empty bundle */
+    int status = !io_ok || !b.files ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
+    if (out != stdout) {
+        cc_buf name = {0};
+        cc_buf_printf(&name, "'%s'", out_path);
+        if (!output_done(out, name.data))
+            status = 2;
+        cc_buf_free(&name);
     }
     cc_bundle_free(&b);
     cc_diags_free(&ds);
     cc_vec_free(&paths);
+    cc_vec_free(&excludes);
     return status;
 }
 
@@ -204,12 +262,13 @@ static int cmd_compile(int argc, char **argv)
         cc_buf bytes = {0};
         cc_codegen(&b, strip, &bytes);
         FILE *f = !strcmp(out_path, "-") ? stdout : fopen(out_path, "wb");
-        bool ok = f && fwrite(bytes.data, 1, bytes.len, f) == bytes.len;
-        if (f && f != stdout && fclose(f) != 0)
-            ok = false;
-        if (!ok) {
-            fprintf(stderr, "ccflow: cannot write '%s'\n", out_path);
+        if (!f) {
+            fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
             status = 2;
+        } else {
+            fwrite(bytes.data, 1, bytes.len, f);
+            if (f != stdout && !output_done(f, out_path))
+                status = 2;
         }
         cc_buf_free(&bytes);
     } else if (status == 1)
@@ -451,12 +510,13 @@ static int cmd_fmt(int argc, char **argv)
         if (write) {
             char *target = to_dsl == from_dsl ? cc_xstrdup(path) : sibling_path(path, to_dsl ? ".flow" : ".yaml");
             FILE *f = fopen(target, "w");
-            bool ok = f && fwrite(out.data, 1, out.len, f) == out.len;
-            if (f && fclose(f) != 0)
-                ok = false;
-            if (!ok) {
-                fprintf(stderr, "ccflow: cannot write '%s'\n", target);
+            if (!f) {
+                fprintf(stderr, "ccflow: cannot write '%s': %s\n", target, strerror(errno));
                 status = 2;
+            } else {
+                fwrite(out.data, 1, out.len, f);
+                if (!output_done(f, target))
+                    status = 2;
             }
             cc_free(target);
         } else
@@ -525,16 +585,16 @@ static int cmd_blocks(int argc, char **argv)
     }
     FILE *out = out_path ? fopen(out_path, "w") : stdout;
     if (!out) {
-        fprintf(stderr, "ccflow: cannot write '%s'\n", out_path);
+        fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
         return 2;
     }
     cc_catalog_markdown(out);
-    if (out != stdout && fclose(out) != 0)
+    if (out != stdout && !output_done(out, out_path))
         return 2;
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error(usage_main, "%s", "no command given");
@@ -564,4 +624,15 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "blocks"))
         return cmd_blocks(argc - 1, argv + 1);
     return usage_error(usage_main, "unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    /* a reader that goes away (ccflow check dir | head) is a write error, exit 2, not a signal */
+    signal(SIGPIPE, SIG_IGN);
+    int status = dispatch(argc, argv);
+    /* every command's standard output is checked once, here: what could not be written fails */
+    if (!output_done(stdout, "standard output"))
+        status = 2;
+    return status;
 }

@@ -8,6 +8,7 @@
 #include "runtime.h"
 #include "json_writer.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
@@ -1216,7 +1217,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
             cc_map_put(&s.wanted, who->text, (void *)who);
     }
     if (opts->records_path && !(s.records = fopen(opts->records_path, "w"))) {
-        fprintf(stderr, "ccflow: cannot write '%s'\n", opts->records_path);
+        fprintf(stderr, "ccflow: cannot write '%s': %s\n", opts->records_path, strerror(errno));
         res.status = 2;
         goto done;
     }
@@ -1385,8 +1386,19 @@ done:
         cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, opts->color);
     if (res.status == 0 && (ds.errors || !s.ok))
         res.status = 1;
-    if (s.records)
-        fclose(s.records);
+    if (s.records) {
+        /* records that could not all be written (disk full) are an I/O error, not a clean run */
+        bool written = fflush(s.records) == 0 && !ferror(s.records);
+        int why = errno;
+        if (fclose(s.records) != 0 && written) {
+            written = false;
+            why = errno;
+        }
+        if (!written) {
+            fprintf(stderr, "ccflow: cannot write '%s': %s\n", opts->records_path, strerror(why ? why : EIO));
+            res.status = 2;
+        }
+    }
     cc_map_free(&s.wanted);
     cc_map_free(&s.refused);
     for (size_t i = 0; i < s.ended.cap; i++)
