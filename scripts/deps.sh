@@ -11,17 +11,32 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# Tools the tests run, which a machine may have from elsewhere than Debian (a nodejs build that
+# bundles npm, a python3 of its own): their Debian package is installed only when the command
+# is missing.
+for tool in python3:python3 node:nodejs npm:npm; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
 
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "deps: missing packages: ${missing[*]}; run 'make deps' as root to install them" >&2
-    exit 2
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+      echo "deps: missing packages: ${missing[*]}; run 'make deps' as root to install them" >&2
+      exit 2
+    fi
+  else
+    SUDO=
   fi
-else
-  SUDO=
+  echo "deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# The SARIF schema and its validator, exactly as tests/sarif/package-lock.json pins them; npm ci
+# leaves node_modules/.package-lock.json behind, so a second run does nothing.
+sarif=$(dirname "$0")/../tests/sarif
+if [ ! -f "$sarif/node_modules/.package-lock.json" ] || [ "$sarif/package-lock.json" -nt "$sarif/node_modules/.package-lock.json" ]; then
+  echo "deps: installing the SARIF schema validator (npm ci in tests/sarif)"
+  (cd "$sarif" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+fi
