@@ -3,14 +3,14 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Ivm -Iinclude -I$(B) -I$(B)/gen
-LDLIBS   = -lyaml -lm
+LDLIBS   = -lyaml -lyajl -lm
 PREFIX  ?= /usr/local
 B        = build
 VERSION := $(shell sed -n 's/^\#define CCFLOW_VERSION "\([^"]*\)".*/\1/p' include/ccflow.h)
 
 LIB_SRC  = compiler/util.c compiler/json_writer.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
            compiler/lower.c compiler/check.c compiler/bundle.c compiler/api.c \
-           compiler/dsl_lower.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c \
+           compiler/dsl_lower.c compiler/json_reader.c compiler/connect_import.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c \
            compiler/codegen.c vm/bytecode.c vm/disasm.c vm/runtime.c vm/scenario.c vm/tz.c vm/builtins.c \
            vm/tasks.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o $(B)/gen/dsl_lexer.o $(B)/gen/dsl_parser.o
@@ -87,7 +87,7 @@ install: all
 	install -m 644 include/ccflow.h $(DESTDIR)$(PREFIX)/include/ccflow.h
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: ccflow' 'Description: compiler and VM for contact-center flows' 'Version: $(VERSION)' \
-	  'Requires.private: yaml-0.1' 'Libs: -L$${libdir} -lccflow' 'Libs.private: -lyaml -lm' \
+	  'Requires.private: yaml-0.1' 'Libs: -L$${libdir} -lccflow' 'Libs.private: -lyaml -lyajl -lm' \
 	  'Cflags: -I$${includedir}' >$(DESTDIR)$(PREFIX)/lib/pkgconfig/ccflow.pc
 	install -m 644 docs/ccflow.1 $(DESTDIR)$(PREFIX)/share/man/man1/ccflow.1
 

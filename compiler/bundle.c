@@ -1,4 +1,5 @@
 /* bundle.c — gathers flow files (and directories of them) into a bundle, plus the standard flows. */
+#include "connect.h"
 #include "ir.h"
 #include "stdlib_data.h"
 
@@ -14,6 +15,7 @@ void cc_bundle_init(cc_bundle *b, cc_diags *ds)
     memset(b, 0, sizeof *b);
     cc_arena_init(&b->arena);
     b->ds = ds;
+    b->connect_type = -1;
 }
 
 void cc_bundle_free(cc_bundle *b)
@@ -61,6 +63,8 @@ cc_reader cc_flow_file_reader(const char *path)
         return CC_READER_YAML;
     if (has_suffix(path, ".flow"))
         return CC_READER_DSL;
+    if (has_suffix(path, ".json"))
+        return CC_READER_JSON;
     return CC_READER_NONE;
 }
 
@@ -79,6 +83,8 @@ static cc_reader sniff_reader(const char *text, size_t len)
         }
         break;
     }
+    if (i < len && (text[i] == '{' || text[i] == '['))
+        return CC_READER_JSON;
     if (len - i < 5 || memcmp(text + i, "flow", 4) != 0 || (text[i + 4] != ' ' && text[i + 4] != '\t'))
         return CC_READER_YAML;
     for (i += 4; i < len && (text[i] == ' ' || text[i] == '\t');)
@@ -105,6 +111,8 @@ static void add_flow(cc_bundle *b, cc_flow *f, bool from_stdlib)
 bool cc_bundle_add_text(cc_bundle *b, const char *path, char *text, size_t len, bool from_stdlib)
 {
     uint32_t file = cc_source_add(b->ds, path, text, len);
+    /* a file counts as a flow file unless it is JSON that is no flow */
+    b->files += !from_stdlib;
     if (memchr(text, '\0', len)) {
         /* libyaml would stop at the NUL silently; say what is wrong instead */
         size_t off = (size_t)((char *)memchr(text, '\0', len) - text);
@@ -118,8 +126,30 @@ bool cc_bundle_add_text(cc_bundle *b, const char *path, char *text, size_t len, 
     cc_reader reader = cc_flow_file_reader(path);
     if (reader == CC_READER_NONE)
         reader = sniff_reader(text, len);
-    cc_node *root = reader == CC_READER_DSL ? cc_dsl_read(&b->arena, b->ds, file, text, len, NULL)
-                                            : cc_yaml_read(&b->arena, b->ds, file, text, len);
+    cc_node *root;
+    if (reader == CC_READER_JSON) {
+        root = cc_json_read(&b->arena, b->ds, file, text, len);
+        if (!root)
+            return false;
+        switch (cc_connect_classify(root)) {
+        case CC_CONNECT_FLOW:
+            root = cc_connect_to_doc(&b->arena, b->ds, b->resources, b->connect_type, file, path, root);
+            break;
+        case CC_CONNECT_LEGACY:
+            cc_report(b->ds, CC_E122, root->loc,
+                      "this is a flow in the legacy export format ('modules', version 1), which Amazon Connect no "
+                      "longer imports; open it in the flow designer and export it again to get Flow-language JSON");
+            return false;
+        case CC_CONNECT_OTHER:
+            b->files -= !from_stdlib;
+            cc_report(b->ds, CC_N505, root->loc,
+                      "not a flow: a Flow-language document has 'Version' and 'Actions'; the file is skipped");
+            return false;
+        }
+    } else {
+        root = reader == CC_READER_DSL ? cc_dsl_read(&b->arena, b->ds, file, text, len, NULL)
+                                       : cc_yaml_read(&b->arena, b->ds, file, text, len);
+    }
     if (!root)
         return false;
     cc_flow *f = cc_flow_from_doc(b, file, root);
@@ -141,8 +171,6 @@ bool cc_bundle_add_file(cc_bundle *b, const char *path, bool from_stdlib)
                   path, strerror(err));
         return false;
     }
-    if (!from_stdlib)
-        b->files++;
     cc_bundle_add_text(b, path, text, len, from_stdlib);
     return true;
 }

@@ -117,7 +117,7 @@ int cc_flow_type_lookup(const char *name)
 static const cc_param_spec no_params[] = {END_PARAMS};
 
 static const cc_param_spec amazon_q_params[] = {
-    {.name = "assistant", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "assistant", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED, .connect = "WisdomAssistantArn",
      .doc = "The Amazon Q in Connect assistant (domain) that serves the contact."},
     END_PARAMS};
 
@@ -164,6 +164,7 @@ static const cc_param_spec check_hours_params[] = {
 static const cc_param_spec check_queue_status_params[] = {
     {.name = "metric", .type = CC_PT_ENUM, .flags = CC_PF_REQUIRED,
      .values = "time_in_queue|queue_size", .connect = "MetricType",
+     .connect_values = "OldestContactInQueueAgeSeconds|NumberOfContactsInQueue",
      .doc = "Age in seconds of the oldest contact in queue, or the number of contacts queued."},
     {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
      .doc = "The queue to measure; the working queue when omitted."},
@@ -175,6 +176,7 @@ static const cc_param_spec check_queue_status_params[] = {
 static const cc_param_spec check_staffing_params[] = {
     {.name = "status", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
      .values = "available|staffed|online", .connect = "MetricType",
+     .connect_values = "NumberOfAgentsAvailable|NumberOfAgentsStaffed|NumberOfAgentsOnline",
      .doc = "Which agents count: free to take the contact, staffed (also busy or in after-contact "
             "work), or merely online."},
     {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
@@ -234,27 +236,35 @@ static const cc_param_spec distribute_params[] = {
     END_PARAMS};
 
 static const cc_param_spec get_customer_input_params[] = {
-    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_REQUIRED | CC_PF_REF, .connect = "Text",
+    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "Text",
      .doc = "The prompt played or sent before the customer answers."},
+    {.name = "ssml", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "SSML",
+     .doc = "The prompt as SSML (voice)."},
+    {.name = "prompt", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "PromptId",
+     .doc = "A recorded prompt of the instance, by name or id."},
     {.name = "timeout", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 10 * MINUTE,
      .connect = "InputTimeLimitSeconds",
      .doc = "How long to wait for the customer's entry (default 5s)."},
+    {.name = "lex_bot", .type = CC_PT_JSON, .connect = "LexV2Bot",
+     .doc = "An Amazon Lex V2 bot that talks with the customer (`AliasArn`); its options are intent names."},
+    {.name = "lex_v1_bot", .type = CC_PT_JSON, .connect = "LexBot",
+     .doc = "An Amazon Lex (V1) bot (`Name`, `Region`, `Alias`); its options are intent names."},
     {.name = "options", .type = CC_PT_CASES, .values = "equals",
-     .doc = "The entries to branch on, each a single key: 0-9, * or #."},
+     .doc = "The entries to branch on: each a single key (0-9, * or #), or an intent name with a Lex bot."},
     END_PARAMS};
 
 static const cc_param_spec get_queue_metrics_params[] = {
     {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
      .doc = "The queue to read; the working queue when omitted."},
     {.name = "channel", .type = CC_PT_ENUM, .values = "voice|chat|task|email",
-     .connect = "QueueChannel",
+     .connect = "QueueChannel", .connect_values = "Voice|Chat|Task|Email",
      .doc = "Only count contacts of this channel; every channel when omitted."},
     END_PARAMS};
 
 static const cc_param_spec hold_params[] = {
     {.name = "state", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
      .values = "agent_on_hold|customer_on_hold|off_hold",
-     .connect = "PreviousContactParticipantState",
+     .connect = "PreviousContactParticipantState", .connect_values = "AgentOnHold|CustomerOnHold|OffHold",
      .doc = "Who is put on hold, or off_hold to bring everyone back into the conversation."},
     END_PARAMS};
 
@@ -290,9 +300,14 @@ static const cc_param_spec loop_prompts_params[] = {
     END_PARAMS};
 
 static const cc_param_spec play_prompt_params[] = {
-    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
-     .connect = "Text",
+    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REF, .connect = "Text",
      .doc = "What is said or sent to the customer."},
+    {.name = "ssml", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "SSML",
+     .doc = "What is said, as SSML (voice); other channels get its text."},
+    {.name = "prompt", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "PromptId",
+     .doc = "A recorded prompt of the instance, by name or id (voice)."},
+    {.name = "media", .type = CC_PT_JSON, .connect = "Media",
+     .doc = "An audio file in S3 (`Uri`, `SourceType`, `MediaType`), kept as written."},
     END_PARAMS};
 
 static const cc_param_spec set_callback_number_params[] = {
@@ -345,15 +360,15 @@ static const cc_param_spec set_hold_flow_params[] = {
 
 static const cc_param_spec set_logging_params[] = {
     {.name = "enabled", .type = CC_PT_BOOL, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
-     .connect = "FlowLoggingBehavior",
+     .connect = "FlowLoggingBehavior", .connect_values = "Disabled|Enabled",
      .doc = "Whether flow logs are written from here on."},
     END_PARAMS};
 
 static const cc_param_spec set_recording_params[] = {
     {.name = "record", .type = CC_PT_ENUM, .values = "agent|customer|both|none",
-     .connect = "RecordingBehavior.RecordedParticipants",
+     /* Connect writes a list of participants: kept as written, not mapped */
      .doc = "Whose side of the conversation is recorded."},
-    {.name = "analytics", .type = CC_PT_BOOL, .connect = "AnalyticsBehavior.Enabled",
+    {.name = "analytics", .type = CC_PT_BOOL, .connect = "AnalyticsBehavior.Enabled", .connect_values = "False|True",
      .doc = "Whether conversation analytics run on the contact."},
     END_PARAMS};
 
@@ -377,7 +392,7 @@ static const cc_param_spec set_voice_params[] = {
      .connect = "TextToSpeechVoice",
      .doc = "The text-to-speech voice, such as Joanna."},
     {.name = "engine", .type = CC_PT_ENUM, .values = "standard|neural",
-     .connect = "TextToSpeechEngine",
+     .connect = "TextToSpeechEngine", .connect_values = "Standard|Neural",
      .doc = "The speech engine that renders the voice."},
     END_PARAMS};
 
@@ -397,21 +412,30 @@ static const cc_param_spec set_working_queue_params[] = {
     END_PARAMS};
 
 static const cc_param_spec show_view_params[] = {
-    {.name = "view", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "view", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED, .connect = "ViewResource.Id",
      .doc = "The view shown to the customer."},
-    {.name = "inputs", .type = CC_PT_MAP,
-     .doc = "Values handed to the view."},
+    {.name = "inputs", .type = CC_PT_JSON, .connect = "ViewData",
+     .doc = "Values handed to the view, kept as written."},
+    {.name = "timeout", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 7 * DAY,
+     .connect = "InvocationTimeLimitSeconds",
+     .doc = "How long the view waits for the customer before timeout."},
+    {.name = "choices", .type = CC_PT_CASES, .values = "equals",
+     .doc = "The actions the customer can take in the view (Next, ActionSelected...), each with its target."},
     END_PARAMS};
 
 static const cc_param_spec start_media_streaming_params[] = {
     {.name = "direction", .type = CC_PT_ENUM, .values = "from_customer|to_customer|both",
-     .connect = "Participants",
+     /* Connect writes a list of participants and directions: kept as written */
      .doc = "Which audio of the customer is streamed; both when omitted."},
     END_PARAMS};
 
 static const cc_param_spec store_customer_input_params[] = {
-    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_REQUIRED | CC_PF_REF, .connect = "Text",
+    {.name = "text", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "Text",
      .doc = "The prompt played before the customer types."},
+    {.name = "ssml", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "SSML",
+     .doc = "The prompt as SSML."},
+    {.name = "prompt", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "PromptId",
+     .doc = "A recorded prompt of the instance, by name or id."},
     {.name = "max_digits", .type = CC_PT_INT, .min = 1, .max = 20,
      .connect = "InputValidation.CustomValidation.MaximumLength",
      .doc = "The most digits accepted."},
@@ -433,7 +457,7 @@ static const cc_param_spec transfer_to_phone_number_params[] = {
     {.name = "timeout", .type = CC_PT_DURATION, .min = 0, .max = 600 * SEC,
      .connect = "ThirdPartyConnectionTimeLimitSeconds",
      .doc = "How long the call may ring before timeout."},
-    {.name = "resume", .type = CC_PT_BOOL, .connect = "ContinueFlowExecution",
+    {.name = "resume", .type = CC_PT_BOOL, .connect = "ContinueFlowExecution", .connect_values = "False|True",
      .doc = "Whether the flow goes on after the call; otherwise it ends once connected."},
     {.name = "caller_id", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "CallerId.Number",
      .doc = "The number shown to the party called."},
@@ -455,6 +479,42 @@ static const cc_param_spec send_message_params[] = {
      .doc = "The message to send."},
     {.name = "to", .type = CC_PT_VALUE, .flags = CC_PF_REF,
      .doc = "The phone number or address to send to; the customer's when omitted."},
+    END_PARAMS};
+
+static const cc_param_spec connect_action_params[] = {
+    {.name = "type", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+     .doc = "The Connect action type, as Amazon Connect spells it."},
+    {.name = "parameters", .type = CC_PT_JSON,
+     .doc = "The action's Parameters object, kept as written."},
+    {.name = "cases", .type = CC_PT_CASES, .values = TEXT_OPS "|" NUMBER_OPS,
+     .doc = "The action's conditions, in order, each with its target."},
+    END_PARAMS};
+
+static const cc_param_spec update_contact_data_params[] = {
+    {.name = "name", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "Name",
+     .doc = "The contact's (task's) new name."},
+    {.name = "description", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "Description",
+     .doc = "The contact's new description."},
+    {.name = "language", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "LanguageCode",
+     .doc = "The contact's language, such as en-US."},
+    {.name = "customer_id", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "CustomerId",
+     .doc = "The customer's id in the organisation's own systems."},
+    {.name = "settings", .type = CC_PT_JSON,
+     .doc = "Other Connect-defined fields (Voice ID settings, WisdomSessionArn...), kept as written."},
+    END_PARAMS};
+
+static const cc_param_spec create_callback_params[] = {
+    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+     .doc = "The queue the callback waits in; the working queue when omitted."},
+    {.name = "delay", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 3 * DAY,
+     .connect = "InitialCallDelaySeconds",
+     .doc = "How long before the first call is placed."},
+    {.name = "attempts", .type = CC_PT_INT, .min = 0, .max = 100,
+     .connect = "MaximumConnectionAttempts",
+     .doc = "How many times the customer is called at most."},
+    {.name = "retry", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 3 * DAY,
+     .connect = "RetryDelaySeconds",
+     .doc = "How long between two attempts."},
     END_PARAMS};
 
 /* ---- blocks ----
@@ -558,7 +618,7 @@ const cc_block_spec cc_blocks[] = {
      .actions = "GetParticipantInput|ConnectParticipantWithLexBot",
      .support = SUPPORT(YES, YES, NO_ERROR, NO_ERROR), .flow_types = FT_ROUTING,
      .branches = "cases|timeout|no_match|error", .flags = CC_BK_SUSPENDS | CC_BK_NEXT_KEPT,
-     .params = get_customer_input_params,
+     .params = get_customer_input_params, .exclusive = "!text|ssml|prompt;lex_bot|lex_v1_bot",
      .doc = "Prompts the customer and branches on the key they press."},
     {.kind = "get_queue_metrics", .ui_name = "Get queue metrics", .actions = "GetMetricData",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
@@ -592,7 +652,7 @@ const cc_block_spec cc_blocks[] = {
     {.kind = "play_prompt", .ui_name = "Play prompt", .actions = "MessageParticipant",
      .support = SUPPORT(YES, YES, NO_SUCCESS, YES),
      .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(AGENT_WHISPER), .branches = "error",
-     .params = play_prompt_params,
+     .params = play_prompt_params, .exclusive = "!text|ssml|prompt|media",
      .doc = "Says a prompt to a caller or sends it as a chat message."},
     {.kind = "resume_contact", .ui_name = "Resume contact", .actions = "ResumeContact",
      .support = SUPPORT(NO_ERROR, NO_ERROR, YES, NO_ERROR), .flow_types = CC_FT_ALL,
@@ -683,7 +743,7 @@ const cc_block_spec cc_blocks[] = {
      .doc = "Sets the queue that later queue blocks use by default."},
     {.kind = "show_view", .ui_name = "Show view", .actions = "ShowView",
      .support = SUPPORT(NO_ERROR, YES, NO_ERROR, YES), .flow_types = CC_FT_ALL,
-     .branches = "back|no_match|timeout|error", .params = show_view_params,
+     .branches = "cases|back|no_match|timeout|error", .params = show_view_params,
      .doc = "Shows a view, such as a form, and branches on how the customer leaves it."},
     {.kind = "start_media_streaming", .ui_name = "Start media streaming",
      .actions = "UpdateContactMediaStreamingBehavior",
@@ -700,7 +760,7 @@ const cc_block_spec cc_blocks[] = {
     {.kind = "store_customer_input", .ui_name = "Store customer input",
      .actions = "GetParticipantInput", .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
      .flow_types = FT_ROUTING, .branches = "error", .flags = CC_BK_SUSPENDS,
-     .params = store_customer_input_params,
+     .params = store_customer_input_params, .exclusive = "!text|ssml|prompt",
      .doc = "Prompts the caller for several digits and keeps them as the stored customer input."},
     {.kind = "transfer_to_agent", .ui_name = "Transfer to agent (beta)",
      .actions = "TransferContactToAgent", .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
@@ -728,6 +788,18 @@ const cc_block_spec cc_blocks[] = {
      .flow_types = FT(INBOUND) | FT(CUSTOMER_QUEUE), .branches = "timeout|error|customer_returned",
      .flags = CC_BK_TASK_SET | CC_BK_SUSPENDS | CC_BK_NEXT_KEPT, .params = wait_params,
      .doc = "Holds the contact for a time; a chat customer who writes again ends it early."},
+    {.kind = "update_contact_data", .ui_name = "Set contact attributes",
+     .actions = "UpdateContactData", .support = SUPPORT(YES, YES, YES, YES),
+     .flow_types = CC_FT_ALL, .branches = "error", .params = update_contact_data_params,
+     .doc = "Sets Connect-defined fields of the contact (name, description, language, customer id, Voice ID settings)."},
+    {.kind = "create_callback", .ui_name = "Transfer to queue",
+     .actions = "CreateCallbackContact", .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
+     .flow_types = FT_ROUTING, .branches = "error", .params = create_callback_params,
+     .doc = "Queues a callback to the caller's number (the Transfer to queue block's callback tab)."},
+    {.kind = "connect_action", .ui_name = "(any other Connect action)", .actions = "",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL | FT(MODULE),
+     .branches = "cases|no_match|error", .flags = CC_BK_OPAQUE, .params = connect_action_params,
+     .doc = "An Amazon Connect action that ccflow does not model (seen in console exports, or newer than the catalogue): kept with its parameters for export; at run time it takes `next`."},
     {.kind = "get_stored_content", .ui_name = "Get stored content", .actions = "",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
      .params = no_params,
@@ -739,6 +811,190 @@ const cc_block_spec cc_blocks[] = {
 };
 
 const int cc_block_count = (int)CC_ARRAY_LEN(cc_blocks);
+
+/* ---- Amazon Connect action shapes ----
+ * One row per shape (catalog.h). Results name how each branch is written in Transitions:
+ * "?X" a condition Equals X, ">0" a condition NumberGreaterThan 0, "!E" an error of type E. */
+
+#define ERR "error=!NoMatchingError"
+const cc_connect_shape cc_connect_shapes[] = {
+    {"CheckHoursOfOperation", "check_hours_of_operation", "", 0, NULL, NULL, NULL,
+     "in_hours=?True;out_of_hours=?False;" ERR},
+    {"CheckMetricData", "check_staffing", "MetricType=NumberOfAgentsAvailable|NumberOfAgentsStaffed|NumberOfAgentsOnline",
+     0, NULL, NULL, NULL, "true=>0;false=!NoMatchingCondition;" ERR},
+    {"CheckMetricData", "check_queue_status", "MetricType=OldestContactInQueueAgeSeconds|NumberOfContactsInQueue", 0,
+     NULL, NULL, NULL, NULL},
+    {"CheckMetricData", "check_staffing", "AgentId", 0, NULL, NULL, "queue=AgentId",
+     "true=>0;false=!NoMatchingCondition;" ERR},
+    {"Compare", "check_contact_attributes", "", 0, NULL, NULL, NULL, NULL},
+    {"CreateTask", "create_task", "", 0, NULL, NULL, NULL, NULL},
+    {"DisconnectParticipant", "disconnect", "", 0, NULL, NULL, NULL, NULL},
+    {"DistributeByPercentage", "distribute_by_percentage", "", 0, NULL, NULL, NULL, "default=!NoMatchingCondition"},
+    {"EndFlowExecution", "end_flow", "", 0, NULL, NULL, NULL, NULL},
+    {"GetMetricData", "get_queue_metrics", "", 0, NULL, NULL, NULL, NULL},
+    {"GetMetricData", "get_queue_metrics", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
+    {"InvokeLambdaFunction", "invoke_lambda", "", 0, NULL, NULL, NULL, NULL},
+    {"Loop", "loop", "", 0, NULL, NULL, NULL, "looping=?ContinueLooping;complete=?DoneLooping;" ERR},
+    {"TransferContactToQueue", "transfer_to_queue", "", CC_FT_ALL & ~FT(CUSTOMER_QUEUE), NULL, NULL, NULL,
+     "at_capacity=!QueueAtCapacity;" ERR},
+    {"DequeueContactAndTransferToQueue", "transfer_to_queue", "", FT(CUSTOMER_QUEUE), NULL, NULL, NULL,
+     "at_capacity=!QueueAtCapacity;" ERR},
+    {"DequeueContactAndTransferToQueue", "transfer_to_queue", "AgentId", FT(CUSTOMER_QUEUE), NULL, NULL, "queue=AgentId",
+     "at_capacity=!QueueAtCapacity;" ERR},
+    {"TransferToFlow", "transfer_to_flow", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactAttributes", "set_related_contact_attributes", "TargetContact=Related", 0, "TargetContact=Related",
+     NULL, NULL, NULL},
+    {"UpdateContactAttributes", "set_contact_attributes", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateFlowAttributes", "set_flow_attributes", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_customer_queue_flow", "EventHooks.CustomerQueue", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_disconnect_flow", "EventHooks.CustomerRemaining", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_whisper_flow", "EventHooks.AgentWhisper", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_whisper_flow", "EventHooks.CustomerWhisper", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_hold_flow", "EventHooks.AgentHold", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_hold_flow", "EventHooks.CustomerHold", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_event_flow", "EventHooks.DefaultAgentUI", 0, NULL, "event=default_agent_ui",
+     "flow=EventHooks.DefaultAgentUI", NULL},
+    {"UpdateContactEventHooks", "set_event_flow", "EventHooks.DisconnectAgentUI", 0, NULL, "event=disconnect_agent_ui",
+     "flow=EventHooks.DisconnectAgentUI", NULL},
+    {"UpdateContactEventHooks", "set_event_flow", "EventHooks.PauseContact", 0, NULL, "event=pause_contact",
+     "flow=EventHooks.PauseContact", NULL},
+    {"UpdateContactEventHooks", "set_event_flow", "EventHooks.ResumeContact", 0, NULL, "event=resume_contact",
+     "flow=EventHooks.ResumeContact", NULL},
+    {"UpdateContactRoutingBehavior", "change_routing_priority", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactTargetQueue", "set_working_queue", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactTargetQueue", "set_working_queue", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
+    {"Wait", "wait", "", 0, NULL, NULL, NULL,
+     "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
+    {"Wait", "wait", "TimeoutSeconds", 0, NULL, NULL, "duration=TimeoutSeconds",
+     "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
+    {"MessageParticipant", "play_prompt", "", 0, NULL, NULL, NULL, NULL},
+    {"MessageParticipantIteratively", "loop_prompts", "", 0, NULL, NULL, NULL, "timeout=?MessagesInterrupted;" ERR},
+    {"GetParticipantInput", "store_customer_input", "StoreInput=True|true", 0, "StoreInput=True", NULL, NULL,
+     "invalid_number=!InvalidPhoneNumber;" ERR},
+    {"GetParticipantInput", "get_customer_input", "", 0, "StoreInput=False", NULL, NULL,
+     "timeout=?Timeout;no_match=!NoMatchingCondition;" ERR},
+    {"ConnectParticipantWithLexBot", "get_customer_input", "", 0, NULL, NULL, NULL,
+     "timeout=!InputTimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
+    {"TransferParticipantToThirdParty", "transfer_to_phone_number", "", 0, NULL, NULL, NULL,
+     "call_failed=!CallFailed;timeout=!ConnectionTimeLimitExceeded;" ERR},
+    {"UpdatePreviousContactParticipantState", "hold_customer_or_agent", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactCallbackNumber", "set_callback_number", "", 0, NULL, NULL, NULL,
+     "invalid_number=!InvalidCallbackNumber;not_dialable=!CallbackNumberNotDialable"},
+    {"CreateCallbackContact", "create_callback", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactTextToSpeechVoice", "set_voice", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactRecordingBehavior", "set_recording_and_analytics_behavior", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactRecordingAndAnalyticsBehavior", "set_recording_analytics_and_processing_behavior", "", 0, NULL, NULL,
+     NULL, NULL},
+    {"UpdateContactMediaProcessing", "set_recording_analytics_and_processing_behavior", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactMediaStreamingBehavior", "start_media_streaming", "MediaStreamingState=Enabled", 0,
+     "MediaStreamingState=Enabled", NULL, NULL, NULL},
+    {"UpdateContactMediaStreamingBehavior", "stop_media_streaming", "MediaStreamingState=Disabled", 0,
+     "MediaStreamingState=Disabled", NULL, NULL, NULL},
+    {"UpdateFlowLoggingBehavior", "set_logging_behavior", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateRoutingCriteria", "set_routing_criteria", "", 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactData", "update_contact_data", "", 0, NULL, NULL, NULL, NULL},
+    {"CompleteOutboundCall", "call_phone_number", "", 0, NULL, NULL, NULL, ""},
+    {"CheckOutboundCallStatus", "check_call_progress", "", 0, NULL, NULL, NULL,
+     "call_answered=?CallAnswered;voicemail_beep=?VoicemailBeep;voicemail_no_beep=?VoicemailNoBeep;"
+     "not_detected=?NotDetected;" ERR},
+    {"CheckVoiceId", "check_voice_id", "", 0, NULL, NULL, NULL,
+     "enrolled=?Enrolled;not_enrolled=?NotEnrolled;opted_out=?OptedOut;authenticated=?Authenticated;"
+     "not_authenticated=?NotAuthenticated;inconclusive=?Inconclusive;high_risk=?HighRisk;low_risk=?LowRisk;" ERR},
+    {"StartVoiceIdStream", "set_voice_id", "", 0, NULL, NULL, NULL, NULL},
+    {"TagContact", "contact_tags", "", 0, NULL, NULL, NULL, NULL},
+    {"UnTagContact", "contact_tags", "", 0, NULL, NULL, "tags=TagKeys", NULL},
+    {"TransferContactToAgent", "transfer_to_agent", "", 0, NULL, NULL, NULL, NULL},
+    {"InvokeFlowModule", "invoke_module", "", 0, NULL, NULL, NULL, NULL},
+    {"EndFlowModuleExecution", "return", "", 0, NULL, NULL, NULL, NULL},
+    {"ResumeContact", "resume_contact", "", 0, NULL, NULL, NULL, NULL},
+    {"ShowView", "show_view", "", 0, NULL, NULL, NULL,
+     "back=?Back;timeout=!TimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
+    {"CreateWisdomSession", "amazon_q_in_connect", "", 0, NULL, NULL, NULL, NULL},
+    {"GetCustomerProfile", "customer_profiles", "", 0, NULL, "action=get", NULL,
+     "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+    {"CreateCustomerProfile", "customer_profiles", "", 0, NULL, "action=create", NULL,
+     "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+    {"UpdateCustomerProfile", "customer_profiles", "", 0, NULL, "action=update", NULL,
+     "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+    {"GetCase", "cases", "", 0, NULL, "action=get", NULL,
+     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+    {"CreateCase", "cases", "", 0, NULL, "action=create", NULL,
+     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+    {"UpdateCase", "cases", "", 0, NULL, "action=update", NULL,
+     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+};
+#undef ERR
+const int cc_connect_shape_count = (int)CC_ARRAY_LEN(cc_connect_shapes);
+
+/* Amazon Connect's documented action types (the Flow-language action lists). */
+const char *const cc_connect_documented_types[] = {
+    "CompleteOutboundCall", "CreateCase", "CreateTask", "CreateWisdomSession", "DequeueContactAndTransferToQueue",
+    "EndFlowModuleExecution", "GetCase", "InvokeFlowModule", "ResumeContact", "StartOutboundChatContact",
+    "TagContact", "TransferContactToAgent", "TransferContactToQueue", "UnTagContact", "UpdateCase",
+    "UpdateContactAttributes", "UpdateContactCallbackNumber", "UpdateContactData", "UpdateContactEventHooks",
+    "UpdateContactMediaProcessing", "UpdateContactMediaStreamingBehavior", "UpdateContactRecordingAndAnalyticsBehavior",
+    "UpdateContactRecordingBehavior", "UpdateContactRoutingBehavior", "UpdateContactTargetQueue",
+    "UpdateContactTextToSpeechVoice", "UpdatePreviousContactParticipantState", "CheckHoursOfOperation",
+    "CheckMetricData", "CheckOutboundCallStatus", "CheckVoiceId", "Compare", "DistributeByPercentage",
+    "EndFlowExecution", "GetMetricData", "Loop", "StartVoiceIdStream", "TransferToFlow", "UpdateFlowAttributes",
+    "UpdateFlowLoggingBehavior", "UpdateRoutingCriteria", "Wait", "CreateCallbackContact", "CreateCustomerProfile",
+    "GetCustomerProfile", "UpdateCustomerProfile", "InvokeLambdaFunction", "ConnectParticipantWithLexBot",
+    "DisconnectParticipant", "GetParticipantInput", "MessageParticipant", "MessageParticipantIteratively", "ShowView",
+    "TransferParticipantToThirdParty", NULL};
+
+/* Types that console exports carry though the Flow-language pages do not list them. */
+const char *const cc_connect_observed_types[] = {
+    "AssociateContactToCustomerProfile", "CheckSegmentMembershipForCustomerProfile", "CreateContact",
+    "CreatePersistentContactAssociation", "GetCalculatedAttributesForCustomerProfile", "GetCustomerProfileObject",
+    "ListDataTableValues", "RenderMessageTemplate", "StartOutboundEmailContact", "UpsertDataTableValues",
+    "AuthenticateParticipant", "SendMessage", "GetStoredContent", NULL};
+
+const char *cc_connect_misnamed_type(const char *type)
+{
+    /* names that tutorials and generators use for actions that do not exist */
+    static const char *const misnamed[][2] = {
+        {"CheckStaffing", "CheckMetricData"},          {"GetQueueMetrics", "GetMetricData"},
+        {"GetCustomerInput", "GetParticipantInput"},   {"TransferToQueue", "TransferContactToQueue"},
+        {"SetCallbackNumber", "UpdateContactCallbackNumber"}, {"TransferContactToFlow", "TransferToFlow"},
+        {"PlayPrompt", "MessageParticipant"},           {"SetWorkingQueue", "UpdateContactTargetQueue"},
+        {"SetContactAttributes", "UpdateContactAttributes"}, {"Transfer", "TransferContactToQueue"},
+    };
+    for (size_t i = 0; type && i < CC_ARRAY_LEN(misnamed); i++)
+        if (!strcmp(type, misnamed[i][0]))
+            return misnamed[i][1];
+    return NULL;
+}
+
+const cc_case_op cc_case_ops[] = {
+    {"equals", "Equals", false},
+    {"contains", "TextContains", false},
+    {"starts_with", "TextStartsWith", false},
+    {"ends_with", "TextEndsWith", false},
+    {"greater_than", "NumberGreaterThan", true},
+    {"less_than", "NumberLessThan", true},
+    {"greater_or_equal", "NumberGreaterOrEqualTo", true},
+    {"less_or_equal", "NumberLessOrEqualTo", true},
+    {NULL, NULL, false},
+};
+
+const cc_case_op *cc_case_op_by_name(const char *name)
+{
+    for (const cc_case_op *o = cc_case_ops; name && o->name; o++)
+        if (!strcmp(o->name, name))
+            return o;
+    return NULL;
+}
+
+const cc_case_op *cc_case_op_by_connect(const char *connect)
+{
+    for (const cc_case_op *o = cc_case_ops; connect && o->name; o++)
+        if (!strcmp(o->connect, connect))
+            return o;
+    /* the DistributeByPercentage page spells it so */
+    if (connect && !strcmp(connect, "NumericLessThan"))
+        return cc_case_op_by_connect("NumberLessThan");
+    return NULL;
+}
 
 /* ---- lookups ---- */
 
@@ -896,6 +1152,7 @@ static void put_param_type(FILE *out, const cc_param_spec *p)
         break;
     case CC_PT_PROMPTS: fputs("list of `{ text: … }`", out); break;
     case CC_PT_REFERENCES: fputs("map of name → `{ type, value }`", out); break;
+    case CC_PT_JSON: fputs("any value, kept as written", out); break;
     }
     if ((p->flags & CC_PF_REF) && p->type != CC_PT_REF && p->type != CC_PT_VALUE)
         fputs(", or a reference", out);

@@ -72,7 +72,8 @@ typedef enum {
     CC_PT_MAP,       /* a mapping of keys to scalar values or $. references */
     CC_PT_CASES,     /* a list of { OP: operand, next: id }; OP one of `values` */
     CC_PT_PROMPTS,   /* a list of { text: ... } */
-    CC_PT_REFERENCES /* a mapping name -> { type: URL|NUMBER|STRING|DATE|EMAIL, value } */
+    CC_PT_REFERENCES, /* a mapping name -> { type: URL|NUMBER|STRING|DATE|EMAIL, value } */
+    CC_PT_JSON        /* any value, kept as written (Connect settings ccflow does not interpret) */
 } cc_param_type;
 
 enum {
@@ -90,6 +91,8 @@ typedef struct {
     const char *values;    /* CC_PT_ENUM choices, CC_PT_CASES operators, "|"-separated */
     unsigned flow_types;   /* CC_PT_FLOW: allowed target types (CC_FT_BIT mask) */
     const char *connect;   /* the Connect parameter it maps to, for interchange and docs */
+    const char *connect_values; /* CC_PT_ENUM, CC_PT_BOOL: Connect's spellings, "|"-separated in the
+                                 * order of `values` (false|true for a boolean) */
     const char *doc;       /* one line for docs/blocks.md */
 } cc_param_spec;
 
@@ -101,6 +104,7 @@ enum {
     CC_BK_NEXT_KEPT = 1u << 4,  /* `next` is accepted and kept for export but never taken */
     CC_BK_SETS_QUEUE = 1u << 5, /* its success branch sets the working queue */
     CC_BK_TASK_SET = 1u << 6,   /* one of the 19 blocks Amazon Connect supports for tasks */
+    CC_BK_OPAQUE = 1u << 7,     /* a Connect action ccflow does not model: no branch is required */
 };
 
 /* Names of the parameter that, when given, makes a queue-dependent block independent of the
@@ -141,6 +145,43 @@ const cc_param_spec *cc_block_cases_param(const cc_block_spec *b);
  * "next" for kinds with a success path, "timeout" for wait, NULL for kinds that never fall
  * through (conditions, loops, transfers, terminal blocks). */
 const char *cc_block_continue_branch(const cc_block_spec *b);
+
+/* ---- Amazon Connect interchange ----
+ * One row per Connect action shape: several action types, or parameter shapes of one type, map to
+ * one kind (UpdateContactEventHooks by its hook, CheckMetricData by its metric...). Import takes
+ * the first row whose action and `when` match; export takes the first row of the block's kind
+ * whose implied parameters (`set`) and flow types match. */
+typedef struct {
+    const char *action;  /* Connect action type */
+    const char *kind;    /* ccflow block kind */
+    const char *when;    /* what picks the row among those of its action: "" always; "Key=A|B" a
+                          * parameter with one of these values; "Key" a parameter present (dotted) */
+    unsigned flow_types; /* export writes this row in these flow types only (0: in every type) */
+    const char *fixed;   /* "Key=Value;..." Connect parameters the row implies, written on export */
+    const char *set;     /* "param=value;..." ccflow parameters the row implies */
+    const char *map;     /* "param=Connect.Key;..." parameters whose Connect key differs from the spec's */
+    const char *results; /* "branch=?Operand" (Equals Operand), "branch=>0" (NumberGreaterThan 0),
+                          * "branch=!ErrorType"; NULL: error=!NoMatchingError, no_match=!NoMatchingCondition */
+} cc_connect_shape;
+
+extern const cc_connect_shape cc_connect_shapes[];
+extern const int cc_connect_shape_count;
+
+/* Action types Amazon Connect documents, and those seen in console exports without documentation
+ * (accepted as connect_action blocks with a note); NULL-terminated. */
+extern const char *const cc_connect_documented_types[];
+extern const char *const cc_connect_observed_types[];
+/* Names that third-party material uses for actions that do not exist, with the real type. */
+const char *cc_connect_misnamed_type(const char *type);
+
+/* Comparison operators: ccflow's name and Connect's (equals / Equals, contains / TextContains...). */
+typedef struct {
+    const char *name, *connect;
+    bool numeric;
+} cc_case_op;
+extern const cc_case_op cc_case_ops[];
+const cc_case_op *cc_case_op_by_name(const char *name);
+const cc_case_op *cc_case_op_by_connect(const char *connect);
 
 /* Writes docs/blocks.md from the table. */
 void cc_catalog_markdown(FILE *out);

@@ -1,6 +1,7 @@
 /* check.c — the checks of SPEC §5 over a whole bundle: name resolution, graph shape (unreachable
  * blocks, unconnected branches, spinning cycles, missing working queue), flow types, and the
  * channel analysis that follows contacts within and across flows. */
+#include "connect.h"
 #include "ir.h"
 
 #include <stdlib.h>
@@ -167,6 +168,15 @@ static void check_types(cc_bundle *b, cc_flow *f)
                 continue;
             const char *name = p->value->text;
             cc_flow *target = cc_bundle_flow(b, name);
+            if (!target && cc_connect_looks_like_id(name)) {
+                /* an ARN, id or placeholder of an export: a flow outside the bundle, which the
+                 * channel analysis cannot follow; --resources maps it to a name */
+                cc_report(b->ds, CC_W502, p->value->loc,
+                          "'%s' names no flow of the bundle; give --resources to map Connect ARNs and ids to flow "
+                          "names, or add the flow it names, so that its channels can be followed",
+                          name);
+                continue;
+            }
             if (!target) {
                 cc_diag *d = cc_report(b->ds, CC_E118, p->value->loc, "no flow named '%s' in the bundle", name);
                 const char **names = cc_xmalloc((b->flows.len + 1) * sizeof *names);
@@ -222,6 +232,8 @@ static bool *reachable_blocks(const cc_flow *f)
 
 static bool branch_optional(const cc_block *blk, const char *name)
 {
+    if (blk->spec->flags & CC_BK_OPAQUE)
+        return true; /* an action ccflow does not model: which branches it needs is Connect's business */
     if (strcmp(name, "customer_returned") == 0)
         return true; /* only chat contacts that come back take it; Connect makes it optional */
     if (blk->spec->flags & CC_BK_LOOP && strcmp(name, "error") == 0) {
@@ -288,7 +300,8 @@ static void check_unconnected(cc_bundle *b, const cc_flow *f, const bool *reach)
                     cc_free(list);
                 }
             }
-        if (next_taken(blk->spec) && !has_branch_index(blk, -1) && branch_applies(blk, "next", &takes))
+        if (next_taken(blk->spec) && !has_branch_index(blk, -1) && branch_applies(blk, "next", &takes) &&
+            !(blk->spec->flags & CC_BK_OPAQUE))
             cc_report(b->ds, CC_W202, blk->kind_loc,
                       "'%s' block '%s' has no 'next': the contact's flow ends after it", blk->spec->kind, blk->id);
         /* walk the kind's branch names in place: "a|b|c" */

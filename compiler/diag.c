@@ -79,8 +79,8 @@ cc_diag *cc_report(cc_diags *ds, cc_diag_code code, cc_loc loc, const char *fmt,
     cc_vec_push(&ds->diags, d);
     if (d->severity == CC_SEV_ERROR)
         ds->errors++;
-    else
-        ds->warnings++;
+    else if (d->severity == CC_SEV_WARNING)
+        ds->warnings++; /* notes inform; --werror does not refuse them */
     return d;
 }
 

@@ -26,7 +26,7 @@ typedef struct {
  * checks that the two examples still do what the page says. */
 #define CC_DIAG_CODES(X)                                                                          \
     X(E100, ERROR, "io", "a file or directory cannot be read")                                   \
-    X(E101, ERROR, "syntax", "the file is not well-formed YAML (or DSL)")                        \
+    X(E101, ERROR, "syntax", "the file is not well-formed YAML, DSL or JSON")                        \
     X(E102, ERROR, "empty", "the file holds no flow")                                            \
     X(E103, ERROR, "duplicate-key", "a mapping has the same key twice")                          \
     X(E104, ERROR, "unknown-key", "a key that the flow format does not know")                    \
@@ -45,6 +45,10 @@ typedef struct {
     X(E117, ERROR, "duplicate-flow", "two flows of a bundle share a name")                       \
     X(E118, ERROR, "unknown-flow", "a flow name that the bundle lacks")                          \
     X(E119, ERROR, "bad-percentages", "distribution percentages that sum to more than 100")      \
+    X(E120, ERROR, "connect-limit", "an Amazon Connect limit is exceeded (actions, size, identifiers, conditions)") \
+    X(E121, ERROR, "connect-action", "an action type that Amazon Connect does not have")          \
+    X(E122, ERROR, "connect-legacy", "a flow in the legacy export format (`modules`)")            \
+    X(E123, ERROR, "connect-shape", "a Flow-language document or action without the fields it needs") \
     X(W201, WARNING, "unreachable", "a block that no path from the start reaches")               \
     X(W202, WARNING, "unconnected-branch", "a branch with no target: the contact's flow ends there") \
     X(E203, ERROR, "spinning-cycle", "a cycle that never suspends the contact and no loop bounds") \
@@ -55,7 +59,13 @@ typedef struct {
     X(E401, ERROR, "channel-unsupported", "a channel reaches a block that fails for it (Error branch)") \
     X(W402, WARNING, "channel-no-effect", "a channel reaches a block that does nothing for it")  \
     X(E403, ERROR, "channel-not-accepted", "a caller sends a channel that the called flow does not declare") \
-    X(W404, WARNING, "channel-value", "a comparison of $.Channel with a value no contact has")
+    X(W404, WARNING, "channel-value", "a comparison of $.Channel with a value no contact has")    \
+    X(W501, WARNING, "placeholder", "an unresolved template placeholder (${...}, {{...}}, %%...%%)") \
+    X(W502, WARNING, "unresolved-resource", "a resource given by ARN or id that maps to no name")  \
+    X(W503, WARNING, "connect-unmodelled", "a transition ccflow does not model: kept for export only") \
+    X(N504, NOTE, "undocumented-action", "an action type seen in console exports but not documented") \
+    X(N505, NOTE, "not-a-flow", "a JSON file that is not a flow, skipped")                       \
+    X(N506, NOTE, "default-type", "a Connect flow without a type, read as inbound")
 
 typedef enum {
 #define CC_DIAG_ENUM(code, sev, slug, summary) CC_##code,

@@ -30,6 +30,9 @@ struct cc_node {
     cc_node *dup_of; /* a mapping key that repeats an earlier key of its mapping: that key */
 };
 
+/* Marks the keys of a mapping that repeat an earlier key (dup_of); returns whether there was any. */
+bool cc_doc_mark_duplicates(cc_node *map);
+
 /* Reports every repeated key of the tree (E103); in the mapping `ids_map`, repeats are
  * duplicate block ids (E113) instead. */
 void cc_doc_report_duplicates(cc_diags *ds, const cc_node *root, const cc_node *ids_map);
@@ -45,6 +48,11 @@ void cc_node_json(cc_buf *out, const cc_node *n, bool spaced);
 /* Reads one YAML document from text into a tree allocated in arena; reports problems to ds.
  * Returns NULL when the file holds no usable document. */
 cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *text, size_t len);
+
+/* Reads one JSON text (RFC 8259) into a tree allocated in arena, with the place of every value;
+ * reports problems to ds. Strings are quoted scalars, numbers, true, false and null plain ones.
+ * Returns NULL when the text is not well-formed JSON. */
+cc_node *cc_json_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *text, size_t len);
 
 /* A source comment, kept for `ccflow fmt`: text is what follows the '#', without the newline. */
 typedef struct {

@@ -66,7 +66,10 @@ typedef struct {
     uint32_t nblocks;
     uint32_t file;
     bool from_stdlib;
+    const cc_node *connect; /* `connect:` metadata: what Connect export gives back (identifiers, layout) */
 } cc_flow;
+
+struct cc_resources;
 
 typedef struct {
     cc_arena arena;
@@ -78,10 +81,12 @@ typedef struct {
     size_t nexcludes;
     const char *stdin_name; /* the name "-" reads standard input as (default "<stdin>") */
     size_t files;           /* flow files read so far, outside the standard flows */
+    const struct cc_resources *resources; /* names of Connect ARNs and ids, or NULL */
+    int connect_type;                     /* flow type of Connect flows that give none, or -1 */
 } cc_bundle;
 
 /* The reader a flow file needs. */
-typedef enum { CC_READER_NONE, CC_READER_YAML, CC_READER_DSL } cc_reader;
+typedef enum { CC_READER_NONE, CC_READER_YAML, CC_READER_DSL, CC_READER_JSON } cc_reader;
 
 /* Which reader a file needs, by its name (.yaml and .yml YAML, .flow the DSL); CC_READER_NONE
  * when it is not a flow file, which a directory walk skips. The one place that decides it. */

@@ -85,6 +85,7 @@ typedef struct {
     cc_diags *ds;
     uint32_t file;
     cc_flow *flow;
+    const cc_node *block_value; /* the kind's value of the block being lowered */
 } lowerer;
 
 static bool is_scalar(const cc_node *n) { return n && n->type == CC_NODE_SCALAR; }
@@ -332,7 +333,7 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
                     c->num = (int64_t)strtod(val->text, NULL);
             } else if (is_ref_text(val) && !check_ref(L, val))
                 ok = false;
-            else if (!strcmp(blk->spec->kind, "get_customer_input") &&
+            else if (!strcmp(blk->spec->kind, "get_customer_input") && !cc_node_get(L->block_value, "lex_bot") && !cc_node_get(L->block_value, "lex_v1_bot") &&
                      (val->len != 1 || !strchr("0123456789*#", val->text[0]))) {
                 cc_report(L->ds, CC_E108, val->loc, "an option of 'get_customer_input' is one key: 0-9, * or #, not '%s'",
                           val->text);
@@ -476,6 +477,8 @@ static bool lower_param(lowerer *L, cc_block *blk, const cc_param_spec *ps, cc_n
         return true;
     case CC_PT_REFERENCES:
         check_references(L, v);
+        return true;
+    case CC_PT_JSON:
         return true;
     default:
         break;
@@ -626,6 +629,7 @@ static void check_exclusive(lowerer *L, cc_block *blk)
 
 static void lower_block_value(lowerer *L, cc_block *blk, cc_node *kind_key, cc_node *v)
 {
+    L->block_value = v;
     const cc_block_spec *bs = blk->spec;
     size_t nspec = 0;
     while (bs->params[nspec].name)
@@ -876,7 +880,7 @@ static void lower_block(lowerer *L, cc_block *blk, cc_node *idn, cc_node *v)
     lower_branches(L, blk, next_key, next, on);
 }
 
-static const char *const top_keys[] = {"flow", "type", "channels", "start", "description", "blocks"};
+static const char *const top_keys[] = {"flow", "type", "channels", "start", "description", "blocks", "connect"};
 
 cc_flow *cc_flow_from_doc(cc_bundle *b, uint32_t file, const cc_node *root)
 {
@@ -929,6 +933,11 @@ cc_flow *cc_flow_from_doc(cc_bundle *b, uint32_t file, const cc_node *root)
                 wrong_type(&L, v, "'description'", "text");
         } else if (strcmp(k->text, "blocks") == 0) {
             blocks = v;
+        } else if (strcmp(k->text, "connect") == 0) {
+            if (v->type != CC_NODE_MAP)
+                wrong_type(&L, v, "'connect'", "a mapping (the flow's Amazon Connect identifiers and layout)");
+            else
+                f->connect = v;
         } else {
             cc_diag *d = cc_report(L.ds, CC_E104, k->loc, "unknown key '%s' in a flow", k->text);
             add_hint(d, k, k->text, top_keys, CC_ARRAY_LEN(top_keys));

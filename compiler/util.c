@@ -358,6 +358,18 @@ size_t cc_utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+size_t cc_utf8_first_invalid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = cc_utf8_seq(p + i, n - i);
+        if (!k)
+            return i;
+        i += k;
+    }
+    return n;
+}
+
 bool cc_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -150,6 +150,8 @@ void cc_format_duration(char *out, size_t n, int64_t ms);
 bool cc_utf8_valid(const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s (at most n bytes, n > 0), or 0 if invalid. */
 size_t cc_utf8_seq(const unsigned char *s, size_t n);
+/* Offset of the first byte of s that does not begin a valid UTF-8 sequence, or n. */
+size_t cc_utf8_first_invalid(const char *s, size_t n);
 
 /* Whether s is a whole decimal number as strtod reads it (no trailing text, not empty). */
 bool cc_looks_number(const char *s);

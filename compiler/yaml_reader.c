@@ -213,7 +213,7 @@ static size_t subtree_size(const cc_node *n, size_t limit)
 
 /* Marks keys that repeat an earlier key of the same mapping; reporting is the caller's choice.
  * Returns whether there was any. */
-static bool mark_duplicate_keys(cc_node *map)
+bool cc_doc_mark_duplicates(cc_node *map)
 {
     bool any = false;
     if (map->count < 2)
@@ -280,7 +280,7 @@ static void close_frame(reader *r, frame *f, yaml_mark_t end)
             n->pairs[i].key = items[2 * i];
             n->pairs[i].value = items[2 * i + 1];
         }
-        r->dups |= mark_duplicate_keys(n);
+        r->dups |= cc_doc_mark_duplicates(n);
     }
     r->items.len = f->first;
 }

@@ -1,0 +1,1122 @@
+/* connect_import.c — a Flow-language JSON document read as a ccflow document tree: one block per
+ * action through the catalogue's action shapes, every node placed at the JSON it comes from, so
+ * that the lowering, the checks and their diagnostics never know the flow came from Connect. */
+#include "connect.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_ACTIONS 250
+#define MAX_CONTENT 256000
+#define MAX_CONDITION_DEPTH 5
+#define MAX_SUB_CONDITIONS 50
+
+/* ---- building a document tree ---- */
+
+typedef struct {
+    cc_arena *arena;
+    cc_diags *ds;
+    const cc_resources *res;
+    uint32_t file;
+    cc_loc here; /* the place of synthesized nodes that have no JSON of their own */
+} importer;
+
+typedef CC_VEC(cc_pair) pairs;
+
+static cc_node *scalar_at(importer *im, const char *text, bool plain, cc_loc loc)
+{
+    cc_node *n = cc_arena_alloc(im->arena, sizeof *n);
+    n->type = CC_NODE_SCALAR;
+    n->plain = plain;
+    n->text = cc_arena_strdup(im->arena, text);
+    n->len = (uint32_t)strlen(text);
+    n->loc = loc;
+    return n;
+}
+
+static cc_node *map_of(importer *im, pairs *p, cc_loc loc)
+{
+    cc_node *n = cc_arena_alloc(im->arena, sizeof *n);
+    n->type = CC_NODE_MAP;
+    n->loc = loc;
+    n->count = (uint32_t)p->len;
+    n->pairs = cc_arena_alloc(im->arena, (p->len ? p->len : 1) * sizeof *n->pairs);
+    if (p->len)
+        memcpy(n->pairs, p->items, p->len * sizeof *n->pairs);
+    cc_vec_free(p);
+    return n;
+}
+
+static cc_node *list_of(importer *im, cc_node **items, size_t count, cc_loc loc)
+{
+    cc_node *n = cc_arena_alloc(im->arena, sizeof *n);
+    n->type = CC_NODE_LIST;
+    n->loc = loc;
+    n->count = (uint32_t)count;
+    n->items = cc_arena_alloc(im->arena, (count ? count : 1) * sizeof *n->items);
+    if (count)
+        memcpy(n->items, items, count * sizeof *n->items);
+    return n;
+}
+
+static void put(importer *im, pairs *p, const char *key, cc_loc key_loc, cc_node *value)
+{
+    cc_pair pr = {scalar_at(im, key, true, key_loc), value};
+    cc_vec_push(p, pr);
+}
+
+static bool pairs_have(const pairs *p, const char *key)
+{
+    for (size_t i = 0; i < p->len; i++)
+        if (!strcmp(p->items[i].key->text, key))
+            return true;
+    return false;
+}
+
+static bool is_scalar(const cc_node *n) { return n && n->type == CC_NODE_SCALAR; }
+static bool is_text(const cc_node *n) { return is_scalar(n) && !cc_node_is_null(n); }
+
+/* The value at a dotted path of a mapping ("EventHooks.CustomerQueue"), or NULL. */
+static cc_node *path_get(const cc_node *map, const char *path)
+{
+    char key[128];
+    while (map && map->type == CC_NODE_MAP) {
+        size_t n = strcspn(path, ".");
+        if (n >= sizeof key)
+            return NULL;
+        memcpy(key, path, n);
+        key[n] = '\0';
+        cc_node *v = cc_node_get(map, key);
+        if (!path[n])
+            return v;
+        map = v;
+        path += n + 1;
+    }
+    return NULL;
+}
+
+/* ---- resources ---- */
+
+void cc_resources_init(cc_resources *r)
+{
+    memset(r, 0, sizeof *r);
+    cc_arena_init(&r->arena);
+}
+
+void cc_resources_free(cc_resources *r)
+{
+    cc_map_free(&r->by_id);
+    cc_map_free(&r->by_name);
+    cc_arena_free(&r->arena);
+}
+
+/* The id at the end of an ARN (".../queue/ID"), or the text itself. */
+static const char *arn_id(const char *text)
+{
+    if (strncmp(text, "arn:", 4) != 0)
+        return text;
+    const char *slash = strrchr(text, '/');
+    return slash ? slash + 1 : text;
+}
+
+const char *cc_resources_name(const cc_resources *r, const char *text)
+{
+    if (!r || !text)
+        return NULL;
+    const char *name = cc_map_get(&r->by_id, text);
+    if (!name && arn_id(text) != text)
+        name = cc_map_get(&r->by_id, arn_id(text));
+    return name;
+}
+
+static void add_resource(cc_resources *r, const char *id, const char *name)
+{
+    id = cc_arena_strdup(&r->arena, id);
+    name = cc_arena_strdup(&r->arena, name);
+    cc_map_put(&r->by_id, id, (void *)name);
+    if (arn_id(id) != id)
+        cc_map_put(&r->by_id, arn_id(id), (void *)name);
+    if (!strncmp(id, "arn:", 4) || !cc_map_get(&r->by_name, name))
+        if (!cc_map_set(&r->by_name, name, (void *)id))
+            cc_map_put(&r->by_name, name, (void *)id);
+}
+
+/* One mapping entry: either side may be the ARN or id. */
+static void add_pair(cc_resources *r, const char *a, const char *b)
+{
+    if (cc_connect_looks_like_id(a) && !cc_connect_looks_like_id(b))
+        add_resource(r, a, b);
+    else
+        add_resource(r, b, a);
+}
+
+/* What the list operations print: {"ContactFlowSummaryList": [{"Id", "Arn", "Name"}, ...]}. */
+static bool add_summary_lists(cc_resources *r, cc_diags *ds, const cc_node *root)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < root->count; i++) {
+        const cc_node *k = root->pairs[i].key, *v = root->pairs[i].value;
+        size_t len = k->len;
+        if (len < 11 || strcmp(k->text + len - 11, "SummaryList") != 0 || v->type != CC_NODE_LIST)
+            continue;
+        any = true;
+        for (uint32_t j = 0; j < v->count; j++) {
+            const cc_node *item = v->items[j];
+            const cc_node *name = cc_node_get(item, "Name"), *id = cc_node_get(item, "Id"), *arn = cc_node_get(item, "Arn");
+            if (!is_text(name) || (!is_text(id) && !is_text(arn))) {
+                cc_report(ds, CC_E105, item->loc, "a summary entry needs 'Name' and 'Id' or 'Arn'");
+                continue;
+            }
+            if (is_text(arn))
+                add_resource(r, arn->text, name->text);
+            if (is_text(id))
+                add_resource(r, id->text, name->text);
+        }
+    }
+    return any;
+}
+
+bool cc_resources_load(cc_resources *r, cc_diags *ds, const char *path)
+{
+    size_t len;
+    char *text = cc_read_file(path, &len);
+    if (!text) {
+        cc_report(ds, CC_E100, (cc_loc){cc_source_add(ds, path, NULL, 0), 0, 0, 0, 0}, "cannot read '%s'", path);
+        return false;
+    }
+    uint32_t file = cc_source_add(ds, path, text, len);
+    size_t first = 0;
+    while (first < len && isspace((unsigned char)text[first]))
+        first++;
+    /* JSON first when it looks like JSON: YAML reads most JSON but not all of it */
+    cc_node *root = (first < len && (text[first] == '{' || text[first] == '['))
+                        ? cc_json_read(&r->arena, ds, file, text, len)
+                        : cc_yaml_read(&r->arena, ds, file, text, len);
+    if (!root)
+        return false;
+    if (root->type != CC_NODE_MAP) {
+        cc_report(ds, CC_E106, root->loc, "a resources file is a mapping of ARNs or ids to names, or the output of "
+                                          "'aws connect list-...'");
+        return false;
+    }
+    if (add_summary_lists(r, ds, root))
+        return true;
+    for (uint32_t i = 0; i < root->count; i++) {
+        const cc_node *k = root->pairs[i].key, *v = root->pairs[i].value;
+        if (is_text(v))
+            add_pair(r, k->text, v->text);
+        else if (v->type == CC_NODE_MAP) /* grouped: queues: {...}, flows: {...} */
+            for (uint32_t j = 0; j < v->count; j++) {
+                if (is_text(v->pairs[j].value))
+                    add_pair(r, v->pairs[j].key->text, v->pairs[j].value->text);
+                else
+                    cc_report(ds, CC_E106, v->pairs[j].value->loc, "expected a name or an ARN, not %s",
+                              cc_node_type_name(v->pairs[j].value));
+            }
+        else
+            cc_report(ds, CC_E106, v->loc, "expected a name or an ARN, not %s", cc_node_type_name(v));
+    }
+    return true;
+}
+
+static bool is_uuid(const char *s)
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    for (size_t i = 0; i < sizeof shape - 1; i++) {
+        if (!s[i])
+            return false;
+        if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+            return false;
+    }
+    return s[sizeof shape - 1] == '\0';
+}
+
+static bool has_placeholder(const char *s)
+{
+    const char *p;
+    if (strstr(s, "${") || strstr(s, "{{"))
+        return true;
+    /* %%Name%% and %Name% as deployment scripts write them */
+    if ((p = strchr(s, '%')) != NULL) {
+        const char *q = p + 1 + (p[1] == '%');
+        size_t n = 0;
+        while (isalnum((unsigned char)q[n]) || q[n] == '_')
+            n++;
+        if (n && q[n] == '%')
+            return true;
+    }
+    return false;
+}
+
+bool cc_connect_looks_like_id(const char *text)
+{
+    return !strncmp(text, "arn:", 4) || is_uuid(text) || has_placeholder(text);
+}
+
+/* ---- recognising a document ---- */
+
+cc_connect_kind cc_connect_classify(const cc_node *root)
+{
+    if (!root || root->type != CC_NODE_MAP)
+        return CC_CONNECT_OTHER;
+    if (cc_node_get(root, "Actions") || (cc_node_get(root, "Version") && cc_node_get(root, "StartAction")))
+        return CC_CONNECT_FLOW;
+    if (cc_node_get(root, "modules") && cc_node_get(root, "version"))
+        return CC_CONNECT_LEGACY;
+    return CC_CONNECT_OTHER;
+}
+
+/* ---- Connect's own rules ---- */
+
+static const char *const reserved_identifiers[] = {
+    "__proto__", "constructor", "__defineGetter__", "__defineSetter__", "toString", "hasOwnProperty",
+    "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "valueOf"};
+
+/* Why an action identifier breaks Connect's rules, or NULL. */
+static const char *identifier_problem(const char *id, char *buf, size_t n)
+{
+    size_t chars = 0;
+    for (const char *p = id; *p; p++)
+        chars += ((unsigned char)*p & 0xc0) != 0x80;
+    if (!*id)
+        return "is empty";
+    if (chars > 50) {
+        snprintf(buf, n, "is %zu characters long; at most 50 are allowed", chars);
+        return buf;
+    }
+    const char *bad = strpbrk(id, "%:(\\/)=$,;[]{}");
+    if (bad) {
+        snprintf(buf, n, "holds '%c'; identifiers cannot hold %% : ( \\ / ) = $ , ; [ ] { }", *bad);
+        return buf;
+    }
+    for (size_t i = 0; i < CC_ARRAY_LEN(reserved_identifiers); i++)
+        if (!strcmp(id, reserved_identifiers[i]))
+            return "is a reserved word";
+    return NULL;
+}
+
+/* Depth and number of the sub-conditions under a condition's operands. */
+static void condition_size(const cc_node *cond, int depth, int *max_depth, int *count)
+{
+    if (depth > *max_depth)
+        *max_depth = depth;
+    const cc_node *ops = cc_node_get(cond, "Operands");
+    for (uint32_t i = 0; ops && ops->type == CC_NODE_LIST && i < ops->count; i++)
+        if (ops->items[i]->type == CC_NODE_MAP) {
+            (*count)++;
+            condition_size(ops->items[i], depth + 1, max_depth, count);
+        }
+}
+
+static void warn_placeholders(importer *im, const cc_node *n)
+{
+    if (!n)
+        return;
+    if (n->type == CC_NODE_SCALAR) {
+        if (!n->plain && has_placeholder(n->text))
+            cc_report(im->ds, CC_W501, n->loc,
+                      "'%s' holds a template placeholder that was never filled in; it is read as written",
+                      n->text);
+    } else if (n->type == CC_NODE_LIST) {
+        for (uint32_t i = 0; i < n->count; i++)
+            warn_placeholders(im, n->items[i]);
+    } else {
+        for (uint32_t i = 0; i < n->count; i++)
+            warn_placeholders(im, n->pairs[i].value);
+    }
+}
+
+/* ---- action shapes ---- */
+
+/* Whether `value` is one of the "|"-separated words of `list`. */
+static bool word_in(const char *list, const char *value)
+{
+    size_t n = strlen(value);
+    for (const char *s = list; *s;) {
+        size_t len = strcspn(s, "|");
+        if (len == n && !strncmp(s, value, n))
+            return true;
+        s += len + (s[len] == '|');
+    }
+    return false;
+}
+
+static bool shape_matches(const cc_connect_shape *sh, const cc_node *params)
+{
+    if (!sh->when[0])
+        return true;
+    const char *eq = strchr(sh->when, '=');
+    char key[96];
+    size_t n = eq ? (size_t)(eq - sh->when) : strlen(sh->when);
+    if (n >= sizeof key)
+        return false;
+    memcpy(key, sh->when, n);
+    key[n] = '\0';
+    const cc_node *v = path_get(params, key);
+    if (!v)
+        return false;
+    return !eq || (is_scalar(v) && word_in(eq + 1, v->text));
+}
+
+static const cc_connect_shape *shape_for(const char *type, const cc_node *params)
+{
+    for (int i = 0; i < cc_connect_shape_count; i++)
+        if (!strcmp(cc_connect_shapes[i].action, type) && shape_matches(&cc_connect_shapes[i], params))
+            return &cc_connect_shapes[i];
+    return NULL;
+}
+
+static bool listed(const char *const *list, const char *type)
+{
+    for (; *list; list++)
+        if (!strcmp(*list, type))
+            return true;
+    return false;
+}
+
+/* The Connect key of a parameter in a shape: the shape's override, else the spec's. */
+static const char *connect_key(const cc_connect_shape *sh, const cc_param_spec *ps, char *buf, size_t n)
+{
+    size_t name_len = strlen(ps->name);
+    for (const char *m = sh ? sh->map : NULL; m && *m;) {
+        size_t len = strcspn(m, ";");
+        if (len > name_len && !strncmp(m, ps->name, name_len) && m[name_len] == '=') {
+            snprintf(buf, n, "%.*s", (int)(len - name_len - 1), m + name_len + 1);
+            return buf;
+        }
+        m += len + (m[len] == ';');
+    }
+    return ps->connect;
+}
+
+/* ---- converting values ---- */
+
+static bool numeric_text(const char *s)
+{
+    char *end;
+    if (!*s)
+        return false;
+    (void)strtod(s, &end);
+    return *end == '\0';
+}
+
+/* The ccflow spelling of an enum or boolean value Connect spells its own way, or NULL. */
+static const char *from_connect_word(const cc_param_spec *ps, const char *text)
+{
+    const char *ours = ps->type == CC_PT_BOOL ? "false|true" : ps->values;
+    if (!ps->connect_values || !ours)
+        return NULL;
+    int index = 0;
+    for (const char *s = ps->connect_values; *s; index++) {
+        size_t len = strcspn(s, "|");
+        if (strlen(text) == len && !strncasecmp(s, text, len)) {
+            const char *o = ours;
+            for (int k = 0; k < index && *o; k++)
+                o += strcspn(o, "|") + (o[strcspn(o, "|")] == '|');
+            static char word[64];
+            size_t wl = strcspn(o, "|");
+            if (wl >= sizeof word)
+                return NULL;
+            memcpy(word, o, wl);
+            word[wl] = '\0';
+            return word;
+        }
+        s += len + (s[len] == '|');
+    }
+    return NULL;
+}
+
+/* A Connect value as the ccflow value of parameter ps; NULL leaves the parameter out (it is kept
+ * with the action's other Connect parameters instead). */
+static cc_node *convert(importer *im, const cc_param_spec *ps, cc_node *v)
+{
+    if (!v)
+        return NULL;
+    bool ref = is_scalar(v) && !strncmp(v->text, "$.", 2);
+    switch (ps->type) {
+    case CC_PT_JSON:
+    case CC_PT_MAP:
+    case CC_PT_REFERENCES:
+        if (ps->type == CC_PT_REFERENCES && v->type == CC_NODE_MAP) {
+            /* { name: { Type, Value } } as { name: { type, value } } */
+            pairs out = {0};
+            for (uint32_t i = 0; i < v->count; i++) {
+                cc_node *ref_v = v->pairs[i].value;
+                if (ref_v->type != CC_NODE_MAP) {
+                    cc_vec_push(&out, v->pairs[i]);
+                    continue;
+                }
+                pairs inner = {0};
+                for (uint32_t j = 0; j < ref_v->count; j++) {
+                    const char *k = ref_v->pairs[j].key->text;
+                    put(im, &inner, !strcmp(k, "Type") ? "type" : !strcmp(k, "Value") ? "value" : k,
+                        ref_v->pairs[j].key->loc, ref_v->pairs[j].value);
+                }
+                cc_pair pr = {v->pairs[i].key, map_of(im, &inner, ref_v->loc)};
+                cc_vec_push(&out, pr);
+            }
+            return map_of(im, &out, v->loc);
+        }
+        return v;
+    case CC_PT_PROMPTS:
+        if (v->type == CC_NODE_LIST) {
+            cc_node **items = cc_arena_alloc(im->arena, (v->count ? v->count : 1) * sizeof *items);
+            for (uint32_t i = 0; i < v->count; i++) {
+                cc_node *m = v->items[i];
+                cc_node *t = cc_node_get(m, "Text");
+                if (m->type != CC_NODE_MAP || !t || m->count != 1)
+                    return NULL; /* SSML or recorded prompts: kept as written */
+                pairs p = {0};
+                put(im, &p, "text", m->pairs[0].key->loc, t);
+                items[i] = map_of(im, &p, m->loc);
+            }
+            return list_of(im, items, v->count, v->loc);
+        }
+        return v;
+    case CC_PT_CASES:
+        return NULL;
+    default:
+        break;
+    }
+    if (!is_scalar(v) || ref)
+        return v;
+    switch (ps->type) {
+    case CC_PT_INT:
+        if (numeric_text(v->text))
+            return scalar_at(im, v->text, true, v->loc);
+        return v;
+    case CC_PT_DURATION:
+        if (numeric_text(v->text)) {
+            char text[48];
+            double secs = strtod(v->text, NULL);
+            if (secs == (double)(long long)secs)
+                snprintf(text, sizeof text, "%llds", (long long)secs);
+            else
+                snprintf(text, sizeof text, "%lldms", (long long)(secs * 1000));
+            return scalar_at(im, text, true, v->loc);
+        }
+        return v;
+    case CC_PT_BOOL: {
+        const char *w = from_connect_word(ps, v->text);
+        if (!w && (!strcasecmp(v->text, "true") || !strcasecmp(v->text, "false")))
+            w = tolower((unsigned char)v->text[0]) == 't' ? "true" : "false";
+        return w ? scalar_at(im, w, true, v->loc) : v;
+    }
+    case CC_PT_ENUM: {
+        const char *w = from_connect_word(ps, v->text);
+        return w ? scalar_at(im, w, false, v->loc) : v;
+    }
+    case CC_PT_QUEUE:
+    case CC_PT_FLOW:
+    case CC_PT_HOURS:
+    case CC_PT_TEMPLATE:
+    case CC_PT_FUNCTION: {
+        const char *name = cc_resources_name(im->res, v->text);
+        return name ? scalar_at(im, name, false, v->loc) : v;
+    }
+    default:
+        return v;
+    }
+}
+
+/* ---- the flow ---- */
+
+/* One action of the document, as read in the first pass. */
+typedef struct {
+    const cc_node *action;
+    const cc_node *ident; /* the Identifier value (a string), or NULL */
+    const char *block_id;
+    const cc_node *type;
+    const cc_block_spec *spec;
+    const cc_connect_shape *shape;
+} action_info;
+
+typedef struct {
+    importer *im;
+    action_info *acts;
+    size_t n;
+    cc_map by_ident; /* Identifier -> block id */
+} flow_ctx;
+
+/* The block id a transition target stands for: the block of that identifier, else the target
+ * as written (which the checks then report as undefined). */
+static cc_node *target_node(flow_ctx *fc, const cc_node *t)
+{
+    const char *id = cc_map_get(&fc->by_ident, t->text);
+    return scalar_at(fc->im, id ? id : t->text, false, t->loc);
+}
+
+static bool readable_identifier(const char *id)
+{
+    char buf[96];
+    return id[0] && !is_uuid(id) && !identifier_problem(id, buf, sizeof buf) && strcmp(id, "end") != 0;
+}
+
+/* Parses "key=value;key=value" into the n-th pair; false past the end. */
+static bool spec_pair(const char *list, int index, char *key, size_t kn, char *value, size_t vn)
+{
+    const char *s = list;
+    for (int i = 0; s && *s; i++) {
+        size_t len = strcspn(s, ";");
+        if (i == index) {
+            const char *eq = memchr(s, '=', len);
+            if (!eq)
+                return false;
+            snprintf(key, kn, "%.*s", (int)(eq - s), s);
+            snprintf(value, vn, "%.*s", (int)(len - (size_t)(eq - s) - 1), eq + 1);
+            return true;
+        }
+        s += len + (s[len] == ';');
+    }
+    return false;
+}
+
+/* The branch a transition takes in a shape's results ("branch=?Operand"...), or NULL. */
+static const char *result_branch(const cc_connect_shape *sh, const cc_block_spec *spec, char kind, const char *what,
+                                 char *buf, size_t n)
+{
+    char key[64], value[96];
+    const char *results = sh ? sh->results : NULL;
+    if (results) {
+        for (int i = 0; spec_pair(results, i, key, sizeof key, value, sizeof value); i++)
+            if (value[0] == kind && !strcasecmp(value + 1, what)) {
+                snprintf(buf, n, "%s", key);
+                return buf;
+            }
+    }
+    if (!results) {
+        /* the common errors, for shapes that do not list their own */
+        if (kind == '!' && !strcmp(what, "NoMatchingError") && cc_branch_index(spec, "error") >= 0)
+            return "error";
+        if (kind == '!' && !strcmp(what, "NoMatchingCondition") && cc_branch_index(spec, "no_match") >= 0)
+            return "no_match";
+    }
+    return NULL;
+}
+
+/* The value of a condition's single operand, or NULL. */
+static const cc_node *single_operand(const cc_node *cond)
+{
+    const cc_node *ops = cc_node_get(cond, "Operands");
+    if (ops && ops->type == CC_NODE_LIST && ops->count == 1 && is_scalar(ops->items[0]))
+        return ops->items[0];
+    return NULL;
+}
+
+/* Keeps what ccflow does not model beside the block: it goes back into the action on export. */
+typedef struct {
+    pairs meta;
+    CC_VEC(cc_node *) conditions;
+    CC_VEC(cc_node *) errors;
+} leftovers;
+
+static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block, pairs *params, leftovers *left)
+{
+    importer *im = fc->im;
+    const cc_node *tr = cc_node_get(ai->action, "Transitions");
+    if (!tr || cc_node_is_null(tr) || (tr->type == CC_NODE_LIST && tr->count == 0))
+        return;
+    if (tr->type != CC_NODE_MAP) {
+        cc_report(im->ds, CC_E123, tr->loc, "'Transitions' of action '%s' must be an object, not %s",
+                  ai->ident ? ai->ident->text : "?", cc_node_type_name(tr));
+        return;
+    }
+    const cc_block_spec *spec = ai->spec;
+    const cc_param_spec *cases_ps = cc_block_cases_param(spec);
+    pairs on = {0};
+    CC_VEC(cc_node *) cases = {0};
+    char buf[64];
+
+    const cc_node *next = cc_node_get(tr, "NextAction");
+    if (is_text(next) && next->len)
+        put(im, block, "next", next->loc, target_node(fc, next));
+
+    const cc_node *conds = cc_node_get(tr, "Conditions");
+    bool distribute = !strcmp(spec->kind, "distribute_by_percentage");
+    int64_t below = 1; /* DistributeByPercentage: the previous threshold */
+    for (uint32_t i = 0; conds && conds->type == CC_NODE_LIST && i < conds->count; i++) {
+        const cc_node *c = conds->items[i];
+        const cc_node *to = cc_node_get(c, "NextAction"), *cond = cc_node_get(c, "Condition");
+        const cc_node *op = cc_node_get(cond, "Operator"), *operand = single_operand(cond);
+        if (!is_text(to) || !is_text(op)) {
+            cc_report(im->ds, CC_E123, c->loc, "a condition needs 'NextAction' and 'Condition' with an 'Operator'");
+            continue;
+        }
+        int depth = 0, subs = 0;
+        condition_size(cond, 0, &depth, &subs);
+        if (depth > MAX_CONDITION_DEPTH || subs > MAX_SUB_CONDITIONS)
+            cc_report(im->ds, CC_E120, cond->loc,
+                      "a condition nests %d deep with %d sub-conditions; Amazon Connect allows 5 deep and 50 in all",
+                      depth, subs);
+        const char *branch = NULL;
+        if (operand && !strcmp(op->text, "Equals"))
+            branch = result_branch(ai->shape, spec, '?', operand->text, buf, sizeof buf);
+        else if (operand && !strcmp(op->text, "NumberGreaterThan") && !strcmp(operand->text, "0"))
+            branch = result_branch(ai->shape, spec, '>', "0", buf, sizeof buf);
+        if (branch) {
+            put(im, &on, branch, op->loc, target_node(fc, to));
+            continue;
+        }
+        const cc_case_op *cop = cc_case_op_by_connect(op->text);
+        if (cases_ps && operand && distribute && cop && !strcmp(cop->connect, "NumberLessThan") &&
+            numeric_text(operand->text)) {
+            int64_t upto = (int64_t)strtod(operand->text, NULL);
+            char pct[32];
+            snprintf(pct, sizeof pct, "%lld", (long long)(upto - below));
+            below = upto;
+            pairs cs = {0};
+            put(im, &cs, "percent", op->loc, scalar_at(im, pct, true, operand->loc));
+            put(im, &cs, "next", to->loc, target_node(fc, to));
+            cc_node *m = map_of(im, &cs, c->loc);
+            cc_vec_push(&cases, m);
+            continue;
+        }
+        if (cases_ps && operand && cop && word_in(cases_ps->values, cop->name)) {
+            pairs cs = {0};
+            cc_node *val = operand->plain ? (cc_node *)operand : scalar_at(im, operand->text, cop->numeric && numeric_text(operand->text), operand->loc);
+            put(im, &cs, cop->name, op->loc, val);
+            put(im, &cs, "next", to->loc, target_node(fc, to));
+            cc_node *m = map_of(im, &cs, c->loc);
+            cc_vec_push(&cases, m);
+            continue;
+        }
+        cc_report(im->ds, CC_W503, c->loc,
+                  "ccflow does not model this condition of '%s' (%s); it is kept for export, and no check follows it",
+                  spec->kind, op->text);
+        cc_vec_push(&left->conditions, (cc_node *)c);
+    }
+
+    const cc_node *errs = cc_node_get(tr, "Errors");
+    for (uint32_t i = 0; errs && errs->type == CC_NODE_LIST && i < errs->count; i++) {
+        const cc_node *e = errs->items[i];
+        const cc_node *to = cc_node_get(e, "NextAction"), *type = cc_node_get(e, "ErrorType");
+        if (!is_text(type) || !is_scalar(to)) {
+            cc_report(im->ds, CC_E123, e->loc, "an error transition needs 'ErrorType' and 'NextAction'");
+            continue;
+        }
+        if (!to->len)
+            continue; /* an error left unconnected in the designer */
+        const char *branch = result_branch(ai->shape, spec, '!', type->text, buf, sizeof buf);
+        if (branch && pairs_have(&on, branch))
+            branch = NULL; /* two error types onto one branch: keep the second as written */
+        if (branch) {
+            put(im, &on, branch, type->loc, target_node(fc, to));
+            continue;
+        }
+        cc_report(im->ds, CC_W503, type->loc,
+                  "ccflow does not model the error '%s' of '%s'; it is kept for export, and no check follows it",
+                  type->text, spec->kind);
+        cc_vec_push(&left->errors, (cc_node *)e);
+    }
+
+    if (cases.len && cases_ps) {
+        put(im, params, cases_ps->name, conds->loc, list_of(im, cases.items, cases.len, conds->loc));
+    }
+    cc_vec_free(&cases);
+    if (on.len)
+        put(im, block, "on", tr->loc, map_of(im, &on, tr->loc));
+    else
+        cc_vec_free(&on);
+}
+
+/* Dotted paths of the Parameters object that a block parameter took over. */
+typedef CC_VEC(const char *) path_list;
+
+static bool path_taken(const path_list *taken, const char *path)
+{
+    for (size_t i = 0; i < taken->len; i++)
+        if (!strcmp(taken->items[i], path))
+            return true;
+    return false;
+}
+
+/* Whether everything under `path` was taken over, so the action needs no copy of it. */
+static bool fully_taken(const path_list *taken, const cc_node *n, const char *path)
+{
+    if (path_taken(taken, path))
+        return true;
+    if (!n || n->type != CC_NODE_MAP || n->count == 0)
+        return false;
+    for (uint32_t i = 0; i < n->count; i++) {
+        char sub[256];
+        snprintf(sub, sizeof sub, "%s.%s", path, n->pairs[i].key->text);
+        if (!fully_taken(taken, n->pairs[i].value, sub))
+            return false;
+    }
+    return true;
+}
+
+/* The row export would write for a block of this kind with these parameters in this flow type. */
+static const cc_connect_shape *default_shape(const char *kind, const pairs *params, int flow_type)
+{
+    for (int i = 0; i < cc_connect_shape_count; i++) {
+        const cc_connect_shape *sh = &cc_connect_shapes[i];
+        if (strcmp(sh->kind, kind) != 0)
+            continue;
+        if (sh->flow_types && flow_type >= 0 && !(sh->flow_types & CC_FT_BIT(flow_type)))
+            continue;
+        bool ok = true;
+        char key[64], value[96];
+        for (int k = 0; ok && sh->set && spec_pair(sh->set, k, key, sizeof key, value, sizeof value); k++) {
+            ok = false;
+            for (size_t j = 0; j < params->len; j++)
+                if (!strcmp(params->items[j].key->text, key) && !strcmp(params->items[j].value->text, value))
+                    ok = true;
+        }
+        /* a row picked by a parameter's presence is only written when asked for */
+        if (ok && sh->when[0] && !strchr(sh->when, '=') && sh->map)
+            ok = false;
+        if (ok)
+            return sh;
+    }
+    return NULL;
+}
+
+static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs *meta_actions)
+{
+    importer *im = fc->im;
+    const cc_node *act = ai->action;
+    cc_node *params = cc_node_get(act, "Parameters");
+    if (params && params->type != CC_NODE_MAP && !cc_node_is_null(params)) {
+        cc_report(im->ds, CC_E123, params->loc, "'Parameters' must be an object, not %s", cc_node_type_name(params));
+        params = NULL;
+    }
+    warn_placeholders(im, params);
+    pairs value = {0}, block = {0};
+    leftovers left = {0};
+    path_list taken = {0};
+    const cc_block_spec *spec = ai->spec;
+
+    if (!strcmp(spec->kind, "connect_action")) {
+        put(im, &value, "type", ai->type->loc, (cc_node *)ai->type);
+        if (params && params->count)
+            put(im, &value, "parameters", params->loc, params);
+    } else {
+        char buf[128];
+        for (const cc_param_spec *ps = spec->params; ps->name; ps++) {
+            const char *key = connect_key(ai->shape, ps, buf, sizeof buf);
+            if (!key || ps->type == CC_PT_CASES)
+                continue;
+            cc_node *v = path_get(params, key);
+            cc_node *cv = convert(im, ps, v);
+            if (!cv)
+                continue;
+            put(im, &value, ps->name, v->loc, cv);
+            cc_vec_push(&taken, key);
+        }
+        char k[64], val[96];
+        for (int i = 0; ai->shape->set && spec_pair(ai->shape->set, i, k, sizeof k, val, sizeof val); i++)
+            put(im, &value, k, ai->type->loc, scalar_at(im, val, false, ai->type->loc));
+        /* the keys that picked the row are implied by the kind */
+        if (ai->shape->when[0]) {
+            char key[96];
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(ai->shape->when, "="), ai->shape->when);
+            const cc_node *w = path_get(params, key);
+            if (strchr(ai->shape->when, '=') && w && is_scalar(w) && ai->shape->fixed && strstr(ai->shape->fixed, w->text))
+                cc_vec_push(&taken, ai->shape->when[0] ? cc_arena_strdup(im->arena, key) : key);
+        }
+        for (int i = 0; ai->shape->fixed && spec_pair(ai->shape->fixed, i, k, sizeof k, val, sizeof val); i++) {
+            const cc_node *w = path_get(params, k);
+            if (w && is_scalar(w) && !strcmp(w->text, val))
+                cc_vec_push(&taken, cc_arena_strdup(im->arena, k));
+        }
+    }
+    lower_transitions(fc, ai, &block, &value, &left);
+
+    /* what the block's parameters do not hold stays with the action, for export */
+    if (params && params->type == CC_NODE_MAP && strcmp(spec->kind, "connect_action") != 0) {
+        pairs extra = {0};
+        for (uint32_t i = 0; i < params->count; i++)
+            if (!fully_taken(&taken, params->pairs[i].value, params->pairs[i].key->text))
+                cc_vec_push(&extra, params->pairs[i]);
+        if (extra.len)
+            put(im, &left.meta, "parameters", params->loc, map_of(im, &extra, params->loc));
+        else
+            cc_vec_free(&extra);
+    }
+    cc_vec_free(&taken);
+
+    /* a kind whose whole value is one parameter (set_contact_attributes) takes it bare */
+    cc_node *kind_value = NULL;
+    for (const cc_param_spec *ps = spec->params; ps->name; ps++)
+        if ((ps->flags & CC_PF_WHOLE) && value.len == 1 && !strcmp(value.items[0].key->text, ps->name)) {
+            kind_value = value.items[0].value;
+            cc_vec_free(&value);
+        }
+    if (!kind_value)
+        kind_value = map_of(im, &value, ai->type->loc);
+    cc_pair kind = {scalar_at(im, spec->kind, true, ai->type->loc), kind_value};
+    cc_vec_push(&block, kind);
+    /* the kind first, as people write it */
+    memmove(block.items + 1, block.items, (block.len - 1) * sizeof *block.items);
+    block.items[0] = kind;
+
+    cc_loc at = ai->ident ? ai->ident->loc : act->loc;
+    if (ai->ident)
+        put(im, &left.meta, "identifier", ai->ident->loc, (cc_node *)ai->ident);
+    pairs dummy = {0};
+    for (uint32_t i = 0; i < block.len; i++)
+        if (block.items[i].value->type == CC_NODE_MAP && i == 0 && !(spec->params[0].flags & CC_PF_WHOLE))
+            for (uint32_t j = 0; j < block.items[i].value->count; j++)
+                cc_vec_push(&dummy, block.items[i].value->pairs[j]);
+    const cc_connect_shape *def = default_shape(spec->kind, &dummy, flow_type);
+    cc_vec_free(&dummy);
+    if (ai->shape && def != ai->shape) {
+        put(im, &left.meta, "type", ai->type->loc, (cc_node *)ai->type);
+        if (ai->shape->when[0])
+            put(im, &left.meta, "when", ai->type->loc, scalar_at(im, ai->shape->when, false, ai->type->loc));
+    }
+    if (left.conditions.len)
+        put(im, &left.meta, "conditions", at, list_of(im, left.conditions.items, left.conditions.len, at));
+    if (left.errors.len)
+        put(im, &left.meta, "errors", at, list_of(im, left.errors.items, left.errors.len, at));
+    cc_vec_free(&left.conditions);
+    cc_vec_free(&left.errors);
+    put(im, meta_actions, ai->block_id, at, map_of(im, &left.meta, at));
+    return map_of(im, &block, act->loc);
+}
+
+static int flow_type_from(const char *text)
+{
+    for (int t = 0; t < CC_FT_COUNT; t++)
+        if (!strcasecmp(text, cc_flow_types[t].metadata) || !strcasecmp(text, cc_flow_types[t].connect) ||
+            !strcasecmp(text, cc_flow_types[t].name))
+            return t;
+    return -1;
+}
+
+/* A name for the flow from its file: the base name without the extension. */
+static const char *name_from_path(importer *im, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        n = (size_t)(dot - base);
+    return cc_arena_strndup(im->arena, base, n);
+}
+
+/* Characters of the document as Connect would store it (compact JSON). */
+static size_t content_chars(const cc_node *root)
+{
+    cc_buf b = {0};
+    cc_node_json(&b, root, false);
+    size_t chars = 0;
+    for (size_t i = 0; i < b.len; i++)
+        chars += ((unsigned char)b.data[i] & 0xc0) != 0x80;
+    cc_buf_free(&b);
+    return chars;
+}
+
+cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *res, int default_type, uint32_t file,
+                           const char *path, const cc_node *root)
+{
+    importer im = {arena, ds, res, file, root->loc};
+    (void)im.here;
+    flow_ctx fc = {.im = &im};
+    pairs doc = {0}, meta_actions = {0}, connect = {0}, blocks = {0};
+    cc_loc head = root->count ? root->pairs[0].key->loc : root->loc;
+
+    const cc_node *version = cc_node_get(root, "Version");
+    if (!version)
+        cc_report(ds, CC_E123, head, "the document has no 'Version'; Flow-language documents are version \"2019-10-30\"");
+    else if (!is_scalar(version) || strcmp(version->text, "2019-10-30") != 0)
+        cc_report(ds, CC_E123, version->loc, "Flow-language version '%s' is not one Amazon Connect reads; expected \"2019-10-30\"",
+                  is_scalar(version) ? version->text : cc_node_type_name(version));
+
+    const cc_node *meta = cc_node_get(root, "Metadata");
+    const cc_node *mtype = cc_node_get(meta, "type"), *mname = cc_node_get(meta, "name");
+    const cc_node *mdesc = cc_node_get(meta, "description");
+    int type = -1;
+    if (is_text(mtype) && (type = flow_type_from(mtype->text)) < 0) {
+        const char *names[CC_FT_COUNT];
+        for (int t = 0; t < CC_FT_COUNT; t++)
+            names[t] = cc_flow_types[t].metadata;
+        cc_diag *d = cc_report(ds, CC_E108, mtype->loc, "unknown flow type '%s' in Metadata", mtype->text);
+        const char *best = cc_closest(mtype->text, names, CC_FT_COUNT);
+        if (best)
+            cc_note_add(d, mtype->loc, "did you mean '%s'?", best);
+    }
+    cc_loc type_loc = is_text(mtype) ? mtype->loc : head;
+    if (!is_text(mtype)) {
+        type = default_type;
+        if (type < 0) {
+            type = CC_FT_INBOUND;
+            cc_report(ds, CC_N506, head, "the flow says nothing of its type (Metadata.type); it is read as an inbound "
+                                         "flow (give --type to choose another)");
+        }
+    }
+    const char *name = is_text(mname) && mname->len ? mname->text : name_from_path(&im, path);
+    put(&im, &doc, "flow", is_text(mname) ? mname->loc : head,
+        scalar_at(&im, name, false, is_text(mname) ? mname->loc : head));
+    put(&im, &doc, "type", type_loc, scalar_at(&im, type >= 0 ? cc_flow_types[type].name : mtype->text, true, type_loc));
+    if (is_text(mdesc) && mdesc->len)
+        put(&im, &doc, "description", mdesc->loc, (cc_node *)mdesc);
+
+    const cc_node *actions = cc_node_get(root, "Actions");
+    if (!actions || actions->type != CC_NODE_LIST) {
+        cc_report(ds, CC_E123, actions ? actions->loc : head, "'Actions' must be a list of actions");
+        actions = NULL;
+    }
+    size_t n = actions ? actions->count : 0;
+    if (n > MAX_ACTIONS)
+        cc_report(ds, CC_E120, actions->loc, "the flow has %zu actions; Amazon Connect allows at most %d a flow", n,
+                  MAX_ACTIONS);
+    const cc_source *src = cc_source_get(ds, file);
+    if (src && src->len > MAX_CONTENT) {
+        size_t chars = content_chars(root);
+        if (chars > MAX_CONTENT)
+            cc_report(ds, CC_E120, head, "the flow is %zu characters of JSON; Amazon Connect takes at most %d", chars,
+                      MAX_CONTENT);
+    }
+
+    /* first pass: identifiers, kinds and block ids */
+    fc.acts = cc_xcalloc(n + 1, sizeof *fc.acts);
+    cc_map used = {0};
+    int counters[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+        action_info *ai = &fc.acts[fc.n];
+        const cc_node *act = actions->items[i];
+        if (act->type != CC_NODE_MAP) {
+            cc_report(ds, CC_E123, act->loc, "an action must be an object, not %s", cc_node_type_name(act));
+            continue;
+        }
+        ai->action = act;
+        ai->type = cc_node_get(act, "Type");
+        const cc_node *ident = cc_node_get(act, "Identifier");
+        if (!is_text(ai->type)) {
+            cc_report(ds, CC_E123, ai->type ? ai->type->loc : act->loc, "an action needs a 'Type'");
+            continue;
+        }
+        if (!is_text(ident))
+            cc_report(ds, CC_E123, ident ? ident->loc : act->loc, "an action needs an 'Identifier'");
+        else {
+            char buf[96];
+            const char *why = identifier_problem(ident->text, buf, sizeof buf);
+            if (why)
+                cc_report(ds, CC_E120, ident->loc, "identifier '%s' %s", ident->text, why);
+            ai->ident = ident;
+        }
+        const cc_node *params = cc_node_get(act, "Parameters");
+        ai->shape = shape_for(ai->type->text, params);
+        if (ai->shape) {
+            ai->spec = cc_block_lookup(ai->shape->kind);
+        } else {
+            ai->spec = cc_block_lookup("connect_action");
+            const char *t = ai->type->text;
+            if (listed(cc_connect_observed_types, t))
+                cc_report(ds, CC_N504, ai->type->loc,
+                          "action type '%s' is not in Amazon Connect's documented list, though console exports use "
+                          "it; ccflow keeps it as it is and assumes it takes its first transition",
+                          t);
+            else if (!listed(cc_connect_documented_types, t)) {
+                cc_diag *d = cc_report(ds, CC_E121, ai->type->loc, "Amazon Connect has no action type '%s'", t);
+                const char *real = cc_connect_misnamed_type(t);
+                size_t nd = 0;
+                while (cc_connect_documented_types[nd])
+                    nd++;
+                if (!real)
+                    real = cc_closest(t, cc_connect_documented_types, nd);
+                if (real)
+                    cc_note_add(d, ai->type->loc, "did you mean '%s'?", real);
+            }
+        }
+        /* the block id: the identifier when people can read it, else the kind and a number */
+        const char *id = ai->ident && readable_identifier(ai->ident->text) ? ai->ident->text : NULL;
+        if (id && cc_map_get(&used, id))
+            id = NULL;
+        if (!id) {
+            int k = (int)(ai->spec - cc_blocks);
+            char buf[96];
+            do
+                snprintf(buf, sizeof buf, "%s_%d", ai->spec->kind, ++counters[k & 255]);
+            while (cc_map_get(&used, buf));
+            id = cc_arena_strdup(arena, buf);
+        }
+        cc_map_put(&used, id, (void *)id);
+        ai->block_id = id;
+        if (ai->ident) {
+            const char *prev = cc_map_put(&fc.by_ident, ai->ident->text, (void *)id);
+            if (prev) {
+                cc_diag *d = cc_report(ds, CC_E113, ai->ident->loc, "two actions share the identifier '%s'",
+                                       ai->ident->text);
+                for (size_t j = 0; j < fc.n; j++)
+                    if (fc.acts[j].ident && !strcmp(fc.acts[j].ident->text, ai->ident->text)) {
+                        cc_note_add(d, fc.acts[j].ident->loc, "the first is here");
+                        break;
+                    }
+            }
+        }
+        fc.n++;
+    }
+    cc_map_free(&used);
+
+    const cc_node *start = cc_node_get(root, "StartAction");
+    if (!is_text(start))
+        cc_report(ds, CC_E123, start ? start->loc : head, "the document has no 'StartAction'");
+    else if (!cc_map_get(&fc.by_ident, start->text))
+        cc_report(ds, CC_E114, start->loc, "'StartAction' names '%s', which is no action of the flow", start->text);
+    else
+        put(&im, &doc, "start", start->loc, target_node(&fc, start));
+
+    for (size_t i = 0; i < fc.n; i++) {
+        action_info *ai = &fc.acts[i];
+        cc_node *blk = lower_action(&fc, ai, type, &meta_actions);
+        put(&im, &blocks, ai->block_id, ai->ident ? ai->ident->loc : ai->action->loc, blk);
+    }
+    put(&im, &doc, "blocks", actions ? actions->loc : head, map_of(&im, &blocks, actions ? actions->loc : head));
+
+    /* the rest of the document, for export: Metadata (but what moved into the actions) and any
+     * other top-level keys */
+    if (meta && meta->type == CC_NODE_MAP) {
+        pairs m = {0};
+        const cc_node *am = cc_node_get(meta, "ActionMetadata");
+        for (uint32_t i = 0; i < meta->count; i++)
+            if (strcmp(meta->pairs[i].key->text, "ActionMetadata") != 0)
+                cc_vec_push(&m, meta->pairs[i]);
+        /* each action's designer metadata goes with the action */
+        for (size_t i = 0; am && am->type == CC_NODE_MAP && i < meta_actions.len; i++) {
+            const action_info *ai = &fc.acts[i];
+            cc_node *mine = ai->ident ? cc_node_get(am, ai->ident->text) : NULL;
+            if (!mine)
+                continue;
+            cc_node *entry = meta_actions.items[i].value;
+            cc_pair *grown = cc_arena_alloc(arena, (entry->count + 1) * sizeof *grown);
+            memcpy(grown, entry->pairs, entry->count * sizeof *grown);
+            grown[entry->count].key = scalar_at(&im, "metadata", true, mine->loc);
+            grown[entry->count].value = mine;
+            entry->pairs = grown;
+            entry->count++;
+        }
+        /* ActionMetadata of identifiers that are no action: kept whole */
+        if (am && am->type == CC_NODE_MAP)
+            for (uint32_t i = 0; i < am->count; i++)
+                if (!cc_map_get(&fc.by_ident, am->pairs[i].key->text)) {
+                    cc_vec_push(&m, meta->pairs[0]); /* placeholder, replaced below */
+                    m.items[m.len - 1].key = scalar_at(&im, "ActionMetadata", true, am->loc);
+                    m.items[m.len - 1].value = (cc_node *)am;
+                    break;
+                }
+        put(&im, &connect, "metadata", meta->loc, map_of(&im, &m, meta->loc));
+    }
+    pairs other = {0};
+    for (uint32_t i = 0; i < root->count; i++) {
+        const char *k = root->pairs[i].key->text;
+        if (strcmp(k, "Version") && strcmp(k, "StartAction") && strcmp(k, "Metadata") && strcmp(k, "Actions"))
+            cc_vec_push(&other, root->pairs[i]);
+    }
+    if (other.len)
+        put(&im, &connect, "document", root->loc, map_of(&im, &other, root->loc));
+    else
+        cc_vec_free(&other);
+    put(&im, &connect, "actions", actions ? actions->loc : head, map_of(&im, &meta_actions, actions ? actions->loc : head));
+    put(&im, &doc, "connect", head, map_of(&im, &connect, head));
+    cc_map_free(&fc.by_ident);
+    cc_free(fc.acts);
+    cc_node *out = map_of(&im, &doc, root->loc);
+    out->has_dups = false;
+    return out;
+}
