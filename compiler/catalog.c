@@ -186,7 +186,7 @@ static const cc_param_spec check_staffing_params[] = {
 static const cc_param_spec check_voice_id_params[] = {
     {.name = "check", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
      .values = "enrollment_status|voice_authentication|fraud_detection",
-     .connect = "CheckVoiceIdOption",
+     .connect = "CheckVoiceIdOption", .connect_values = "enrollmentStatus|voiceAuthentication|fraudDetection",
      .doc = "Which Voice ID result to branch on."},
     END_PARAMS};
 
@@ -269,7 +269,7 @@ static const cc_param_spec hold_params[] = {
     END_PARAMS};
 
 static const cc_param_spec invoke_lambda_params[] = {
-    {.name = "function", .type = CC_PT_FUNCTION, .flags = CC_PF_REQUIRED,
+    {.name = "function", .type = CC_PT_FUNCTION, .flags = CC_PF_REQUIRED | CC_PF_REF,
      .connect = "LambdaFunctionARN",
      .doc = "The function to call: a host function or a built-in ccflow:... one."},
     {.name = "timeout", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 8 * SEC,
@@ -391,8 +391,8 @@ static const cc_param_spec set_voice_params[] = {
     {.name = "voice", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
      .connect = "TextToSpeechVoice",
      .doc = "The text-to-speech voice, such as Joanna."},
-    {.name = "engine", .type = CC_PT_ENUM, .values = "standard|neural",
-     .connect = "TextToSpeechEngine", .connect_values = "Standard|Neural",
+    {.name = "engine", .type = CC_PT_ENUM, .values = "standard|neural|generative",
+     .connect = "TextToSpeechEngine", .connect_values = "Standard|Neural|Generative",
      .doc = "The speech engine that renders the voice."},
     END_PARAMS};
 
@@ -759,7 +759,7 @@ const cc_block_spec cc_blocks[] = {
      .doc = "Stops streaming the customer's audio."},
     {.kind = "store_customer_input", .ui_name = "Store customer input",
      .actions = "GetParticipantInput", .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
-     .flow_types = FT_ROUTING, .branches = "error", .flags = CC_BK_SUSPENDS,
+     .flow_types = FT_ROUTING, .branches = "error|invalid_number", .flags = CC_BK_SUSPENDS,
      .params = store_customer_input_params, .exclusive = "!text|ssml|prompt",
      .doc = "Prompts the caller for several digits and keeps them as the stored customer input."},
     {.kind = "transfer_to_agent", .ui_name = "Transfer to agent (beta)",
@@ -872,7 +872,7 @@ const cc_connect_shape cc_connect_shapes[] = {
     {"GetParticipantInput", "store_customer_input", "StoreInput=True|true", 0, "StoreInput=True", NULL, NULL,
      "invalid_number=!InvalidPhoneNumber;" ERR},
     {"GetParticipantInput", "get_customer_input", "", 0, "StoreInput=False", NULL, NULL,
-     "timeout=?Timeout;no_match=!NoMatchingCondition;" ERR},
+     "timeout=?Timeout;timeout=!InputTimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
     {"ConnectParticipantWithLexBot", "get_customer_input", "", 0, NULL, NULL, NULL,
      "timeout=!InputTimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
     {"TransferParticipantToThirdParty", "transfer_to_phone_number", "", 0, NULL, NULL, NULL,

@@ -236,6 +236,8 @@ static bool branch_optional(const cc_block *blk, const char *name)
         return true; /* an action ccflow does not model: which branches it needs is Connect's business */
     if (strcmp(name, "customer_returned") == 0)
         return true; /* only chat contacts that come back take it; Connect makes it optional */
+    if (strcmp(name, "invalid_number") == 0 && !strcmp(blk->spec->kind, "store_customer_input"))
+        return true; /* only taken when the input is validated as a phone number */
     if (blk->spec->flags & CC_BK_LOOP && strcmp(name, "error") == 0) {
         const cc_param *count = blk->nparams ? &blk->params[0] : NULL;
         return !(count && count->is_ref); /* a literal count cannot be invalid */

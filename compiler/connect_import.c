@@ -465,11 +465,17 @@ static cc_node *convert(importer *im, const cc_param_spec *ps, cc_node *v)
             cc_node **items = cc_arena_alloc(im->arena, (v->count ? v->count : 1) * sizeof *items);
             for (uint32_t i = 0; i < v->count; i++) {
                 cc_node *m = v->items[i];
-                cc_node *t = cc_node_get(m, "Text");
-                if (m->type != CC_NODE_MAP || !t || m->count != 1)
-                    return NULL; /* SSML or recorded prompts: kept as written */
+                /* each message is one Text, SSML or PromptId */
+                static const char *const keys[][2] = {{"Text", "text"}, {"SSML", "ssml"}, {"PromptId", "prompt"}};
+                const char *ours = NULL;
+                for (size_t k = 0; m->type == CC_NODE_MAP && m->count == 1 && k < CC_ARRAY_LEN(keys); k++)
+                    if (!strcmp(m->pairs[0].key->text, keys[k][0]))
+                        ours = keys[k][1];
+                if (!ours || !is_scalar(m->pairs[0].value))
+                    return NULL; /* a shape ccflow does not read: kept as written */
+                cc_node *t = m->pairs[0].value;
                 pairs p = {0};
-                put(im, &p, "text", m->pairs[0].key->loc, t);
+                put(im, &p, ours, m->pairs[0].key->loc, t);
                 items[i] = map_of(im, &p, m->loc);
             }
             return list_of(im, items, v->count, v->loc);
@@ -656,7 +662,8 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
         else if (operand && !strcmp(op->text, "NumberGreaterThan") && !strcmp(operand->text, "0"))
             branch = result_branch(ai->shape, spec, '>', "0", buf, sizeof buf);
         if (branch) {
-            put(im, &on, branch, op->loc, target_node(fc, to));
+            if (to->len) /* an empty target: the branch was left unconnected in the designer */
+                put(im, &on, branch, op->loc, target_node(fc, to));
             continue;
         }
         const cc_case_op *cop = cc_case_op_by_connect(op->text);
@@ -668,7 +675,8 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
             below = upto;
             pairs cs = {0};
             put(im, &cs, "percent", op->loc, scalar_at(im, pct, true, operand->loc));
-            put(im, &cs, "next", to->loc, target_node(fc, to));
+            if (to->len)
+                put(im, &cs, "next", to->loc, target_node(fc, to));
             cc_node *m = map_of(im, &cs, c->loc);
             cc_vec_push(&cases, m);
             continue;
@@ -677,7 +685,8 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
             pairs cs = {0};
             cc_node *val = operand->plain ? (cc_node *)operand : scalar_at(im, operand->text, cop->numeric && numeric_text(operand->text), operand->loc);
             put(im, &cs, cop->name, op->loc, val);
-            put(im, &cs, "next", to->loc, target_node(fc, to));
+            if (to->len)
+                put(im, &cs, "next", to->loc, target_node(fc, to));
             cc_node *m = map_of(im, &cs, c->loc);
             cc_vec_push(&cases, m);
             continue;
@@ -1057,9 +1066,7 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
     const cc_node *start = cc_node_get(root, "StartAction");
     if (!is_text(start))
         cc_report(ds, CC_E123, start ? start->loc : head, "the document has no 'StartAction'");
-    else if (!cc_map_get(&fc.by_ident, start->text))
-        cc_report(ds, CC_E114, start->loc, "'StartAction' names '%s', which is no action of the flow", start->text);
-    else
+    else /* a StartAction that names no action is reported with the other undefined targets */
         put(&im, &doc, "start", start->loc, target_node(&fc, start));
 
     for (size_t i = 0; i < fc.n; i++) {

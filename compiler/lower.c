@@ -22,11 +22,11 @@ static const char *const ref_fixed[] = {
     "$.Metrics.Agents.Available.Count", "$.Metrics.Agents.Staffed.Count",
     "$.Metrics.Agents.AfterContactWork.Count", "$.Metrics.Agents.Busy.Count",
     "$.Metrics.Agents.Missed.Count", "$.Metrics.Agents.NonProductive.Count", "$.Lex.IntentName",
-    "$.Lex.DialogState"};
+    "$.Lex.DialogState", "$.Views.ViewResultData", "$.Views.Action"};
 static const char *const ref_prefixes[] = {"$.Attributes.", "$.External.", "$.References.",
-                                           "$.FlowAttributes.", "$.Loop.", "$.Lex.Slots.",
-                                           "$.Lex.SessionAttributes.", "$.Customer.", "$.Case.",
-                                           "$.SegmentAttributes.", "$.MediaStreams."};
+                                           "$.FlowAttributes.", "$.Loop.", "$.Lex.", "$.Customer.", "$.Case.",
+                                           "$.SegmentAttributes.", "$.MediaStreams.",
+                                           "$.Views.ViewResultData.", "$.Wisdom."};
 
 bool cc_ref_valid(const char *text, const char **why)
 {
@@ -381,7 +381,7 @@ static void check_prompts(lowerer *L, const cc_node *v)
         bool has_text = false;
         for (uint32_t j = 0; j < item->count; j++) {
             cc_node *k = item->pairs[j].key;
-            if (is_scalar(k) && strcmp(k->text, "text") == 0) {
+            if (is_scalar(k) && (!strcmp(k->text, "text") || !strcmp(k->text, "ssml") || !strcmp(k->text, "prompt"))) {
                 has_text = true;
                 cc_node *t = item->pairs[j].value;
                 if (!is_scalar(t))
@@ -389,7 +389,7 @@ static void check_prompts(lowerer *L, const cc_node *v)
                 else if (is_ref_text(t))
                     check_ref(L, t);
             } else {
-                cc_diag *d = cc_report(L->ds, CC_E104, k->loc, "unknown key '%s' in a prompt; expected 'text'",
+                cc_diag *d = cc_report(L->ds, CC_E104, k->loc, "unknown key '%s' in a prompt; expected 'text', 'ssml' or 'prompt'",
                                        is_scalar(k) ? k->text : "?");
                 (void)d;
             }

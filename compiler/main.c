@@ -5,6 +5,7 @@
 #include "codegen.h"
 #include "fmt.h"
 #include "scenario.h"
+#include "connect.h"
 #include "ir.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage_main[] =
@@ -25,6 +27,7 @@ static const char usage_main[] =
     "  compile   check a bundle and write its bytecode (.ccfb)\n"
     "  disasm    print a bytecode bundle one instruction a line\n"
     "  fmt       convert flows between YAML and the DSL, and normalise their layout\n"
+    "  import    write Amazon Connect flow exports (JSON) as YAML or DSL flows\n"
     "  run       simulate a scenario on a virtual clock and report\n"
     "  test      run scenarios and check their expectations\n"
     "  ir        print the flow IR of each file, without locations (to compare spellings)\n"
@@ -35,8 +38,8 @@ static const char usage_main[] =
 static const char usage_check[] =
     "usage: ccflow check [OPTIONS] [--] PATH...\n"
     "\n"
-    "Validates the flows in the given files and directories (searched recursively for .yaml, .yml\n"
-    "and .flow files) as one bundle: flows refer to each other by name, and the standard flows of\n"
+    "Validates the flows in the given files and directories (searched recursively for .yaml, .yml,\n"
+    ".flow and Amazon Connect .json files) as one bundle: flows refer to each other by name, and the standard flows of\n"
     "stdlib/ are available unless the bundle defines a flow of the same name. A PATH of '-' reads\n"
     "one flow (YAML or DSL) from standard input. A PATH that holds no flow is an error.\n"
     "\n"
@@ -44,6 +47,9 @@ static const char usage_check[] =
     "  --format text|json|sarif   how to print diagnostics (default: text)\n"
     "  --werror                   treat warnings as errors (exit 1 when there are any)\n"
     "  --no-stdlib                do not add the standard flows to the bundle\n"
+    "  --resources FILE           names for the ARNs and ids of Amazon Connect flows (a mapping,\n"
+    "                             or saved 'aws connect list-...' output; see 'ccflow import')\n"
+    "  --type TYPE                flow type of Connect flows whose Metadata gives none\n"
     "  --exclude GLOB             skip the files and directories a walk meets whose path or\n"
     "                             name GLOB matches (repeatable)\n"
     "  --stdin-name NAME          the name standard input's flow has in messages (default\n"
@@ -94,6 +100,53 @@ static bool want_color(FILE *out)
     return isatty(fileno(out)) && !getenv("NO_COLOR") && (!term || strcmp(term, "dumb") != 0);
 }
 
+/* Options every command that reads Connect flows takes. */
+typedef struct {
+    cc_resources resources;
+    bool have_resources;
+    int type; /* -1: not given */
+} connect_opts;
+
+/* Takes --resources FILE and --type TYPE at argv[*i]; 1 taken, 0 not these, -1 a usage error
+ * (already printed). */
+static int connect_option(connect_opts *o, int argc, char **argv, int *i, const char *usage)
+{
+    const char *a = argv[*i];
+    if (!strcmp(a, "--resources")) {
+        if (*i + 1 >= argc)
+            return usage_error(usage, "%s", "--resources needs a file"), -1;
+        if (!o->have_resources)
+            cc_resources_init(&o->resources);
+        cc_diags ds;
+        cc_diags_init(&ds);
+        bool ok = cc_resources_load(&o->resources, &ds, argv[++*i]);
+        if (ds.diags.len)
+            cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
+        bool bad = !ok || ds.errors;
+        cc_diags_free(&ds);
+        o->have_resources = true;
+        if (bad) {
+            fprintf(stderr, "ccflow: cannot use the resources file '%s'\n", argv[*i]);
+            return -1;
+        }
+        return 1;
+    }
+    if (!strcmp(a, "--type")) {
+        if (*i + 1 >= argc || (o->type = cc_flow_type_lookup(argv[*i + 1])) < 0)
+            return usage_error(usage, "--type takes a flow type such as inbound, customer_queue or agent_whisper%s", ""),
+                   -1;
+        ++*i;
+        return 1;
+    }
+    return 0;
+}
+
+static void connect_opts_free(connect_opts *o)
+{
+    if (o->have_resources)
+        cc_resources_free(&o->resources);
+}
+
 static int cmd_check(int argc, char **argv)
 {
     cc_format format = CC_FORMAT_TEXT;
@@ -103,6 +156,8 @@ static int cmd_check(int argc, char **argv)
     CC_VEC(const char *) paths = {0};
     CC_VEC(const char *) excludes = {0};
     bool options = true;
+    connect_opts co = {.type = -1};
+    int taken;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!options || !strcmp(a, "-") || a[0] != '-')
@@ -145,7 +200,10 @@ static int cmd_check(int argc, char **argv)
             werror = true;
         else if (!strcmp(a, "--no-stdlib"))
             stdlib = false;
-        else if (!strcmp(a, "--color"))
+        else if ((taken = connect_option(&co, argc, argv, &i, usage_check)) != 0) {
+            if (taken < 0)
+                return cc_vec_free(&paths), cc_vec_free(&excludes), connect_opts_free(&co), 2;
+        } else if (!strcmp(a, "--color"))
             color = 1;
         else if (!strcmp(a, "--no-color"))
             color = 0;
@@ -175,6 +233,8 @@ static int cmd_check(int argc, char **argv)
     cc_bundle_init(&b, &ds);
     b.excludes = excludes.items;
     b.nexcludes = excludes.len;
+    b.resources = co.have_resources ? &co.resources : NULL;
+    b.connect_type = co.type;
     b.stdin_name = stdin_name;
     bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
     cc_diags_render(&ds, out, format, color < 0 ? (!out_path && want_color(out)) : color);
@@ -195,11 +255,12 @@ static int cmd_check(int argc, char **argv)
     cc_diags_free(&ds);
     cc_vec_free(&paths);
     cc_vec_free(&excludes);
+    connect_opts_free(&co);
     return status;
 }
 
 static const char usage_compile[] =
-    "usage: ccflow compile [--strip] [--no-stdlib] -o BUNDLE.ccfb PATH...\n"
+    "usage: ccflow compile [--strip] [--no-stdlib] [--resources FILE] [--type TYPE] -o BUNDLE.ccfb PATH...\n"
     "\n"
     "Checks the flows in the given files and directories as one bundle (as 'ccflow check' does) and,\n"
     "when there are no errors, writes their bytecode. The same flows always give the same bytes.\n"
@@ -209,6 +270,8 @@ static const char usage_compile[] =
     "  --strip       leave the source map out: the same flows in YAML or the DSL give identical bytes\n"
     "  --no-stdlib   do not add the standard flows\n"
     "  --werror      refuse warnings as well\n"
+    "  --resources FILE, --type TYPE\n"
+    "                as for 'ccflow check': names for Connect ARNs, the type of untyped Connect flows\n"
     "  -h, --help    print this help\n"
     "\n"
     "exit status: 0 written, 1 the bundle has errors (nothing written), 2 usage or I/O error\n";
@@ -227,11 +290,20 @@ static int cmd_compile(int argc, char **argv)
     bool strip = false, stdlib = true, werror = false;
     const char *out_path = NULL;
     CC_VEC(const char *) paths = {0};
+    connect_opts co = {.type = -1};
+    int taken;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        if ((taken = connect_option(&co, argc, argv, &i, usage_compile)) != 0) {
+            if (taken < 0) {
+                cc_vec_free(&paths);
+                connect_opts_free(&co);
+                return 2;
+            }
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_compile, stdout);
             cc_vec_free(&paths);
+            connect_opts_free(&co);
             return 0;
         } else if (!strcmp(a, "--strip"))
             strip = true;
@@ -243,18 +315,22 @@ static int cmd_compile(int argc, char **argv)
             out_path = argv[++i];
         else if (a[0] == '-' && a[1]) {
             cc_vec_free(&paths);
+            connect_opts_free(&co);
             return usage_error(usage_compile, "unknown option '%s'", a);
         } else
             cc_vec_push(&paths, a);
     }
     if (!paths.len || !out_path) {
         cc_vec_free(&paths);
+        connect_opts_free(&co);
         return usage_error(usage_compile, "%s", !out_path ? "no output given (-o FILE)" : "no flows given");
     }
     cc_diags ds;
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
+    b.resources = co.have_resources ? &co.resources : NULL;
+    b.connect_type = co.type;
     bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
     cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
     int status = !io_ok ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
@@ -276,6 +352,7 @@ static int cmd_compile(int argc, char **argv)
     cc_bundle_free(&b);
     cc_diags_free(&ds);
     cc_vec_free(&paths);
+    connect_opts_free(&co);
     return status;
 }
 
@@ -395,28 +472,57 @@ static int cmd_run(int argc, char **argv, bool test)
 }
 
 static const char usage_fmt[] =
-    "usage: ccflow fmt [--to dsl|yaml] [-w] FILE...\n"
+    "usage: ccflow fmt [--to dsl|yaml] [-w] [--strip] [--resources FILE] [--type TYPE] FILE...\n"
     "\n"
-    "Writes each flow in the other spelling (a .yaml file as DSL, a .flow file as YAML), or in the\n"
-    "one --to names, with a normalised layout. Every block keeps its id and its place, and comments\n"
-    "are kept. Only syntax is checked, not the bundle (use 'ccflow check' for that).\n"
+    "Writes each flow in the other spelling (a .yaml file as DSL, a .flow file as YAML, an Amazon\n"
+    "Connect .json export as DSL), or in the one --to names, with a normalised layout. Every block\n"
+    "keeps its id and its place, and comments are kept. Only syntax is checked, not the bundle (use\n"
+    "'ccflow check' for that).\n"
     "\n"
     "options:\n"
-    "  --to dsl|yaml   the spelling to write (default: the other one)\n"
-    "  -w              write each result to a file beside its input (x.yaml -> x.flow, x.flow ->\n"
-    "                  x.yaml; the input itself when the spelling does not change)\n"
-    "  -h, --help      print this help\n"
+    "  --to dsl|yaml      the spelling to write (default: the other one; DSL for Connect JSON)\n"
+    "  -w                 write each result to a file beside its input (x.yaml -> x.flow, x.flow ->\n"
+    "                     x.yaml, x.json -> x.flow or x.yaml; the input itself when the spelling\n"
+    "                     does not change)\n"
+    "  --strip            leave out the `connect:` metadata of a Connect flow (identifiers, layout,\n"
+    "                     other Connect parameters): what a reviewer reads, not what export needs\n"
+    "  --resources FILE   names for the ARNs and ids of a Connect flow (see 'ccflow import --help')\n"
+    "  --type TYPE        the flow type of a Connect flow whose Metadata gives none\n"
+    "  -h, --help         print this help\n"
     "\n"
     "exit status: 0 when every output was written, 1 when a file cannot be read as a flow, 2 usage\n"
     "or I/O error\n";
 
+static const char usage_import[] =
+    "usage: ccflow import [--to yaml|dsl] [-o DIR] [--strip] [--resources FILE] [--type TYPE] FILE.json...\n"
+    "\n"
+    "Writes each Amazon Connect Flow-language export as a ccflow flow: one block per action, with\n"
+    "readable ids (the action's identifier when people can read it, else its kind and a number).\n"
+    "The action identifiers, the designer's layout and the Connect parameters a block does not hold\n"
+    "are kept in the flow's `connect:` metadata, so 'ccflow export --connect' gives them back.\n"
+    "Findings of the flow itself are reported as 'ccflow check' reports them; only a file that\n"
+    "cannot be read as a Connect flow is refused.\n"
+    "\n"
+    "options:\n"
+    "  --to yaml|dsl      the spelling to write (default: yaml)\n"
+    "  -o DIR             write each flow to DIR/NAME.yaml (or .flow), NAME from the input file;\n"
+    "                     without it the flows go to standard output\n"
+    "  --strip            leave the `connect:` metadata out\n"
+    "  --resources FILE   names for the ARNs and ids the flows use: a YAML or JSON mapping of ARN\n"
+    "                     or id to name, or the saved output of 'aws connect list-contact-flows',\n"
+    "                     'list-queues', 'list-hours-of-operations', 'list-prompts'...\n"
+    "  --type TYPE        the flow type of flows whose Metadata gives none (default: inbound)\n"
+    "  -h, --help         print this help\n"
+    "\n"
+    "exit status: 0 all written, 1 a file had errors (its flow is still written when it could be\n"
+    "read), 2 usage or I/O error\n";
+
 static bool has_ext(const char *path, const char *ext)
 {
     size_t n = strlen(path), m = strlen(ext);
-    return n >= m && !strcmp(path + n - m, ext);
+    return n >= m && strcmp(path + n - m, ext) == 0;
 }
 
-/* The path beside `path` with its extension replaced by `ext`. */
 static char *sibling_path(const char *path, const char *ext)
 {
     const char *slash = strrchr(path, '/');
@@ -428,69 +534,168 @@ static char *sibling_path(const char *path, const char *ext)
     return b.data;
 }
 
-static int cmd_fmt(int argc, char **argv)
+/* Reads a flow file in any of its spellings into its document tree: YAML (with its comments),
+ * the DSL, or a Connect export (as the document its import gives). NULL when the file holds no
+ * flow that can be written out; the reasons are in ds. */
+static cc_node *read_flow_doc(const char *path, const char *text, size_t len, uint32_t file, cc_arena *arena,
+                              cc_diags *ds, cc_comments *comments, const connect_opts *co)
 {
-    int to = -1; /* 0 yaml, 1 dsl, -1 the other one */
-    bool write = false;
+    switch (cc_flow_file_reader(path)) {
+    case CC_READER_DSL:
+        return cc_dsl_read(arena, ds, file, text, len, comments);
+    case CC_READER_JSON: {
+        cc_node *root = cc_json_read(arena, ds, file, text, len);
+        if (!root)
+            return NULL;
+        switch (cc_connect_classify(root)) {
+        case CC_CONNECT_FLOW:
+            return cc_connect_to_doc(arena, ds, co->have_resources ? &co->resources : NULL, co->type, file, path, root);
+        case CC_CONNECT_LEGACY:
+            cc_report(ds, CC_E122, root->loc,
+                      "this is a flow in the legacy export format ('modules', version 1), which Amazon Connect no "
+                      "longer imports; open it in the flow designer and export it again to get Flow-language JSON");
+            return NULL;
+        case CC_CONNECT_OTHER:
+            cc_report(ds, CC_E102, root->loc, "not a flow: a Flow-language document has 'Version' and 'Actions'");
+            return NULL;
+        }
+        return NULL;
+    }
+    default: {
+        cc_node *root = cc_yaml_read(arena, ds, file, text, len);
+        if (root)
+            cc_yaml_comments(arena, text, len, comments);
+        return root;
+    }
+    }
+}
+
+/* The document without its `connect:` metadata. */
+static cc_node *strip_connect(cc_arena *arena, cc_node *root)
+{
+    if (!root || root->type != CC_NODE_MAP || !cc_node_get(root, "connect"))
+        return root;
+    cc_node *copy = cc_arena_alloc(arena, sizeof *copy);
+    *copy = *root;
+    copy->pairs = cc_arena_alloc(arena, root->count * sizeof *copy->pairs);
+    copy->count = 0;
+    for (uint32_t i = 0; i < root->count; i++)
+        if (strcmp(root->pairs[i].key->text, "connect") != 0)
+            copy->pairs[copy->count++] = root->pairs[i];
+    return copy;
+}
+
+/* Writes one output file (or standard output when path is NULL); false on an I/O error. */
+static bool write_output(const char *path, const cc_buf *out)
+{
+    if (!path) {
+        fwrite(out->data ? out->data : "", 1, out->len, stdout);
+        return true;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(errno));
+        return false;
+    }
+    fwrite(out->data ? out->data : "", 1, out->len, f);
+    return output_done(f, path);
+}
+
+/* fmt and import: each file read in its spelling and written in another. */
+static int convert_files(int argc, char **argv, bool import)
+{
+    const char *usage = import ? usage_import : usage_fmt;
+    int to = import ? 0 : -1; /* 0 yaml, 1 dsl, -1 the other one */
+    bool write = false, strip = false;
+    const char *out_dir = NULL;
+    connect_opts co = {.type = -1};
     CC_VEC(const char *) files = {0};
+    int status = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int taken;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_fmt, stdout);
-            cc_vec_free(&files);
-            return 0;
+            fputs(usage, stdout);
+            goto done;
         } else if (!strcmp(a, "--to") || !strncmp(a, "--to=", 5)) {
             const char *v = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
             if (!v || (strcmp(v, "dsl") && strcmp(v, "yaml"))) {
-                cc_vec_free(&files);
-                return usage_error(usage_fmt, "--to takes 'dsl' or 'yaml'%s", "");
+                status = usage_error(usage, "--to takes 'dsl' or 'yaml'%s", "");
+                goto done;
             }
             to = !strcmp(v, "dsl");
-        } else if (!strcmp(a, "-w"))
+        } else if (!import && !strcmp(a, "-w"))
             write = true;
-        else if (a[0] == '-' && a[1]) {
-            cc_vec_free(&files);
-            return usage_error(usage_fmt, "unknown option '%s'", a);
+        else if (import && !strcmp(a, "-o")) {
+            if (i + 1 >= argc) {
+                status = usage_error(usage, "%s", "-o needs a directory");
+                goto done;
+            }
+            out_dir = argv[++i];
+        } else if (!strcmp(a, "--strip"))
+            strip = true;
+        else if ((taken = connect_option(&co, argc, argv, &i, usage)) != 0) {
+            if (taken < 0) {
+                status = 2;
+                goto done;
+            }
+        } else if (!strcmp(a, "--")) {
+            for (i++; i < argc; i++)
+                cc_vec_push(&files, argv[i]);
+        } else if (a[0] == '-' && a[1]) {
+            status = usage_error(usage, "unknown option '%s'", a);
+            goto done;
         } else
             cc_vec_push(&files, a);
     }
-    if (!files.len)
-        return usage_error(usage_fmt, "%s", "no files given");
+    if (!files.len) {
+        status = usage_error(usage, "%s", "no files given");
+        goto done;
+    }
+    if (out_dir) {
+        struct stat st;
+        if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "ccflow: '%s' is not a directory\n", out_dir);
+            status = 2;
+            goto done;
+        }
+    }
 
-    int status = 0;
     for (size_t i = 0; i < files.len; i++) {
         const char *path = files.items[i];
-        bool from_dsl = has_ext(path, ".flow");
+        cc_reader reader = cc_flow_file_reader(path);
+        bool from_dsl = reader == CC_READER_DSL;
         bool to_dsl = to < 0 ? !from_dsl : to == 1;
+        if (import && reader != CC_READER_JSON) {
+            fprintf(stderr, "ccflow: '%s' is not a .json file; import reads Amazon Connect exports\n", path);
+            status = 2;
+            continue;
+        }
         cc_diags ds;
         cc_diags_init(&ds);
         cc_arena arena;
         cc_arena_init(&arena);
+        cc_comments comments = {0};
         size_t len;
         char *text = cc_read_file(path, &len);
         if (!text) {
-            fprintf(stderr, "ccflow: cannot read '%s': ", path);
-            perror(NULL);
+            fprintf(stderr, "ccflow: cannot read '%s': %s\n", path, strerror(errno));
             status = 2;
             goto next;
         }
         uint32_t file = cc_source_add(&ds, path, text, len);
-        cc_comments comments = {0};
-        cc_node *root;
-        if (from_dsl)
-            root = cc_dsl_read(&arena, &ds, file, text, len, &comments);
-        else {
-            root = cc_yaml_read(&arena, &ds, file, text, len);
-            if (root)
-                cc_yaml_comments(&arena, text, len, &comments);
-        }
-        if (!root || ds.errors) {
+        cc_node *root = read_flow_doc(path, text, len, file, &arena, &ds, &comments, &co);
+        /* a Connect flow is written with its findings (import refuses only what it cannot read);
+         * a YAML or DSL file with errors is not */
+        bool refuse = !root || (reader != CC_READER_JSON && ds.errors);
+        if (ds.diags.len)
             cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
-            if (status == 0)
-                status = 1;
-            cc_vec_free(&comments);
+        if (ds.errors && status == 0)
+            status = 1;
+        if (refuse)
             goto next;
-        }
+        if (strip)
+            root = strip_connect(&arena, root);
         cc_loc where;
         const char *why = NULL;
         if (to_dsl && !cc_fmt_dsl_lossless(root, &where, &why)) {
@@ -498,7 +703,6 @@ static int cmd_fmt(int argc, char **argv)
             cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
             if (status == 0)
                 status = 1;
-            cc_vec_free(&comments);
             goto next;
         }
         cc_buf out = {0};
@@ -506,29 +710,36 @@ static int cmd_fmt(int argc, char **argv)
             cc_fmt_dsl(root, &comments, &out);
         else
             cc_fmt_yaml(root, &comments, &out);
-        cc_vec_free(&comments);
-        if (write) {
-            char *target = to_dsl == from_dsl ? cc_xstrdup(path) : sibling_path(path, to_dsl ? ".flow" : ".yaml");
-            FILE *f = fopen(target, "w");
-            if (!f) {
-                fprintf(stderr, "ccflow: cannot write '%s': %s\n", target, strerror(errno));
-                status = 2;
-            } else {
-                fwrite(out.data, 1, out.len, f);
-                if (!output_done(f, target))
-                    status = 2;
-            }
-            cc_free(target);
-        } else
-            fwrite(out.data, 1, out.len, stdout);
+        char *target = NULL;
+        if (out_dir) {
+            const char *base = strrchr(path, '/');
+            base = base ? base + 1 : path;
+            cc_buf t = {0};
+            cc_buf_printf(&t, "%s%s%.*s%s", out_dir, has_ext(out_dir, "/") ? "" : "/",
+                          (int)(strlen(base) - (has_ext(base, ".json") ? 5 : 0)), base, to_dsl ? ".flow" : ".yaml");
+            target = cc_xstrdup(t.data);
+            cc_buf_free(&t);
+        } else if (write) {
+            target = to_dsl == from_dsl && reader != CC_READER_JSON ? cc_xstrdup(path)
+                                                                  : sibling_path(path, to_dsl ? ".flow" : ".yaml");
+        }
+        if (!write_output(target, &out))
+            status = 2;
+        cc_free(target);
         cc_buf_free(&out);
     next:
+        cc_vec_free(&comments);
         cc_arena_free(&arena);
         cc_diags_free(&ds);
     }
+done:
     cc_vec_free(&files);
+    connect_opts_free(&co);
     return status;
 }
+
+static int cmd_fmt(int argc, char **argv) { return convert_files(argc, argv, false); }
+static int cmd_import(int argc, char **argv) { return convert_files(argc, argv, true); }
 
 static const char usage_ir[] =
     "usage: ccflow ir FILE...\n"
@@ -617,6 +828,8 @@ static int dispatch(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1, false);
     if (!strcmp(cmd, "test"))
         return cmd_run(argc - 1, argv + 1, true);
+    if (!strcmp(cmd, "import"))
+        return cmd_import(argc - 1, argv + 1);
     if (!strcmp(cmd, "fmt"))
         return cmd_fmt(argc - 1, argv + 1);
     if (!strcmp(cmd, "ir"))
