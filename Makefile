@@ -129,7 +129,7 @@ $(B)/fuzz/fuzz_readers: fuzz/fuzz_readers.c
 
 fuzz: $(B)/fuzz/fuzz_readers
 	@mkdir -p $(B)/fuzz/corpus
-	@cp flows/*.yaml stdlib/flows/*.yaml tests/check/dsl/*.flow $(B)/fuzz/corpus/ 2>/dev/null || true
+	@cp flows/*.yaml stdlib/flows/*.yaml tests/check/dsl/*.flow tests/check/connect/*.json $(B)/fuzz/corpus/ 2>/dev/null || true
 	$(B)/fuzz/fuzz_readers -max_total_time=$${FUZZ_SECONDS:-60} -max_len=8192 $(B)/fuzz/corpus
 
 .PHONY: fuzz

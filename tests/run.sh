@@ -32,7 +32,7 @@ out=$($B/tests/unit 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 cases=()
 for group in tests/check/*/; do
   for c in "$group"*; do
-    case "$c" in *.yaml|*.yml|*.flow) cases+=("$c");; *) [ -d "$c" ] && cases+=("$c");; esac
+    case "$c" in *.yaml|*.yml|*.flow|*.json) cases+=("$c");; *) [ -d "$c" ] && cases+=("$c");; esac
   done
 done
 out=$($B/tests/runner "$CCFLOW" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
@@ -57,6 +57,7 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   tally "$out"; sanitized "$out"
   out=$(bash tests/cli.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/contract.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(python3 tests/interchange.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/corpus.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
 fi
 
@@ -72,6 +73,9 @@ out=$(bash tests/cli.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out
 # The CI contract: every JSON output parsed for real, SARIF against its schema, check's inputs
 # and write errors
 out=$(python3 tests/contract.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+# Amazon Connect flows through the command line
+out=$(python3 tests/interchange.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 # The real Connect exports of ../shared/corpus through check, import and export
 out=$(python3 tests/corpus.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
