@@ -813,7 +813,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
             if (!cv)
                 continue;
             put(im, &value, ps->name, v->loc, cv);
-            cc_vec_push(&taken, key);
+            cc_vec_push(&taken, cc_arena_strdup(im->arena, key)); /* key may be a buffer reused next round */
         }
         char k[64], val[96];
         for (int i = 0; ai->shape->set && spec_pair(ai->shape->set, i, k, sizeof k, val, sizeof val); i++)
@@ -824,7 +824,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
             snprintf(key, sizeof key, "%.*s", (int)strcspn(ai->shape->when, "="), ai->shape->when);
             const cc_node *w = path_get(params, key);
             if (strchr(ai->shape->when, '=') && w && is_scalar(w) && ai->shape->fixed && strstr(ai->shape->fixed, w->text))
-                cc_vec_push(&taken, ai->shape->when[0] ? cc_arena_strdup(im->arena, key) : key);
+                cc_vec_push(&taken, cc_arena_strdup(im->arena, key));
         }
         for (int i = 0; ai->shape->fixed && spec_pair(ai->shape->fixed, i, k, sizeof k, val, sizeof val); i++) {
             const cc_node *w = path_get(params, k);
