@@ -206,7 +206,7 @@ static const cc_param_spec create_task_params[] = {
      .doc = "The new task's name."},
     {.name = "description", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "Description",
      .doc = "The new task's description."},
-    {.name = "flow", .type = CC_PT_FLOW, .flow_types = FT(INBOUND), .connect = "ContactFlowId",
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(INBOUND), .connect = "ContactFlowId",
      .doc = "The inbound flow the new task starts in."},
     {.name = "template", .type = CC_PT_TEMPLATE, .connect = "TaskTemplateId",
      .doc = "The task template the new task is created from."},
@@ -280,7 +280,7 @@ static const cc_param_spec invoke_lambda_params[] = {
     END_PARAMS};
 
 static const cc_param_spec invoke_module_params[] = {
-    {.name = "module", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "module", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(MODULE), .connect = "FlowModuleId",
      .doc = "The flow module to run: a flow of type `module` of the bundle."},
     END_PARAMS};
@@ -329,13 +329,13 @@ static const cc_param_spec set_flow_attributes_params[] = {
     END_PARAMS};
 
 static const cc_param_spec set_customer_queue_flow_params[] = {
-    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(CUSTOMER_QUEUE), .connect = "EventHooks.CustomerQueue",
      .doc = "The customer queue flow that runs while the contact waits in queue."},
     END_PARAMS};
 
 static const cc_param_spec set_disconnect_flow_params[] = {
-    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(INBOUND), .connect = "EventHooks.CustomerRemaining",
      .doc = "The inbound flow that runs when the contact is disconnected or expires."},
     END_PARAMS};
@@ -344,16 +344,16 @@ static const cc_param_spec set_event_flow_params[] = {
     {.name = "event", .type = CC_PT_ENUM, .flags = CC_PF_REQUIRED,
      .values = "default_agent_ui|disconnect_agent_ui|pause_contact|resume_contact",
      .doc = "The event that runs the flow; it picks the event hook key."},
-    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REQUIRED, .flow_types = FT(INBOUND),
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REQUIRED | CC_PF_REF, .flow_types = FT(INBOUND),
      .connect = "EventHooks",
      .doc = "The inbound flow that runs on that event."},
     END_PARAMS};
 
 static const cc_param_spec set_hold_flow_params[] = {
-    {.name = "agent", .type = CC_PT_FLOW, .flow_types = FT(AGENT_HOLD),
+    {.name = "agent", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(AGENT_HOLD),
      .connect = "EventHooks.AgentHold",
      .doc = "The agent hold flow that runs while the agent is on hold."},
-    {.name = "customer", .type = CC_PT_FLOW, .flow_types = FT(CUSTOMER_HOLD),
+    {.name = "customer", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(CUSTOMER_HOLD),
      .connect = "EventHooks.CustomerHold",
      .doc = "The customer hold flow that runs while the customer is on hold."},
     END_PARAMS};
@@ -397,10 +397,10 @@ static const cc_param_spec set_voice_params[] = {
     END_PARAMS};
 
 static const cc_param_spec set_whisper_flow_params[] = {
-    {.name = "agent", .type = CC_PT_FLOW, .flow_types = FT(AGENT_WHISPER),
+    {.name = "agent", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(AGENT_WHISPER),
      .connect = "EventHooks.AgentWhisper",
      .doc = "The agent whisper flow played to the agent before the contact joins."},
-    {.name = "customer", .type = CC_PT_FLOW, .flow_types = FT(CUSTOMER_WHISPER),
+    {.name = "customer", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(CUSTOMER_WHISPER),
      .connect = "EventHooks.CustomerWhisper",
      .doc = "The customer whisper flow played to the customer before the agent joins."},
     END_PARAMS};
@@ -445,7 +445,7 @@ static const cc_param_spec store_customer_input_params[] = {
     END_PARAMS};
 
 static const cc_param_spec transfer_to_flow_params[] = {
-    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(INBOUND) | FT_TRANSFERS, .connect = "ContactFlowId",
      .doc = "The inbound or transfer flow the contact continues in."},
     END_PARAMS};
