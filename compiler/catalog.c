@@ -156,7 +156,7 @@ static const cc_param_spec check_contact_attributes_params[] = {
     END_PARAMS};
 
 static const cc_param_spec check_hours_params[] = {
-    {.name = "hours", .type = CC_PT_HOURS, .flags = CC_PF_SCALAR,
+    {.name = "hours", .type = CC_PT_HOURS, .flags = CC_PF_SCALAR | CC_PF_REF,
      .connect = "HoursOfOperationId",
      .doc = "The hours to check; the working queue's hours when omitted."},
     END_PARAMS};
@@ -166,7 +166,7 @@ static const cc_param_spec check_queue_status_params[] = {
      .values = "time_in_queue|queue_size", .connect = "MetricType",
      .connect_values = "OldestContactInQueueAgeSeconds|NumberOfContactsInQueue",
      .doc = "Age in seconds of the oldest contact in queue, or the number of contacts queued."},
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue to measure; the working queue when omitted."},
     {.name = "cases", .type = CC_PT_CASES, .flags = CC_PF_REQUIRED,
      .values = "equals|" NUMBER_OPS,
@@ -179,7 +179,7 @@ static const cc_param_spec check_staffing_params[] = {
      .connect_values = "NumberOfAgentsAvailable|NumberOfAgentsStaffed|NumberOfAgentsOnline",
      .doc = "Which agents count: free to take the contact, staffed (also busy or in after-contact "
             "work), or merely online."},
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue whose agents are counted; the working queue when omitted."},
     END_PARAMS};
 
@@ -254,7 +254,7 @@ static const cc_param_spec get_customer_input_params[] = {
     END_PARAMS};
 
 static const cc_param_spec get_queue_metrics_params[] = {
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue to read; the working queue when omitted."},
     {.name = "channel", .type = CC_PT_ENUM, .values = "voice|chat|task|email",
      .connect = "QueueChannel", .connect_values = "Voice|Chat|Task|Email",
@@ -464,7 +464,7 @@ static const cc_param_spec transfer_to_phone_number_params[] = {
     END_PARAMS};
 
 static const cc_param_spec transfer_to_queue_params[] = {
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue to move to, in customer queue flows; the working queue otherwise."},
     END_PARAMS};
 
@@ -504,7 +504,7 @@ static const cc_param_spec update_contact_data_params[] = {
     END_PARAMS};
 
 static const cc_param_spec create_callback_params[] = {
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue the callback waits in; the working queue when omitted."},
     {.name = "delay", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 3 * DAY,
      .connect = "InitialCallDelaySeconds",
