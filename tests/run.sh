@@ -59,6 +59,7 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$(python3 tests/contract.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/interchange.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/corpus.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(python3 tests/connect.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | grep -v '^connect: note' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
 fi
 
 out=$(bash tests/fmt.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
@@ -79,6 +80,9 @@ out=$(python3 tests/interchange.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; 
 
 # The real Connect exports of ../shared/corpus through check, import and export
 out=$(python3 tests/corpus.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+# Amazon Connect export: the corpus round trip (with its figure), re-import to the same IR and
+# findings, the repository's flows exported, and the golden files of tests/connect
+out=$(python3 tests/connect.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
