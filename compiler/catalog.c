@@ -130,11 +130,11 @@ static const cc_param_spec cases_block_params[] = {
     {.name = "action", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
      .values = "get|create|update",
      .doc = "Whether to find, open or change a case; it selects the Connect action."},
-    {.name = "template", .type = CC_PT_TEXT,
+    {.name = "template", .type = CC_PT_TEXT, .connect = "CaseTemplateId",
      .doc = "The case template a new case is created from."},
-    {.name = "fields", .type = CC_PT_MAP,
+    {.name = "fields", .type = CC_PT_MAP, .connect = "CaseRequestFields",
      .doc = "Case fields to search by, or to write on the case."},
-    {.name = "link_contact", .type = CC_PT_BOOL,
+    {.name = "link_contact", .type = CC_PT_BOOL, .connect = "LinkContactToCase", .connect_values = "false|true",
      .doc = "Whether the contact is linked to the case it finds or creates."},
     END_PARAMS};
 
@@ -813,7 +813,8 @@ const cc_block_spec cc_blocks[] = {
 const int cc_block_count = (int)CC_ARRAY_LEN(cc_blocks);
 
 /* ---- Amazon Connect action shapes ----
- * One row per shape (catalog.h). Results name how each branch is written in Transitions:
+ * One row per shape (catalog.h). Import takes the row whose `when` conditions (";" between them)
+ * all hold and say the most; export the first row of the kind that fits. Results name how each branch is written in Transitions:
  * "?X" a condition Equals X, ">0" a condition NumberGreaterThan 0, "!E" an error of type E. */
 
 #define ERR "error=!NoMatchingError"
@@ -824,7 +825,7 @@ const cc_connect_shape cc_connect_shapes[] = {
      0, NULL, NULL, NULL, "true=>0;false=!NoMatchingCondition;" ERR},
     {"CheckMetricData", "check_queue_status", "MetricType=OldestContactInQueueAgeSeconds|NumberOfContactsInQueue", 0,
      NULL, NULL, NULL, NULL},
-    {"CheckMetricData", "check_staffing", "AgentId", 0, NULL, NULL, "queue=AgentId",
+    {"CheckMetricData", "check_staffing", "MetricType=NumberOfAgentsAvailable|NumberOfAgentsStaffed|NumberOfAgentsOnline;AgentId", 0, NULL, NULL, "queue=AgentId",
      "true=>0;false=!NoMatchingCondition;" ERR},
     {"Compare", "check_contact_attributes", "", 0, NULL, NULL, NULL, NULL},
     {"CreateTask", "create_task", "", 0, NULL, NULL, NULL, NULL},

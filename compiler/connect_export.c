@@ -271,6 +271,18 @@ static const char *connect_key(exporter *ex, const cc_connect_shape *sh, const c
     return ps->connect;
 }
 
+/* Whether a row's `when` has a condition that only asks for a key to be present ("AgentId"). */
+static bool when_has_presence(const char *when)
+{
+    for (const char *w = when; *w;) {
+        size_t len = strcspn(w, ";");
+        if (!memchr(w, '=', len))
+            return true;
+        w += len + (w[len] == ';');
+    }
+    return false;
+}
+
 /* The row export writes for a block when its metadata records none: the first of its kind whose
  * implied parameters it has and whose flow types allow the flow's (connect_import.c asks the
  * same question to decide whether a row must be recorded). */
@@ -289,7 +301,7 @@ static const cc_connect_shape *default_row(const cc_block *blk, int flow_type)
             ok = p && p->value && p->value->type == CC_NODE_SCALAR && !strcmp(p->value->text, value);
         }
         /* a row picked by a parameter's presence is only written when asked for */
-        if (ok && sh->when[0] && !strchr(sh->when, '=') && sh->map)
+        if (ok && sh->when[0] && when_has_presence(sh->when) && sh->map)
             ok = false;
         if (ok)
             return sh;

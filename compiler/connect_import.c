@@ -342,29 +342,50 @@ static bool word_in(const char *list, const char *value)
     return false;
 }
 
-static bool shape_matches(const cc_connect_shape *sh, const cc_node *params)
+/* Whether one condition of a row's `when` holds: "Key=A|B" a value, "Key" a key present. */
+static bool condition_holds(const char *cond, size_t len, const cc_node *params)
 {
-    if (!sh->when[0])
-        return true;
-    const char *eq = strchr(sh->when, '=');
-    char key[96];
-    size_t n = eq ? (size_t)(eq - sh->when) : strlen(sh->when);
-    if (n >= sizeof key)
+    char text[160];
+    if (len >= sizeof text)
         return false;
-    memcpy(key, sh->when, n);
-    key[n] = '\0';
-    const cc_node *v = path_get(params, key);
+    memcpy(text, cond, len);
+    text[len] = '\0';
+    char *eq = strchr(text, '=');
+    if (eq)
+        *eq = '\0';
+    const cc_node *v = path_get(params, text);
     if (!v)
         return false;
     return !eq || (is_scalar(v) && word_in(eq + 1, v->text));
 }
 
+/* How many conditions a row's `when` sets when they all hold (";" between them), or -1. */
+static int shape_matches(const cc_connect_shape *sh, const cc_node *params)
+{
+    int n = 0;
+    for (const char *w = sh->when; *w; n++) {
+        size_t len = strcspn(w, ";");
+        if (!condition_holds(w, len, params))
+            return -1;
+        w += len + (w[len] == ';');
+    }
+    return n;
+}
+
+/* The row of an action: the one whose conditions hold and say the most (AgentId beside a
+ * staffing metric picks the agent-queue row), the first of those in the table. */
 static const cc_connect_shape *shape_for(const char *type, const cc_node *params)
 {
-    for (int i = 0; i < cc_connect_shape_count; i++)
-        if (!strcmp(cc_connect_shapes[i].action, type) && shape_matches(&cc_connect_shapes[i], params))
-            return &cc_connect_shapes[i];
-    return NULL;
+    const cc_connect_shape *best = NULL;
+    int best_n = -1;
+    for (int i = 0; i < cc_connect_shape_count; i++) {
+        if (strcmp(cc_connect_shapes[i].action, type) != 0)
+            continue;
+        int n = shape_matches(&cc_connect_shapes[i], params);
+        if (n > best_n)
+            best = &cc_connect_shapes[i], best_n = n;
+    }
+    return best;
 }
 
 static bool listed(const char *const *list, const char *type)
@@ -843,13 +864,15 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
         char k[64], val[96];
         for (int i = 0; ai->shape->set && spec_pair(ai->shape->set, i, k, sizeof k, val, sizeof val); i++)
             put(im, &value, k, ai->type->loc, scalar_at(im, val, false, ai->type->loc));
-        /* the keys that picked the row are implied by the kind */
-        if (ai->shape->when[0]) {
+        /* the values that picked the row are implied by the kind when the row writes them back */
+        for (const char *w = ai->shape->when; *w;) {
+            size_t len = strcspn(w, ";");
             char key[96];
-            snprintf(key, sizeof key, "%.*s", (int)strcspn(ai->shape->when, "="), ai->shape->when);
-            const cc_node *w = path_get(params, key);
-            if (strchr(ai->shape->when, '=') && w && is_scalar(w) && ai->shape->fixed && strstr(ai->shape->fixed, w->text))
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(w, "=;"), w);
+            const cc_node *v = path_get(params, key);
+            if (memchr(w, '=', len) && v && is_scalar(v) && ai->shape->fixed && strstr(ai->shape->fixed, v->text))
                 cc_vec_push(&taken, cc_arena_strdup(im->arena, key));
+            w += len + (w[len] == ';');
         }
         for (int i = 0; ai->shape->fixed && spec_pair(ai->shape->fixed, i, k, sizeof k, val, sizeof val); i++) {
             const cc_node *w = path_get(params, k);
