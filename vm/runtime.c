@@ -354,8 +354,10 @@ static void kv_set(attr_vec *v, const char *key, const char *value)
 {
     for (size_t i = 0; i < v->len; i++)
         if (!strcmp(v->items[i].key, key)) {
+            /* copy first: the value may be the one it replaces ({ tier: $.Attributes.tier }) */
+            char *copy = cc_xstrdup(value);
             cc_free(v->items[i].value);
-            v->items[i].value = cc_xstrdup(value);
+            v->items[i].value = copy;
             return;
         }
     attr a = {cc_xstrdup(key), cc_xstrdup(value)};
