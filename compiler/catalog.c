@@ -286,7 +286,7 @@ static const cc_param_spec invoke_module_params[] = {
     END_PARAMS};
 
 static const cc_param_spec loop_params[] = {
-    {.name = "count", .type = CC_PT_INT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED, .min = 0,
+    {.name = "count", .type = CC_PT_INT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF, .min = 0,
      .max = 100, .connect = "LoopCount",
      .doc = "How many times looping is taken before complete."},
     END_PARAMS};
@@ -469,9 +469,9 @@ static const cc_param_spec transfer_to_queue_params[] = {
     END_PARAMS};
 
 static const cc_param_spec wait_params[] = {
-    {.name = "duration", .type = CC_PT_DURATION, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "duration", .type = CC_PT_DURATION, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .min = 0, .max = 7 * DAY, .connect = "TimeLimitSeconds",
-     .doc = "How long to wait before timeout."},
+     .doc = "How long to wait before timeout; a reference holds seconds, read when the block runs (error when it is no time of 0 to 7 days)."},
     END_PARAMS};
 
 static const cc_param_spec send_message_params[] = {
@@ -632,12 +632,12 @@ const cc_block_spec cc_blocks[] = {
      .doc = "Puts the customer or the agent on hold, or takes both off hold."},
     {.kind = "invoke_lambda", .ui_name = "Invoke AWS Lambda function",
      .actions = "InvokeLambdaFunction", .support = SUPPORT(YES, YES, YES, YES),
-     .flow_types = CC_FT_ALL & ~FT(OUTBOUND_WHISPER), .branches = "error",
+     .flow_types = CC_FT_ALL, .branches = "error",
      .flags = CC_BK_TASK_SET | CC_BK_SUSPENDS, .params = invoke_lambda_params,
      .doc = "Calls a function and waits for its answer, which lands under $.External."},
     {.kind = "invoke_module", .ui_name = "Invoke module", .actions = "InvokeFlowModule",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT(INBOUND), .branches = "error",
-     .params = invoke_module_params,
+     .flags = CC_BK_SUSPENDS, .params = invoke_module_params,
      .doc = "Runs a flow module and comes back to `next` when the module returns; `error` when it cannot start."},
     {.kind = "loop", .ui_name = "Loop", .actions = "Loop", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "looping|complete|error",
@@ -651,7 +651,7 @@ const cc_block_spec cc_blocks[] = {
      .doc = "Plays prompts in a loop while the caller waits, breaking off at each interrupt."},
     {.kind = "play_prompt", .ui_name = "Play prompt", .actions = "MessageParticipant",
      .support = SUPPORT(YES, YES, NO_SUCCESS, YES),
-     .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(AGENT_WHISPER), .branches = "error",
+     .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(AGENT_WHISPER) | FT(OUTBOUND_WHISPER), .branches = "error",
      .params = play_prompt_params, .exclusive = "!text|ssml|prompt|media",
      .doc = "Says a prompt to a caller or sends it as a chat message."},
     {.kind = "resume_contact", .ui_name = "Resume contact", .actions = "ResumeContact",
@@ -743,7 +743,7 @@ const cc_block_spec cc_blocks[] = {
      .doc = "Sets the queue that later queue blocks use by default."},
     {.kind = "show_view", .ui_name = "Show view", .actions = "ShowView",
      .support = SUPPORT(NO_ERROR, YES, NO_ERROR, YES), .flow_types = CC_FT_ALL,
-     .branches = "cases|back|no_match|timeout|error", .params = show_view_params,
+     .branches = "cases|back|no_match|timeout|error", .flags = CC_BK_SUSPENDS, .params = show_view_params,
      .doc = "Shows a view, such as a form, and branches on how the customer leaves it."},
     {.kind = "start_media_streaming", .ui_name = "Start media streaming",
      .actions = "UpdateContactMediaStreamingBehavior",

@@ -335,8 +335,13 @@ static void emit_block(emitter *e, const cc_block *blk)
         }
     } else if (!strcmp(k, "wait")) {
         const cc_param *d = param(blk, "duration");
-        op(e, CC_OP_WAIT);
-        u32(e, d && !d->invalid ? (uint32_t)d->num : 0);
+        if (d && !d->invalid && d->is_ref) { /* seconds read when the block runs */
+            op(e, CC_OP_WAIT_FOR);
+            u32(e, value_operand(p, d->value, true));
+        } else {
+            op(e, CC_OP_WAIT);
+            u32(e, d && !d->invalid ? (uint32_t)d->num : 0);
+        }
     } else if (!strcmp(k, "play_prompt")) {
         op(e, CC_OP_PROMPT);
         u32(e, param_value(p, blk, "text"));

@@ -22,11 +22,11 @@ static const char *const ref_fixed[] = {
     "$.Metrics.Agents.Available.Count", "$.Metrics.Agents.Staffed.Count",
     "$.Metrics.Agents.AfterContactWork.Count", "$.Metrics.Agents.Busy.Count",
     "$.Metrics.Agents.Missed.Count", "$.Metrics.Agents.NonProductive.Count", "$.Lex.IntentName",
-    "$.Lex.DialogState", "$.Views.ViewResultData", "$.Views.Action"};
+    "$.Lex.DialogState", "$.Views", "$.Views.ViewResultData", "$.Views.Action"};
 static const char *const ref_prefixes[] = {"$.Attributes.", "$.External.", "$.References.",
                                            "$.FlowAttributes.", "$.Loop.", "$.Lex.", "$.Customer.", "$.Case.",
                                            "$.SegmentAttributes.", "$.MediaStreams.",
-                                           "$.Views.ViewResultData.", "$.Wisdom."};
+                                           "$.Views.ViewResultData.", "$.Wisdom.", "$.DataTableList."};
 
 bool cc_ref_valid(const char *text, const char **why)
 {
@@ -212,7 +212,12 @@ static bool check_ref(lowerer *L, const cc_node *n)
     return false;
 }
 
-static bool is_ref_text(const cc_node *n) { return is_scalar(n) && strncmp(n->text, "$.", 2) == 0; }
+/* A value that is one $. reference. Text that starts with one and goes on ("$.Attributes.first
+ * $.Attributes.last, welcome") is a template, which Connect allows where text is free: it is text. */
+static bool is_ref_text(const cc_node *n)
+{
+    return is_scalar(n) && strncmp(n->text, "$.", 2) == 0 && !strpbrk(n->text, " \t\n,;!?");
+}
 
 /* ---- parameters ---- */
 

@@ -56,7 +56,8 @@
     X(RETURN,         "",         "E",  "back to the flow that invoked this module (the flow ends when none did)") \
     X(SET_HOOK_NAMED, "hv",       "",   "event hook h <- the flow named v at run time; outcome ok | error (no such flow, or not of the hook's type)") \
     X(TRANSFER_NAMED, "v",        "",   "continue in the inbound or transfer flow named v at run time; outcome error when there is none") \
-    X(CALL_NAMED,     "v",        "",   "run the flow module named v at run time, as CALL_MODULE; outcome error when there is none")
+    X(CALL_NAMED,     "v",        "",   "run the flow module named v at run time, as CALL_MODULE; outcome error when there is none") \
+    X(WAIT_FOR,       "v",        "Y",  "suspend for v seconds, read when the block runs (0 to 7 days); outcome timeout | error")
 
 typedef enum {
 #define CC_OP_ENUM(name, operands, flags, synopsis) CC_OP_##name,

@@ -1794,6 +1794,22 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             c->outcome = 1; /* timeout, when the timer fires */
             schedule(rt, rt->now + op_u32(code, pc, 0), EV_RESUME, ci, c->gen);
             return;
+        case CC_OP_WAIT_FOR: {
+            /* Connect's TimeoutSeconds given by a reference: whole or fractional seconds */
+            const char *text = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            char *end = NULL;
+            double secs = text ? strtod(text, &end) : -1;
+            if (!text || end == text || *end || !(secs >= 0 && secs <= 7 * 86400.0)) {
+                fault(rt, ci, pc, "a wait of '%s' seconds is not a time of 0 to 7 days", text ? text : "");
+                c->outcome = 2; /* error */
+                break;
+            }
+            if (c->state != ST_QUEUED)
+                c->state = ST_WAITING;
+            c->outcome = 1;
+            schedule(rt, rt->now + (int64_t)(secs * 1000.0 + 0.5), EV_RESUME, ci, c->gen);
+            return;
+        }
         case CC_OP_PROMPT:
             c->outcome = rt->prompt_kind->support[c->channel] == CC_SUP_NO_ERROR ? 1 : 0;
             break;
