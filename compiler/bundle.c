@@ -22,6 +22,9 @@ void cc_bundle_free(cc_bundle *b)
 {
     cc_vec_free(&b->flows);
     cc_map_free(&b->by_name);
+    for (size_t i = 0; i < b->walked.cap; i++)
+        cc_free((void *)b->walked.keys[i]);
+    cc_map_free(&b->walked);
     cc_arena_free(&b->arena);
 }
 
@@ -190,6 +193,19 @@ static bool excluded(const cc_bundle *b, const char *path)
     return false;
 }
 
+/* Whether the walk has met this directory or file before (through a symbolic link, or a link
+ * back up the tree); marks it met. Each is read once, and a loop of links ends. */
+static bool walked_before(cc_bundle *b, const struct stat *st)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%llu:%llu", (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
+    if (cc_map_get(&b->walked, key))
+        return true;
+    char *copy = cc_xstrdup(key);
+    cc_map_put(&b->walked, copy, copy);
+    return false;
+}
+
 static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
 {
     if (depth > 64) {
@@ -222,10 +238,13 @@ static bool add_dir(cc_bundle *b, const char *path, bool from_stdlib, int depth)
         struct stat st;
         if (excluded(b, full.data))
             ; /* skipped, directory or file */
-        else if (stat(full.data, &st) == 0 && S_ISDIR(st.st_mode))
-            ok &= add_dir(b, full.data, from_stdlib, depth + 1);
-        else if (cc_flow_file_reader(full.data) != CC_READER_NONE)
-            ok &= cc_bundle_add_file(b, full.data, from_stdlib);
+        else if (stat(full.data, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (!walked_before(b, &st))
+                ok &= add_dir(b, full.data, from_stdlib, depth + 1);
+        } else if (cc_flow_file_reader(full.data) != CC_READER_NONE) {
+            if (stat(full.data, &st) != 0 || !walked_before(b, &st))
+                ok &= cc_bundle_add_file(b, full.data, from_stdlib);
+        }
         cc_buf_free(&full);
         cc_free(names.items[i]);
     }
@@ -244,6 +263,8 @@ bool cc_bundle_add_path(cc_bundle *b, const char *path, bool from_stdlib)
                   path, strerror(err));
         return false;
     }
+    if (walked_before(b, &st))
+        return true; /* named twice, or inside a directory already named */
     if (S_ISDIR(st.st_mode))
         return add_dir(b, path, from_stdlib, 0);
     return cc_bundle_add_file(b, path, from_stdlib);

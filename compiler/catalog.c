@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* ---- channels and flow types ---- */
 
@@ -82,6 +83,15 @@ bool cc_block_allowed(const cc_block_spec *s, int type)
     if (type == CC_FT_MODULE)
         return (s->flow_types & (CC_FT_BIT(CC_FT_INBOUND) | CC_FT_BIT(CC_FT_MODULE))) && strcmp(s->kind, "invoke_module") != 0;
     return (s->flow_types & CC_FT_BIT(type)) != 0;
+}
+
+int cc_flow_type_parse(const char *text)
+{
+    for (int t = 0; text && t < CC_FT_COUNT; t++)
+        if (!strcasecmp(text, cc_flow_types[t].name) || !strcasecmp(text, cc_flow_types[t].connect) ||
+            !strcasecmp(text, cc_flow_types[t].metadata))
+            return t;
+    return -1;
 }
 
 int cc_flow_type_lookup(const char *name)

@@ -47,6 +47,9 @@ typedef struct {
 
 extern const cc_flow_type_info cc_flow_types[CC_FT_COUNT];
 int cc_flow_type_lookup(const char *name); /* -1 when unknown */
+/* A flow type in any spelling: ccflow's (customer_queue), the API's (CUSTOMER_QUEUE) or an
+ * export's Metadata.type (customerQueue), in any case; -1 when unknown. */
+int cc_flow_type_parse(const char *text);
 
 /* Per-channel support of a block. */
 typedef enum {

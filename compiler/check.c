@@ -175,6 +175,14 @@ static void check_types(cc_bundle *b, cc_flow *f)
             }
             const char *name = p->value->text;
             cc_flow *target = cc_bundle_flow(b, name);
+            if (!target && b->resources && cc_map_get(&b->resources->by_name, name)) {
+                /* the resources file knows the flow, but it is not part of this bundle */
+                cc_report(b->ds, CC_W502, p->value->loc,
+                          "flow '%s' of the instance is not in the bundle; add its export so that its channels can "
+                          "be followed",
+                          name);
+                continue;
+            }
             if (!target && cc_connect_looks_like_id(name)) {
                 /* an ARN, id or placeholder of an export: a flow outside the bundle, which the
                  * channel analysis cannot follow; --resources maps it to a name */

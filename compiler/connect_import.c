@@ -938,15 +938,6 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
     return map_of(im, &block, act->loc);
 }
 
-static int flow_type_from(const char *text)
-{
-    for (int t = 0; t < CC_FT_COUNT; t++)
-        if (!strcasecmp(text, cc_flow_types[t].metadata) || !strcasecmp(text, cc_flow_types[t].connect) ||
-            !strcasecmp(text, cc_flow_types[t].name))
-            return t;
-    return -1;
-}
-
 /* A name for the flow from its file: the base name without the extension. */
 static const char *name_from_path(importer *im, const char *path)
 {
@@ -991,7 +982,7 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
     const cc_node *mtype = cc_node_get(meta, "type"), *mname = cc_node_get(meta, "name");
     const cc_node *mdesc = cc_node_get(meta, "description");
     int type = -1;
-    if (is_text(mtype) && (type = flow_type_from(mtype->text)) < 0) {
+    if (is_text(mtype) && (type = cc_flow_type_parse(mtype->text)) < 0) {
         const char *names[CC_FT_COUNT];
         for (int t = 0; t < CC_FT_COUNT; t++)
             names[t] = cc_flow_types[t].metadata;
@@ -1004,9 +995,24 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
     if (!is_text(mtype)) {
         type = default_type;
         if (type < 0) {
-            type = CC_FT_INBOUND;
-            cc_report(ds, CC_N506, head, "the flow says nothing of its type (Metadata.type); it is read as an inbound "
-                                         "flow (give --type to choose another)");
+            /* a flow module says what it is by its Settings (inputs, outputs) or by returning */
+            const cc_node *settings = cc_node_get(root, "Settings"), *acts = cc_node_get(root, "Actions");
+            bool returns = false;
+            for (uint32_t i = 0; acts && acts->type == CC_NODE_LIST && i < acts->count; i++) {
+                const cc_node *t = cc_node_get(acts->items[i], "Type");
+                returns |= is_text(t) && !strcmp(t->text, "EndFlowModuleExecution");
+            }
+            if (returns || (settings && settings->type == CC_NODE_MAP &&
+                            (cc_node_get(settings, "InputParameters") || cc_node_get(settings, "OutputParameters")))) {
+                type = CC_FT_MODULE;
+                cc_report(ds, CC_N506, head, "the flow says nothing of its type (Metadata.type); it is read as a flow "
+                                             "module, since it %s (give --type to choose another)",
+                          returns ? "returns (EndFlowModuleExecution)" : "has module Settings");
+            } else {
+                type = CC_FT_INBOUND;
+                cc_report(ds, CC_N506, head, "the flow says nothing of its type (Metadata.type); it is read as an "
+                                             "inbound flow (give --type to choose another)");
+            }
         }
     }
     const char *name = is_text(mname) && mname->len ? mname->text : name_from_path(&im, path);

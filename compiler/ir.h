@@ -82,6 +82,7 @@ typedef struct {
     size_t nexcludes;
     const char *stdin_name; /* the name "-" reads standard input as (default "<stdin>") */
     size_t files;           /* flow files read so far, outside the standard flows */
+    cc_map walked; /* "device:inode" of the directories and files a walk has read: each once */
     const struct cc_resources *resources; /* names of Connect ARNs and ids, or NULL */
     int connect_type;                     /* flow type of Connect flows that give none, or -1 */
 } cc_bundle;

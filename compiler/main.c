@@ -135,9 +135,13 @@ static int connect_option(connect_opts *o, int argc, char **argv, int *i, const 
         return 1;
     }
     if (!strcmp(a, "--type")) {
-        if (*i + 1 >= argc || (o->type = cc_flow_type_lookup(argv[*i + 1])) < 0)
-            return usage_error(usage, "--type takes a flow type such as inbound, customer_queue or agent_whisper%s", ""),
-                   -1;
+        if (*i + 1 >= argc || (o->type = cc_flow_type_parse(argv[*i + 1])) < 0) {
+            fprintf(stderr, "ccflow: --type takes a flow type: ");
+            for (int t = 0; t < CC_FT_COUNT; t++)
+                fprintf(stderr, "%s%s", t ? ", " : "", cc_flow_types[t].name);
+            fprintf(stderr, " (or Connect's spelling: CONTACT_FLOW, contactFlow...)\n");
+            return -1;
+        }
         ++*i;
         return 1;
     }
@@ -503,13 +507,14 @@ static const char usage_import[] =
     "readable ids (the action's identifier when people can read it, else its kind and a number).\n"
     "The action identifiers, the designer's layout and the Connect parameters a block does not hold\n"
     "are kept in the flow's `connect:` metadata, so 'ccflow export --connect' gives them back.\n"
-    "Findings of the flow itself are reported as 'ccflow check' reports them; only a file that\n"
-    "cannot be read as a Connect flow is refused.\n"
+    "Problems found while reading an export (Connect's limits, action types, placeholders) are\n"
+    "reported and the flow is still written; only a file that cannot be read as a Connect flow is\n"
+    "refused. Run 'ccflow check' on the exports (or on what import wrote) for the flows' findings.\n"
     "\n"
     "options:\n"
     "  --to yaml|dsl      the spelling to write (default: yaml)\n"
-    "  -o DIR             write each flow to DIR/NAME.yaml (or .flow), NAME from the input file;\n"
-    "                     without it the flows go to standard output\n"
+    "  -o DIR             write each flow to DIR/NAME.yaml (or .flow), NAME from the input file\n"
+    "                     (DIR is made when missing); without it the flows go to standard output\n"
     "  --strip            leave the `connect:` metadata out\n"
     "  --resources FILE   names for the ARNs and ids the flows use: a YAML or JSON mapping of ARN\n"
     "                     or id to name, or the saved output of 'aws connect list-contact-flows',\n"
@@ -657,12 +662,18 @@ static int convert_files(int argc, char **argv, bool import)
     }
     if (out_dir) {
         struct stat st;
+        if (stat(out_dir, &st) != 0 && mkdir(out_dir, 0777) != 0) {
+            fprintf(stderr, "ccflow: cannot make directory '%s': %s\n", out_dir, strerror(errno));
+            status = 2;
+            goto done;
+        }
         if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
             fprintf(stderr, "ccflow: '%s' is not a directory\n", out_dir);
             status = 2;
             goto done;
         }
     }
+    CC_VEC(char *) written = {0}; /* outputs of this run: two inputs may not write one file */
 
     for (size_t i = 0; i < files.len; i++) {
         const char *path = files.items[i];
@@ -726,15 +737,30 @@ static int convert_files(int argc, char **argv, bool import)
             target = to_dsl == from_dsl && reader != CC_READER_JSON ? cc_xstrdup(path)
                                                                   : sibling_path(path, to_dsl ? ".flow" : ".yaml");
         }
-        if (!write_output(target, &out))
+        bool clash = false;
+        for (size_t w = 0; target && w < written.len && !clash; w++)
+            clash = !strcmp(written.items[w], target);
+        if (clash) {
+            fprintf(stderr, "ccflow: '%s' would be written twice; '%s' is left out (import the files with the same "
+                            "name into different directories)\n",
+                    target, path);
             status = 2;
-        cc_free(target);
+            cc_free(target);
+        } else {
+            if (!write_output(target, &out))
+                status = 2;
+            if (target)
+                cc_vec_push(&written, target);
+        }
         cc_buf_free(&out);
     next:
         cc_vec_free(&comments);
         cc_arena_free(&arena);
         cc_diags_free(&ds);
     }
+    for (size_t w = 0; w < written.len; w++)
+        cc_free(written.items[w]);
+    cc_vec_free(&written);
 done:
     cc_vec_free(&files);
     connect_opts_free(&co);
@@ -851,11 +877,13 @@ static char *export_file_name(const char *dir, const char *flow)
 static int cmd_export(int argc, char **argv)
 {
     bool connect = false, options = true;
-    const char *out_dir = NULL, *res_path = NULL, *type_name = NULL;
+    const char *out_dir = NULL;
+    connect_opts co = {.type = -1};
+    int taken;
     CC_VEC(const char *) paths = {0};
     CC_VEC(const char *) only = {0};
     int status = 0;
-#define EXPORT_USAGE(...) (cc_vec_free(&paths), cc_vec_free(&only), usage_error(usage_export, __VA_ARGS__))
+#define EXPORT_USAGE(...) (cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co), usage_error(usage_export, __VA_ARGS__))
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!options || !strcmp(a, "-") || a[0] != '-')
@@ -869,18 +897,21 @@ static int cmd_export(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--connect"))
             connect = true;
-        else if (!strcmp(a, "-o") || !strcmp(a, "--flow") || !strcmp(a, "--resources") || !strcmp(a, "--type")) {
+        else if ((taken = connect_option(&co, argc, argv, &i, usage_export)) != 0) {
+            if (taken < 0) {
+                cc_vec_free(&paths);
+                cc_vec_free(&only);
+                connect_opts_free(&co);
+                return 2;
+            }
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--flow")) {
             if (i + 1 >= argc)
                 return EXPORT_USAGE("%s needs a value", a);
             const char *v = argv[++i];
             if (a[1] == 'o')
                 out_dir = v;
-            else if (a[2] == 'f')
-                cc_vec_push(&only, v);
-            else if (a[2] == 'r')
-                res_path = v;
             else
-                type_name = v;
+                cc_vec_push(&only, v);
         } else
             return EXPORT_USAGE("unknown option '%s'", a);
     }
@@ -888,25 +919,15 @@ static int cmd_export(int argc, char **argv)
         return EXPORT_USAGE("%s", "give the output format: --connect (Amazon Connect Flow-language JSON)");
     if (!paths.len)
         return EXPORT_USAGE("%s", "no flows given");
-    int type = -1;
-    if (type_name && (type = cc_flow_type_lookup(type_name)) < 0)
-        return EXPORT_USAGE("unknown flow type '%s'", type_name);
 #undef EXPORT_USAGE
 
     cc_diags ds;
     cc_diags_init(&ds);
-    cc_resources res;
-    cc_resources_init(&res);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
-    b.connect_type = type;
-    bool io_ok = true;
-    if (res_path) {
-        io_ok = cc_resources_load(&res, &ds, res_path);
-        b.resources = &res;
-    }
-    if (io_ok)
-        io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, false);
+    b.connect_type = co.type;
+    b.resources = co.have_resources ? &co.resources : NULL;
+    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, false);
     /* the flows to write: the bundle's own, or those --flow names */
     CC_VEC(const cc_flow *) flows = {0};
     for (size_t k = 0; k < b.flows.len; k++) {
@@ -936,7 +957,7 @@ static int cmd_export(int argc, char **argv)
         cc_map written = {0};
         for (size_t k = 0; status != 2 && k < flows.len; k++) {
             cc_buf json = {0};
-            cc_connect_export(&b, flows.items[k], res_path ? &res : NULL, &json);
+            cc_connect_export(&b, flows.items[k], b.resources, &json);
             if (!out_dir) {
                 fwrite(json.data, 1, json.len, stdout);
             } else {
@@ -973,7 +994,7 @@ static int cmd_export(int argc, char **argv)
     }
     cc_vec_free(&flows);
     cc_bundle_free(&b);
-    cc_resources_free(&res);
+    connect_opts_free(&co);
     cc_diags_free(&ds);
     cc_vec_free(&paths);
     cc_vec_free(&only);

@@ -123,6 +123,40 @@ try:
     rc, out, err = run("check", "--resources", os.path.join(tmp, "missing.yaml"), bundle)
     check(rc == 2, f"an unreadable resources file is an I/O error (exit {rc})")
 
+    # ---- several resources files add up; a flow they name outside the bundle is a warning ----
+    queues = write("queues.json", {"QueueSummaryList": [
+        {"Id": "q1", "Arn": ARN + "/queue/q1", "Name": "Support"}]})
+    rc, d = diagnostics("--resources", queues, "--resources", listing, os.path.join(bundle, "intake.json"))
+    w = [x for x in d if x["code"] == "W502"]
+    check(rc == 0 and w and "Queue music" in w[0]["message"] and not any(x["code"] == "E118" for x in d),
+          f"a flow of the instance that the bundle lacks is a warning, with both files read: {d}")
+    rc, out, err = run("export", "--connect", "--resources", listing, "--resources", queues,
+                       os.path.join(bundle, "intake.json"))
+    exported = json.loads(out) if rc in (0, 1) and out else {}
+    hooks = [a["Parameters"].get("EventHooks", {}) for a in exported.get("Actions", [])]
+    check({"CustomerQueue": QUEUE_FLOW_ARN} in hooks, f"export writes the ARN of both files' names back: {hooks}")
+
+    # ---- --type in Connect's spellings; a module known by its Return ----
+    for spelling in ("customer_queue", "CUSTOMER_QUEUE", "customerQueue"):
+        rc, d = diagnostics("--type", spelling, write("untyped.json", dict(music, Metadata={"name": "Queue music"})))
+        check(rc == 1 and not any(x["code"] in ("E301", "N506") for x in d), f"--type {spelling}: {[x['code'] for x in d]}")
+    module = flow("Greeter", None, "hi", [
+        act("hi", "UpdateContactAttributes", {"Attributes": {"greeted": "yes"}}, "back", [("NoMatchingError", "back")]),
+        act("back", "EndFlowModuleExecution", {})])
+    del module["Metadata"]["type"]
+    rc, d = diagnostics(write("module.json", module))
+    notes = [x for x in d if x["code"] == "N506"]
+    check(rc == 0 and notes and "module" in notes[0]["message"] and not any(x["code"] == "E301" for x in d),
+          f"an untyped flow that returns is read as a module: {d}")
+
+    # ---- links: a loop back up the tree and a second way to a directory are walked once ----
+    os.makedirs(os.path.join(tmp, "links", "d"))
+    shutil.copy(os.path.join(bundle, "intake.json"), os.path.join(tmp, "links", "d", "intake.json"))
+    os.symlink("..", os.path.join(tmp, "links", "d", "up"))
+    os.symlink("d", os.path.join(tmp, "links", "again"))
+    rc, d = diagnostics(os.path.join(tmp, "links"))
+    check(rc == 0 and not any(x["code"] in ("E117", "E100") for x in d), f"linked directories are read once: {d}")
+
     # ---- a directory of JSON that holds no flow ----
     write("nothing/package.json", {"name": "x"})
     rc, d = diagnostics(os.path.join(tmp, "nothing"))
@@ -158,8 +192,19 @@ try:
     check(rc == 1 and out == "", f"a JSON file that is no flow is refused ({rc})")
     rc, out, err = run("import", os.path.join(ROOT, "flows/task_routing.yaml"))
     check(rc == 2, f"import reads only .json ({rc})")
-    rc, out, err = run("import", "-o", os.path.join(tmp, "no-such-dir"), os.path.join(bundle, "intake.json"))
-    check(rc == 2, f"import -o to a missing directory is an I/O error ({rc})")
+    made = os.path.join(tmp, "new-dir")
+    rc, out, err = run("import", "-o", made, os.path.join(bundle, "intake.json"))
+    check(rc == 0 and os.listdir(made) == ["intake.yaml"], f"import -o makes a missing directory ({rc}, {err})")
+    os.makedirs(os.path.join(tmp, "twice", "a"))
+    os.makedirs(os.path.join(tmp, "twice", "b"))
+    shutil.copy(os.path.join(bundle, "intake.json"), os.path.join(tmp, "twice", "a", "flow.json"))
+    shutil.copy(os.path.join(bundle, "music.json"), os.path.join(tmp, "twice", "b", "flow.json"))
+    rc, out, err = run("import", "-o", os.path.join(tmp, "twice", "out"), os.path.join(tmp, "twice", "a", "flow.json"),
+                       os.path.join(tmp, "twice", "b", "flow.json"))
+    with open(os.path.join(tmp, "twice", "out", "flow.yaml")) as f:
+        first = f.read()
+    check(rc == 2 and "written twice" in err and "Task intake" in first,
+          f"two inputs of one name do not overwrite each other ({rc}, {err})")
     rc, out, err = run("import", os.path.join(ROOT, "tests/check/connect/trailing_comma.json"))
     check(rc == 1 and "E101" in err and out == "", f"malformed JSON is refused with its place ({rc})")
 
@@ -183,6 +228,12 @@ try:
     check(rc == 0 and os.path.getsize(ccfb) > 0, f"compile a Connect flow ({rc}, {err})")
     rc, out, err = run("disasm", ccfb)
     check(rc == 0 and "routing.json" in out, "the source map of a compiled Connect flow names the JSON file")
+    with open(scenario, "w") as f:
+        f.write("start: 2026-11-23T08:00:00Z\nflows: [routing.json]\n"
+                "events:\n  - { at: 0s, start_task: { id: t1, name: X, flow: Connect routing } }\nuntil: 1m\n")
+    rc, out, err = run("run", "--trace", scenario)
+    check(rc == 0 and "no queue named 'Support'" in out + err,
+          f"a run-time error names the queue it could not find: {(out + err)[-300:]!r}")
 finally:
     shutil.rmtree(tmp)
 

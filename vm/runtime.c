@@ -1235,9 +1235,16 @@ static int queue_of(cc_rt *rt, const contact *c, uint32_t v, char *buf, size_t n
     if (tag == CCFB_VAL_STR) {
         if (rt->str_queue[i] == -2)
             rt->str_queue[i] = find_queue(rt, rt->strs[i]);
+        if (rt->str_queue[i] < 0) /* the name, for the caller's message */
+            snprintf(buf, n, "%s", rt->strs[i]);
         return rt->str_queue[i];
     }
-    return find_queue(rt, value_text(rt, c, v, buf, n));
+    buf[0] = '\0'; /* a reference to nothing leaves no name */
+    const char *name = value_text(rt, c, v, buf, n);
+    int q = find_queue(rt, name);
+    if (q < 0 && name != buf)
+        snprintf(buf, n, "%s", name ? name : "");
+    return q;
 }
 
 /* What the flow's end means for the contact, by the flow's type. */
