@@ -58,6 +58,7 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$(bash tests/cli.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/contract.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/corpus.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(bash tests/connect_import.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(bash tests/integrations.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
 fi
 
@@ -76,6 +77,9 @@ out=$(python3 tests/contract.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tal
 
 # The real Connect exports of ../shared/corpus through check, import and export
 out=$(python3 tests/corpus.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+# Golden tests of the import mapping, one a Connect action shape (tests/connect_import/)
+out=$(bash tests/connect_import.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 # The integrations of docs/ci.md (workflow, pre-commit hook, git diff converter) as users run them
 out=$(bash tests/integrations.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
