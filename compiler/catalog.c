@@ -814,7 +814,9 @@ const int cc_block_count = (int)CC_ARRAY_LEN(cc_blocks);
 
 /* ---- Amazon Connect action shapes ----
  * One row per shape (catalog.h). Results name how each branch is written in Transitions:
- * "?X" a condition Equals X, ">0" a condition NumberGreaterThan 0, "!E" an error of type E. */
+ * "?X" a condition Equals X, ">0" a condition NumberGreaterThan 0, "!E" an error of type E.
+ * Import takes the first row that matches: the rows an action picks by a parameter come before
+ * its row for every shape (when ""), which would otherwise shadow them (tests/unit.c). */
 
 #define ERR "error=!NoMatchingError"
 const cc_connect_shape cc_connect_shapes[] = {
@@ -831,15 +833,15 @@ const cc_connect_shape cc_connect_shapes[] = {
     {"DisconnectParticipant", "disconnect", "", 0, NULL, NULL, NULL, NULL},
     {"DistributeByPercentage", "distribute_by_percentage", "", 0, NULL, NULL, NULL, "default=!NoMatchingCondition"},
     {"EndFlowExecution", "end_flow", "", 0, NULL, NULL, NULL, NULL},
-    {"GetMetricData", "get_queue_metrics", "", 0, NULL, NULL, NULL, NULL},
     {"GetMetricData", "get_queue_metrics", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
+    {"GetMetricData", "get_queue_metrics", "", 0, NULL, NULL, NULL, NULL},
     {"InvokeLambdaFunction", "invoke_lambda", "", 0, NULL, NULL, NULL, NULL},
     {"Loop", "loop", "", 0, NULL, NULL, NULL, "looping=?ContinueLooping;complete=?DoneLooping;" ERR},
     {"TransferContactToQueue", "transfer_to_queue", "", CC_FT_ALL & ~FT(CUSTOMER_QUEUE), NULL, NULL, NULL,
      "at_capacity=!QueueAtCapacity;" ERR},
-    {"DequeueContactAndTransferToQueue", "transfer_to_queue", "", FT(CUSTOMER_QUEUE), NULL, NULL, NULL,
-     "at_capacity=!QueueAtCapacity;" ERR},
     {"DequeueContactAndTransferToQueue", "transfer_to_queue", "AgentId", FT(CUSTOMER_QUEUE), NULL, NULL, "queue=AgentId",
+     "at_capacity=!QueueAtCapacity;" ERR},
+    {"DequeueContactAndTransferToQueue", "transfer_to_queue", "", FT(CUSTOMER_QUEUE), NULL, NULL, NULL,
      "at_capacity=!QueueAtCapacity;" ERR},
     {"TransferToFlow", "transfer_to_flow", "", 0, NULL, NULL, NULL, NULL},
     {"UpdateContactAttributes", "set_related_contact_attributes", "TargetContact=Related", 0, "TargetContact=Related",
@@ -861,11 +863,11 @@ const cc_connect_shape cc_connect_shapes[] = {
     {"UpdateContactEventHooks", "set_event_flow", "EventHooks.ResumeContact", 0, NULL, "event=resume_contact",
      "flow=EventHooks.ResumeContact", NULL},
     {"UpdateContactRoutingBehavior", "change_routing_priority", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactTargetQueue", "set_working_queue", "", 0, NULL, NULL, NULL, NULL},
     {"UpdateContactTargetQueue", "set_working_queue", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
-    {"Wait", "wait", "", 0, NULL, NULL, NULL,
-     "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
+    {"UpdateContactTargetQueue", "set_working_queue", "", 0, NULL, NULL, NULL, NULL},
     {"Wait", "wait", "TimeoutSeconds", 0, NULL, NULL, "duration=TimeoutSeconds",
+     "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
+    {"Wait", "wait", "", 0, NULL, NULL, NULL,
      "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
     {"MessageParticipant", "play_prompt", "", 0, NULL, NULL, NULL, NULL},
     {"MessageParticipantIteratively", "loop_prompts", "", 0, NULL, NULL, NULL, "timeout=?MessagesInterrupted;" ERR},
@@ -917,7 +919,8 @@ const cc_connect_shape cc_connect_shapes[] = {
     {"UpdateCustomerProfile", "customer_profiles", "", 0, NULL, "action=update", NULL,
      "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
     {"GetCase", "cases", "", 0, NULL, "action=get", NULL,
-     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFound;none_found=!NoneFound;"
+     "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
     {"CreateCase", "cases", "", 0, NULL, "action=create", NULL,
      "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
     {"UpdateCase", "cases", "", 0, NULL, "action=update", NULL,

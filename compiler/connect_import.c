@@ -813,7 +813,8 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
             if (!cv)
                 continue;
             put(im, &value, ps->name, v->loc, cv);
-            cc_vec_push(&taken, key);
+            /* a shape's key is written into buf, which the next parameter reuses */
+            cc_vec_push(&taken, key == buf ? cc_arena_strdup(im->arena, key) : key);
         }
         char k[64], val[96];
         for (int i = 0; ai->shape->set && spec_pair(ai->shape->set, i, k, sizeof k, val, sizeof val); i++)
