@@ -10,7 +10,7 @@ VERSION := $(shell sed -n 's/^\#define CCFLOW_VERSION "\([^"]*\)".*/\1/p' includ
 
 LIB_SRC  = compiler/util.c compiler/json_writer.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
            compiler/lower.c compiler/check.c compiler/bundle.c compiler/api.c \
-           compiler/dsl_lower.c compiler/json_reader.c compiler/connect_import.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c \
+           compiler/dsl_lower.c compiler/json_reader.c compiler/connect_import.c compiler/connect_export.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c \
            compiler/codegen.c vm/bytecode.c vm/disasm.c vm/runtime.c vm/scenario.c vm/tz.c vm/builtins.c \
            vm/tasks.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o $(B)/gen/dsl_lexer.o $(B)/gen/dsl_parser.o
@@ -129,7 +129,7 @@ $(B)/fuzz/fuzz_readers: fuzz/fuzz_readers.c
 
 fuzz: $(B)/fuzz/fuzz_readers
 	@mkdir -p $(B)/fuzz/corpus
-	@cp flows/*.yaml stdlib/flows/*.yaml tests/check/dsl/*.flow $(B)/fuzz/corpus/ 2>/dev/null || true
+	@cp flows/*.yaml stdlib/flows/*.yaml tests/check/dsl/*.flow tests/check/connect/*.json $(B)/fuzz/corpus/ 2>/dev/null || true
 	$(B)/fuzz/fuzz_readers -max_total_time=$${FUZZ_SECONDS:-60} -max_len=8192 $(B)/fuzz/corpus
 
 .PHONY: fuzz

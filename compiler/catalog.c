@@ -130,11 +130,11 @@ static const cc_param_spec cases_block_params[] = {
     {.name = "action", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
      .values = "get|create|update",
      .doc = "Whether to find, open or change a case; it selects the Connect action."},
-    {.name = "template", .type = CC_PT_TEXT,
+    {.name = "template", .type = CC_PT_TEXT, .connect = "CaseTemplateId",
      .doc = "The case template a new case is created from."},
-    {.name = "fields", .type = CC_PT_MAP,
+    {.name = "fields", .type = CC_PT_MAP, .connect = "CaseRequestFields",
      .doc = "Case fields to search by, or to write on the case."},
-    {.name = "link_contact", .type = CC_PT_BOOL,
+    {.name = "link_contact", .type = CC_PT_BOOL, .connect = "LinkContactToCase", .connect_values = "false|true",
      .doc = "Whether the contact is linked to the case it finds or creates."},
     END_PARAMS};
 
@@ -156,7 +156,7 @@ static const cc_param_spec check_contact_attributes_params[] = {
     END_PARAMS};
 
 static const cc_param_spec check_hours_params[] = {
-    {.name = "hours", .type = CC_PT_HOURS, .flags = CC_PF_SCALAR,
+    {.name = "hours", .type = CC_PT_HOURS, .flags = CC_PF_SCALAR | CC_PF_REF,
      .connect = "HoursOfOperationId",
      .doc = "The hours to check; the working queue's hours when omitted."},
     END_PARAMS};
@@ -166,7 +166,7 @@ static const cc_param_spec check_queue_status_params[] = {
      .values = "time_in_queue|queue_size", .connect = "MetricType",
      .connect_values = "OldestContactInQueueAgeSeconds|NumberOfContactsInQueue",
      .doc = "Age in seconds of the oldest contact in queue, or the number of contacts queued."},
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue to measure; the working queue when omitted."},
     {.name = "cases", .type = CC_PT_CASES, .flags = CC_PF_REQUIRED,
      .values = "equals|" NUMBER_OPS,
@@ -179,7 +179,7 @@ static const cc_param_spec check_staffing_params[] = {
      .connect_values = "NumberOfAgentsAvailable|NumberOfAgentsStaffed|NumberOfAgentsOnline",
      .doc = "Which agents count: free to take the contact, staffed (also busy or in after-contact "
             "work), or merely online."},
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue whose agents are counted; the working queue when omitted."},
     END_PARAMS};
 
@@ -206,7 +206,7 @@ static const cc_param_spec create_task_params[] = {
      .doc = "The new task's name."},
     {.name = "description", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "Description",
      .doc = "The new task's description."},
-    {.name = "flow", .type = CC_PT_FLOW, .flow_types = FT(INBOUND), .connect = "ContactFlowId",
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(INBOUND), .connect = "ContactFlowId",
      .doc = "The inbound flow the new task starts in."},
     {.name = "template", .type = CC_PT_TEMPLATE, .connect = "TaskTemplateId",
      .doc = "The task template the new task is created from."},
@@ -254,7 +254,7 @@ static const cc_param_spec get_customer_input_params[] = {
     END_PARAMS};
 
 static const cc_param_spec get_queue_metrics_params[] = {
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue to read; the working queue when omitted."},
     {.name = "channel", .type = CC_PT_ENUM, .values = "voice|chat|task|email",
      .connect = "QueueChannel", .connect_values = "Voice|Chat|Task|Email",
@@ -280,7 +280,7 @@ static const cc_param_spec invoke_lambda_params[] = {
     END_PARAMS};
 
 static const cc_param_spec invoke_module_params[] = {
-    {.name = "module", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "module", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(MODULE), .connect = "FlowModuleId",
      .doc = "The flow module to run: a flow of type `module` of the bundle."},
     END_PARAMS};
@@ -329,13 +329,13 @@ static const cc_param_spec set_flow_attributes_params[] = {
     END_PARAMS};
 
 static const cc_param_spec set_customer_queue_flow_params[] = {
-    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(CUSTOMER_QUEUE), .connect = "EventHooks.CustomerQueue",
      .doc = "The customer queue flow that runs while the contact waits in queue."},
     END_PARAMS};
 
 static const cc_param_spec set_disconnect_flow_params[] = {
-    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(INBOUND), .connect = "EventHooks.CustomerRemaining",
      .doc = "The inbound flow that runs when the contact is disconnected or expires."},
     END_PARAMS};
@@ -344,16 +344,16 @@ static const cc_param_spec set_event_flow_params[] = {
     {.name = "event", .type = CC_PT_ENUM, .flags = CC_PF_REQUIRED,
      .values = "default_agent_ui|disconnect_agent_ui|pause_contact|resume_contact",
      .doc = "The event that runs the flow; it picks the event hook key."},
-    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REQUIRED, .flow_types = FT(INBOUND),
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REQUIRED | CC_PF_REF, .flow_types = FT(INBOUND),
      .connect = "EventHooks",
      .doc = "The inbound flow that runs on that event."},
     END_PARAMS};
 
 static const cc_param_spec set_hold_flow_params[] = {
-    {.name = "agent", .type = CC_PT_FLOW, .flow_types = FT(AGENT_HOLD),
+    {.name = "agent", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(AGENT_HOLD),
      .connect = "EventHooks.AgentHold",
      .doc = "The agent hold flow that runs while the agent is on hold."},
-    {.name = "customer", .type = CC_PT_FLOW, .flow_types = FT(CUSTOMER_HOLD),
+    {.name = "customer", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(CUSTOMER_HOLD),
      .connect = "EventHooks.CustomerHold",
      .doc = "The customer hold flow that runs while the customer is on hold."},
     END_PARAMS};
@@ -397,10 +397,10 @@ static const cc_param_spec set_voice_params[] = {
     END_PARAMS};
 
 static const cc_param_spec set_whisper_flow_params[] = {
-    {.name = "agent", .type = CC_PT_FLOW, .flow_types = FT(AGENT_WHISPER),
+    {.name = "agent", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(AGENT_WHISPER),
      .connect = "EventHooks.AgentWhisper",
      .doc = "The agent whisper flow played to the agent before the contact joins."},
-    {.name = "customer", .type = CC_PT_FLOW, .flow_types = FT(CUSTOMER_WHISPER),
+    {.name = "customer", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(CUSTOMER_WHISPER),
      .connect = "EventHooks.CustomerWhisper",
      .doc = "The customer whisper flow played to the customer before the agent joins."},
     END_PARAMS};
@@ -445,7 +445,7 @@ static const cc_param_spec store_customer_input_params[] = {
     END_PARAMS};
 
 static const cc_param_spec transfer_to_flow_params[] = {
-    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(INBOUND) | FT_TRANSFERS, .connect = "ContactFlowId",
      .doc = "The inbound or transfer flow the contact continues in."},
     END_PARAMS};
@@ -464,7 +464,7 @@ static const cc_param_spec transfer_to_phone_number_params[] = {
     END_PARAMS};
 
 static const cc_param_spec transfer_to_queue_params[] = {
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue to move to, in customer queue flows; the working queue otherwise."},
     END_PARAMS};
 
@@ -504,7 +504,7 @@ static const cc_param_spec update_contact_data_params[] = {
     END_PARAMS};
 
 static const cc_param_spec create_callback_params[] = {
-    {.name = "queue", .type = CC_PT_QUEUE, .connect = "QueueId",
+    {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue the callback waits in; the working queue when omitted."},
     {.name = "delay", .type = CC_PT_DURATION, .min = 1 * SEC, .max = 3 * DAY,
      .connect = "InitialCallDelaySeconds",
@@ -813,10 +813,9 @@ const cc_block_spec cc_blocks[] = {
 const int cc_block_count = (int)CC_ARRAY_LEN(cc_blocks);
 
 /* ---- Amazon Connect action shapes ----
- * One row per shape (catalog.h). Results name how each branch is written in Transitions:
- * "?X" a condition Equals X, ">0" a condition NumberGreaterThan 0, "!E" an error of type E.
- * Import takes the first row that matches: the rows an action picks by a parameter come before
- * its row for every shape (when ""), which would otherwise shadow them (tests/unit.c). */
+ * One row per shape (catalog.h). Import takes the row whose `when` conditions (";" between them)
+ * all hold and say the most; export the first row of the kind that fits. Results name how each branch is written in Transitions:
+ * "?X" a condition Equals X, ">0" a condition NumberGreaterThan 0, "!E" an error of type E. */
 
 #define ERR "error=!NoMatchingError"
 const cc_connect_shape cc_connect_shapes[] = {
@@ -826,22 +825,22 @@ const cc_connect_shape cc_connect_shapes[] = {
      0, NULL, NULL, NULL, "true=>0;false=!NoMatchingCondition;" ERR},
     {"CheckMetricData", "check_queue_status", "MetricType=OldestContactInQueueAgeSeconds|NumberOfContactsInQueue", 0,
      NULL, NULL, NULL, NULL},
-    {"CheckMetricData", "check_staffing", "AgentId", 0, NULL, NULL, "queue=AgentId",
+    {"CheckMetricData", "check_staffing", "MetricType=NumberOfAgentsAvailable|NumberOfAgentsStaffed|NumberOfAgentsOnline;AgentId", 0, NULL, NULL, "queue=AgentId",
      "true=>0;false=!NoMatchingCondition;" ERR},
     {"Compare", "check_contact_attributes", "", 0, NULL, NULL, NULL, NULL},
     {"CreateTask", "create_task", "", 0, NULL, NULL, NULL, NULL},
     {"DisconnectParticipant", "disconnect", "", 0, NULL, NULL, NULL, NULL},
     {"DistributeByPercentage", "distribute_by_percentage", "", 0, NULL, NULL, NULL, "default=!NoMatchingCondition"},
     {"EndFlowExecution", "end_flow", "", 0, NULL, NULL, NULL, NULL},
-    {"GetMetricData", "get_queue_metrics", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
     {"GetMetricData", "get_queue_metrics", "", 0, NULL, NULL, NULL, NULL},
+    {"GetMetricData", "get_queue_metrics", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
     {"InvokeLambdaFunction", "invoke_lambda", "", 0, NULL, NULL, NULL, NULL},
     {"Loop", "loop", "", 0, NULL, NULL, NULL, "looping=?ContinueLooping;complete=?DoneLooping;" ERR},
     {"TransferContactToQueue", "transfer_to_queue", "", CC_FT_ALL & ~FT(CUSTOMER_QUEUE), NULL, NULL, NULL,
      "at_capacity=!QueueAtCapacity;" ERR},
-    {"DequeueContactAndTransferToQueue", "transfer_to_queue", "AgentId", FT(CUSTOMER_QUEUE), NULL, NULL, "queue=AgentId",
-     "at_capacity=!QueueAtCapacity;" ERR},
     {"DequeueContactAndTransferToQueue", "transfer_to_queue", "", FT(CUSTOMER_QUEUE), NULL, NULL, NULL,
+     "at_capacity=!QueueAtCapacity;" ERR},
+    {"DequeueContactAndTransferToQueue", "transfer_to_queue", "AgentId", FT(CUSTOMER_QUEUE), NULL, NULL, "queue=AgentId",
      "at_capacity=!QueueAtCapacity;" ERR},
     {"TransferToFlow", "transfer_to_flow", "", 0, NULL, NULL, NULL, NULL},
     {"UpdateContactAttributes", "set_related_contact_attributes", "TargetContact=Related", 0, "TargetContact=Related",
@@ -863,18 +862,18 @@ const cc_connect_shape cc_connect_shapes[] = {
     {"UpdateContactEventHooks", "set_event_flow", "EventHooks.ResumeContact", 0, NULL, "event=resume_contact",
      "flow=EventHooks.ResumeContact", NULL},
     {"UpdateContactRoutingBehavior", "change_routing_priority", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactTargetQueue", "set_working_queue", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
     {"UpdateContactTargetQueue", "set_working_queue", "", 0, NULL, NULL, NULL, NULL},
-    {"Wait", "wait", "TimeoutSeconds", 0, NULL, NULL, "duration=TimeoutSeconds",
-     "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
+    {"UpdateContactTargetQueue", "set_working_queue", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
     {"Wait", "wait", "", 0, NULL, NULL, NULL,
+     "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
+    {"Wait", "wait", "TimeoutSeconds", 0, NULL, NULL, "duration=TimeoutSeconds",
      "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
     {"MessageParticipant", "play_prompt", "", 0, NULL, NULL, NULL, NULL},
     {"MessageParticipantIteratively", "loop_prompts", "", 0, NULL, NULL, NULL, "timeout=?MessagesInterrupted;" ERR},
     {"GetParticipantInput", "store_customer_input", "StoreInput=True|true", 0, "StoreInput=True", NULL, NULL,
      "invalid_number=!InvalidPhoneNumber;" ERR},
     {"GetParticipantInput", "get_customer_input", "", 0, "StoreInput=False", NULL, NULL,
-     "timeout=?Timeout;timeout=!InputTimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
+     "timeout=?Timeout;no_match=!NoMatchingCondition;" ERR},
     {"ConnectParticipantWithLexBot", "get_customer_input", "", 0, NULL, NULL, NULL,
      "timeout=!InputTimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
     {"TransferParticipantToThirdParty", "transfer_to_phone_number", "", 0, NULL, NULL, NULL,
@@ -919,8 +918,7 @@ const cc_connect_shape cc_connect_shapes[] = {
     {"UpdateCustomerProfile", "customer_profiles", "", 0, NULL, "action=update", NULL,
      "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
     {"GetCase", "cases", "", 0, NULL, "action=get", NULL,
-     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFound;none_found=!NoneFound;"
-     "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
     {"CreateCase", "cases", "", 0, NULL, "action=create", NULL,
      "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
     {"UpdateCase", "cases", "", 0, NULL, "action=update", NULL,

@@ -149,13 +149,15 @@ const char *cc_block_continue_branch(const cc_block_spec *b);
 /* ---- Amazon Connect interchange ----
  * One row per Connect action shape: several action types, or parameter shapes of one type, map to
  * one kind (UpdateContactEventHooks by its hook, CheckMetricData by its metric...). Import takes
- * the first row whose action and `when` match; export takes the first row of the block's kind
- * whose implied parameters (`set`) and flow types match. */
+ * the most specific row whose action and `when` match; export takes the first row of the block's
+ * kind whose implied parameters (`set`) and flow types match. */
 typedef struct {
     const char *action;  /* Connect action type */
     const char *kind;    /* ccflow block kind */
     const char *when;    /* what picks the row among those of its action: "" always; "Key=A|B" a
-                          * parameter with one of these values; "Key" a parameter present (dotted) */
+                          * parameter with one of these values; "Key" a parameter present (dotted);
+                          * several conditions joined by ";" must all hold, and the row whose
+                          * conditions say the most wins */
     unsigned flow_types; /* export writes this row in these flow types only (0: in every type) */
     const char *fixed;   /* "Key=Value;..." Connect parameters the row implies, written on export */
     const char *set;     /* "param=value;..." ccflow parameters the row implies */

@@ -164,8 +164,15 @@ static void check_types(cc_bundle *b, cc_flow *f)
         }
         for (uint32_t j = 0; j < blk->nparams; j++) {
             cc_param *p = &blk->params[j];
-            if (p->spec->type != CC_PT_FLOW || p->is_ref || p->invalid)
+            if (p->spec->type != CC_PT_FLOW || p->invalid)
                 continue;
+            if (p->is_ref) {
+                cc_report(b->ds, CC_W502, p->value->loc,
+                          "'%s' of '%s' names its flow at run time (%s); the channel analysis cannot follow it, so "
+                          "the channels it carries are not checked there",
+                          p->spec->name, blk->spec->kind, p->value->text);
+                continue;
+            }
             const char *name = p->value->text;
             cc_flow *target = cc_bundle_flow(b, name);
             if (!target && cc_connect_looks_like_id(name)) {

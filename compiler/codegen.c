@@ -303,20 +303,36 @@ static void emit_block(emitter *e, const cc_block *blk)
                !strcmp(k, "set_whisper_flow") || !strcmp(k, "set_hold_flow")) {
         const cc_param *fp;
         uint32_t hook = hook_code(blk, &fp);
-        int fi = fp && !fp->is_ref ? flow_index(e->bundle, fp->value->text) : -1;
-        op(e, CC_OP_SET_HOOK);
-        u32(e, hook);
-        u32(e, fi < 0 ? 0 : (uint32_t)fi);
+        if (fp && fp->is_ref) { /* the flow is named at run time */
+            op(e, CC_OP_SET_HOOK_NAMED);
+            u32(e, hook);
+            u32(e, value_operand(p, fp->value, true));
+        } else {
+            int fi = fp ? flow_index(e->bundle, fp->value->text) : -1;
+            op(e, CC_OP_SET_HOOK);
+            u32(e, hook);
+            u32(e, fi < 0 ? 0 : (uint32_t)fi);
+        }
     } else if (!strcmp(k, "transfer_to_flow")) {
         const cc_param *fp = param(blk, "flow");
-        int fi = fp && !fp->invalid && !fp->is_ref ? flow_index(e->bundle, fp->value->text) : -1;
-        op(e, CC_OP_TRANSFER_FLOW);
-        u32(e, fi < 0 ? 0 : (uint32_t)fi);
+        if (fp && !fp->invalid && fp->is_ref) {
+            op(e, CC_OP_TRANSFER_NAMED);
+            u32(e, value_operand(p, fp->value, true));
+        } else {
+            int fi = fp && !fp->invalid ? flow_index(e->bundle, fp->value->text) : -1;
+            op(e, CC_OP_TRANSFER_FLOW);
+            u32(e, fi < 0 ? 0 : (uint32_t)fi);
+        }
     } else if (!strcmp(k, "invoke_module")) {
         const cc_param *mp = param(blk, "module");
-        int fi = mp && !mp->invalid && !mp->is_ref ? flow_index(e->bundle, mp->value->text) : -1;
-        op(e, CC_OP_CALL_MODULE);
-        u32(e, fi < 0 ? 0 : (uint32_t)fi);
+        if (mp && !mp->invalid && mp->is_ref) {
+            op(e, CC_OP_CALL_NAMED);
+            u32(e, value_operand(p, mp->value, true));
+        } else {
+            int fi = mp && !mp->invalid ? flow_index(e->bundle, mp->value->text) : -1;
+            op(e, CC_OP_CALL_MODULE);
+            u32(e, fi < 0 ? 0 : (uint32_t)fi);
+        }
     } else if (!strcmp(k, "wait")) {
         const cc_param *d = param(blk, "duration");
         op(e, CC_OP_WAIT);

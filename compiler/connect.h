@@ -26,6 +26,11 @@ const char *cc_resources_name(const cc_resources *r, const char *arn_or_id);
  * name: a reference like that which resolves to nothing points outside the bundle. */
 bool cc_connect_looks_like_id(const char *text);
 
+/* Why an action identifier breaks Connect's rules (at most 50 characters, none of
+ * % : ( \ / ) = $ , ; [ ] { }, not a reserved word such as __proto__), or NULL when it keeps them;
+ * buf (n bytes) may hold the message. */
+const char *cc_connect_identifier_problem(const char *id, char *buf, size_t n);
+
 /* What the JSON tree of a file is. */
 typedef enum {
     CC_CONNECT_FLOW,   /* a Flow-language document: Version and Actions */

@@ -274,8 +274,7 @@ static const char *const reserved_identifiers[] = {
     "__proto__", "constructor", "__defineGetter__", "__defineSetter__", "toString", "hasOwnProperty",
     "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "valueOf"};
 
-/* Why an action identifier breaks Connect's rules, or NULL. */
-static const char *identifier_problem(const char *id, char *buf, size_t n)
+const char *cc_connect_identifier_problem(const char *id, char *buf, size_t n)
 {
     size_t chars = 0;
     for (const char *p = id; *p; p++)
@@ -343,29 +342,50 @@ static bool word_in(const char *list, const char *value)
     return false;
 }
 
-static bool shape_matches(const cc_connect_shape *sh, const cc_node *params)
+/* Whether one condition of a row's `when` holds: "Key=A|B" a value, "Key" a key present. */
+static bool condition_holds(const char *cond, size_t len, const cc_node *params)
 {
-    if (!sh->when[0])
-        return true;
-    const char *eq = strchr(sh->when, '=');
-    char key[96];
-    size_t n = eq ? (size_t)(eq - sh->when) : strlen(sh->when);
-    if (n >= sizeof key)
+    char text[160];
+    if (len >= sizeof text)
         return false;
-    memcpy(key, sh->when, n);
-    key[n] = '\0';
-    const cc_node *v = path_get(params, key);
+    memcpy(text, cond, len);
+    text[len] = '\0';
+    char *eq = strchr(text, '=');
+    if (eq)
+        *eq = '\0';
+    const cc_node *v = path_get(params, text);
     if (!v)
         return false;
     return !eq || (is_scalar(v) && word_in(eq + 1, v->text));
 }
 
+/* How many conditions a row's `when` sets when they all hold (";" between them), or -1. */
+static int shape_matches(const cc_connect_shape *sh, const cc_node *params)
+{
+    int n = 0;
+    for (const char *w = sh->when; *w; n++) {
+        size_t len = strcspn(w, ";");
+        if (!condition_holds(w, len, params))
+            return -1;
+        w += len + (w[len] == ';');
+    }
+    return n;
+}
+
+/* The row of an action: the one whose conditions hold and say the most (AgentId beside a
+ * staffing metric picks the agent-queue row), the first of those in the table. */
 static const cc_connect_shape *shape_for(const char *type, const cc_node *params)
 {
-    for (int i = 0; i < cc_connect_shape_count; i++)
-        if (!strcmp(cc_connect_shapes[i].action, type) && shape_matches(&cc_connect_shapes[i], params))
-            return &cc_connect_shapes[i];
-    return NULL;
+    const cc_connect_shape *best = NULL;
+    int best_n = -1;
+    for (int i = 0; i < cc_connect_shape_count; i++) {
+        if (strcmp(cc_connect_shapes[i].action, type) != 0)
+            continue;
+        int n = shape_matches(&cc_connect_shapes[i], params);
+        if (n > best_n)
+            best = &cc_connect_shapes[i], best_n = n;
+    }
+    return best;
 }
 
 static bool listed(const char *const *list, const char *type)
@@ -557,7 +577,7 @@ static cc_node *target_node(flow_ctx *fc, const cc_node *t)
 static bool readable_identifier(const char *id)
 {
     char buf[96];
-    return id[0] && !is_uuid(id) && !identifier_problem(id, buf, sizeof buf) && strcmp(id, "end") != 0;
+    return id[0] && !is_uuid(id) && !cc_connect_identifier_problem(id, buf, sizeof buf) && strcmp(id, "end") != 0;
 }
 
 /* Parses "key=value;key=value" into the n-th pair; false past the end. */
@@ -587,7 +607,7 @@ static const char *result_branch(const cc_connect_shape *sh, const cc_block_spec
     const char *results = sh ? sh->results : NULL;
     if (results) {
         for (int i = 0; spec_pair(results, i, key, sizeof key, value, sizeof value); i++)
-            if (value[0] == kind && !strcasecmp(value + 1, what)) {
+            if (value[0] == kind && !strcasecmp(value + 1, what) && cc_branch_index(spec, key) != -2) {
                 snprintf(buf, n, "%s", key);
                 return buf;
             }
@@ -616,7 +636,21 @@ typedef struct {
     pairs meta;
     CC_VEC(cc_node *) conditions;
     CC_VEC(cc_node *) errors;
+    CC_VEC(cc_node *) order; /* per condition: its branch, "case" or "kept" */
+    bool reordered;          /* the conditions are not in the order export writes them */
 } leftovers;
+
+/* Notes where a condition went: export writes cases first, then the branches in the kind's order,
+ * then the conditions kept as written; another order is recorded so that it comes back. */
+static void note_order(importer *im, leftovers *left, const cc_block_spec *spec, const char *what, cc_loc loc,
+                       int *last_rank)
+{
+    int rank = !strcmp(what, "case") ? 0 : !strcmp(what, "kept") ? 1000 : 1 + cc_branch_index(spec, what);
+    if (rank < *last_rank)
+        left->reordered = true;
+    *last_rank = rank;
+    cc_vec_push(&left->order, scalar_at(im, what, false, loc));
+}
 
 static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block, pairs *params, leftovers *left)
 {
@@ -642,6 +676,7 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
     const cc_node *conds = cc_node_get(tr, "Conditions");
     bool distribute = !strcmp(spec->kind, "distribute_by_percentage");
     int64_t below = 1; /* DistributeByPercentage: the previous threshold */
+    int last_rank = 0;
     for (uint32_t i = 0; conds && conds->type == CC_NODE_LIST && i < conds->count; i++) {
         const cc_node *c = conds->items[i];
         const cc_node *to = cc_node_get(c, "NextAction"), *cond = cc_node_get(c, "Condition");
@@ -661,9 +696,15 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
             branch = result_branch(ai->shape, spec, '?', operand->text, buf, sizeof buf);
         else if (operand && !strcmp(op->text, "NumberGreaterThan") && !strcmp(operand->text, "0"))
             branch = result_branch(ai->shape, spec, '>', "0", buf, sizeof buf);
+        if (!to->len && (branch || !cases_ps)) {
+            /* a branch left unconnected in the designer: nothing to follow, kept for export */
+            cc_vec_push(&left->conditions, (cc_node *)c);
+            note_order(im, left, spec, "kept", c->loc, &last_rank);
+            continue;
+        }
         if (branch) {
-            if (to->len) /* an empty target: the branch was left unconnected in the designer */
-                put(im, &on, branch, op->loc, target_node(fc, to));
+            put(im, &on, branch, op->loc, target_node(fc, to));
+            note_order(im, left, spec, branch, op->loc, &last_rank);
             continue;
         }
         const cc_case_op *cop = cc_case_op_by_connect(op->text);
@@ -675,10 +716,11 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
             below = upto;
             pairs cs = {0};
             put(im, &cs, "percent", op->loc, scalar_at(im, pct, true, operand->loc));
-            if (to->len)
+            if (to->len) /* else a case left unconnected */
                 put(im, &cs, "next", to->loc, target_node(fc, to));
             cc_node *m = map_of(im, &cs, c->loc);
             cc_vec_push(&cases, m);
+            note_order(im, left, spec, "case", op->loc, &last_rank);
             continue;
         }
         if (cases_ps && operand && cop && word_in(cases_ps->values, cop->name)) {
@@ -689,12 +731,14 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
                 put(im, &cs, "next", to->loc, target_node(fc, to));
             cc_node *m = map_of(im, &cs, c->loc);
             cc_vec_push(&cases, m);
+            note_order(im, left, spec, "case", op->loc, &last_rank);
             continue;
         }
         cc_report(im->ds, CC_W503, c->loc,
                   "ccflow does not model this condition of '%s' (%s); it is kept for export, and no check follows it",
                   spec->kind, op->text);
         cc_vec_push(&left->conditions, (cc_node *)c);
+        note_order(im, left, spec, "kept", c->loc, &last_rank);
     }
 
     const cc_node *errs = cc_node_get(tr, "Errors");
@@ -705,8 +749,10 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
             cc_report(im->ds, CC_E123, e->loc, "an error transition needs 'ErrorType' and 'NextAction'");
             continue;
         }
-        if (!to->len)
-            continue; /* an error left unconnected in the designer */
+        if (!to->len) {
+            cc_vec_push(&left->errors, (cc_node *)e); /* left unconnected in the designer: kept for export */
+            continue;
+        }
         const char *branch = result_branch(ai->shape, spec, '!', type->text, buf, sizeof buf);
         if (branch && pairs_have(&on, branch))
             branch = NULL; /* two error types onto one branch: keep the second as written */
@@ -813,19 +859,20 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
             if (!cv)
                 continue;
             put(im, &value, ps->name, v->loc, cv);
-            /* a shape's key is written into buf, which the next parameter reuses */
-            cc_vec_push(&taken, key == buf ? cc_arena_strdup(im->arena, key) : key);
+            cc_vec_push(&taken, cc_arena_strdup(im->arena, key)); /* key may be a buffer reused next round */
         }
         char k[64], val[96];
         for (int i = 0; ai->shape->set && spec_pair(ai->shape->set, i, k, sizeof k, val, sizeof val); i++)
             put(im, &value, k, ai->type->loc, scalar_at(im, val, false, ai->type->loc));
-        /* the keys that picked the row are implied by the kind */
-        if (ai->shape->when[0]) {
+        /* the values that picked the row are implied by the kind when the row writes them back */
+        for (const char *w = ai->shape->when; *w;) {
+            size_t len = strcspn(w, ";");
             char key[96];
-            snprintf(key, sizeof key, "%.*s", (int)strcspn(ai->shape->when, "="), ai->shape->when);
-            const cc_node *w = path_get(params, key);
-            if (strchr(ai->shape->when, '=') && w && is_scalar(w) && ai->shape->fixed && strstr(ai->shape->fixed, w->text))
-                cc_vec_push(&taken, ai->shape->when[0] ? cc_arena_strdup(im->arena, key) : key);
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(w, "=;"), w);
+            const cc_node *v = path_get(params, key);
+            if (memchr(w, '=', len) && v && is_scalar(v) && ai->shape->fixed && strstr(ai->shape->fixed, v->text))
+                cc_vec_push(&taken, cc_arena_strdup(im->arena, key));
+            w += len + (w[len] == ';');
         }
         for (int i = 0; ai->shape->fixed && spec_pair(ai->shape->fixed, i, k, sizeof k, val, sizeof val); i++) {
             const cc_node *w = path_get(params, k);
@@ -882,6 +929,9 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
         put(im, &left.meta, "conditions", at, list_of(im, left.conditions.items, left.conditions.len, at));
     if (left.errors.len)
         put(im, &left.meta, "errors", at, list_of(im, left.errors.items, left.errors.len, at));
+    if (left.reordered)
+        put(im, &left.meta, "order", at, list_of(im, left.order.items, left.order.len, at));
+    cc_vec_free(&left.order);
     cc_vec_free(&left.conditions);
     cc_vec_free(&left.errors);
     put(im, meta_actions, ai->block_id, at, map_of(im, &left.meta, at));
@@ -965,6 +1015,10 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
     put(&im, &doc, "type", type_loc, scalar_at(&im, type >= 0 ? cc_flow_types[type].name : mtype->text, true, type_loc));
     if (is_text(mdesc) && mdesc->len)
         put(&im, &doc, "description", mdesc->loc, (cc_node *)mdesc);
+    /* what ccflow's export keeps of a flow that Connect has no place for: declared channels */
+    const cc_node *mchannels = path_get(meta, "ccflow.channels");
+    if (mchannels)
+        put(&im, &doc, "channels", mchannels->loc, (cc_node *)mchannels);
 
     const cc_node *actions = cc_node_get(root, "Actions");
     if (!actions || actions->type != CC_NODE_LIST) {
@@ -1005,7 +1059,7 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
             cc_report(ds, CC_E123, ident ? ident->loc : act->loc, "an action needs an 'Identifier'");
         else {
             char buf[96];
-            const char *why = identifier_problem(ident->text, buf, sizeof buf);
+            const char *why = cc_connect_identifier_problem(ident->text, buf, sizeof buf);
             if (why)
                 cc_report(ds, CC_E120, ident->loc, "identifier '%s' %s", ident->text, why);
             ai->ident = ident;

@@ -61,7 +61,7 @@ typedef struct {
     X(E403, ERROR, "channel-not-accepted", "a caller sends a channel that the called flow does not declare") \
     X(W404, WARNING, "channel-value", "a comparison of $.Channel with a value no contact has")    \
     X(W501, WARNING, "placeholder", "an unresolved template placeholder (${...}, {{...}}, %%...%%)") \
-    X(W502, WARNING, "unresolved-resource", "a resource given by ARN or id that maps to no name")  \
+    X(W502, WARNING, "unresolved-resource", "a flow given by ARN, id or run-time reference that the analysis cannot follow")  \
     X(W503, WARNING, "connect-unmodelled", "a transition ccflow does not model: kept for export only") \
     X(N504, NOTE, "undocumented-action", "an action type seen in console exports but not documented") \
     X(N505, NOTE, "not-a-flow", "a JSON file that is not a flow, skipped")                       \

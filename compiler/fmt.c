@@ -1144,10 +1144,13 @@ static void dsl_value(emitter *e, cc_buf *b, const cc_node *n)
     }
 }
 
+static void dsl_nested_value(emitter *e, const cc_node *v, int indent);
+
 /* Writes map m after what the current line holds: on the line when it fits (or has one entry),
- * else one entry a line, indented 4, with a trailing comma, and the closing brace on its own line
- * (where the caller may continue). */
-static void dsl_map_value(emitter *e, const cc_node *m)
+ * else one entry a line, indented `indent` + 4, with a trailing comma, and the closing brace on
+ * its own line at `indent` (where the caller may continue). Values that do not fit their line
+ * either are broken the same way, one level deeper. */
+static void dsl_map_value_at(emitter *e, const cc_node *m, int indent)
 {
     cc_buf b = {0};
     dsl_value(e, &b, m);
@@ -1161,19 +1164,57 @@ static void dsl_map_value(emitter *e, const cc_node *m)
     put(e, "{");
     for (uint32_t i = 0; i < m->count; i++) {
         const cc_node *k = m->pairs[i].key;
-        line_begin(e, 4);
+        line_begin(e, indent + 4);
         b.len = 0;
         dsl_label(e, &b, k, "a mapping key that is not text");
-        dsl_value(e, &b, m->pairs[i].value);
-        cc_buf_putc(&b, ',');
         put_buf(e, &b);
         tag_tree(e, k);
-        tag_tree(e, m->pairs[i].value);
+        dsl_nested_value(e, m->pairs[i].value, indent + 4);
+        put(e, ",");
     }
     cc_buf_free(&b);
-    line_begin(e, 0);
+    line_begin(e, indent);
     put(e, "}");
 }
+
+/* A list written as dsl_map_value_at writes a map: on its line when it fits, else an item a line. */
+static void dsl_list_value_at(emitter *e, const cc_node *l, int indent)
+{
+    cc_buf b = {0};
+    dsl_value(e, &b, l);
+    if (l->count < 2 || cur_columns(e) + columns(b.data, b.len) <= FMT_WIDTH) {
+        put_buf(e, &b);
+        tag_tree(e, l);
+        cc_buf_free(&b);
+        return;
+    }
+    cc_buf_free(&b);
+    put(e, "[");
+    for (uint32_t i = 0; i < l->count; i++) {
+        line_begin(e, indent + 4);
+        dsl_nested_value(e, l->items[i], indent + 4);
+        put(e, ",");
+    }
+    line_begin(e, indent);
+    put(e, "]");
+}
+
+static void dsl_nested_value(emitter *e, const cc_node *v, int indent)
+{
+    if (v->type == CC_NODE_MAP)
+        dsl_map_value_at(e, v, indent);
+    else if (v->type == CC_NODE_LIST)
+        dsl_list_value_at(e, v, indent);
+    else {
+        cc_buf b = {0};
+        dsl_value(e, &b, v);
+        put_buf(e, &b);
+        tag_tree(e, v);
+        cc_buf_free(&b);
+    }
+}
+
+static void dsl_map_value(emitter *e, const cc_node *m) { dsl_map_value_at(e, m, 0); }
 
 static void dsl_header(emitter *e, const cc_node *root)
 {

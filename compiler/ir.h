@@ -59,6 +59,7 @@ typedef struct {
     unsigned channels; /* declared channels, or the type's when not declared */
     bool channels_declared;
     cc_loc channels_loc;
+    const char *description; /* or NULL */
     const char *start; /* NULL: the first block */
     cc_loc start_loc;
     int32_t start_index;

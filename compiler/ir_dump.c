@@ -28,7 +28,13 @@ void cc_flow_dump(const cc_flow *f, cc_buf *out)
             if (!p || p->spec->type == CC_PT_CASES)
                 continue;
             cc_buf_printf(out, "  param %s = ", p->spec->name);
-            cc_node_json(out, p->value, true);
+            if (p->spec->type == CC_PT_DURATION && !p->is_ref && !p->invalid) {
+                /* 60s, 1m and Connect's "60" are one duration */
+                char text[48];
+                cc_format_duration(text, sizeof text, p->num);
+                cc_buf_printf(out, "\"%s\"", text);
+            } else
+                cc_node_json(out, p->value, true);
             cc_buf_putc(out, '\n');
         }
         for (uint32_t j = 0; j < b->ncases; j++) {

@@ -931,6 +931,8 @@ cc_flow *cc_flow_from_doc(cc_bundle *b, uint32_t file, const cc_node *root)
         } else if (strcmp(k->text, "description") == 0) {
             if (!is_scalar(v))
                 wrong_type(&L, v, "'description'", "text");
+            else if (!cc_node_is_null(v))
+                f->description = v->text;
         } else if (strcmp(k->text, "blocks") == 0) {
             blocks = v;
         } else if (strcmp(k->text, "connect") == 0) {

@@ -7,6 +7,7 @@
 #include "scenario.h"
 #include "connect.h"
 #include "ir.h"
+#include "connect.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 static const char usage_main[] =
     "usage: ccflow COMMAND [OPTIONS] ...\n"
@@ -31,6 +33,7 @@ static const char usage_main[] =
     "  run       simulate a scenario on a virtual clock and report\n"
     "  test      run scenarios and check their expectations\n"
     "  ir        print the flow IR of each file, without locations (to compare spellings)\n"
+    "  export    write flows as Amazon Connect Flow-language JSON (--connect)\n"
     "  version   print the version\n"
     "\n"
     "Run 'ccflow COMMAND --help' for a command's options.\n";
@@ -811,6 +814,178 @@ static int cmd_blocks(int argc, char **argv)
     return 0;
 }
 
+static const char usage_export[] =
+    "usage: ccflow export --connect [OPTIONS] [--] PATH...\n"
+    "\n"
+    "Writes each flow of the given files and directories (YAML, DSL and Connect JSON, read as one\n"
+    "bundle as by 'ccflow check') as Amazon Connect Flow-language JSON: one FLOW.json per flow in\n"
+    "DIR, or the only flow on standard output when no -o is given. Identifiers, action types,\n"
+    "parameters and designer positions an import kept in the flow's `connect:` metadata are\n"
+    "written back; the rest comes from the catalogue and an automatic layout (docs/connect.md).\n"
+    "Findings are reported on standard error as by check; they do not stop the export.\n"
+    "\n"
+    "options:\n"
+    "  --connect          the output format: Amazon Connect Flow-language JSON (required)\n"
+    "  -o DIR             write one .json file per flow into DIR (created when missing)\n"
+    "  --flow NAME        export only the flow NAME (repeatable)\n"
+    "  --resources FILE   map resource names to ARNs (and Connect ARNs in inputs to names)\n"
+    "  --type T           the flow type of Connect inputs whose Metadata gives none\n"
+    "  --                 what follows is a PATH, even when it starts with '-'\n"
+    "  -h, --help         print this help\n"
+    "\n"
+    "exit status: 0 written, 1 written but some input has errors (a file that cannot be parsed\n"
+    "is left out), 2 usage or I/O error (nothing to export, an output that cannot be written)\n";
+
+/* A file name from a flow name: letters, digits, '.', '-' and '_' kept, anything else '_'. */
+static char *export_file_name(const char *dir, const char *flow)
+{
+    cc_buf b = {0};
+    cc_buf_printf(&b, "%s/", dir);
+    size_t start = b.len;
+    for (const char *p = flow; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                  (c == '.' && b.len > start);
+        cc_buf_putc(&b, ok ? c : '_');
+    }
+    if (b.len == start)
+        cc_buf_puts(&b, "flow");
+    cc_buf_puts(&b, ".json");
+    return b.data;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    bool connect = false, options = true;
+    const char *out_dir = NULL, *res_path = NULL, *type_name = NULL;
+    CC_VEC(const char *) paths = {0};
+    CC_VEC(const char *) only = {0};
+    int status = 0;
+#define EXPORT_USAGE(...) (cc_vec_free(&paths), cc_vec_free(&only), usage_error(usage_export, __VA_ARGS__))
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!options || !strcmp(a, "-") || a[0] != '-')
+            cc_vec_push(&paths, a);
+        else if (!strcmp(a, "--"))
+            options = false;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            cc_vec_free(&paths);
+            cc_vec_free(&only);
+            fputs(usage_export, stdout);
+            return 0;
+        } else if (!strcmp(a, "--connect"))
+            connect = true;
+        else if (!strcmp(a, "-o") || !strcmp(a, "--flow") || !strcmp(a, "--resources") || !strcmp(a, "--type")) {
+            if (i + 1 >= argc)
+                return EXPORT_USAGE("%s needs a value", a);
+            const char *v = argv[++i];
+            if (a[1] == 'o')
+                out_dir = v;
+            else if (a[2] == 'f')
+                cc_vec_push(&only, v);
+            else if (a[2] == 'r')
+                res_path = v;
+            else
+                type_name = v;
+        } else
+            return EXPORT_USAGE("unknown option '%s'", a);
+    }
+    if (!connect)
+        return EXPORT_USAGE("%s", "give the output format: --connect (Amazon Connect Flow-language JSON)");
+    if (!paths.len)
+        return EXPORT_USAGE("%s", "no flows given");
+    int type = -1;
+    if (type_name && (type = cc_flow_type_lookup(type_name)) < 0)
+        return EXPORT_USAGE("unknown flow type '%s'", type_name);
+#undef EXPORT_USAGE
+
+    cc_diags ds;
+    cc_diags_init(&ds);
+    cc_resources res;
+    cc_resources_init(&res);
+    cc_bundle b;
+    cc_bundle_init(&b, &ds);
+    b.connect_type = type;
+    bool io_ok = true;
+    if (res_path) {
+        io_ok = cc_resources_load(&res, &ds, res_path);
+        b.resources = &res;
+    }
+    if (io_ok)
+        io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, false);
+    /* the flows to write: the bundle's own, or those --flow names */
+    CC_VEC(const cc_flow *) flows = {0};
+    for (size_t k = 0; k < b.flows.len; k++) {
+        const cc_flow *f = b.flows.items[k];
+        bool want = !f->from_stdlib && !only.len;
+        for (size_t j = 0; j < only.len; j++)
+            want |= !f->from_stdlib && !strcmp(only.items[j], f->name);
+        if (want)
+            cc_vec_push(&flows, f);
+    }
+    for (size_t j = 0; io_ok && j < only.len; j++)
+        if (!cc_bundle_flow(&b, only.items[j])) {
+            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", only.items[j]);
+            io_ok = false;
+        }
+    cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
+    if (!io_ok)
+        status = 2;
+    else if (!out_dir && flows.len != 1) {
+        status = usage_error(usage_export, flows.len ? "%s" : "no flow to export%s",
+                             flows.len ? "several flows: give -o DIR, or --flow NAME to pick one" : "");
+    } else {
+        if (out_dir && mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "ccflow: cannot make '%s': %s\n", out_dir, strerror(errno));
+            status = 2;
+        }
+        cc_map written = {0};
+        for (size_t k = 0; status != 2 && k < flows.len; k++) {
+            cc_buf json = {0};
+            cc_connect_export(&b, flows.items[k], res_path ? &res : NULL, &json);
+            if (!out_dir) {
+                fwrite(json.data, 1, json.len, stdout);
+            } else {
+                char *path = export_file_name(out_dir, flows.items[k]->name);
+                if (cc_map_get(&written, path)) {
+                    fprintf(stderr, "ccflow: flows '%s' and '%s' would both be written to '%s'\n",
+                            (const char *)cc_map_get(&written, path), flows.items[k]->name, path);
+                    status = 2;
+                    cc_free(path);
+                } else {
+                    FILE *out = fopen(path, "w");
+                    if (!out) {
+                        fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(errno));
+                        status = 2;
+                    } else {
+                        fwrite(json.data, 1, json.len, out);
+                        cc_buf name = {0};
+                        cc_buf_printf(&name, "'%s'", path);
+                        if (!output_done(out, name.data))
+                            status = 2;
+                        cc_buf_free(&name);
+                    }
+                    cc_map_put(&written, path, (void *)flows.items[k]->name);
+                }
+            }
+            cc_buf_free(&json);
+        }
+        for (size_t i = 0; i < written.cap; i++)
+            if (written.keys && written.keys[i])
+                cc_free((void *)written.keys[i]);
+        cc_map_free(&written);
+        if (!status && ds.errors)
+            status = 1;
+    }
+    cc_vec_free(&flows);
+    cc_bundle_free(&b);
+    cc_resources_free(&res);
+    cc_diags_free(&ds);
+    cc_vec_free(&paths);
+    cc_vec_free(&only);
+    return status;
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
@@ -842,6 +1017,8 @@ static int dispatch(int argc, char **argv)
         return cmd_ir(argc - 1, argv + 1);
     if (!strcmp(cmd, "blocks"))
         return cmd_blocks(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export"))
+        return cmd_export(argc - 1, argv + 1);
     return usage_error(usage_main, "unknown command '%s'", cmd);
 }
 

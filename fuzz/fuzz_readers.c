@@ -1,5 +1,6 @@
-/* fuzz_readers.c — libFuzzer target: any bytes, read as a YAML flow and as a DSL flow and then
- * checked as a bundle, must give diagnostics or a flow, never a crash, hang or leak.
+/* fuzz_readers.c — libFuzzer target: any bytes, read as a YAML flow, as a DSL flow and as an
+ * Amazon Connect JSON export and then checked as a bundle, must give diagnostics or a flow, never a
+ * crash, hang or leak.
  * Build and run: make fuzz (needs clang); corpus seeds come from flows/ and tests/check/. */
 #include "ir.h"
 
@@ -39,5 +40,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     run(data, size, "fuzz.yaml");
     run(data, size, "fuzz.flow");
+    run(data, size, "fuzz.json");
     return 0;
 }

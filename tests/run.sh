@@ -32,7 +32,7 @@ out=$($B/tests/unit 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 cases=()
 for group in tests/check/*/; do
   for c in "$group"*; do
-    case "$c" in *.yaml|*.yml|*.flow) cases+=("$c");; *) [ -d "$c" ] && cases+=("$c");; esac
+    case "$c" in *.yaml|*.yml|*.flow|*.json) cases+=("$c");; *) [ -d "$c" ] && cases+=("$c");; esac
   done
 done
 out=$($B/tests/runner "$CCFLOW" "${cases[@]}" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
@@ -57,7 +57,9 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   tally "$out"; sanitized "$out"
   out=$(bash tests/cli.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/contract.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(python3 tests/interchange.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/corpus.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(python3 tests/connect.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | grep -v '^connect: note' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(bash tests/connect_import.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(bash tests/integrations.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
 fi
@@ -75,8 +77,14 @@ out=$(bash tests/cli.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out
 # and write errors
 out=$(python3 tests/contract.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
+# Amazon Connect flows through the command line
+out=$(python3 tests/interchange.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
 # The real Connect exports of ../shared/corpus through check, import and export
 out=$(python3 tests/corpus.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+# Amazon Connect export: the corpus round trip (with its figure), re-import to the same IR and
+# findings, the repository's flows exported, and the golden files of tests/connect
+out=$(python3 tests/connect.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 # Golden tests of the import mapping, one a Connect action shape (tests/connect_import/)
 out=$(bash tests/connect_import.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"

@@ -8,7 +8,8 @@
  *   x: y  # expect: note "reach 'q' by"                 a note of some diagnostic points at this line
  *                                                       (notes are checked one way: expected ones must exist)
  *
- * A file that cannot hold comments at all (an empty file) keeps them in FILE.expect beside it.
+ * A file that cannot hold comments at all (an empty file, Connect JSON) keeps them in FILE.expect
+ * beside it.
  *
  * Usage: runner CCFLOW CASE...   (a case is a flow file or a directory of flows: one bundle) */
 #include "doc.h"
@@ -42,7 +43,7 @@ static void parse_expect_tokens(expectations *ex, const char *file, uint32_t lin
         while (*p == ' ' || *p == '\t')
             p++;
         bool note = strncmp(p, "note ", 5) == 0;
-        if (!note && !((*p == 'E' || *p == 'W') && p[1] >= '0' && p[1] <= '9'))
+        if (!note && !((*p == 'E' || *p == 'W' || *p == 'N') && p[1] >= '0' && p[1] <= '9'))
             return;
         expectation e = {.file = cc_xstrdup(file), .line = line};
         size_t n = 0;
@@ -102,7 +103,8 @@ static void collect_files(const char *path, expectations *ex)
     if (stat(path, &st) != 0)
         return;
     if (!S_ISDIR(st.st_mode)) {
-        if (has_suffix(path, ".yaml") || has_suffix(path, ".yml") || has_suffix(path, ".flow")) {
+        if (has_suffix(path, ".yaml") || has_suffix(path, ".yml") || has_suffix(path, ".flow") ||
+            has_suffix(path, ".json")) {
             read_expectations(ex, path);
             /* a file that cannot hold comments (an empty one) keeps them in NAME.expect beside it */
             cc_buf side = {0};

@@ -459,18 +459,6 @@ static void test_duration_and_closest(void)
     CHECK(cc_closest("xyzzy", words, 3) == NULL, "no hint for a far word");
 }
 
-/* Import takes the first row of cc_connect_shapes[] whose action and `when` match: a row that
- * matches every shape of its action ("") must come after the rows its action picks by a
- * parameter, or they are never reached. */
-static void test_connect_shape_order(void)
-{
-    for (int i = 0; i < cc_connect_shape_count; i++)
-        for (int j = i + 1; j < cc_connect_shape_count; j++)
-            CHECK(cc_connect_shapes[i].when[0] || strcmp(cc_connect_shapes[i].action, cc_connect_shapes[j].action) != 0,
-                  "shape row %d (%s, when '%s') is shadowed by row %d, which matches every %s", j,
-                  cc_connect_shapes[j].action, cc_connect_shapes[j].when, i, cc_connect_shapes[i].action);
-}
-
 /* The JSON writer: layouts, escaping, numbers, and misuse that is flagged but never written. */
 static void test_json_writer(void)
 {
@@ -563,7 +551,6 @@ int main(void)
     test_channel_behaviour();
     test_duration_and_closest();
     test_json_writer();
-    test_connect_shape_order();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

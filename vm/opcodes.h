@@ -53,7 +53,10 @@
     X(STORE_INPUT,    "vid",      "Y",  "prompt v, store up to i digits within d; outcome ok | error")      \
     X(BLOCK,          "kn*pv",    "",   "a block of kind k with parameters (parameter p, value v): its channel behaviour and a trace event; outcome ok | its branches") \
     X(CALL_MODULE,    "f",        "",   "run flow module f, coming back after this instruction with outcome ok when it returns; outcome error when it cannot") \
-    X(RETURN,         "",         "E",  "back to the flow that invoked this module (the flow ends when none did)")
+    X(RETURN,         "",         "E",  "back to the flow that invoked this module (the flow ends when none did)") \
+    X(SET_HOOK_NAMED, "hv",       "",   "event hook h <- the flow named v at run time; outcome ok | error (no such flow, or not of the hook's type)") \
+    X(TRANSFER_NAMED, "v",        "",   "continue in the inbound or transfer flow named v at run time; outcome error when there is none") \
+    X(CALL_NAMED,     "v",        "",   "run the flow module named v at run time, as CALL_MODULE; outcome error when there is none")
 
 typedef enum {
 #define CC_OP_ENUM(name, operands, flags, synopsis) CC_OP_##name,

@@ -1445,6 +1445,26 @@ static bool set_criteria(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t p
     return ok;
 }
 
+/* The flow of the bundle named `name` whose type is one of `types` (a CC_FT_BIT mask), or -1:
+ * flows that a block names by a reference are looked up when it runs. */
+static int flow_named(const cc_rt *rt, const char *name, unsigned types)
+{
+    for (uint32_t i = 0; name && i < rt->m->nflows; i++)
+        if (!strcmp(rt->strs[rt->m->flows[i].name], name))
+            return types & CC_FT_BIT(rt->m->flows[i].type) ? (int)i : -1;
+    return -1;
+}
+
+/* The flow types an event hook may name, by hook code (codegen's hook_code). */
+static unsigned hook_flow_types(uint32_t hook)
+{
+    static const unsigned types[HOOK_COUNT] = {
+        CC_FT_BIT(CC_FT_CUSTOMER_QUEUE), CC_FT_BIT(CC_FT_INBOUND), CC_FT_BIT(CC_FT_AGENT_WHISPER),
+        CC_FT_BIT(CC_FT_CUSTOMER_WHISPER), CC_FT_BIT(CC_FT_AGENT_HOLD), CC_FT_BIT(CC_FT_CUSTOMER_HOLD),
+        CC_FT_BIT(CC_FT_INBOUND)};
+    return hook < HOOK_COUNT ? types[hook] : 0;
+}
+
 static void run_fiber(cc_rt *rt, uint32_t ci)
 {
     char b1[512], b2[512];
@@ -1692,6 +1712,49 @@ static void run_fiber(cc_rt *rt, uint32_t ci)
             if (hook < HOOK_COUNT)
                 WX(c)->hooks[hook] = (int32_t)op_u32(code, pc, 1);
             c->outcome = 0;
+            break;
+        }
+        case CC_OP_SET_HOOK_NAMED: {
+            uint32_t hook = op_u32(code, pc, 0);
+            const char *name = value_text(rt, c, op_u32(code, pc, 1), b1, sizeof b1);
+            int fl = flow_named(rt, name, hook_flow_types(hook));
+            if (fl < 0 || hook >= HOOK_COUNT) {
+                fault(rt, ci, pc, "no flow named '%s' of the type this event needs", name ? name : "");
+                c->outcome = 1;
+                break;
+            }
+            WX(c)->hooks[hook] = fl;
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_TRANSFER_NAMED: {
+            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            int fl = flow_named(rt, name, CC_FT_BIT(CC_FT_INBOUND) | CC_FT_BIT(CC_FT_TRANSFER_TO_AGENT) |
+                                              CC_FT_BIT(CC_FT_TRANSFER_TO_QUEUE));
+            if (fl < 0) {
+                fault(rt, ci, pc, "no inbound or transfer flow named '%s'", name ? name : "");
+                c->outcome = 1;
+                break;
+            }
+            c->flow = (uint32_t)fl;
+            c->pc = rt->m->flows[c->flow].start;
+            if (RX(c)->ret_flow >= 0)
+                WX(c)->ret_flow = -1;
+            break;
+        }
+        case CC_OP_CALL_NAMED: {
+            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            int mf = flow_named(rt, name, CC_FT_BIT(CC_FT_MODULE));
+            if (mf < 0 || RX(c)->ret_flow >= 0) {
+                fault(rt, ci, pc, mf < 0 ? "no flow module named '%s'" : "a module cannot invoke another",
+                      name ? name : "");
+                c->outcome = 1;
+                break;
+            }
+            WX(c)->ret_flow = (int32_t)c->flow;
+            c->x->ret_pc = c->pc;
+            c->flow = (uint32_t)mf;
+            c->pc = rt->m->flows[mf].start;
             break;
         }
         case CC_OP_TRANSFER_FLOW:
