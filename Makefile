@@ -139,10 +139,16 @@ $(B)/bench/frontends: bench/frontends.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) -O2 $< $(B)/libccflow.a $(LDLIBS) -o $@
 
+# The parser alone, for the JSON front end's figure: yajl and nothing of ccflow.
+$(B)/bench/json_parse: bench/json_parse.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 $< -lyajl -o $@
+
 bench: deps
-	@$(MAKE) --no-print-directory all $(B)/bench/frontends
+	@$(MAKE) --no-print-directory all $(B)/bench/frontends $(B)/bench/json_parse
 	@$(B)/bench/frontends
 	@bash bench/instructions.sh $(B)/bench/frontends
+	@B=$(B) bash bench/connect.sh
 	@B=$(B) bash bench/vm.sh
 
 .PHONY: bench

@@ -1145,10 +1145,15 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
         for (uint32_t i = 0; i < meta->count; i++)
             if (strcmp(meta->pairs[i].key->text, "ActionMetadata") != 0)
                 cc_vec_push(&m, meta->pairs[i]);
-        /* each action's designer metadata goes with the action */
+        /* each action's designer metadata goes with the action (found through a map: a search
+         * of ActionMetadata for each action made import quadratic in the flow's size) */
+        cc_map by_key = {0};
+        for (uint32_t i = 0; am && am->type == CC_NODE_MAP && i < am->count; i++)
+            if (am->pairs[i].key->type == CC_NODE_SCALAR && !cc_map_get(&by_key, am->pairs[i].key->text))
+                cc_map_put(&by_key, am->pairs[i].key->text, am->pairs[i].value);
         for (size_t i = 0; am && am->type == CC_NODE_MAP && i < meta_actions.len; i++) {
             const action_info *ai = &fc.acts[i];
-            cc_node *mine = ai->ident ? cc_node_get(am, ai->ident->text) : NULL;
+            cc_node *mine = ai->ident ? cc_map_get(&by_key, ai->ident->text) : NULL;
             if (!mine)
                 continue;
             cc_node *entry = meta_actions.items[i].value;
@@ -1159,6 +1164,7 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
             entry->pairs = grown;
             entry->count++;
         }
+        cc_map_free(&by_key);
         /* ActionMetadata of identifiers that are no action: kept whole */
         if (am && am->type == CC_NODE_MAP)
             for (uint32_t i = 0; i < am->count; i++)

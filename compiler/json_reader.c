@@ -45,13 +45,15 @@ static void position(reader *r, size_t off, uint32_t *line, uint32_t *col)
     }
     if (off > r->len)
         off = r->len;
-    for (size_t i = r->cur_off; i < off; i++) {
-        unsigned char c = (unsigned char)r->text[i];
-        if (c == '\n')
-            r->cur_line++, r->cur_col = 1;
-        else if ((c & 0xc0) != 0x80)
-            r->cur_col++;
-    }
+    /* lines by memchr, then the characters of the last one: bytes that do not continue a UTF-8
+     * sequence, eight ASCII bytes at a time */
+    const char *p = r->text + r->cur_off, *e = r->text + off, *nl;
+    while (p < e && (nl = memchr(p, '\n', (size_t)(e - p))) != NULL)
+        r->cur_line++, r->cur_col = 1, p = nl + 1;
+    for (uint64_t w; e - p >= 8 && (memcpy(&w, p, 8), !(w & 0x8080808080808080u)); p += 8)
+        r->cur_col += 8;
+    for (; p < e; p++)
+        r->cur_col += ((unsigned char)*p & 0xc0) != 0x80;
     r->cur_off = off;
     *line = r->cur_line;
     *col = r->cur_col;
@@ -312,6 +314,8 @@ cc_node *cc_json_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
     r.yajl = yajl_alloc(&callbacks, (yajl_alloc_funcs *)&alloc, &r);
     if (!r.yajl)
         cc_out_of_memory("the JSON parser");
+    /* the text is UTF-8 by now (checked above, bad bytes replaced): yajl need not check again */
+    yajl_config(r.yajl, yajl_dont_validate_strings, 1);
     cc_heap_defer(yajl_cleanup, r.yajl);
     yajl_status st = yajl_parse(r.yajl, (const unsigned char *)r.text, r.len);
     if (st == yajl_status_ok) {

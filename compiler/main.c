@@ -479,7 +479,7 @@ static int cmd_run(int argc, char **argv, bool test)
 }
 
 static const char usage_fmt[] =
-    "usage: ccflow fmt [--to dsl|yaml] [-w] [--strip] [--resources FILE] [--type TYPE] FILE...\n"
+    "usage: ccflow fmt [--to dsl|yaml] [-w] [--strip] [-q] [--resources FILE] [--type TYPE] FILE...\n"
     "\n"
     "Writes each flow in the other spelling (a .yaml file as DSL, a .flow file as YAML, an Amazon\n"
     "Connect .json export as DSL), or in the one --to names, with a normalised layout. Every block\n"
@@ -493,12 +493,14 @@ static const char usage_fmt[] =
     "                     does not change)\n"
     "  --strip            leave out the `connect:` metadata of a Connect flow (identifiers, layout,\n"
     "                     other Connect parameters): what a reviewer reads, not what export needs\n"
+    "  -q, --quiet        print nothing about a file that is written (a Connect flow is written\n"
+    "                     with its findings; use 'ccflow check' to see them): for git's textconv\n"
     "  --resources FILE   names for the ARNs and ids of a Connect flow (see 'ccflow import --help')\n"
     "  --type TYPE        the flow type of a Connect flow whose Metadata gives none\n"
     "  -h, --help         print this help\n"
     "\n"
-    "exit status: 0 when every output was written, 1 when a file cannot be read as a flow, 2 usage\n"
-    "or I/O error\n";
+    "exit status: 0 when every output was written (a Connect flow with findings included), 1 when\n"
+    "a file cannot be read as a flow, 2 usage or I/O error\n";
 
 static const char usage_import[] =
     "usage: ccflow import [--to yaml|dsl] [-o DIR] [--strip] [--resources FILE] [--type TYPE] FILE.json...\n"
@@ -614,7 +616,7 @@ static int convert_files(int argc, char **argv, bool import)
 {
     const char *usage = import ? usage_import : usage_fmt;
     int to = import ? 0 : -1; /* 0 yaml, 1 dsl, -1 the other one */
-    bool write = false, strip = false;
+    bool write = false, strip = false, quiet = false;
     const char *out_dir = NULL;
     connect_opts co = {.type = -1};
     CC_VEC(const char *) files = {0};
@@ -634,6 +636,8 @@ static int convert_files(int argc, char **argv, bool import)
             to = !strcmp(v, "dsl");
         } else if (!import && !strcmp(a, "-w"))
             write = true;
+        else if (!import && (!strcmp(a, "-q") || !strcmp(a, "--quiet")))
+            quiet = true;
         else if (import && !strcmp(a, "-o")) {
             if (i + 1 >= argc) {
                 status = usage_error(usage, "%s", "-o needs a directory");
@@ -702,9 +706,11 @@ static int convert_files(int argc, char **argv, bool import)
         /* a Connect flow is written with its findings (import refuses only what it cannot read);
          * a YAML or DSL file with errors is not */
         bool refuse = !root || (reader != CC_READER_JSON && ds.errors);
-        if (ds.diags.len)
+        if (ds.diags.len && (refuse || !quiet))
             cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
-        if (ds.errors && status == 0)
+        /* import's status counts the findings of what it writes; fmt's only what it refuses, so
+         * that a Connect flow with findings still converts with status 0 (git's textconv needs it) */
+        if ((import ? ds.errors : refuse) && status == 0)
             status = 1;
         if (refuse)
             goto next;

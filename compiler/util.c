@@ -362,6 +362,12 @@ size_t cc_utf8_first_invalid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
+        /* ASCII, which flow files mostly are, eight bytes at a time */
+        uint64_t w;
+        while (i + 8 <= n && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080u)))
+            i += 8;
+        if (i >= n)
+            break;
         size_t k = cc_utf8_seq(p + i, n - i);
         if (!k)
             return i;

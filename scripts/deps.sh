@@ -17,6 +17,8 @@ done
 for tool in python3:python3 node:nodejs npm:npm; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
 done
+# tests/integrations.sh reads the workflow and the pre-commit hook with a YAML parser
+if ! python3 -c 'import yaml' >/dev/null 2>&1; then missing+=(python3-yaml); fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

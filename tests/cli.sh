@@ -197,4 +197,16 @@ for at in 0s 100ms 5m 1d 7d; do
   tail -n 1 "$tmp/rt.txt" | grep -q ' 0 failed$' && ok || bad "scenario expectations fail after a restart at $at"
 done
 
+# fmt writes a Connect export with the findings of its import (here an action type Connect does
+# not have, E121): status 0, and --quiet prints nothing about it; import's status still counts them
+printf '%s' '{"Version":"2019-10-30","StartAction":"a","Metadata":{"type":"contactFlow"},"Actions":[{"Identifier":"a","Type":"TransferContactToFlow","Parameters":{},"Transitions":{"NextAction":"b"}},{"Identifier":"b","Type":"DisconnectParticipant","Parameters":{},"Transitions":{}}]}' >"$tmp/e121.json"
+expect_status 0 "fmt of an export with import errors" "$CCFLOW" fmt --to dsl --strip "$tmp/e121.json"
+grep -q '\[E121\]$' "$tmp/err" && grep -q '^a: connect_action { type: "TransferContactToFlow" }$' "$tmp/out" && ok || bad "fmt prints the finding and writes the flow"
+expect_status 0 "fmt --quiet of an export with import errors" "$CCFLOW" fmt --quiet --to dsl --strip "$tmp/e121.json"
+[ ! -s "$tmp/err" ] && grep -q '^a: connect_action { type: "TransferContactToFlow" }$' "$tmp/out" && ok || bad "fmt --quiet prints nothing about a written flow"
+expect_status 1 "fmt -q of a file that is not a flow" "$CCFLOW" fmt -q --to dsl tests/sarif/package.json
+grep -q "\[E102\]" "$tmp/err" && ok || bad "fmt -q still says why a file cannot be converted"
+expect_status 1 "import of an export with import errors" "$CCFLOW" import --strip "$tmp/e121.json"
+expect_status 2 "import takes no --quiet" "$CCFLOW" import --quiet "$tmp/e121.json"
+
 echo "cli: $pass passed, $fail failed"

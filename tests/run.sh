@@ -60,6 +60,8 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$(python3 tests/interchange.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/corpus.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/connect.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | grep -v '^connect: note' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(bash tests/connect_import.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(bash tests/integrations.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
 fi
 
 out=$(bash tests/fmt.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
@@ -83,6 +85,12 @@ out=$(python3 tests/corpus.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally
 # Amazon Connect export: the corpus round trip (with its figure), re-import to the same IR and
 # findings, the repository's flows exported, and the golden files of tests/connect
 out=$(python3 tests/connect.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+# Golden tests of the import mapping, one a Connect action shape (tests/connect_import/)
+out=$(bash tests/connect_import.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+# The integrations of docs/ci.md (workflow, pre-commit hook, git diff converter) as users run them
+out=$(bash tests/integrations.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
