@@ -883,7 +883,7 @@ const cc_connect_shape cc_connect_shapes[] = {
     {"GetParticipantInput", "store_customer_input", "StoreInput=True|true", 0, "StoreInput=True", NULL, NULL,
      "invalid_number=!InvalidPhoneNumber;" ERR},
     {"GetParticipantInput", "get_customer_input", "", 0, "StoreInput=False", NULL, NULL,
-     "timeout=?Timeout;no_match=!NoMatchingCondition;" ERR},
+     "timeout=!InputTimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
     {"ConnectParticipantWithLexBot", "get_customer_input", "", 0, NULL, NULL, NULL,
      "timeout=!InputTimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
     {"TransferParticipantToThirdParty", "transfer_to_phone_number", "", 0, NULL, NULL, NULL,
