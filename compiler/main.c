@@ -154,6 +154,8 @@ static void connect_opts_free(connect_opts *o)
         cc_resources_free(&o->resources);
 }
 
+static bool check_wrote; /* whether cmd_check rendered its findings */
+
 static int cmd_check(int argc, char **argv)
 {
     cc_format format = CC_FORMAT_TEXT;
@@ -245,6 +247,7 @@ static int cmd_check(int argc, char **argv)
     b.stdin_name = stdin_name;
     bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
     cc_diags_render(&ds, out, format, color < 0 ? (!out_path && want_color(out)) : color);
+    check_wrote = true;
     if (format == CC_FORMAT_TEXT && (ds.errors || ds.warnings))
         fprintf(out, "%zu error%s and %zu warning%s\n", ds.errors, ds.errors == 1 ? "" : "s", ds.warnings,
                 ds.warnings == 1 ? "" : "s");
@@ -291,6 +294,34 @@ static const char usage_disasm[] =
     "does. --no-checksum skips the checksum (the verifier still checks every byte).\n"
     "\n"
     "exit status: 0 printed, 1 the bundle is malformed, 2 usage or I/O error\n";
+
+/* check whose usage or input was refused before any finding was rendered still writes what
+ * --format promises: one JSON array, or one SARIF log, so a CI step that parses it never meets
+ * an empty file (the reason is on standard error). */
+static int check_or_empty(int argc, char **argv)
+{
+    cc_format format = CC_FORMAT_TEXT;
+    for (int i = 1; i < argc; i++) {
+        const char *v = !strcmp(argv[i], "--format") && i + 1 < argc ? argv[i + 1]
+                        : !strncmp(argv[i], "--format=", 9)         ? argv[i] + 9
+                                                                    : NULL;
+        if (!strcmp(argv[i], "--"))
+            break;
+        if (v && !strcmp(v, "json"))
+            format = CC_FORMAT_JSON;
+        else if (v && !strcmp(v, "sarif"))
+            format = CC_FORMAT_SARIF;
+    }
+    check_wrote = false;
+    int status = cmd_check(argc, argv);
+    if (!check_wrote && status == 2 && format != CC_FORMAT_TEXT) {
+        cc_diags none;
+        cc_diags_init(&none);
+        cc_diags_render(&none, stdout, format, false);
+        cc_diags_free(&none);
+    }
+    return status;
+}
 
 static int cmd_compile(int argc, char **argv)
 {
@@ -1021,7 +1052,7 @@ static int dispatch(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "check"))
-        return cmd_check(argc - 1, argv + 1);
+        return check_or_empty(argc - 1, argv + 1);
     if (!strcmp(cmd, "compile"))
         return cmd_compile(argc - 1, argv + 1);
     if (!strcmp(cmd, "disasm"))

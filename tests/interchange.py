@@ -157,6 +157,23 @@ try:
     rc, d = diagnostics(os.path.join(tmp, "links"))
     check(rc == 0 and not any(x["code"] in ("E117", "E100") for x in d), f"linked directories are read once: {d}")
 
+    # ---- refused before checking anything: --format json and sarif still print what they promise ----
+    for args in (["--resources", os.path.join(tmp, "missing.yaml"), bundle], ["--type", "bogus", bundle],
+                 ["--no-such-option", bundle], []):
+        rc, out, err = run("check", "--format", "json", *args)
+        try:
+            ok = rc == 2 and json.loads(out) == []
+        except ValueError:
+            ok = False
+        check(ok, f"check --format json {args}: exit {rc}, an empty array: {out[:80]!r}")
+        rc, out, err = run("check", "--format", "sarif", *args)
+        try:
+            log = json.loads(out)
+            ok = rc == 2 and log["version"] == "2.1.0" and log["runs"][0]["results"] == []
+        except (ValueError, KeyError, IndexError):
+            ok = False
+        check(ok, f"check --format sarif {args}: exit {rc}, a log without results: {out[:80]!r}")
+
     # ---- a directory of JSON that holds no flow ----
     write("nothing/package.json", {"name": "x"})
     rc, d = diagnostics(os.path.join(tmp, "nothing"))
