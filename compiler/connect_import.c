@@ -25,15 +25,23 @@ typedef struct {
 
 typedef CC_VEC(cc_pair) pairs;
 
-static cc_node *scalar_at(importer *im, const char *text, bool plain, cc_loc loc)
+/* A scalar of text that lives as long as the tree: a literal, a catalogue name, or text of the
+ * JSON tree or the arena. Most of an import's nodes are these, so they are not copied. */
+static cc_node *scalar_ref(importer *im, const char *text, bool plain, cc_loc loc)
 {
     cc_node *n = cc_arena_alloc(im->arena, sizeof *n);
     n->type = CC_NODE_SCALAR;
     n->plain = plain;
-    n->text = cc_arena_strdup(im->arena, text);
+    n->text = text;
     n->len = (uint32_t)strlen(text);
     n->loc = loc;
     return n;
+}
+
+/* A scalar of text that may not outlive the call (a buffer): copied into the arena. */
+static cc_node *scalar_at(importer *im, const char *text, bool plain, cc_loc loc)
+{
+    return scalar_ref(im, cc_arena_strdup(im->arena, text), plain, loc);
 }
 
 static cc_node *map_of(importer *im, pairs *p, cc_loc loc)
@@ -61,9 +69,10 @@ static cc_node *list_of(importer *im, cc_node **items, size_t count, cc_loc loc)
     return n;
 }
 
+/* Adds key: value to a mapping being built; key must live as long as the tree (scalar_ref). */
 static void put(importer *im, pairs *p, const char *key, cc_loc key_loc, cc_node *value)
 {
-    cc_pair pr = {scalar_at(im, key, true, key_loc), value};
+    cc_pair pr = {scalar_ref(im, key, true, key_loc), value};
     cc_vec_push(p, pr);
 }
 
@@ -571,7 +580,7 @@ typedef struct {
 static cc_node *target_node(flow_ctx *fc, const cc_node *t)
 {
     const char *id = cc_map_get(&fc->by_ident, t->text);
-    return scalar_at(fc->im, id ? id : t->text, false, t->loc);
+    return scalar_ref(fc->im, id ? id : t->text, false, t->loc);
 }
 
 static bool readable_identifier(const char *id)
@@ -703,7 +712,7 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
             continue;
         }
         if (branch) {
-            put(im, &on, branch, op->loc, target_node(fc, to));
+            put(im, &on, cc_arena_strdup(im->arena, branch), op->loc, target_node(fc, to));
             note_order(im, left, spec, branch, op->loc, &last_rank);
             continue;
         }
@@ -757,7 +766,7 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
         if (branch && pairs_have(&on, branch))
             branch = NULL; /* two error types onto one branch: keep the second as written */
         if (branch) {
-            put(im, &on, branch, type->loc, target_node(fc, to));
+            put(im, &on, cc_arena_strdup(im->arena, branch), type->loc, target_node(fc, to));
             continue;
         }
         cc_report(im->ds, CC_W503, type->loc,
@@ -863,7 +872,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
         }
         char k[64], val[96];
         for (int i = 0; ai->shape->set && spec_pair(ai->shape->set, i, k, sizeof k, val, sizeof val); i++)
-            put(im, &value, k, ai->type->loc, scalar_at(im, val, false, ai->type->loc));
+            put(im, &value, cc_arena_strdup(im->arena, k), ai->type->loc, scalar_at(im, val, false, ai->type->loc));
         /* the values that picked the row are implied by the kind when the row writes them back */
         for (const char *w = ai->shape->when; *w;) {
             size_t len = strcspn(w, ";");
