@@ -183,12 +183,31 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 static void close_dir(void *dir) { closedir(dir); }
 
 /* Whether --exclude skips a walked path: a glob matches the path as walked or its base name. */
+/* Whether an --exclude glob matches a walked path: the whole path, or any tail of it that starts
+ * after a '/' (so "legacy/STAR" and "legacy" match ./exports/legacy/x.json wherever the walk began,
+ * and "STAR.draft.json" matches by name, STAR being '*'); a trailing '/' names a directory. */
+static bool glob_matches(const char *glob, const char *path)
+{
+    char pat[1024];
+    size_t n = strlen(glob);
+    while (n > 1 && glob[n - 1] == '/')
+        n--;
+    if (n >= sizeof pat)
+        return false;
+    memcpy(pat, glob, n);
+    pat[n] = '\0';
+    if (fnmatch(pat, path, 0) == 0)
+        return true;
+    for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/'))
+        if (p[1] && fnmatch(pat, p + 1, 0) == 0)
+            return true;
+    return false;
+}
+
 static bool excluded(const cc_bundle *b, const char *path)
 {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
     for (size_t i = 0; i < b->nexcludes; i++)
-        if (fnmatch(b->excludes[i], path, 0) == 0 || fnmatch(b->excludes[i], base, 0) == 0)
+        if (glob_matches(b->excludes[i], path))
             return true;
     return false;
 }

@@ -174,6 +174,18 @@ try:
             ok = False
         check(ok, f"check --format sarif {args}: exit {rc}, a log without results: {out[:80]!r}")
 
+    # ---- --exclude matches a tail of the walked path, wherever the walk began ----
+    os.makedirs(os.path.join(tmp, "ex", "exports", "legacy"))
+    shutil.copy(os.path.join(ROOT, "tests/check/connect/legacy.json"), os.path.join(tmp, "ex", "exports", "legacy"))
+    shutil.copy(os.path.join(bundle, "intake.json"), os.path.join(tmp, "ex", "exports"))
+    for start, glob in ((tmp, "legacy/*"), (tmp, "legacy/"), (os.path.join(tmp, "ex"), "exports/legacy"),
+                        (os.path.join(tmp, "ex", "exports"), "legacy")):
+        p = subprocess.run([CCFLOW, "check", "--no-stdlib", "--format", "json", "--exclude", glob, "."],
+                           capture_output=True, cwd=start)
+        found = [x["code"] for x in json.loads(p.stdout)] if p.stdout else ["?"]
+        check("E122" not in found, f"--exclude {glob} from {os.path.relpath(start, tmp) or '.'} skips the legacy "
+                                   f"folder: {found}")
+
     # ---- a directory of JSON that holds no flow ----
     write("nothing/package.json", {"name": "x"})
     rc, d = diagnostics(os.path.join(tmp, "nothing"))
