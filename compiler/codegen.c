@@ -162,10 +162,10 @@ static void emit_pairs(emitter *e, const cc_node *map)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; map && i < map->count; i++)
-        n += !map->pairs[i].key->dup_of;
+        n += !cc_node_dup_of(map->pairs[i].key);
     u32(e, n);
     for (uint32_t i = 0; map && i < map->count; i++) {
-        if (map->pairs[i].key->dup_of)
+        if (cc_node_dup_of(map->pairs[i].key))
             continue;
         u32(e, intern(e->pool, map->pairs[i].key->text));
         u32(e, value_operand(e->pool, map->pairs[i].value, false));

@@ -14,21 +14,31 @@ typedef struct {
     cc_node *value;
 } cc_pair;
 
-/* Kept small (56 bytes): a large flow has hundreds of thousands of nodes. */
+/* Kept small (48 bytes): a large bundle has millions of nodes. What a scalar holds and what a
+ * list or mapping holds share their room. */
 struct cc_node {
     uint8_t type;  /* cc_node_type */
     bool plain;    /* a scalar written without quotes: `10`, `true`, `null` are typed, "10" is text */
     bool has_dups; /* on a document's root: some mapping of the tree repeats a key */
     uint32_t count; /* items of a list, pairs of a mapping */
     cc_loc loc;
-    uint32_t len;     /* CC_NODE_SCALAR: length of text, without the NUL */
-    const char *text; /* CC_NODE_SCALAR: NUL-terminated */
+    uint32_t len; /* CC_NODE_SCALAR: length of text, without the NUL */
     union {
+        struct {
+            const char *text; /* CC_NODE_SCALAR: NUL-terminated */
+            cc_node *dup_of;  /* a scalar mapping key that repeats an earlier key of its mapping: that
+                               * key; read it with cc_node_dup_of */
+        };
         cc_node **items; /* CC_NODE_LIST */
         cc_pair *pairs;  /* CC_NODE_MAP, in source order */
     };
-    cc_node *dup_of; /* a mapping key that repeats an earlier key of its mapping: that key */
 };
+
+/* The earlier key a mapping key repeats, or NULL (always NULL for a key that is not a scalar). */
+static inline cc_node *cc_node_dup_of(const cc_node *n)
+{
+    return n->type == CC_NODE_SCALAR ? n->dup_of : NULL;
+}
 
 /* Marks the keys of a mapping that repeat an earlier key (dup_of); returns whether there was any. */
 bool cc_doc_mark_duplicates(cc_node *map);

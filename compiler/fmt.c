@@ -147,7 +147,7 @@ static const cc_pair *pair_get(const cc_node *map, const char *name)
     if (!map || map->type != CC_NODE_MAP)
         return NULL;
     for (uint32_t i = 0; i < map->count; i++)
-        if (key_is(map->pairs[i].key, name) && !map->pairs[i].key->dup_of)
+        if (key_is(map->pairs[i].key, name) && !cc_node_dup_of(map->pairs[i].key))
             return &map->pairs[i];
     return NULL;
 }
@@ -772,7 +772,7 @@ static const cc_pair *block_kind(const cc_node *blk)
     const cc_pair *unknown = NULL;
     for (uint32_t i = 0; i < blk->count; i++) {
         const cc_node *k = blk->pairs[i].key;
-        if (!is_scalar(k) || k->dup_of || key_is(k, "next") || key_is(k, "on"))
+        if (!is_scalar(k) || cc_node_dup_of(k) || key_is(k, "next") || key_is(k, "on"))
             continue;
         if (cc_block_lookup(k->text))
             return &blk->pairs[i];
@@ -1244,7 +1244,7 @@ static void dsl_header(emitter *e, const cc_node *root)
             const cc_pair *p = &root->pairs[i];
             if (!key_is(p->key, header_keys[h]) || p == blocks)
                 continue;
-            if (p->key->dup_of)
+            if (cc_node_dup_of(p->key))
                 lossy(e, p->key, "a repeated top-level key");
             if (strcmp(header_keys[h], "blocks") != 0)
                 map.pairs[map.count++] = *p;
@@ -1301,7 +1301,7 @@ static bool dsl_case_line_ok(const cc_param_spec *cases, const cc_node *item)
     int ops = 0, nexts = 0;
     for (uint32_t i = 0; i < item->count; i++) {
         const cc_node *k = item->pairs[i].key, *v = item->pairs[i].value;
-        if (!is_scalar(k) || k->dup_of || !is_scalar(v))
+        if (!is_scalar(k) || cc_node_dup_of(k) || !is_scalar(v))
             return false;
         if (key_is(k, "next")) {
             if (cc_node_is_null(v))
@@ -1416,7 +1416,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
             const cc_pair *p = pair_get(value, cp->name);
             bool repeated = false;
             for (uint32_t i = 0; p && i < value->count; i++)
-                repeated |= value->pairs[i].key->dup_of == p->key;
+                repeated |= cc_node_dup_of(value->pairs[i].key) == p->key;
             if (p && !repeated && dsl_case_lines_ok(cp, p->value)) {
                 cases = p->value;
                 cases_key = p->key;

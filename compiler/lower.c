@@ -666,7 +666,7 @@ static void lower_block_value(lowerer *L, cc_block *blk, cc_node *kind_key, cc_n
     } else if (v->type == CC_NODE_MAP) {
         for (uint32_t i = 0; i < v->count; i++) {
             cc_node *k = v->pairs[i].key;
-            if (!is_scalar(k) || k->dup_of)
+            if (!is_scalar(k) || cc_node_dup_of(k))
                 continue;
             const cc_param_spec *ps = cc_param_lookup(bs, k->text);
             if (!ps) {
@@ -749,7 +749,7 @@ static void lower_branches(lowerer *L, cc_block *blk, cc_node *next_key, cc_node
     }
     for (uint32_t i = 0; i < on->count; i++) {
         cc_node *k = on->pairs[i].key;
-        if (!is_scalar(k) || k->dup_of)
+        if (!is_scalar(k) || cc_node_dup_of(k))
             continue;
         int idx = blk->spec ? cc_branch_index(blk->spec, k->text) : -1;
         if (blk->spec && (idx == -2 || strcmp(k->text, "cases") == 0)) {
@@ -827,7 +827,7 @@ static void lower_block(lowerer *L, cc_block *blk, cc_node *idn, cc_node *v)
             wrong_type(L, k, "a key", "a name");
             continue;
         }
-        if (k->dup_of)
+        if (cc_node_dup_of(k))
             continue;
         const cc_block_spec *ks;
         if (strcmp(k->text, "next") == 0) {
@@ -902,7 +902,7 @@ cc_flow *cc_flow_from_doc(cc_bundle *b, uint32_t file, const cc_node *root)
     cc_node *blocks = NULL, *channels = NULL;
     for (uint32_t i = 0; i < root->count; i++) {
         cc_node *k = root->pairs[i].key, *v = root->pairs[i].value;
-        if (!is_scalar(k) || k->dup_of)
+        if (!is_scalar(k) || cc_node_dup_of(k))
             continue;
         if (strcmp(k->text, "flow") == 0) {
             if (!is_scalar(v) || cc_node_is_null(v) || !v->len)
@@ -1013,7 +1013,7 @@ cc_flow *cc_flow_from_doc(cc_bundle *b, uint32_t file, const cc_node *root)
             wrong_type(&L, idn, "a block id", "a name");
             continue;
         }
-        if (idn->dup_of)
+        if (cc_node_dup_of(idn))
             continue;
         lower_block(&L, &f->blocks[f->nblocks++], idn, blocks->pairs[i].value);
     }

@@ -250,11 +250,11 @@ void cc_doc_report_duplicates(cc_diags *ds, const cc_node *n, const cc_node *ids
     } else if (n->type == CC_NODE_MAP) {
         for (uint32_t i = 0; i < n->count; i++) {
             cc_node *k = n->pairs[i].key;
-            if (k->dup_of) {
+            if (cc_node_dup_of(k)) {
                 cc_diag *d = n == ids_map
                                  ? cc_report(ds, CC_E113, k->loc, "duplicate block id '%s'", k->text)
                                  : cc_report(ds, CC_E103, k->loc, "duplicate key '%s'", k->text);
-                cc_note_add(d, k->dup_of->loc, "'%s' first appears here", k->text);
+                cc_note_add(d, cc_node_dup_of(k)->loc, "'%s' first appears here", k->text);
             }
             cc_doc_report_duplicates(ds, n->pairs[i].value, ids_map);
         }
