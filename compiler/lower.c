@@ -1002,7 +1002,11 @@ cc_flow *cc_flow_from_doc(cc_bundle *b, uint32_t file, const cc_node *root)
     }
     if (root->has_dups)
         cc_doc_report_duplicates(L.ds, root, blocks);
-    if (blocks->type != CC_NODE_MAP || blocks->count == 0) {
+    if (blocks->type == CC_NODE_MAP && blocks->count == 0) {
+        cc_report(L.ds, CC_E105, blocks->loc, "the flow has no blocks; a flow needs at least one");
+        return f;
+    }
+    if (blocks->type != CC_NODE_MAP) {
         wrong_type(&L, blocks, "'blocks'", "a non-empty mapping of block ids to blocks");
         return f;
     }
