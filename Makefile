@@ -69,7 +69,7 @@ demo: deps
 # The suite runs twice: on the normal build, and on one built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (a crash, leak or undefined behaviour fails the tests).
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-TEST_BINS = all tests/runner tests/unit tests/api tests/vm_api tests/alloc tests/tasks_api
+TEST_BINS = all tests/runner tests/unit tests/api tests/vm_api tests/alloc tests/tasks_api tests/tzcheck
 
 test: deps
 	@$(MAKE) --no-print-directory $(filter all,$(TEST_BINS)) $(addprefix $(B)/,$(filter-out all,$(TEST_BINS)))
@@ -120,6 +120,10 @@ $(B)/tests/alloc: tests/alloc.c include/ccflow.h $(B)/libccflow.so
 $(B)/tests/unit: tests/unit.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
+
+$(B)/tests/tzcheck: tests/tzcheck.c vm/tz.h $(B)/libccflow.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
 
 # Coverage-guided fuzzing of both readers and the checks behind them (clang's libFuzzer).
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
