@@ -271,7 +271,7 @@ bool cc_task_shape_of(bool needs_name, const char *name, const char *description
     }
     if (tpl && !apply_template(tpl, out, err, errlen))
         goto refused;
-    if (needs_name && (!out->name || !*out->name)) {
+    if (needs_name && !out->name) { /* required, but its minimum length is 0: "" is a name */
         snprintf(err, errlen, "InvalidRequestException: Name is required");
         goto refused;
     }
