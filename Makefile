@@ -3,7 +3,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Ivm -Iinclude -I$(B) -I$(B)/gen
-LDLIBS   = -lyaml -lyajl -lm
+LDLIBS   = -lyaml -lyajl -lunistring -lm
 PREFIX  ?= /usr/local
 B        = build
 VERSION := $(shell sed -n 's/^\#define CCFLOW_VERSION "\([^"]*\)".*/\1/p' include/ccflow.h)
@@ -87,7 +87,7 @@ install: all
 	install -m 644 include/ccflow.h $(DESTDIR)$(PREFIX)/include/ccflow.h
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: ccflow' 'Description: compiler and VM for contact-center flows' 'Version: $(VERSION)' \
-	  'Requires.private: yaml-0.1' 'Libs: -L$${libdir} -lccflow' 'Libs.private: -lyaml -lyajl -lm' \
+	  'Requires.private: yaml-0.1' 'Libs: -L$${libdir} -lccflow' 'Libs.private: -lyaml -lyajl -lunistring -lm' \
 	  'Cflags: -I$${includedir}' >$(DESTDIR)$(PREFIX)/lib/pkgconfig/ccflow.pc
 	install -m 644 docs/ccflow.1 $(DESTDIR)$(PREFIX)/share/man/man1/ccflow.1
 

@@ -12,10 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
 
 const cc_builtin_info cc_builtins[] = {
-    {"ccflow:upper", "text", "value", "the text in capitals"},
-    {"ccflow:lower", "text", "value", "the text in small letters"},
+    {"ccflow:upper", "text", "value", "the text in capitals, by Unicode's full case mapping (straße: STRASSE)"},
+    {"ccflow:lower", "text", "value", "the text in small letters, by Unicode's full case mapping"},
     {"ccflow:trim", "text", "value", "the text without leading and trailing blanks"},
     {"ccflow:length", "text", "value", "the number of characters of the text"},
     {"ccflow:concat", "a, b, c, d", "value", "the texts given, joined in the order a, b, c, d"},
@@ -159,9 +160,21 @@ bool cc_builtin_call(const char *name, const char *const *keys, const char *cons
     if (!strcmp(name, "ccflow:upper") || !strcmp(name, "ccflow:lower")) {
         if (!text)
             return false;
-        snprintf(buf, sizeof buf, "%s", text);
-        for (char *p = buf; *p; p++)
-            *p = (char)(name[7] == 'u' ? toupper((unsigned char)*p) : tolower((unsigned char)*p));
+        /* full Unicode case mapping (libunistring): "straße" is "STRASSE", "CAFÉ" is "café" */
+        size_t len = sizeof buf - 1;
+        uint8_t *mapped = (name[7] == 'u' ? u8_toupper : u8_tolower)(
+            (const uint8_t *)text, strlen(text), NULL, NULL, (uint8_t *)buf, &len);
+        if (!mapped)
+            return false; /* not UTF-8, or out of memory */
+        bool fits = len < sizeof buf;
+        if (mapped != (uint8_t *)buf) { /* it did not fit the buffer: libunistring allocated */
+            if (fits)
+                memcpy(buf, mapped, len);
+            free(mapped);
+        }
+        if (!fits)
+            return false;
+        buf[len] = '\0';
     } else if (!strcmp(name, "ccflow:trim")) {
         if (!text)
             return false;
