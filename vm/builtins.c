@@ -31,7 +31,7 @@ const cc_builtin_info cc_builtins[] = {
      "the VM's clock in the time zone (default UTC): ISO time, date, time of day, weekday, hour, epoch seconds"},
     {"ccflow:add_duration", "time, duration", "value",
      "an ISO UTC time (or epoch seconds) plus a duration such as 90m or -2d, as an ISO UTC time"},
-    {"ccflow:json_get", "json, path", "value", "the value at a dotted path (a.b.0) of a JSON text"},
+    {"ccflow:json_get", "json, path", "value", "the value at a dotted path (a.b.0) of a JSON text; an object or list as its JSON"},
     {"ccflow:json_object", "(any)", "value", "a JSON object of the parameters given, keys sorted"},
 };
 const size_t cc_builtin_count = CC_ARRAY_LEN(cc_builtins);
@@ -120,7 +120,8 @@ static bool json_get(const char *json, const char *path, char *out, size_t n)
     cc_arena_init(&arena);
     cc_diags ds;
     cc_diags_init(&ds);
-    const cc_node *node = cc_yaml_read(&arena, &ds, 0, json, strlen(json));
+    /* JSON as RFC 8259 has it (surrogate pairs and all), not YAML that reads much of it */
+    const cc_node *node = cc_json_read(&arena, &ds, 0, json, strlen(json));
     bool ok = node != NULL && ds.errors == 0;
     char part[256];
     for (const char *p = path; ok && *p;) {
@@ -137,10 +138,19 @@ static bool json_get(const char *json, const char *path, char *out, size_t n)
             node = NULL;
         ok = node != NULL;
     }
-    if (ok && node->type == CC_NODE_SCALAR)
-        snprintf(out, n, "%s", cc_node_is_null(node) ? "" : node->text);
-    else
-        ok = false;
+    if (ok && node->type == CC_NODE_SCALAR) {
+        const char *text = cc_node_is_null(node) ? "" : node->text;
+        ok = strlen(text) < n; /* a value that does not fit is an error, never cut */
+        if (ok)
+            memcpy(out, text, strlen(text) + 1);
+    } else if (ok) { /* an object or a list: its JSON */
+        cc_buf b = {0};
+        cc_node_json(&b, node, false);
+        ok = b.len < n;
+        if (ok)
+            memcpy(out, b.data ? b.data : "", b.len + 1);
+        cc_buf_free(&b);
+    }
     cc_diags_free(&ds);
     cc_arena_free(&arena);
     return ok;
