@@ -9,10 +9,13 @@
 #include "json_writer.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
 #include <time.h>
+#include <sys/stat.h>
 
 /* One thing that happens at a moment of the scenario: a contact to start or an agent's status. */
 typedef struct {
@@ -59,34 +62,168 @@ static void problem(scenario *s, const cc_node *at, const char *fmt, const char 
     s->ok = false;
 }
 
+static void problemf(scenario *s, const cc_node *at, const char *fmt, ...) CC_PRINTF(3, 4);
+static void problemf(scenario *s, const cc_node *at, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cc_report(s->ds, CC_E106, at->loc, "%s", msg);
+    s->ok = false;
+}
+
+/* What a value is, for messages: its text in quotes, "empty", or its kind ("a mapping"). */
+static const char *shown(const cc_node *n, char *buf, size_t size)
+{
+    if (!n || cc_node_is_null(n))
+        return "empty";
+    if (n->type != CC_NODE_SCALAR)
+        return cc_node_type_name(n);
+    snprintf(buf, size, "'%s'", n->text);
+    return buf;
+}
+
+/* Reports every key of a mapping that is not one of known (all of them, not only the first), each
+ * with the nearest known key as a hint. True when every key is known. */
+static bool keys_known(scenario *s, const cc_node *map, const char *what, const char *const *known, size_t n)
+{
+    bool ok = true;
+    for (uint32_t i = 0; map && map->type == CC_NODE_MAP && i < map->count; i++) {
+        const cc_node *k = map->pairs[i].key;
+        size_t j = 0;
+        while (j < n && strcmp(k->text, known[j]) != 0)
+            j++;
+        if (j < n)
+            continue;
+        char list[400] = "";
+        for (j = 0; j < n; j++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? (j + 1 < n ? ", " : " or ") : "",
+                     known[j]);
+        cc_diag *d = cc_report(s->ds, CC_E104, k->loc, "unknown %s key '%s'; it is %s", what, k->text, list);
+        const char *best = cc_closest(k->text, known, n);
+        if (best)
+            cc_note_add(d, k->loc, "did you mean '%s'?", best);
+        ok = s->ok = false;
+    }
+    return ok;
+}
+
+/* A whole number written in decimal digits within [min, max], checked before it is narrowed. */
+static bool whole_number(scenario *s, const cc_node *n, const char *what, uint64_t min, uint64_t max, uint64_t *out)
+{
+    const char *t = is_scalar(n) ? n->text : "";
+    uint64_t v = 0;
+    bool ok = *t != '\0';
+    for (; ok && *t; t++) {
+        unsigned digit = (unsigned)(*t - '0');
+        if (digit > 9 || v > (UINT64_MAX - digit) / 10)
+            ok = false;
+        else
+            v = v * 10 + digit;
+    }
+    if (!ok || v < min || v > max) {
+        char buf[200];
+        problemf(s, n, "%s is a whole number from %llu to %llu, not %s", what, (unsigned long long)min,
+                 (unsigned long long)max, shown(n, buf, sizeof buf));
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* The longest duration or offset a scenario takes (about 10,000 years): the start plus a few of
+ * them stays far inside int64 milliseconds, wherever the runtime adds them up. */
+#define SCENARIO_MAX_MS (3650000LL * 86400000LL)
+
 /* A command-line duration (--until, --restart-at): from the scenario's start, never negative. */
 static bool option_duration(const char *option, const char *text, int64_t *ms)
 {
-    if (cc_parse_duration(text, ms) && *ms >= 0)
+    if (cc_parse_duration(text, ms) && *ms >= 0 && *ms <= SCENARIO_MAX_MS)
         return true;
-    fprintf(stderr, "ccflow: %s takes a duration such as 8h or 7d, not '%s'\n", option, text);
+    if (cc_parse_duration(text, ms) && *ms > SCENARIO_MAX_MS)
+        fprintf(stderr, "ccflow: %s takes at most 3650000d (about 10,000 years), not '%s'\n", option, text);
+    else
+        fprintf(stderr, "ccflow: %s takes a duration such as 8h or 7d, not '%s'\n", option, text);
     return false;
 }
 
 static bool duration_of(scenario *s, const cc_node *n, int64_t *ms)
 {
+    char buf[200];
     if (!is_scalar(n) || !cc_parse_duration(n->text, ms) || *ms < 0) {
-        problem(s, n, "expected a duration such as 30s, 10m or 8d, not '%s'", is_scalar(n) ? n->text : "?");
+        problemf(s, n, "expected a duration such as 30s, 10m or 8d, not %s", shown(n, buf, sizeof buf));
+        return false;
+    }
+    if (*ms > SCENARIO_MAX_MS) {
+        problemf(s, n, "a duration in a scenario is at most 3650000d (about 10,000 years), not %s",
+                 shown(n, buf, sizeof buf));
         return false;
     }
     return true;
 }
 
-/* 2026-11-23T08:00:00Z -> ms since the epoch. */
-static bool parse_time(const char *text, int64_t *ms)
+/* A ScheduledTime as an offset from the start, as an absolute time. One beyond any duration a
+ * scenario takes is still a time: the latest there is, which the API refuses as too far ahead
+ * like any other more than 6 days ahead (never a sum that wraps round to the past). */
+static bool scheduled_of(scenario *s, const cc_node *n, int64_t *when)
 {
-    int y, mo, d, h, mi, sec;
-    char z;
-    if (sscanf(text, "%d-%d-%dT%d:%d:%d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7 || z != 'Z')
+    int64_t ms;
+    if (is_scalar(n) && cc_parse_duration(n->text, &ms) && ms > SCENARIO_MAX_MS) {
+        *when = INT64_MAX;
+        return true;
+    }
+    if (!duration_of(s, n, &ms))
+        return false;
+    *when = s->start + ms;
+    return true;
+}
+
+/* 2026-11-23T08:00:00Z -> ms since the epoch, for a real date and time from 1970 to 9999;
+ * otherwise false with why (nothing is normalised: 2026-02-30 is not 2026-03-02). */
+static bool parse_time(const char *text, int64_t *ms, char *why, size_t n)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    int f[6] = {0}, field = 0;
+    for (size_t i = 0; i < sizeof shape - 1; i++) {
+        if (shape[i] == 'd') {
+            if (text[i] < '0' || text[i] > '9')
+                break;
+            f[field] = f[field] * 10 + (text[i] - '0');
+        } else if (text[i] != shape[i])
+            break;
+        else
+            field += field < 5;
+        if (i == sizeof shape - 2) {
+            if (text[i + 1] != '\0')
+                break;
+            goto shaped;
+        }
+    }
+    snprintf(why, n, "'start' is a UTC time such as 2026-11-23T08:00:00Z, not '%s'", text);
+    return false;
+shaped:;
+    int y = f[0], mo = f[1], d = f[2], h = f[3], mi = f[4], sec = f[5];
+    static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1970)
+        snprintf(why, n, "'start' is before 1970-01-01T00:00:00Z, where the clock's time begins");
+    else if (mo < 1 || mo > 12)
+        snprintf(why, n, "'start' has no month %02d: months are 01 to 12", mo);
+    else if (d < 1 || d > month_days[mo - 1] + (mo == 2 && leap))
+        snprintf(why, n, "'start' has no day %02d in %04d-%02d, which has %d days", d, y, mo,
+                 month_days[mo - 1] + (mo == 2 && leap));
+    else if (h > 23 || mi > 59 || sec > 59)
+        snprintf(why, n, "'start' has no time %02d:%02d:%02d: hours are 00 to 23, minutes and seconds 00 to 59", h, mi,
+                 sec);
+    else
+        why = NULL;
+    if (why)
         return false;
     /* days from civil (proleptic Gregorian), without the C library's time zone state */
     y -= mo <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t era = y / 400;
     int64_t yoe = y - era * 400;
     int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
@@ -292,7 +429,7 @@ typedef struct {
 /* A duration or a number of minutes (SegmentAttributes connect:ContactExpiry) as milliseconds. */
 static bool expiry_of(scenario *s, const cc_node *v, int64_t *ms)
 {
-    if (is_scalar(v) && cc_parse_duration(v->text, ms) && *ms > 0)
+    if (is_scalar(v) && cc_parse_duration(v->text, ms) && *ms > 0 && *ms <= SCENARIO_MAX_MS)
         return true;
     problem(s, v, "an expiry is a duration such as 30m, 3d or 90d%s", "");
     return false;
@@ -333,10 +470,8 @@ static bool task_request(scenario *s, const cc_rt *rt, const cc_node *st, cc_tas
         if (done)
             continue;
         if (!strcmp(key, "scheduled")) {
-            int64_t ms;
-            if (!duration_of(s, v, &ms))
+            if (!scheduled_of(s, v, &req->scheduled_ms))
                 return false;
-            req->scheduled_ms = s->start + ms;
         } else if (!strcmp(key, "expiry")) {
             if (!expiry_of(s, v, &req->expiry_ms))
                 return false;
@@ -472,7 +607,7 @@ out:
  * stop_contact: ID, update_schedule: { contact, scheduled }, transfer: { contact, flow, queue |
  * agent }, complete_contact: ID (its agent completes it now). A refused call is reported with its
  * exception, like a refused start. */
-static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *t, FILE *out)
+static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *t, FILE *out, bool dry)
 {
     char err[300] = "";
     bool ok;
@@ -495,42 +630,56 @@ static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *
             return false;
         }
         who = v->text;
-        ok = by_id[k].call(rt, who, err, sizeof err);
+        ok = dry || by_id[k].call(rt, who, err, sizeof err);
     } else if ((v = cc_node_get(ev, "transfer"))) {
+        static const char *const transfer_keys[] = {"contact", "flow", "queue", "agent"};
         const cc_node *c = cc_node_get(v, "contact"), *f = cc_node_get(v, "flow"), *q = cc_node_get(v, "queue"),
                       *a = cc_node_get(v, "agent");
+        if (!keys_known(s, v, "transfer", transfer_keys, CC_ARRAY_LEN(transfer_keys)))
+            return false;
         if (!is_scalar(c) || !is_scalar(f)) {
             problem(s, v, "transfer is { contact: ID, flow: FLOW, queue: Q } or { contact, flow, agent: NAME }%s", "");
             return false;
         }
         who = c->text;
-        ok = cc_rt_transfer(rt, who, f->text, is_scalar(q) ? q->text : NULL, is_scalar(a) ? a->text : NULL, err,
-                            sizeof err);
+        ok = dry || cc_rt_transfer(rt, who, f->text, is_scalar(q) ? q->text : NULL, is_scalar(a) ? a->text : NULL,
+                                   err, sizeof err);
     } else if ((v = cc_node_get(ev, "update_attributes"))) {
+        static const char *const update_keys[] = {"contact", "attributes"};
         const cc_node *c = cc_node_get(v, "contact"), *a = cc_node_get(v, "attributes");
+        if (!keys_known(s, v, "update_attributes", update_keys, CC_ARRAY_LEN(update_keys)))
+            return false;
         if (!is_scalar(c) || !a || a->type != CC_NODE_MAP) {
             problem(s, v, "update_attributes is { contact: ID, attributes: { key: value } }%s", "");
             return false;
         }
         size_t n = 0;
         for (uint32_t i = 0; i < a->count && n < CC_ARRAY_LEN(t->keys); i++) {
+            if (a->pairs[i].value->type != CC_NODE_SCALAR) {
+                problem(s, a->pairs[i].value, "an attribute's value is text, not %s",
+                        cc_node_type_name(a->pairs[i].value));
+                return false;
+            }
             t->keys[n] = a->pairs[i].key->text;
             t->values[n++] = is_scalar(a->pairs[i].value) ? a->pairs[i].value->text : "";
         }
         who = c->text;
-        ok = cc_rt_update_attributes(rt, who, t->keys, t->values, n, err, sizeof err);
+        ok = dry || cc_rt_update_attributes(rt, who, t->keys, t->values, n, err, sizeof err);
     } else {
+        static const char *const schedule_keys[] = {"contact", "scheduled"};
         v = cc_node_get(ev, "update_schedule");
         const cc_node *c = cc_node_get(v, "contact"), *at = cc_node_get(v, "scheduled");
-        int64_t ms;
+        int64_t when;
+        if (!keys_known(s, v, "update_schedule", schedule_keys, CC_ARRAY_LEN(schedule_keys)))
+            return false;
         if (!is_scalar(c) || !at) {
             problem(s, v, "update_schedule is { contact: ID, scheduled: OFFSET }%s", "");
             return false;
         }
-        if (!duration_of(s, at, &ms))
+        if (!scheduled_of(s, at, &when))
             return false;
         who = c->text;
-        ok = cc_rt_update_schedule(rt, who, s->start + ms, err, sizeof err);
+        ok = dry || cc_rt_update_schedule(rt, who, when, err, sizeof err);
     }
     if (!ok) {
         fprintf(out, "refused for %s: %s\n", who, err);
@@ -542,7 +691,7 @@ static bool api_event(scenario *s, cc_rt *rt, const cc_node *ev, request_texts *
 }
 
 /* start_contact: { id, channel: VOICE|CHAT|EMAIL, flow, attributes, inputs: [...] } */
-static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, int64_t t, const char **keys,
+static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, bool dry, const char **keys,
                                 const char **values, FILE *out)
 {
     static const char *const known[] = {"id", "channel", "flow", "attributes", "inputs", "name", "outcomes", "agent"};
@@ -605,7 +754,8 @@ static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, int64
         problem(s, sc, "start_contact needs a channel: VOICE, CHAT or EMAIL%s", "");
         return false;
     }
-    (void)t;
+    if (dry)
+        return true;
     char err[256];
     if (!cc_rt_start_contact(rt, &req, channel, inputs, ninputs, err, sizeof err)) {
         if (req.id)
@@ -704,170 +854,328 @@ static bool restart_vm(cc_rt **rt, const ccfb_module *m, scenario *s, const cc_s
     return true;
 }
 
-/* { queue, metric, value }: a queue's figure at the end of the run. */
-static bool check_queue_metric(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
+/* The figures a queue expectation can name, and where cc_metrics keeps each. */
+static const struct {
+    const char *name;
+    size_t offset;
+    bool time;
+} queue_figures[] = {
+    {"contacts_created", offsetof(cc_metrics, created), false},
+    {"contacts_handled", offsetof(cc_metrics, handled), false},
+    {"contacts_abandoned", offsetof(cc_metrics, abandoned), false},
+    {"contacts_expired", offsetof(cc_metrics, expired), false},
+    {"contacts_dequeued", offsetof(cc_metrics, dequeued), false},
+    {"contacts_in_queue", offsetof(cc_metrics, in_queue), false},
+    {"contacts_scheduled", offsetof(cc_metrics, scheduled), false},
+    {"oldest_contact_age", offsetof(cc_metrics, oldest_age_ms), true},
+    {"agents_online", offsetof(cc_metrics, agents_online), false},
+    {"agents_available", offsetof(cc_metrics, agents_available), false},
+    {"agents_staffed", offsetof(cc_metrics, agents_staffed), false},
+    {"agents_on_contact", offsetof(cc_metrics, agents_on_contact), false},
+    {"agents_after_contact_work", offsetof(cc_metrics, agents_acw), false},
+    {"avg_handle_time", offsetof(cc_metrics, avg_handle_ms), true},
+    {"avg_queue_answer_time", offsetof(cc_metrics, avg_answer_ms), true},
+    {"avg_interaction_time", offsetof(cc_metrics, avg_interaction_ms), true},
+    {"avg_hold_time", offsetof(cc_metrics, avg_hold_ms), true},
+    {"max_queue_wait", offsetof(cc_metrics, max_wait_ms), true},
+};
+
+/* A queue expectation's metric (an index of queue_figures, or -1 for a service level with its
+ * threshold) and the value it expects: a count, a duration or seconds, or a percentage. */
+typedef struct {
+    int figure;
+    int64_t threshold;
+    double want;
+    int channel;
+} queue_check;
+
+/* Reads { queue, channel, metric, value } before the run; false after reporting every problem. */
+static bool queue_check_of(scenario *s, const cc_rt *rt, const cc_node *item, queue_check *qc)
 {
-    static const char *const metrics[] = {
-        "contacts_created",     "contacts_handled",     "contacts_abandoned",        "contacts_expired",
-        "contacts_dequeued",    "contacts_in_queue",    "contacts_scheduled",        "oldest_contact_age",
-        "agents_online",        "agents_available",     "agents_staffed",            "agents_on_contact",
-        "agents_after_contact_work", "avg_handle_time", "avg_queue_answer_time",     "avg_interaction_time",
-        "avg_hold_time",        "max_queue_wait",       "service_level_<threshold>"};
+    static const char *const keys[] = {"queue", "channel", "metric", "value"};
     const cc_node *qn = cc_node_get(item, "queue"), *mn = cc_node_get(item, "metric"), *vn = cc_node_get(item, "value"),
                   *cn = cc_node_get(item, "channel");
-    for (uint32_t i = 0; i < item->count; i++) {
-        const char *k = item->pairs[i].key->text;
-        if (strcmp(k, "queue") && strcmp(k, "metric") && strcmp(k, "value") && strcmp(k, "channel")) {
-            cc_report(s->ds, CC_E104, item->pairs[i].key->loc,
-                      "unknown key '%s' in a queue expectation; it takes queue, channel, metric and value", k);
-            s->ok = false;
-            return false;
-        }
-    }
-    if (!is_scalar(qn) || !is_scalar(mn) || !is_scalar(vn)) {
+    char buf[200];
+    bool ok = keys_known(s, item, "queue expectation", keys, CC_ARRAY_LEN(keys));
+    if (!is_scalar(qn) || !qn->len || !mn || !vn) {
         problem(s, item, "a queue expectation is { queue: NAME, channel: TASK, metric: M, value: V }%s", "");
         return false;
     }
-    int q = cc_rt_queue_index(rt, qn->text);
-    if (q < 0) {
+    /* an agent's own queue (agent:NAME) comes to be when a contact is first sent to it */
+    if (cc_rt_queue_index(rt, qn->text) < 0 &&
+        (strncmp(qn->text, "agent:", 6) != 0 || cc_rt_agent_index(rt, qn->text + 6) < 0)) {
         problem(s, qn, "no queue named '%s'", qn->text);
-        return false;
+        ok = false;
     }
-    int channel = -1;
+    qc->channel = -1;
     if (cn) {
         for (int c = 0; c < CC_CH_COUNT; c++)
             if (is_scalar(cn) && !strcmp(cn->text, cc_channel_upper(c)))
-                channel = c;
-        if (channel < 0) {
-            problem(s, cn, "a channel is VOICE, CHAT, TASK or EMAIL%s", "");
-            return false;
+                qc->channel = c;
+        if (qc->channel < 0) {
+            problemf(s, cn, "a channel is VOICE, CHAT, TASK or EMAIL, not %s", shown(cn, buf, sizeof buf));
+            ok = false;
         }
     }
-    const char *m = mn->text;
-    int64_t threshold = 0;
-    bool is_level = !strncmp(m, "service_level_", 14) && cc_parse_duration(m + 14, &threshold);
-    cc_metrics mt;
-    cc_rt_metrics(rt, (size_t)q, channel, &threshold, is_level, &mt);
-    static const struct {
-        const char *name;
-        size_t offset;
-        bool time;
-    } fields[] = {
-        {"contacts_created", offsetof(cc_metrics, created), false},
-        {"contacts_handled", offsetof(cc_metrics, handled), false},
-        {"contacts_abandoned", offsetof(cc_metrics, abandoned), false},
-        {"contacts_expired", offsetof(cc_metrics, expired), false},
-        {"contacts_dequeued", offsetof(cc_metrics, dequeued), false},
-        {"contacts_in_queue", offsetof(cc_metrics, in_queue), false},
-        {"contacts_scheduled", offsetof(cc_metrics, scheduled), false},
-        {"oldest_contact_age", offsetof(cc_metrics, oldest_age_ms), true},
-        {"agents_online", offsetof(cc_metrics, agents_online), false},
-        {"agents_available", offsetof(cc_metrics, agents_available), false},
-        {"agents_staffed", offsetof(cc_metrics, agents_staffed), false},
-        {"agents_on_contact", offsetof(cc_metrics, agents_on_contact), false},
-        {"agents_after_contact_work", offsetof(cc_metrics, agents_acw), false},
-        {"avg_handle_time", offsetof(cc_metrics, avg_handle_ms), true},
-        {"avg_queue_answer_time", offsetof(cc_metrics, avg_answer_ms), true},
-        {"avg_interaction_time", offsetof(cc_metrics, avg_interaction_ms), true},
-        {"avg_hold_time", offsetof(cc_metrics, avg_hold_ms), true},
-        {"max_queue_wait", offsetof(cc_metrics, max_wait_ms), true},
-    };
-    double seen = 0;
-    bool is_time = false, is_percent = false, found = false;
-    for (size_t i = 0; i < CC_ARRAY_LEN(fields) && !found; i++)
-        if (!strcmp(m, fields[i].name)) {
-            const char *at = (const char *)&mt + fields[i].offset;
-            if (fields[i].time) {
-                int64_t v;
-                memcpy(&v, at, sizeof v);
-                seen = (double)v;
-            } else {
-                uint64_t v;
-                memcpy(&v, at, sizeof v);
-                seen = (double)v;
-            }
-            is_time = fields[i].time;
-            found = true;
-        }
-    if (!found && is_level)
-        seen = mt.service_level[0], is_percent = found = true;
-    if (!found) {
-        char list[600] = "";
-        for (size_t i = 0; i < CC_ARRAY_LEN(metrics); i++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", metrics[i]);
-        cc_diag *d = cc_report(s->ds, CC_E108, mn->loc, "unknown queue metric '%s'; ccflow knows %s", m, list);
-        const char *best = cc_closest(m, metrics, CC_ARRAY_LEN(metrics));
+    const char *m = is_scalar(mn) ? mn->text : "";
+    qc->figure = -1;
+    for (size_t i = 0; i < CC_ARRAY_LEN(queue_figures); i++)
+        if (!strcmp(m, queue_figures[i].name))
+            qc->figure = (int)i;
+    bool is_level = qc->figure < 0 && !strncmp(m, "service_level_", 14) && cc_parse_duration(m + 14, &qc->threshold) &&
+                    qc->threshold > 0 && qc->threshold <= SCENARIO_MAX_MS;
+    if (qc->figure < 0 && !is_level) {
+        const char *names[CC_ARRAY_LEN(queue_figures) + 1];
+        char list[700] = "";
+        for (size_t i = 0; i < CC_ARRAY_LEN(queue_figures); i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     names[i] = queue_figures[i].name);
+        names[CC_ARRAY_LEN(queue_figures)] = "service_level_<threshold>";
+        cc_diag *d = cc_report(s->ds, CC_E108, mn->loc, "unknown queue metric %s; ccflow knows %s and %s",
+                               shown(mn, buf, sizeof buf), list, names[CC_ARRAY_LEN(queue_figures)]);
+        const char *best = cc_closest(m, names, CC_ARRAY_LEN(names));
         if (best)
             cc_note_add(d, mn->loc, "did you mean '%s'?", best);
         s->ok = false;
         return false;
     }
-    double want;
+    bool is_time = qc->figure >= 0 && queue_figures[qc->figure].time;
     int64_t ms;
-    if (is_time && cc_parse_duration(vn->text, &ms))
-        want = (double)ms;
-    else {
-        char *end;
-        want = strtod(vn->text, &end);
-        if (*end && !(is_percent && !strcmp(end, "%"))) {
-            problem(s, vn, "expected a number%s", is_time ? " or a duration" : "");
-            return false;
-        }
-        if (is_time)
-            want *= 1000; /* a plain number of seconds */
+    char *end = NULL;
+    if (!is_scalar(vn) || !vn->len)
+        end = NULL;
+    else if (is_time && cc_parse_duration(vn->text, &ms) && ms >= 0 && ms <= SCENARIO_MAX_MS) {
+        qc->want = (double)ms;
+        return ok;
+    } else {
+        errno = 0;
+        qc->want = strtod(vn->text, &end);
+        if (end == vn->text || errno == ERANGE || qc->want != qc->want || qc->want < 0 ||
+            (*end && !(is_level && !strcmp(end, "%"))))
+            end = NULL;
     }
-    bool pass = seen > want - 0.05 && seen < want + 0.05;
+    if (!end) {
+        problemf(s, vn, "a queue expectation's value is %s, not %s",
+                 is_time ? "a duration such as 90s or a number of seconds"
+                 : is_level ? "a percentage such as 80 or 80%"
+                            : "a number",
+                 shown(vn, buf, sizeof buf));
+        return false;
+    }
+    if (is_time)
+        qc->want *= 1000; /* a plain number of seconds */
+    return ok;
+}
+
+/* { queue, metric, value }: a queue's figure at the end of the run (the item was read before). */
+static bool check_queue_metric(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
+{
+    queue_check qc;
+    if (!queue_check_of(s, rt, item, &qc))
+        return false;
+    const cc_node *qn = cc_node_get(item, "queue");
+    const char *qname = qn->text, *m = cc_node_get(item, "metric")->text;
+    if (cc_rt_queue_index(rt, qname) < 0) {
+        problem(s, qn, "no queue named '%s'", qname);
+        return false;
+    }
+    cc_metrics mt;
+    cc_rt_metrics(rt, (size_t)cc_rt_queue_index(rt, qname), qc.channel, &qc.threshold, qc.figure < 0, &mt);
+    double seen;
+    bool is_time = qc.figure >= 0 && queue_figures[qc.figure].time;
+    if (qc.figure < 0)
+        seen = mt.service_level[0];
+    else {
+        const char *at = (const char *)&mt + queue_figures[qc.figure].offset;
+        if (is_time) {
+            int64_t v;
+            memcpy(&v, at, sizeof v);
+            seen = (double)v;
+        } else {
+            uint64_t v;
+            memcpy(&v, at, sizeof v);
+            seen = (double)v;
+        }
+    }
+    bool pass = seen > qc.want - 0.05 && seen < qc.want + 0.05;
     if (!pass) {
-        char shown[64];
+        char shown_value[64];
         if (is_time)
-            snprintf(shown, sizeof shown, "%.1fs", seen / 1000);
+            snprintf(shown_value, sizeof shown_value, "%.1fs", seen / 1000);
         else
-            snprintf(shown, sizeof shown, "%g%s", seen, is_percent ? "%" : "");
+            snprintf(shown_value, sizeof shown_value, "%g%s", seen, qc.figure < 0 ? "%" : "");
         fprintf(out, "%s:%u: FAIL queue %s: saw %s %s\n", cc_source_get(s->ds, item->loc.file)->path, item->loc.line,
-                qn->text, m, shown);
+                qname, m, shown_value);
     }
     return pass;
 }
 
+/* What a contact expectation can check, after its `contact`. */
+static const char *const contact_checks[] = {"contact",    "disconnect_reason", "agent",      "started_at",
+                                             "ended_at",   "attributes",        "references", "previous",
+                                             "related",    "created_by",        "initiation", "rejected",
+                                             "refused"};
+
+/* Reads one expect item before the run. An item that could pass without checking anything is a
+ * problem: not a mapping, no check beside its contact, an unknown key (each one is reported), an
+ * empty or mistyped value. */
+static bool expect_item_valid(scenario *s, const cc_rt *rt, const cc_node *item)
+{
+    char buf[200];
+    if (item->type != CC_NODE_MAP) {
+        problemf(s, item, "an expect item is { contact: ID, CHECK: VALUE } or { queue, metric, value }, not %s",
+                 shown(item, buf, sizeof buf));
+        return false;
+    }
+    if (cc_node_get(item, "queue") && !cc_node_get(item, "contact")) {
+        queue_check qc;
+        return queue_check_of(s, rt, item, &qc);
+    }
+    bool ok = keys_known(s, item, "expectation", contact_checks, CC_ARRAY_LEN(contact_checks));
+    const cc_node *who = cc_node_get(item, "contact");
+    if (!is_scalar(who) || !who->len) {
+        problemf(s, who ? who : item, "an expect item names its contact: { contact: ID, ... }%s",
+                 who ? "; this one is empty" : "");
+        return false;
+    }
+    size_t checks = 0;
+    for (uint32_t i = 0; i < item->count; i++) {
+        const char *key = item->pairs[i].key->text;
+        const cc_node *v = item->pairs[i].value;
+        size_t j = 1;
+        while (j < CC_ARRAY_LEN(contact_checks) && strcmp(key, contact_checks[j]) != 0)
+            j++;
+        if (j == CC_ARRAY_LEN(contact_checks))
+            continue; /* contact itself, or unknown: reported above */
+        checks++;
+        int64_t ms;
+        if (!strcmp(key, "started_at") || !strcmp(key, "ended_at")) {
+            ok &= duration_of(s, v, &ms);
+        } else if (!strcmp(key, "attributes") || !strcmp(key, "references")) {
+            if (v->type != CC_NODE_MAP || !v->count) {
+                problemf(s, v, "'%s' maps keys to the values expected (null: absent), not %s", key,
+                         v->type == CC_NODE_MAP ? "an empty mapping" : shown(v, buf, sizeof buf));
+                ok = false;
+            }
+            for (uint32_t a = 0; v->type == CC_NODE_MAP && a < v->count; a++)
+                if (v->pairs[a].value->type != CC_NODE_SCALAR) {
+                    problemf(s, v->pairs[a].value, "an expected %s value is text or null, not %s",
+                             key[0] == 'a' ? "attribute's" : "reference's", cc_node_type_name(v->pairs[a].value));
+                    ok = false;
+                }
+        } else if (v->type != CC_NODE_SCALAR || (!strcmp(key, "disconnect_reason") || !strcmp(key, "rejected") ||
+                                                 !strcmp(key, "refused")
+                                                     ? !is_scalar(v) || !v->len
+                                                     : !cc_node_is_null(v) && !v->len)) {
+            /* names are never empty; agent, previous, related, created_by and initiation may be
+             * null (none) */
+            problemf(s, v, "'%s' expects %s, not %s", key,
+                     !strcmp(key, "disconnect_reason") ? "a reason such as AGENT_DISCONNECT"
+                     : !strcmp(key, "rejected") || !strcmp(key, "refused")
+                         ? "an exception name such as InvalidRequestException"
+                         : "a name, or null for none",
+                     shown(v, buf, sizeof buf));
+            ok = false;
+        }
+    }
+    if (!checks && ok) {
+        problemf(s, item, "this expectation names contact '%s' and nothing to check; add disconnect_reason, agent, "
+                          "started_at, ended_at, attributes...", who->text);
+        return false;
+    }
+    return ok;
+}
+
+/* What an expectation reads of a contact: its record once ended, DescribeContact's answer while it
+ * lives (open). */
+typedef struct {
+    ended_contact *e;
+    bool open, started;
+} contact_view;
+
+static void describe_live(void *ud, const cc_record *r)
+{
+    contact_view *cv = ud;
+    ended_contact *e = cc_xcalloc(1, sizeof *e);
+    e->reason = cc_xstrdup(cc_end_reason_name(r->reason));
+    e->agent = r->agent ? cc_xstrdup(r->agent) : NULL;
+    e->previous = r->previous ? cc_xstrdup(r->previous) : NULL;
+    e->related = r->related ? cc_xstrdup(r->related) : NULL;
+    e->created_by = r->created_by ? cc_xstrdup(r->created_by) : NULL;
+    e->initiation = cc_xstrdup(r->initiation);
+    for (size_t i = 0; i < r->nrefs; i++) {
+        cc_vec_push(&e->refs, cc_xstrdup(r->ref_names[i]));
+        cc_vec_push(&e->refs, cc_xstrdup(r->ref_values[i]));
+    }
+    for (size_t i = 0; i < r->nattrs; i++) {
+        cc_vec_push(&e->attrs, cc_xstrdup(r->attr_keys[i]));
+        cc_vec_push(&e->attrs, cc_xstrdup(r->attr_values[i]));
+    }
+    e->ended = -1;
+    e->started = r->scheduled >= 0 ? r->scheduled : r->initiated;
+    cv->e = e;
+    cv->open = true;
+    cv->started = strcmp(r->state, "SCHEDULED") != 0; /* a scheduled task's flow has not begun */
+}
+
+static void ended_contact_free(ended_contact *e)
+{
+    cc_free(e->reason);
+    cc_free(e->agent);
+    cc_free(e->previous);
+    cc_free(e->related);
+    cc_free(e->created_by);
+    cc_free(e->initiation);
+    for (size_t k = 0; k < e->refs.len; k++)
+        cc_free(e->refs.items[k]);
+    cc_vec_free(&e->refs);
+    for (size_t k = 0; k < e->attrs.len; k++)
+        cc_free(e->attrs.items[k]);
+    cc_vec_free(&e->attrs);
+    cc_free(e);
+}
+
+/* Checks one expect item (read before the run) against the end of the run: the contact's state
+ * then, whether it has ended or is still alive. */
 static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
 {
     if (item->type == CC_NODE_MAP && cc_node_get(item, "queue") && !cc_node_get(item, "contact"))
         return check_queue_metric(s, rt, item, out);
     const cc_node *who = cc_node_get(item, "contact");
-    if (!is_scalar(who)) {
-        problem(s, item, "an expect item names its contact: { contact: ID, ... }%s", "");
-        return false;
-    }
-    ended_contact *e = cc_map_get(&s->ended, who->text);
+    contact_view cv = {cc_map_get(&s->ended, who->text), false, true};
+    if (!cv.e)
+        cc_rt_describe(rt, who->text, describe_live, &cv);
+    const ended_contact *e = cv.e;
     const char *rejected = cc_map_get(&s->rejected, who->text);
+    const char *absent = e ? "(still open)" : "(no such contact)";
     bool pass = true;
     cc_buf seen = {0};
-    for (uint32_t i = 0; i < item->count; i++) {
+    for (uint32_t i = 0; i < item->count && pass; i++) {
         const char *key = item->pairs[i].key->text;
         const cc_node *v = item->pairs[i].value;
         if (!strcmp(key, "contact"))
             continue;
         if (!strcmp(key, "disconnect_reason")) {
-            pass = e && is_scalar(v) && !strcmp(e->reason, v->text);
-            cc_buf_printf(&seen, "disconnect_reason %s", e ? e->reason : "(still open)");
+            pass = e && !cv.open && !strcmp(e->reason, v->text);
+            cc_buf_printf(&seen, "disconnect_reason %s", e && !cv.open ? e->reason : absent);
         } else if (!strcmp(key, "agent")) { /* null: no agent took it */
             pass = e && (is_scalar(v) ? e->agent && !strcmp(e->agent, v->text) : !e->agent);
-            cc_buf_printf(&seen, "agent %s", e && e->agent ? e->agent : "(none)");
+            cc_buf_printf(&seen, "agent %s", !e ? absent : e->agent ? e->agent : "(none)");
         } else if (!strcmp(key, "ended_at") || !strcmp(key, "started_at")) {
             int64_t ms;
-            if (!duration_of(s, v, &ms))
-                return false;
-            int64_t at = e ? (key[0] == 'e' ? e->ended : e->started) - s->start : -1;
-            pass = e && at == ms;
+            duration_of(s, v, &ms);
+            bool known = e && (key[0] == 'e' ? !cv.open : cv.started);
+            int64_t at = known ? (key[0] == 'e' ? e->ended : e->started) - s->start : 0;
+            pass = known && at == ms;
             char d[32];
             cc_format_duration(d, sizeof d, at);
-            cc_buf_printf(&seen, "%s %s", key, e ? d : "(still open)");
+            cc_buf_printf(&seen, "%s %s", key, known ? d : !e ? absent : key[0] == 'e' ? "(still open)" : "(not started)");
         } else if (!strcmp(key, "refused")) { /* an API call on the contact was refused */
             const char *r = cc_map_get(&s->refused, who->text);
-            pass = r && is_scalar(v) && !strcmp(r, v->text);
+            pass = r && !strcmp(r, v->text);
             cc_buf_printf(&seen, "refused %s", r ? r : "(nothing refused)");
         } else if (!strcmp(key, "rejected")) {
-            pass = rejected && is_scalar(v) && !strcmp(rejected, v->text);
+            pass = rejected && !strcmp(rejected, v->text);
             cc_buf_printf(&seen, "rejected %s", rejected ? rejected : "(not rejected)");
         } else if (!strcmp(key, "previous") || !strcmp(key, "related") || !strcmp(key, "created_by") ||
                    !strcmp(key, "initiation")) {
@@ -878,8 +1186,8 @@ static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
                                                : e->created_by;
             const char *want = is_scalar(v) ? v->text : NULL;
             pass = e && (want ? have && !strcmp(want, have) : !have);
-            cc_buf_printf(&seen, "%s %s", key, !e ? "(still open)" : have ? have : "(none)");
-        } else if ((!strcmp(key, "attributes") || !strcmp(key, "references")) && v->type == CC_NODE_MAP) {
+            cc_buf_printf(&seen, "%s %s", key, !e ? absent : have ? have : "(none)");
+        } else { /* attributes or references: these keys have these values (null: absent) */
             const bool refs = key[0] == 'r';
             for (uint32_t a = 0; a < v->count && pass; a++) {
                 const char *want = cc_node_is_null(v->pairs[a].value) ? NULL : v->pairs[a].value->text;
@@ -888,25 +1196,57 @@ static bool check_expect(scenario *s, cc_rt *rt, const cc_node *item, FILE *out)
                     if (!strcmp((refs ? e->refs.items : e->attrs.items)[k], v->pairs[a].key->text))
                         have = (refs ? e->refs.items : e->attrs.items)[k + 1];
                 pass = e && (want ? have && !strcmp(want, have) : !have);
-                cc_buf_printf(&seen, "%s=%s ", v->pairs[a].key->text, have ? have : "(absent)");
+                if (e)
+                    cc_buf_printf(&seen, "%s=%s ", v->pairs[a].key->text, have ? have : "(absent)");
+                else
+                    cc_buf_printf(&seen, "%s", absent);
             }
-        } else {
-            cc_report(s->ds, CC_E104, item->pairs[i].key->loc,
-                      "unknown expectation '%s'; ccflow checks disconnect_reason, agent, started_at, ended_at, "
-                      "attributes, references, previous, related, created_by, initiation, rejected and refused",
-                      key);
-            s->ok = false;
-            cc_buf_free(&seen);
-            return false;
         }
-        if (!pass)
-            break;
     }
     if (!pass)
         fprintf(out, "%s:%u: FAIL contact %s: saw %s\n", cc_source_get(s->ds, item->loc.file)->path, item->loc.line,
                 who->text, seen.data ? seen.data : "nothing");
     cc_buf_free(&seen);
+    if (cv.open)
+        ended_contact_free(cv.e);
     return pass;
+}
+
+/* Whether a scenario's text can be read as one: UTF-8 (a stray byte is named, at its place) and
+ * not empty (blanks, comments and document markers only). Reports and returns false otherwise. */
+static bool text_readable(cc_diags *ds, uint32_t file, const char *text, size_t len)
+{
+    size_t bad = cc_utf8_first_invalid(text, len);
+    if (bad < len) {
+        uint32_t line = 1, col = 1;
+        for (size_t i = 0; i < bad; i++) {
+            if (text[i] == '\n')
+                line++, col = 1;
+            else if (((unsigned char)text[i] & 0xc0) != 0x80)
+                col++;
+        }
+        cc_report(ds, CC_E101, (cc_loc){file, line, col, line, col},
+                  "the scenario is not valid UTF-8: byte 0x%02x here does not start a valid UTF-8 sequence",
+                  (unsigned)(unsigned char)text[bad]);
+        return false;
+    }
+    size_t i = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && text[end] != '\n')
+            end++;
+        while (i < end && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+            i++;
+        bool marker = end - i >= 3 && (!memcmp(text + i, "---", 3) || !memcmp(text + i, "...", 3)) &&
+                      (end - i == 3 || text[i + 3] == ' ' || text[i + 3] == '\r');
+        if (i < end && text[i] != '#' && !marker)
+            return true;
+        i = end + 1;
+    }
+    cc_report(ds, CC_E102, (cc_loc){file, 1, 1, 1, 1},
+              "the scenario is empty; a scenario is a mapping with 'start', 'flows', 'queues', 'agents', 'events' "
+              "and 'expect'");
+    return false;
 }
 
 cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *opts, FILE *out)
@@ -940,6 +1280,10 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         goto done;
     }
     uint32_t file = cc_source_add(&ds, path, text, len);
+    if (!text_readable(&ds, file, text, len)) {
+        s.ok = false;
+        goto done;
+    }
     cc_node *root = cc_yaml_read(&s.arena, &ds, file, text, len);
     if (!root || root->type != CC_NODE_MAP) {
         if (root)
@@ -969,13 +1313,14 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         }
     }
     const cc_node *n = cc_node_get(root, "start");
-    if (!is_scalar(n) || !parse_time(n->text, &start)) {
-        problem(&s, n ? n : root, "'start' is a UTC time such as 2026-11-23T08:00:00Z%s", "");
-        start = 0;
-    }
+    char start_why[200];
+    if (!n)
+        problem(&s, root, "a scenario needs 'start', a UTC time such as 2026-11-23T08:00:00Z%s", "");
+    else if (!is_scalar(n) || !parse_time(n->text, &start, start_why, sizeof start_why))
+        problem(&s, n, "%s", is_scalar(n) ? start_why : "'start' is a UTC time such as 2026-11-23T08:00:00Z");
     s.start = start;
-    if ((n = cc_node_get(root, "seed")) && is_scalar(n))
-        seed = strtoull(n->text, NULL, 10);
+    if ((n = cc_node_get(root, "seed")))
+        whole_number(&s, n, "'seed'", 0, UINT64_MAX, &seed);
     if ((n = cc_node_get(root, "until"))) {
         int64_t ms;
         if (duration_of(&s, n, &ms))
@@ -991,19 +1336,35 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     }
     /* the bundle */
     const cc_node *flows = cc_node_get(root, "flows");
-    if (!flows || flows->type != CC_NODE_LIST || !flows->count)
+    bool flows_ok = true;
+    if (!flows || flows->type != CC_NODE_LIST || !flows->count) {
         problem(&s, flows ? flows : root, "'flows' lists flow files or directories, relative to the scenario%s", "");
-    else
+        flows_ok = false;
+    } else
         for (uint32_t i = 0; i < flows->count; i++) {
-            if (!is_scalar(flows->items[i]))
+            char buf[200];
+            if (!is_scalar(flows->items[i]) || !flows->items[i]->len) {
+                problemf(&s, flows->items[i], "a flows item is a path to a flow file or directory, not %s",
+                         shown(flows->items[i], buf, sizeof buf));
+                flows_ok = false;
                 continue;
+            }
             char *p = join_path(dir, flows->items[i]->text);
-            cc_bundle_add_path(&bundle, p, false);
+            struct stat st;
+            if (stat(p, &st) != 0) {
+                cc_report(&ds, CC_E100, flows->items[i]->loc, "cannot read '%s' (paths are relative to the scenario): %s",
+                          flows->items[i]->text, strerror(errno));
+                s.ok = flows_ok = false;
+            } else
+                cc_bundle_add_path(&bundle, p, false);
             cc_free(p);
         }
     cc_bundle_add_stdlib(&bundle);
+    size_t errors_before_bundle = ds.errors;
     cc_check_bundle(&bundle);
-    if (ds.errors || !s.ok)
+    /* a bundle with errors is never run; the rest of the scenario is still read, so that every
+     * problem is reported at once */
+    if (ds.errors > errors_before_bundle || !flows_ok)
         goto done;
     cc_codegen(&bundle, false, &bytes);
     char err[256];
@@ -1024,12 +1385,17 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         add_hours(&s, rt, hours_map->pairs[i].key, hours_map->pairs[i].value);
     const cc_node *queues = cc_node_get(root, "queues");
     for (uint32_t i = 0; queues && queues->type == CC_NODE_LIST && i < queues->count; i++) {
+        static const char *const queue_keys[] = {"name", "max_contacts", "hours"};
         const cc_node *q = queues->items[i], *name = cc_node_get(q, "name"), *max = cc_node_get(q, "max_contacts");
+        uint64_t max_contacts = 0;
+        keys_known(&s, q, "queue", queue_keys, CC_ARRAY_LEN(queue_keys)); /* reported; the queue stands */
+        if (max)
+            whole_number(&s, max, "max_contacts (0: no limit)", 0, UINT32_MAX, &max_contacts);
         if (!is_scalar(name)) {
             problem(&s, q, "a queue needs a name%s", "");
             continue;
         }
-        int qi = cc_rt_add_queue(rt, name->text, is_scalar(max) ? (uint32_t)strtoul(max->text, NULL, 10) : 0);
+        int qi = cc_rt_add_queue(rt, name->text, (uint32_t)max_contacts);
         if (qi < 0)
             problem(&s, name, "a second queue named '%s'", name->text);
         const cc_node *h = cc_node_get(q, "hours");
@@ -1061,12 +1427,13 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
     }
     const cc_node *limits = cc_node_get(root, "limits");
     if (limits) {
+        static const char *const limit_keys[] = {"active_tasks"};
         const cc_node *at = cc_node_get(limits, "active_tasks");
-        char *end = NULL;
-        unsigned long long quota = is_scalar(at) ? strtoull(at->text, &end, 10) : 0;
-        if (limits->type != CC_NODE_MAP || limits->count != 1 || !at || !end || *end || !quota)
+        uint64_t quota;
+        if (limits->type != CC_NODE_MAP || !at)
             problem(&s, limits, "limits is { active_tasks: N }, the quota of tasks not yet ended (N >= 1)%s", "");
-        else
+        else if (keys_known(&s, limits, "limits", limit_keys, CC_ARRAY_LEN(limit_keys)) &&
+                 whole_number(&s, at, "active_tasks", 1, UINT64_MAX, &quota))
             cc_rt_set_active_task_limit(rt, quota);
     }
     const cc_node *templates = cc_node_get(root, "task_templates");
@@ -1091,12 +1458,21 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         }
         uint8_t conc[4] = {1, 1, 1, 1};
         const cc_node *cn = cc_node_get(a, "concurrency");
-        if (cn && cn->type == CC_NODE_MAP) {
+        if (cn && cn->type != CC_NODE_MAP)
+            problem(&s, cn, "concurrency maps channels to slots: { task: 2, chat: 1 }%s", "");
+        else if (cn) {
+            const char *channels[CC_CH_COUNT];
+            for (int c = 0; c < CC_CH_COUNT; c++)
+                channels[c] = cc_channel_name(c);
+            keys_known(&s, cn, "concurrency", channels, CC_CH_COUNT);
             memset(conc, 0, sizeof conc);
             for (uint32_t k = 0; k < cn->count; k++)
-                for (int c = 0; c < CC_CH_COUNT; c++)
-                    if (!strcmp(cn->pairs[k].key->text, cc_channel_name(c)) && is_scalar(cn->pairs[k].value))
-                        conc[c] = (uint8_t)strtoul(cn->pairs[k].value->text, NULL, 10);
+                for (int c = 0; c < CC_CH_COUNT; c++) {
+                    uint64_t slots;
+                    if (!strcmp(cn->pairs[k].key->text, cc_channel_name(c)) &&
+                        whole_number(&s, cn->pairs[k].value, "a channel's concurrency", 0, UINT8_MAX, &slots))
+                        conc[c] = (uint8_t)slots;
+                }
         }
         int64_t handle = 0, acw = 0;
         if (cc_node_get(a, "handle"))
@@ -1125,19 +1501,7 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
             problem(&s, prof, "proficiencies map attribute names to values: { language: english }%s", "");
         static const char *const agent_keys[] = {"name",   "queues", "concurrency",  "handle",
                                                  "acw",    "status", "accept",       "proficiencies"};
-        for (uint32_t k = 0; a->type == CC_NODE_MAP && k < a->count; k++) {
-            bool known_key = false;
-            for (size_t j = 0; j < CC_ARRAY_LEN(agent_keys); j++)
-                known_key |= !strcmp(a->pairs[k].key->text, agent_keys[j]);
-            if (!known_key) {
-                cc_diag *d = cc_report(s.ds, CC_E104, a->pairs[k].key->loc, "unknown agent key '%s'",
-                                       a->pairs[k].key->text);
-                const char *best = cc_closest(a->pairs[k].key->text, agent_keys, CC_ARRAY_LEN(agent_keys));
-                if (best)
-                    cc_note_add(d, a->pairs[k].key->loc, "did you mean '%s'?", best);
-                s.ok = false;
-            }
-        }
+        keys_known(&s, a, "agent", agent_keys, CC_ARRAY_LEN(agent_keys));
     }
     /* quick_connects: - { name, queue: Q | agent: A, flow: F } (after queues and agents) */
     const cc_node *qcs = cc_node_get(root, "quick_connects");
@@ -1145,6 +1509,9 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         const cc_node *q = qcs->items[i], *name = cc_node_get(q, "name"), *qq = cc_node_get(q, "queue"),
                       *qa = cc_node_get(q, "agent"), *qf = cc_node_get(q, "flow");
         char why[300];
+        static const char *const qc_keys[] = {"name", "queue", "agent", "flow"};
+        if (!keys_known(&s, q, "quick connect", qc_keys, CC_ARRAY_LEN(qc_keys)))
+            continue;
         if (!is_scalar(name) || !is_scalar(qf) || q->count != 3) {
             problem(&s, q, "a quick connect is { name, queue: Q, flow: F } or { name, agent: A, flow: F }%s", "");
             continue;
@@ -1156,66 +1523,145 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         }
     }
     const cc_node *fns = cc_node_get(root, "functions");
+    if (fns && fns->type != CC_NODE_MAP)
+        problem(&s, fns, "functions map names to stand-ins: { crm_lookup: { result: { tier: gold }, latency: 200ms } }%s",
+                "");
     for (uint32_t i = 0; fns && fns->type == CC_NODE_MAP && i < fns->count; i++) {
-        const cc_node *f = fns->pairs[i].value, *result = cc_node_get(f, "result");
+        static const char *const function_keys[] = {"result", "latency"};
+        const cc_node *f = fns->pairs[i].value, *result = cc_node_get(f, "result"), *lat = cc_node_get(f, "latency");
         const char *rk[64], *rv[64];
         size_t nr = 0;
-        for (uint32_t k = 0; result && result->type == CC_NODE_MAP && k < result->count && nr < 64; k++)
-            if (is_scalar(result->pairs[k].value)) {
+        int64_t latency = 0;
+        if (f->type != CC_NODE_MAP) {
+            problem(&s, f, "a function is { result: { key: value }, latency: 200ms }%s", "");
+            continue;
+        }
+        bool fine = keys_known(&s, f, "function", function_keys, CC_ARRAY_LEN(function_keys));
+        if (result && result->type != CC_NODE_MAP) {
+            problem(&s, result, "a function's result maps keys to values: { tier: gold }%s", "");
+            fine = false;
+        }
+        for (uint32_t k = 0; result && result->type == CC_NODE_MAP && k < result->count; k++) {
+            if (!is_scalar(result->pairs[k].value)) {
+                char buf[200];
+                problemf(&s, result->pairs[k].value, "a result's value is text, not %s",
+                         shown(result->pairs[k].value, buf, sizeof buf));
+                fine = false;
+            } else if (nr == CC_ARRAY_LEN(rk)) {
+                problem(&s, result->pairs[k].key, "a function's result has at most 64 keys%s", "");
+                fine = false;
+            } else {
                 rk[nr] = result->pairs[k].key->text;
                 rv[nr++] = result->pairs[k].value->text;
             }
-        int64_t latency = 0;
-        if (cc_node_get(f, "latency"))
-            duration_of(&s, cc_node_get(f, "latency"), &latency);
+        }
+        if ((lat && !duration_of(&s, lat, &latency)) || !fine)
+            continue;
         cc_rt_add_function(rt, fns->pairs[i].key->text, rk, rv, nr, latency);
     }
-    /* what happens, in time order */
+    /* what happens, in time order: each event is { at, KIND: ... } with exactly one kind */
+    static const char *const event_keys[] = {"at",       "start_task",      "start_contact",
+                                             "agent",    "update_attributes", "stop_contact",
+                                             "update_schedule", "transfer",  "accept_contact",
+                                             "complete_contact"};
     const cc_node *events = cc_node_get(root, "events");
+    if (events && events->type != CC_NODE_LIST)
+        problem(&s, events, "events lists what happens: - { at: 0s, start_task: {...} }%s", "");
     for (uint32_t i = 0; events && events->type == CC_NODE_LIST && i < events->count; i++) {
-        const cc_node *ev = events->items[i];
-        action a = {0, cc_node_get(ev, "start_task"), cc_node_get(ev, "start_contact"), cc_node_get(ev, "agent"), i,
-                    NULL};
-        if (cc_node_get(ev, "update_attributes") || cc_node_get(ev, "stop_contact") ||
-            cc_node_get(ev, "update_schedule") || cc_node_get(ev, "transfer") || cc_node_get(ev, "complete_contact") ||
-            cc_node_get(ev, "accept_contact"))
-            a.api = ev;
-        int64_t at = 0;
-        if (!cc_node_get(ev, "at") || !duration_of(&s, cc_node_get(ev, "at"), &at))
+        const cc_node *ev = events->items[i], *kind = NULL;
+        if (ev->type != CC_NODE_MAP) {
+            problem(&s, ev, "an event is { at: OFFSET, KIND: ... }%s", "");
             continue;
-        a.at = start + at;
-        if (!a.start_task && !a.start_contact && !a.agent && !a.api) {
+        }
+        if (!keys_known(&s, ev, "event", event_keys, CC_ARRAY_LEN(event_keys)))
+            continue;
+        bool twice = false;
+        for (uint32_t k = 0; k < ev->count; k++)
+            if (strcmp(ev->pairs[k].key->text, "at") != 0) {
+                if (kind) {
+                    problemf(&s, ev->pairs[k].key, "an event does one thing; this one has '%s' and '%s' (make two events)",
+                             kind->text, ev->pairs[k].key->text);
+                    twice = true;
+                }
+                kind = ev->pairs[k].key;
+            }
+        if (!kind) {
             problem(&s, ev,
                     "an event is { at, X } where X is start_task, start_contact, agent, update_attributes, "
                     "stop_contact, update_schedule, transfer, accept_contact or complete_contact%s",
                     "");
             continue;
         }
+        const cc_node *at_node = cc_node_get(ev, "at");
+        int64_t at = 0;
+        if (!at_node) {
+            problem(&s, ev, "an event needs 'at', its offset from the scenario's start%s", "");
+            continue;
+        }
+        if (!duration_of(&s, at_node, &at) || twice)
+            continue;
+        action a = {start + at, cc_node_get(ev, "start_task"), cc_node_get(ev, "start_contact"),
+                    cc_node_get(ev, "agent"), i, NULL};
+        if (!a.start_task && !a.start_contact && !a.agent)
+            a.api = ev;
         cc_vec_push(&actions, a);
     }
     if (actions.len)
         qsort(actions.items, actions.len, sizeof *actions.items, cmp_actions);
     const cc_node *arr = cc_node_get(root, "arrivals");
+    if (arr && arr->type != CC_NODE_LIST)
+        problem(&s, arr, "arrivals lists generated load: - { every: 30s, count: 1000, start_task: {...} }%s", "");
     for (uint32_t i = 0; arr && arr->type == CC_NODE_LIST && i < arr->count; i++) {
+        static const char *const arrival_keys[] = {"every", "count", "start_task"};
         const cc_node *a = arr->items[i];
         arrival g = {0, start, 0, 0, cc_node_get(a, "start_task")};
-        const cc_node *count = cc_node_get(a, "count");
-        if (!cc_node_get(a, "every") || !duration_of(&s, cc_node_get(a, "every"), &g.every) || !is_scalar(count) ||
-            !g.start_task) {
+        const cc_node *count = cc_node_get(a, "count"), *every = cc_node_get(a, "every");
+        if (a->type != CC_NODE_MAP || !keys_known(&s, a, "arrival", arrival_keys, CC_ARRAY_LEN(arrival_keys)))
+            continue;
+        if (!every || !count || !g.start_task) {
             problem(&s, a, "an arrival is { every: D, count: N, start_task: {...} }%s", "");
             continue;
         }
-        g.left = strtoull(count->text, NULL, 10);
-        cc_vec_push(&arrivals, g);
+        if (duration_of(&s, every, &g.every) && whole_number(&s, count, "an arrival's count", 0, UINT64_MAX, &g.left))
+            cc_vec_push(&arrivals, g);
+    }
+    request_texts texts_buf, *texts = &texts_buf;
+    /* every event and arrival is read before anything runs, also those the run never reaches:
+     * requests, API calls, agents, and outcomes that must name blocks and branches of the bundle */
+    for (size_t i = 0; i < actions.len + arrivals.len; i++) {
+        const action *a = i < actions.len ? &actions.items[i] : NULL;
+        const cc_node *st = a ? a->start_task : arrivals.items[i - actions.len].start_task;
+        cc_task_request probe;
+        if (st)
+            task_request(&s, rt, st, &probe, texts);
+        else if (a->start_contact)
+            start_contact_event(&s, rt, a->start_contact, true, texts->keys, texts->values, out);
+        else if (a->api)
+            api_event(&s, rt, a->api, texts, out, true);
+        else if (a->agent) {
+            static const char *const agent_event_keys[] = {"name", "status"};
+            const cc_node *name = cc_node_get(a->agent, "name"), *status = cc_node_get(a->agent, "status");
+            if (a->agent->type != CC_NODE_MAP ||
+                !keys_known(&s, a->agent, "agent event", agent_event_keys, CC_ARRAY_LEN(agent_event_keys)))
+                continue;
+            if (!is_scalar(name) || cc_rt_agent_index(rt, name->text) < 0 || !is_scalar(status))
+                problem(&s, a->agent, "an agent event names a known agent and a status%s", "");
+        }
+    }
+    /* every expectation is read before the run: one that could pass without checking is a problem */
+    const cc_node *expect = cc_node_get(root, "expect");
+    if (expect && expect->type != CC_NODE_LIST) {
+        char buf[200];
+        problemf(&s, expect, "expect lists what to check: - { contact: t1, ended_at: 5m }, not %s",
+                 shown(expect, buf, sizeof buf));
+    }
+    for (uint32_t i = 0; expect && expect->type == CC_NODE_LIST && i < expect->count; i++) {
+        const cc_node *who = cc_node_get(expect->items[i], "contact");
+        if (expect_item_valid(&s, rt, expect->items[i]) && is_scalar(who))
+            cc_map_put(&s.wanted, who->text, (void *)who);
     }
     if (!s.ok)
         goto done;
-    const cc_node *expect = cc_node_get(root, "expect");
-    for (uint32_t i = 0; expect && expect->type == CC_NODE_LIST && i < expect->count; i++) {
-        const cc_node *who = cc_node_get(expect->items[i], "contact");
-        if (is_scalar(who))
-            cc_map_put(&s.wanted, who->text, (void *)who);
-    }
     if (opts->records_path && !(s.records = fopen(opts->records_path, "w"))) {
         fprintf(stderr, "ccflow: cannot write '%s': %s\n", opts->records_path, strerror(errno));
         res.status = 2;
@@ -1233,18 +1679,6 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
         restart = start + ms;
     }
     size_t next_action = 0;
-    request_texts texts_buf, *texts = &texts_buf;
-    /* outcomes name blocks and branches of the bundle: all are checked before anything runs */
-    for (size_t i = 0; i < actions.len + arrivals.len; i++) {
-        const cc_node *st = i < actions.len ? actions.items[i].start_task : arrivals.items[i - actions.len].start_task;
-        const cc_node *sc = i < actions.len ? actions.items[i].start_contact : NULL;
-        const cc_node *o = cc_node_get(st ? st : sc, "outcomes");
-        cc_task_request probe = {0};
-        if (o)
-            outcomes_of(&s, rt, o, &probe, texts->blocks, texts->branches, CC_ARRAY_LEN(texts->blocks));
-    }
-    if (!s.ok)
-        goto done;
     for (uint64_t step = 0;; step++) {
         /* the next scenario moment: an event or an arrival */
         int64_t t = INT64_MAX;
@@ -1275,7 +1709,12 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 if (arrivals.items[g].left && arrivals.items[g].next == t) {
                     st = arrivals.items[g].start_task;
                     arrivals.items[g].left--;
-                    arrivals.items[g].next += arrivals.items[g].every;
+                    /* a scenario's time ends 3650000d after its start, as its longest duration
+                     * does: the runtime's own sums (now + handle time...) stay far inside int64 */
+                    if (arrivals.items[g].next > start + SCENARIO_MAX_MS - arrivals.items[g].every)
+                        arrivals.items[g].left = 0;
+                    else
+                        arrivals.items[g].next += arrivals.items[g].every;
                     break;
                 }
         if (st) {
@@ -1290,10 +1729,10 @@ cc_scenario_result cc_scenario_run(const char *path, const cc_scenario_options *
                 fprintf(out, "rejected %s: %s\n", req.id ? req.id : "a task", err);
             }
         } else if (from_events && actions.items[next_action - 1].api) {
-            if (!api_event(&s, rt, actions.items[next_action - 1].api, texts, out))
+            if (!api_event(&s, rt, actions.items[next_action - 1].api, texts, out, false))
                 goto done;
         } else if (sc) {
-            if (!start_contact_event(&s, rt, sc, t, texts->keys, texts->values, out))
+            if (!start_contact_event(&s, rt, sc, false, texts->keys, texts->values, out))
                 goto done;
         } else if (ag) {
             const cc_node *name = cc_node_get(ag, "name"), *status = cc_node_get(ag, "status");
@@ -1402,22 +1841,8 @@ done:
     cc_map_free(&s.wanted);
     cc_map_free(&s.refused);
     for (size_t i = 0; i < s.ended.cap; i++)
-        if (s.ended.keys && s.ended.keys[i]) {
-            ended_contact *e = s.ended.values[i];
-            cc_free(e->reason);
-            cc_free(e->agent);
-            cc_free(e->previous);
-            cc_free(e->related);
-            cc_free(e->created_by);
-            cc_free(e->initiation);
-            for (size_t k = 0; k < e->refs.len; k++)
-                cc_free(e->refs.items[k]);
-            cc_vec_free(&e->refs);
-            for (size_t k = 0; k < e->attrs.len; k++)
-                cc_free(e->attrs.items[k]);
-            cc_vec_free(&e->attrs);
-            cc_free(e);
-        }
+        if (s.ended.keys && s.ended.keys[i])
+            ended_contact_free(s.ended.values[i]);
     cc_map_free(&s.ended);
     cc_map_free(&s.rejected);
     cc_rt_free(rt);
