@@ -152,7 +152,13 @@ static void record_json(cc_buf *b, const cc_record *r)
         cc_jw_object(&w);
         cc_jw_kv_string(&w, "Username", r->agent);
         json_time(&w, "ConnectedToAgentTimestamp", r->connected);
+        json_time(&w, "AfterContactWorkStartTimestamp", r->acw_start);
         json_time(&w, "AfterContactWorkEndTimestamp", r->acw_end);
+        cc_jw_key(&w, "AfterContactWorkDuration"); /* whole seconds, as Connect counts it */
+        if (r->acw_start >= 0 && r->acw_end >= 0)
+            cc_jw_int(&w, (r->acw_end - r->acw_start) / 1000);
+        else
+            cc_jw_null(&w);
         cc_jw_object_end(&w);
     } else
         cc_jw_null(&w);
