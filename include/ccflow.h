@@ -119,7 +119,10 @@ typedef enum {
 } ccflow_end_reason;
 
 /* An ended contact, as its contact record tells it. Times are milliseconds since the Unix epoch
- * (UTC); -1 when the contact never reached that point. Strings are valid during the callback. */
+ * (UTC); -1 when the contact never reached that point. Strings are valid during the callback.
+ * `ended` is when the contact disconnected (DisconnectTimestamp); an agent's after-contact work
+ * follows it, from `ended` to `after_contact_work_end` (-1 while it goes on), and the record
+ * comes when that work is done. */
 typedef struct {
     const char *contact_id, *channel, *name, *description, *flow;
     long long initiated, scheduled, ended;

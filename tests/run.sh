@@ -58,6 +58,7 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$(bash tests/cli.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/contract.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/scenario_strict.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(python3 tests/records.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/tz.py "$ASAN_B/tests/tzcheck" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/interchange.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/corpus.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
@@ -81,6 +82,8 @@ out=$(python3 tests/contract.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tal
 
 # Scenarios read strictly: every problem at its file:line, expectations that cannot pass vacuously
 out=$(python3 tests/scenario_strict.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+# Contact records of every channel against tests/records.schema.json (SPEC §7)
+out=$(python3 tests/records.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 # Time zones against Python's zoneinfo, system and slim tz files, 1970-2100
 out=$(python3 tests/tz.py "$B/tests/tzcheck" 2>&1); echo "$out" | grep -v '^$'; tally "$out"

@@ -39,7 +39,7 @@ static const char to_queue[] = "flow \"To queue\" { type: transfer_to_queue, cha
 typedef struct {
     int n;
     char id[16][32], state[16][24], previous[16][32], first_ref[16][64], tier[16][16], agent[16][16];
-    long long ended[16], expiry[16];
+    long long ended[16], acw_end[16], expiry[16];
 } seen;
 
 static void keep(void *user, const ccflow_record *r)
@@ -58,6 +58,7 @@ static void keep(void *user, const ccflow_record *r)
         if (!strcmp(r->attribute_keys[k], "tier"))
             snprintf(s->tier[i], sizeof s->tier[i], "%s", r->attribute_values[k]);
     s->ended[i] = r->ended;
+    s->acw_end[i] = r->after_contact_work_end;
     s->expiry[i] = r->expiry_ms;
 }
 
@@ -219,11 +220,18 @@ int main(void)
           d.state[0], d.agent[0]);
     ccflow_vm_run_until(vm, t0 + 60000);
     CHECK(ccflow_vm_complete_contact(vm, "task-0000001", err, sizeof err) == 0, "bo completes it after a minute");
+    ccflow_vm_run_until(vm, t0 + 90000);
+    d.n = 0;
+    ccflow_vm_describe_contact(vm, "task-0000001", keep, &d);
+    CHECK(d.n == 1 && !strcmp(d.state[0], "AFTER_CONTACT_WORK") && d.ended[0] == t0 + 60000 && d.acw_end[0] == -1,
+          "completed, it is disconnected, and bo wraps it up (%s %lld %lld)", d.state[0], d.ended[0] - t0,
+          d.acw_end[0]);
     ccflow_vm_run_until(vm, t0 + 10 * 60000);
     d.n = 0;
     ccflow_vm_describe_contact(vm, "task-0000001", keep, &d);
-    CHECK(d.n == 1 && !strcmp(d.state[0], "ENDED") && d.ended[0] == t0 + 120000,
-          "it ended after bo's minute of after-contact work (%s %lld)", d.state[0], d.ended[0] - t0);
+    CHECK(d.n == 1 && !strcmp(d.state[0], "ENDED") && d.ended[0] == t0 + 60000 && d.acw_end[0] == t0 + 120000,
+          "it disconnected when completed; bo's minute of after-contact work followed (%s %lld %lld)", d.state[0],
+          d.ended[0] - t0, d.acw_end[0] - t0);
     CHECK(ccflow_vm_stop_contact(vm, "task-0000001", err, sizeof err) == -1 && !strncmp(err, "ContactNotFound", 15),
           "an ended contact cannot be stopped");
     CHECK(ccflow_vm_stop_contact(vm, link_id, err, sizeof err) == 0, "the link is stopped");

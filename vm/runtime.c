@@ -563,7 +563,10 @@ static void record_of(const cc_rt *rt, const contact *c, cc_record *r, record_ke
     r->dequeued = c->dequeued;
     r->agent = c->agent >= 0 && c->connected >= 0 ? rt->agents.items[c->agent].name : NULL;
     r->connected = c->connected;
-    r->acw_end = c->acw_end;
+    /* after-contact work follows the disconnect; it is over once the contact has ended */
+    bool wrapping = r->agent && (c->state == ST_ACW || (c->state == ST_ENDED && c->acw_end >= 0));
+    r->acw_start = wrapping ? c->ended : -1;
+    r->acw_end = wrapping && c->state == ST_ENDED ? c->acw_end : -1;
     r->attr_keys = keep->ptrs;
     r->attr_values = keep->ptrs + na;
     r->nattrs = na;
@@ -645,12 +648,14 @@ static void finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
         return;
     if (c->state == ST_QUEUED && c->in_queue >= 0)
         rt->queues.items[c->in_queue].size--;
+    bool wrapped = c->state == ST_ACW && c->ended >= 0; /* disconnected already, its work done now */
     c->state = ST_ENDED;
     c->reason = reason;
-    c->ended = rt->now;
+    if (!wrapped)
+        c->ended = rt->now;
     if (rt->on_trace) {
         char what[64];
-        snprintf(what, sizeof what, "ended %s", cc_end_reason_name(reason));
+        snprintf(what, sizeof what, wrapped ? "after-contact work done" : "ended %s", cc_end_reason_name(reason));
         trace(rt, c, NULL, what);
         c = &rt->contacts.items[ci]; /* a callback may have started contacts */
     }
@@ -2039,12 +2044,19 @@ static void handle_event(cc_rt *rt, const event *e)
     case EV_HANDLED: {
         if (c->agent < 0 || c->state != ST_CONNECTED)
             break; /* only a contact with an agent is handled (a restored state is checked too) */
-        agent *a = &rt->agents.items[c->agent];
+        /* the agent disconnects the contact; after-contact work follows, in the agent's slot */
+        int64_t acw_ms = rt->agents.items[c->agent].acw_ms;
         c->state = ST_ACW;
-        c->acw_end = rt->now + a->acw_ms;
-        if (a->acw_ms > 0)
+        c->reason = CC_END_AGENT_DISCONNECT;
+        c->ended = rt->now;
+        c->acw_end = rt->now + acw_ms;
+        if (acw_ms > 0) {
+            if (rt->on_trace) {
+                trace(rt, c, NULL, "disconnected AGENT_DISCONNECT, after-contact work");
+                c = &rt->contacts.items[e->who]; /* a callback may have started contacts */
+            }
             schedule(rt, c->acw_end, EV_ACW_DONE, e->who, c->gen);
-        else
+        } else
             release_agent(rt, e->who);
         break;
     }
@@ -2464,14 +2476,17 @@ bool cc_rt_stop_contact(cc_rt *rt, const char *id, char *err, size_t errlen)
     uint32_t ci = (uint32_t)(c - rt->contacts.items);
     drop_calls(rt, ci);
     if ((c->state == ST_CONNECTED || c->state == ST_ACW) && c->agent >= 0) {
+        /* handling and after-contact work end now; a contact in after-contact work was
+         * disconnected by its agent already, and stays so */
+        cc_end_reason reason = c->state == ST_ACW ? CC_END_AGENT_DISCONNECT : CC_END_API;
         int ai = give_back_slot(rt, c);
-        c->acw_end = rt->now; /* handling and after-contact work end now */
+        c->acw_end = rt->now;
         if (RX(c)->offered) { /* never accepted: no agent had it */
             c->x->offered = false;
             c->agent = -1;
             c->acw_end = -1;
         }
-        finish(rt, ci, CC_END_API);
+        finish(rt, ci, reason);
         route_agent(rt, ai);
         return true;
     }
@@ -3106,7 +3121,7 @@ void cc_rt_metrics_all(const cc_rt *rt, size_t qi, const int64_t *thresholds, si
                 m->handled++;
                 t->handle_total += c->acw_end - c->connected;
                 if (c->channel != 2) { /* interaction time does not apply to tasks */
-                    int64_t talk = c->acw_end - c->connected - rt->agents.items[c->agent].acw_ms;
+                    int64_t talk = c->ended - c->connected; /* to the disconnect: not its after-contact work */
                     t->interaction_total += talk > 0 ? talk : 0;
                     t->interactions++;
                 }

@@ -63,7 +63,9 @@ typedef struct {
     const char *queue;       /* NULL when never queued */
     int64_t enqueued, dequeued;
     const char *agent;       /* NULL when no agent took it */
-    int64_t connected, acw_end;
+    /* connected to the agent; after-contact work from the disconnect (`ended`) to acw_end: -1
+     * when the agent has not got there (acw_end -1 while the work goes on) */
+    int64_t connected, acw_start, acw_end;
     const char *const *attr_keys;
     const char *const *attr_values;
     size_t nattrs;

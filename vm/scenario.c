@@ -289,11 +289,19 @@ static void record_json(cc_buf *b, const cc_record *r)
         cc_jw_object(&w);
         cc_jw_kv_string(&w, "Username", r->agent);
         json_time(&w, "ConnectedToAgentTimestamp", r->connected);
+        json_time(&w, "AfterContactWorkStartTimestamp", r->acw_start);
         json_time(&w, "AfterContactWorkEndTimestamp", r->acw_end);
+        cc_jw_key(&w, "AfterContactWorkDuration"); /* whole seconds, as Connect counts it */
+        if (r->acw_start >= 0 && r->acw_end >= 0)
+            cc_jw_int(&w, (r->acw_end - r->acw_start) / 1000);
+        else
+            cc_jw_null(&w);
         cc_jw_object_end(&w);
     } else
         cc_jw_null(&w);
-    cc_jw_kv_string(&w, "Name", r->name);
+    bool task = !strcmp(r->channel, "TASK");
+    /* a task's name is required (it may be ""); other contacts have one only when given */
+    cc_jw_kv_string(&w, "Name", task || (r->name && r->name[0]) ? r->name : NULL);
     cc_jw_kv_string(&w, "Description", r->description);
     cc_jw_key(&w, "Attributes");
     cc_jw_object(&w);
@@ -301,8 +309,10 @@ static void record_json(cc_buf *b, const cc_record *r)
         cc_jw_kv_string(&w, r->attr_keys[i], r->attr_values[i]);
     cc_jw_object_end(&w);
     cc_jw_kv_string(&w, "ContactFlow", r->flow);
-    if (!strcmp(r->channel, "TASK")) { /* what only tasks carry */
-        cc_jw_key(&w, "References");
+    /* every channel carries every field of SPEC §7, null where the contact has no value: only
+     * tasks take references, a template and segment attributes */
+    cc_jw_key(&w, "References");
+    if (task) {
         cc_jw_array(&w);
         for (size_t i = 0; i < r->nrefs; i++) {
             cc_jw_object(&w);
@@ -312,9 +322,12 @@ static void record_json(cc_buf *b, const cc_record *r)
             cc_jw_object_end(&w);
         }
         cc_jw_array_end(&w);
-        cc_jw_kv_string(&w, "PreviousContactId", r->previous);
-        cc_jw_kv_string(&w, "RelatedContactId", r->related);
-        cc_jw_kv_string(&w, "InitialContactId", r->initial);
+    } else
+        cc_jw_null(&w);
+    cc_jw_kv_string(&w, "PreviousContactId", r->previous);
+    cc_jw_kv_string(&w, "RelatedContactId", r->related);
+    cc_jw_kv_string(&w, "InitialContactId", r->initial);
+    if (task) {
         cc_jw_key(&w, "TaskTemplateInfo");
         if (r->template_name) {
             cc_jw_object(&w);
@@ -322,7 +335,9 @@ static void record_json(cc_buf *b, const cc_record *r)
             cc_jw_object_end(&w);
         } else
             cc_jw_null(&w);
-        cc_jw_key(&w, "SegmentAttributes");
+    }
+    cc_jw_key(&w, "SegmentAttributes");
+    if (task) {
         cc_jw_object(&w);
         cc_jw_key(&w, "connect:ContactExpiry");
         cc_jw_object(&w);
@@ -341,7 +356,8 @@ static void record_json(cc_buf *b, const cc_record *r)
             cc_jw_object_end(&w);
         }
         cc_jw_object_end(&w);
-    }
+    } else
+        cc_jw_null(&w);
     cc_jw_object_end(&w);
     cc_jw_finish(&w);
     cc_buf_putc(b, '\n');
