@@ -44,6 +44,13 @@ expect_status 1 "unknown kind" "$CCFLOW" check --no-color "$tmp/typo.yaml"
 grep -q "note: did you mean 'wait'?" "$tmp/out" && ok || bad "did-you-mean note"
 grep -q $'\033' "$tmp/out" && bad "colour written to a pipe" || ok
 
+# Carets sit under the character they point at after wide (CJK) and combining characters: a
+# wide character takes two cells, a combining one none (tests/golden/wide_chars.txt)
+expect_status 1 "wide and combining characters" "$CCFLOW" check --no-stdlib --no-color tests/golden/wide_chars.yaml
+cmp -s "$tmp/out" tests/golden/wide_chars.txt && ok || { bad "carets after wide characters differ from tests/golden/wide_chars.txt"; diff tests/golden/wide_chars.txt "$tmp/out" | head -10; }
+LANG=C LC_ALL=C "$CCFLOW" check --no-stdlib --no-color tests/golden/wide_chars.yaml 2>/dev/null | cmp -s - tests/golden/wide_chars.txt \
+  && ok || bad "carets depend on the locale"
+
 # Every error is reported, not only the first
 printf 'flow: X\ntype: inbound\nchannels: [task]\nblocks:\n  a:\n    loop: 500\n    on: { looping: b, complete: b }\n  b:\n    wait: 9d\n    on: { timeout: c, error: c }\n  c:\n    disconect: {}\n' >"$tmp/many.yaml"
 expect_status 1 "several errors" "$CCFLOW" check --format json "$tmp/many.yaml"
