@@ -219,7 +219,7 @@ expect_status 2 "import takes no --quiet" "$CCFLOW" import --quiet "$tmp/e121.js
 # The library as the build leaves it, beside the ccflow under test: a versioned soname, only the
 # public ccflow_ functions exported (the version node aside), and the links -lccflow and the
 # loader follow
-B=$(dirname "$CCFLOW")
+B=${CCFLOW_LIB_DIR:-$(dirname "$CCFLOW")}
 readelf -d "$B/libccflow.so" 2>/dev/null | grep -q 'Library soname: \[libccflow\.so\.0\]' && ok || bad "libccflow.so's soname is not libccflow.so.0"
 [ -L "$B/libccflow.so" ] && [ "$(readlink "$B/libccflow.so")" = libccflow.so.0 ] && [ -L "$B/libccflow.so.0" ] && [ -f "$B/libccflow.so.0" ] \
   && ok || bad "libccflow.so is not a link to libccflow.so.0, itself a link to the library"
