@@ -2,10 +2,13 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes
-CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Ivm -Iinclude -I$(B) -I$(B)/gen
+# The project's own preprocessor flags come first; a user's CPPFLAGS and LDFLAGS (environment or
+# command line) are added to them on every compile and link, never replaced.
+ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Ivm -Iinclude -I$(B) -I$(B)/gen $(CPPFLAGS)
 LDLIBS   = -lyaml -lyajl -lunistring -lm
 PREFIX  ?= /usr/local
 B        = build
+SOVERSION = 0
 VERSION := $(shell sed -n 's/^\#define CCFLOW_VERSION "\([^"]*\)".*/\1/p' include/ccflow.h)
 
 LIB_SRC  = compiler/util.c compiler/json_writer.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
@@ -21,7 +24,7 @@ all: $(B)/ccflow $(B)/libccflow.a $(B)/libccflow.so
 
 $(B)/%.o: %.c $(wildcard compiler/*.h vm/*.h include/*.h) $(GEN_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(ALL_CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
 
 # The DSL's scanner and parser are generated into the build folder, reproducibly (no dates or
 # versions in the output), and compiled with the same warnings as the rest.
@@ -34,7 +37,7 @@ $(B)/gen/dsl_lexer.c: compiler/dsl_lexer.re
 	re2c -W -Werror --no-generation-date --no-version -o $@ $<
 
 $(B)/gen/%.o: $(B)/gen/%.c $(wildcard compiler/*.h) $(GEN_H)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(ALL_CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
 
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -44,17 +47,27 @@ $(B)/stdlib_data.c: $(B)/tools/embed $(STDLIB)
 	$(B)/tools/embed $@ $(foreach f,$(STDLIB),'<stdlib>/$(notdir $(f))=$(f)')
 
 $(B)/stdlib_data.o: $(B)/stdlib_data.c compiler/stdlib_data.h
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(ALL_CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
 
 $(B)/libccflow.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/libccflow.so: $(LIB_OBJ)
-	$(CC) -shared $(CFLAGS) -Wl,-soname,libccflow.so $^ $(LDLIBS) -o $@
+# The shared library is versioned: libccflow.so.VERSION, its soname libccflow.so.SOVERSION (raised
+# when the ABI breaks) and the libccflow.so that -lccflow finds. It exports the public API of
+# include/ccflow.h and nothing else (include/libccflow.map): the ccflow_ functions.
+$(B)/libccflow.so.$(VERSION): $(LIB_OBJ) include/libccflow.map
+	$(CC) -shared $(CFLAGS) $(LDFLAGS) -Wl,-soname,libccflow.so.$(SOVERSION) -Wl,--version-script=include/libccflow.map \
+	  $(LIB_OBJ) $(LDLIBS) -o $@
+
+$(B)/libccflow.so.$(SOVERSION): $(B)/libccflow.so.$(VERSION)
+	ln -sf libccflow.so.$(VERSION) $@
+
+$(B)/libccflow.so: $(B)/libccflow.so.$(SOVERSION)
+	ln -sf libccflow.so.$(SOVERSION) $@
 
 $(B)/ccflow: $(B)/compiler/main.o $(B)/libccflow.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 deps:
 	@bash scripts/deps.sh
@@ -77,13 +90,24 @@ test: deps
 	    $(addprefix $(B)/asan/,$(filter-out all,$(TEST_BINS)))
 	@B=$(B) ASAN_B=$(B)/asan bash tests/run.sh
 
+# Valgrind's memcheck over the command-line tests on the normal build (tests/memcheck.sh): it sees
+# reads of uninitialised memory, which the sanitizer build does not. Its own target, run by .ci/run
+# after make test (about three minutes).
+memcheck: deps
+	@$(MAKE) --no-print-directory all
+	@B=$(B) bash tests/memcheck.sh
+
+.PHONY: memcheck
+
 # make install PREFIX=...: the command, both libraries, the header, pkg-config file and man page.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/ccflow $(DESTDIR)$(PREFIX)/bin/ccflow
 	install -m 644 $(B)/libccflow.a $(DESTDIR)$(PREFIX)/lib/libccflow.a
-	install -m 755 $(B)/libccflow.so $(DESTDIR)$(PREFIX)/lib/libccflow.so
+	install -m 755 $(B)/libccflow.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libccflow.so.$(VERSION)
+	ln -sf libccflow.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libccflow.so.$(SOVERSION)
+	ln -sf libccflow.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libccflow.so
 	install -m 644 include/ccflow.h $(DESTDIR)$(PREFIX)/include/ccflow.h
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: ccflow' 'Description: compiler and VM for contact-center flows' 'Version: $(VERSION)' \
@@ -91,45 +115,53 @@ install: all
 	  'Cflags: -I$${includedir}' >$(DESTDIR)$(PREFIX)/lib/pkgconfig/ccflow.pc
 	install -m 644 docs/ccflow.1 $(DESTDIR)$(PREFIX)/share/man/man1/ccflow.1
 
+# make uninstall PREFIX=...: removes every file install wrote (the directories stay, as they may
+# hold other programs' files).
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ccflow $(DESTDIR)$(PREFIX)/lib/libccflow.a \
+	  $(DESTDIR)$(PREFIX)/lib/libccflow.so $(DESTDIR)$(PREFIX)/lib/libccflow.so.$(SOVERSION) \
+	  $(DESTDIR)$(PREFIX)/lib/libccflow.so.$(VERSION) $(DESTDIR)$(PREFIX)/include/ccflow.h \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/ccflow.pc $(DESTDIR)$(PREFIX)/share/man/man1/ccflow.1
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps demo test clean install
+.PHONY: all deps demo test clean install uninstall
 
 $(B)/tests/runner: tests/runner.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
+	$(CC) $(ALL_CPPFLAGS) -Itests $(WARN) $(CFLAGS) $< $(LDFLAGS) $(B)/libccflow.a $(LDLIBS) -o $@
 
 # The API test uses only the public header and links the shared library, as an embedder would.
 $(B)/tests/api: tests/api.c include/ccflow.h $(B)/libccflow.so
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
+	$(CC) -Iinclude -Itests $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(LDFLAGS) -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
 $(B)/tests/vm_api: tests/vm_api.c include/ccflow.h $(B)/libccflow.so
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
+	$(CC) -Iinclude -Itests $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(LDFLAGS) -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
 $(B)/tests/tasks_api: tests/tasks_api.c include/ccflow.h $(B)/libccflow.so
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
+	$(CC) -Iinclude -Itests $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(LDFLAGS) -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
 $(B)/tests/alloc: tests/alloc.c include/ccflow.h $(B)/libccflow.so
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude -Itests $(WARN) $(CFLAGS) $< -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
+	$(CC) -Iinclude -Itests $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(LDFLAGS) -L$(B) -lccflow -Wl,-rpath,$(abspath $(B)) -o $@
 
 $(B)/tests/unit: tests/unit.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
+	$(CC) $(ALL_CPPFLAGS) -Itests $(WARN) $(CFLAGS) $< $(LDFLAGS) $(B)/libccflow.a $(LDLIBS) -o $@
 
 $(B)/tests/tzcheck: tests/tzcheck.c vm/tz.h $(B)/libccflow.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(B)/libccflow.a $(LDLIBS) -o $@
+	$(CC) $(ALL_CPPFLAGS) $(WARN) $(CFLAGS) $< $(LDFLAGS) $(B)/libccflow.a $(LDLIBS) -o $@
 
 # Coverage-guided fuzzing of both readers and the checks behind them (clang's libFuzzer).
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 $(B)/fuzz/fuzz_readers: fuzz/fuzz_readers.c
 	@$(MAKE) --no-print-directory B=$(B)/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" $(B)/fuzz/libccflow.a
-	clang $(CPPFLAGS) -I$(B)/fuzz/gen -O1 -g -fsanitize=fuzzer,address,undefined $< $(B)/fuzz/libccflow.a $(LDLIBS) -o $@
+	clang $(ALL_CPPFLAGS) -I$(B)/fuzz/gen -O1 -g -fsanitize=fuzzer,address,undefined $< $(B)/fuzz/libccflow.a $(LDLIBS) -o $@
 
 fuzz: $(B)/fuzz/fuzz_readers
 	@mkdir -p $(B)/fuzz/corpus
@@ -141,7 +173,7 @@ fuzz: $(B)/fuzz/fuzz_readers
 # Benchmarks print figures side by side as ratios; they are never timed assertions in tests.
 $(B)/bench/frontends: bench/frontends.c $(B)/libccflow.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) -O2 $< $(B)/libccflow.a $(LDLIBS) -o $@
+	$(CC) $(ALL_CPPFLAGS) $(WARN) -O2 $< $(LDFLAGS) $(B)/libccflow.a $(LDLIBS) -o $@
 
 # The parser alone, for the JSON front end's figure: yajl and nothing of ccflow.
 $(B)/bench/json_parse: bench/json_parse.c

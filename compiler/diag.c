@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unistr.h>
+#include <uniwidth.h>
 
 static const cc_diag_info diag_infos[CC_DIAG_COUNT] = {
 #define CC_DIAG_INFO(code, sev, slug, summary) {#code, CC_SEV_##sev, slug, summary},
@@ -149,6 +151,30 @@ static size_t column_offset(const char *text, size_t len, uint32_t col)
     return i < len ? i : len;
 }
 
+/* Byte length of the character at line[i] (a byte that is not UTF-8 counts as one character, as
+ * the columns count it). */
+static size_t char_len(const char *line, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    while (j < len && ((unsigned char)line[j] & 0xc0) == 0x80)
+        j++;
+    return j - i;
+}
+
+/* Terminal cells the character at line[i] takes when the source line is printed: two for a wide
+ * (East Asian) character, none for a combining one, one for the rest, the '?' that stands for a
+ * control character and an invalid byte included (libunistring's tables, not the locale's, so
+ * the caret is placed the same way under any LANG). */
+static int char_cells(const char *line, size_t len, size_t i)
+{
+    ucs4_t uc;
+    size_t n = char_len(line, len, i);
+    if ((unsigned char)line[i] < 0x80 || u8_mbtouc(&uc, (const uint8_t *)line + i, n) != (int)n || uc == 0xfffd)
+        return 1;
+    int w = uc_width(uc, "UTF-8");
+    return w < 0 ? 1 : w;
+}
+
 static const char *sev_name(cc_severity s)
 {
     return s == CC_SEV_ERROR ? "error" : s == CC_SEV_WARNING ? "warning" : "note";
@@ -211,16 +237,24 @@ static void render_one(cc_diags *ds, cc_buf *out, cc_severity sev, cc_loc loc, c
         unsigned char c = (unsigned char)line[i];
         cc_buf_putc(out, (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c);
     }
+    /* The caret line: the cells of the characters before the span as spaces (a tab as a tab), then
+     * '^' and a '~' for every further cell of the span. */
     cc_buf_printf(out, "\n    %s", *prefix ? "   " : "");
-    for (size_t i = 0; i < start; i++)
-        if (((unsigned char)line[i] & 0xc0) != 0x80)
-            cc_buf_putc(out, line[i] == '\t' ? '\t' : ' ');
+    for (size_t i = 0; i < start && i < len; i += char_len(line, len, i)) {
+        if (line[i] == '\t')
+            cc_buf_putc(out, '\t');
+        else
+            for (int c = char_cells(line, len, i); c > 0; c--)
+                cc_buf_putc(out, ' ');
+    }
     if (color)
         cc_buf_puts(out, "\033[1;32m");
     cc_buf_putc(out, '^');
-    for (size_t i = start + 1; i < end && i < len; i++)
-        if (((unsigned char)line[i] & 0xc0) != 0x80)
-            cc_buf_putc(out, '~');
+    int cells = start < len ? char_cells(line, len, start) - 1 : 0;
+    for (size_t i = start < len ? start + char_len(line, len, start) : len; i < end && i < len; i += char_len(line, len, i))
+        cells += char_cells(line, len, i);
+    for (; cells > 0; cells--)
+        cc_buf_putc(out, '~');
     if (color)
         cc_buf_puts(out, "\033[0m");
     cc_buf_putc(out, '\n');

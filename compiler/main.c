@@ -1,5 +1,7 @@
 /* main.c — the ccflow command line: dispatches subcommands and maps outcomes to exit status
  * 0 (clean), 1 (findings) and 2 (usage or I/O error). */
+/* realpath (the file a -w output replaces when its name is a link) is an XSI interface */
+#define _XOPEN_SOURCE 700
 #include "ccflow.h"
 #include "bytecode.h"
 #include "codegen.h"
@@ -511,7 +513,8 @@ static int cmd_run(int argc, char **argv, bool test)
 }
 
 static const char usage_fmt[] =
-    "usage: ccflow fmt [--to dsl|yaml] [-w] [--strip] [-q] [--resources FILE] [--type TYPE] FILE...\n"
+    "usage: ccflow fmt [--to dsl|yaml] [-w [--force]] [--strip] [-q] [--resources FILE] [--type TYPE] FILE...\n"
+    "       ccflow fmt --check FILE...\n"
     "\n"
     "Writes each flow in the other spelling (a .yaml file as DSL, a .flow file as YAML, an Amazon\n"
     "Connect .json export as DSL), or in the one --to names, with a normalised layout. Every block\n"
@@ -522,7 +525,11 @@ static const char usage_fmt[] =
     "  --to dsl|yaml      the spelling to write (default: the other one; DSL for Connect JSON)\n"
     "  -w                 write each result to a file beside its input (x.yaml -> x.flow, x.flow ->\n"
     "                     x.yaml, x.json -> x.flow or x.yaml; the input itself when the spelling\n"
-    "                     does not change)\n"
+    "                     does not change); each file is written whole (a temporary file renamed)\n"
+    "  --force            with -w, replace a file beside the input that holds something else (without\n"
+    "                     it such a file is left as it is, and the status is 2)\n"
+    "  --check            write nothing: name each YAML or DSL file that is not in fmt's layout (fmt\n"
+    "                     --to its own spelling would change it) on standard output, and exit 1 if any\n"
     "  --strip            leave out the `connect:` metadata of a Connect flow (identifiers, layout,\n"
     "                     other Connect parameters): what a reviewer reads, not what export needs\n"
     "  -q, --quiet        print nothing about a file that is written (a Connect flow is written\n"
@@ -532,7 +539,8 @@ static const char usage_fmt[] =
     "  -h, --help         print this help\n"
     "\n"
     "exit status: 0 when every output was written (a Connect flow with findings included), 1 when\n"
-    "a file cannot be read as a flow, 2 usage or I/O error\n";
+    "a file cannot be read as a flow (or with --check, is not formatted), 2 usage or I/O error (a file\n"
+    "-w would replace without --force included)\n";
 
 static const char usage_import[] =
     "usage: ccflow import [--to yaml|dsl] [-o DIR] [--strip] [--resources FILE] [--type TYPE] FILE.json...\n"
@@ -627,20 +635,61 @@ static cc_node *strip_connect(cc_arena *arena, cc_node *root)
     return copy;
 }
 
-/* Writes one output file (or standard output when path is NULL); false on an I/O error. */
+/* Writes one output file, or standard output when path is NULL; false on an I/O error. A file is
+ * written whole or not at all: into a temporary file beside it, flushed to the disk, then renamed
+ * over it, so an interrupted run never leaves half a flow. A file that exists keeps its mode, and
+ * a symbolic link keeps pointing at the file it names, which is the one replaced. */
 static bool write_output(const char *path, const cc_buf *out)
 {
     if (!path) {
         fwrite(out->data ? out->data : "", 1, out->len, stdout);
         return true;
     }
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(errno));
-        return false;
+    char *real = realpath(path, NULL); /* NULL when the file does not exist yet */
+    const char *dest = real ? real : path;
+    struct stat st;
+    mode_t mode;
+    if (real && stat(dest, &st) == 0)
+        mode = st.st_mode & 07777;
+    else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
     }
-    fwrite(out->data ? out->data : "", 1, out->len, f);
-    return output_done(f, path);
+    cc_buf tmp = {0};
+    cc_buf_printf(&tmp, "%s.XXXXXX", dest);
+    int fd = mkstemp(tmp.data);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    bool ok = f != NULL;
+    if (!ok) {
+        fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    } else {
+        fwrite(out->data ? out->data : "", 1, out->len, f);
+        if (fflush(f) == 0 && (fchmod(fd, mode) != 0 || fsync(fd) != 0))
+            ok = false; /* errno names the reason; output_done reports it */
+        ok = output_done(f, path) && ok;
+        if (ok && rename(tmp.data, dest) != 0) {
+            fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(errno));
+            ok = false;
+        }
+    }
+    if (!ok && fd >= 0)
+        unlink(tmp.data);
+    cc_buf_free(&tmp);
+    free(real);
+    return ok;
+}
+
+/* Whether the file at path holds exactly out (false when it cannot be read). */
+static bool file_holds(const char *path, const cc_buf *out)
+{
+    size_t len;
+    char *text = cc_read_file(path, &len);
+    bool same = text && len == out->len && (len == 0 || memcmp(text, out->data, len) == 0);
+    cc_free(text);
+    return same;
 }
 
 /* fmt and import: each file read in its spelling and written in another. */
@@ -648,7 +697,8 @@ static int convert_files(int argc, char **argv, bool import)
 {
     const char *usage = import ? usage_import : usage_fmt;
     int to = import ? 0 : -1; /* 0 yaml, 1 dsl, -1 the other one */
-    bool write = false, strip = false, quiet = false;
+    bool write = false, strip = false, quiet = false, force = false, check = false, to_given = false;
+    size_t unformatted = 0;
     const char *out_dir = NULL;
     connect_opts co = {.type = -1};
     CC_VEC(const char *) files = {0};
@@ -666,8 +716,13 @@ static int convert_files(int argc, char **argv, bool import)
                 goto done;
             }
             to = !strcmp(v, "dsl");
+            to_given = true;
         } else if (!import && !strcmp(a, "-w"))
             write = true;
+        else if (!import && !strcmp(a, "--force"))
+            force = true;
+        else if (!import && !strcmp(a, "--check"))
+            check = true;
         else if (!import && (!strcmp(a, "-q") || !strcmp(a, "--quiet")))
             quiet = true;
         else if (import && !strcmp(a, "-o")) {
@@ -696,6 +751,15 @@ static int convert_files(int argc, char **argv, bool import)
         status = usage_error(usage, "%s", "no files given");
         goto done;
     }
+    if (check && (write || to_given || strip)) {
+        status = usage_error(usage, "%s", "--check writes nothing and compares each file with its own spelling: it "
+                                          "takes no -w, --to or --strip");
+        goto done;
+    }
+    if (force && !write) {
+        status = usage_error(usage, "%s", "--force goes with -w");
+        goto done;
+    }
     if (out_dir) {
         struct stat st;
         if (stat(out_dir, &st) != 0 && mkdir(out_dir, 0777) != 0) {
@@ -715,7 +779,13 @@ static int convert_files(int argc, char **argv, bool import)
         const char *path = files.items[i];
         cc_reader reader = cc_flow_file_reader(path);
         bool from_dsl = reader == CC_READER_DSL;
-        bool to_dsl = to < 0 ? !from_dsl : to == 1;
+        bool to_dsl = check ? from_dsl : to < 0 ? !from_dsl : to == 1;
+        if (check && reader == CC_READER_JSON) {
+            fprintf(stderr, "ccflow: '%s' is an Amazon Connect export; fmt --check compares YAML and DSL files with "
+                            "their fmt layout\n", path);
+            status = 2;
+            continue;
+        }
         if (import && reader != CC_READER_JSON) {
             fprintf(stderr, "ccflow: '%s' is not a .json file; import reads Amazon Connect exports\n", path);
             status = 2;
@@ -762,6 +832,16 @@ static int convert_files(int argc, char **argv, bool import)
             cc_fmt_dsl(root, &comments, &out);
         else
             cc_fmt_yaml(root, &comments, &out);
+        if (check) {
+            if (!file_holds(path, &out)) {
+                printf("%s\n", path);
+                unformatted++;
+                if (status == 0)
+                    status = 1;
+            }
+            cc_buf_free(&out);
+            goto next;
+        }
         char *target = NULL;
         if (out_dir) {
             const char *base = strrchr(path, '/');
@@ -778,9 +858,19 @@ static int convert_files(int argc, char **argv, bool import)
         bool clash = false;
         for (size_t w = 0; target && w < written.len && !clash; w++)
             clash = !strcmp(written.items[w], target);
+        /* -w replaces its input, or a file beside it that already holds this output; any other
+         * file there is someone's work, kept unless --force */
+        bool other = write && target && strcmp(target, path) != 0 && access(target, F_OK) == 0 &&
+                     !file_holds(target, &out);
         if (clash) {
             fprintf(stderr, "ccflow: '%s' would be written twice; '%s' is left out (import the files with the same "
                             "name into different directories)\n",
+                    target, path);
+            status = 2;
+            cc_free(target);
+        } else if (other && !force) {
+            fprintf(stderr, "ccflow: '%s' exists and holds something else; it is left as it is (fmt -w --force "
+                            "replaces it with '%s' in the other spelling)\n",
                     target, path);
             status = 2;
             cc_free(target);
@@ -799,6 +889,10 @@ static int convert_files(int argc, char **argv, bool import)
     for (size_t w = 0; w < written.len; w++)
         cc_free(written.items[w]);
     cc_vec_free(&written);
+    if (unformatted)
+        fprintf(stderr, "ccflow: %zu file%s not in fmt layout (ccflow fmt -w --to yaml|dsl FILE formats one in "
+                        "place)\n",
+                unformatted, unformatted == 1 ? " is" : "s are");
 done:
     cc_vec_free(&files);
     connect_opts_free(&co);

@@ -44,6 +44,13 @@ expect_status 1 "unknown kind" "$CCFLOW" check --no-color "$tmp/typo.yaml"
 grep -q "note: did you mean 'wait'?" "$tmp/out" && ok || bad "did-you-mean note"
 grep -q $'\033' "$tmp/out" && bad "colour written to a pipe" || ok
 
+# Carets sit under the character they point at after wide (CJK) and combining characters: a
+# wide character takes two cells, a combining one none (tests/golden/wide_chars.txt)
+expect_status 1 "wide and combining characters" "$CCFLOW" check --no-stdlib --no-color tests/golden/wide_chars.yaml
+cmp -s "$tmp/out" tests/golden/wide_chars.txt && ok || { bad "carets after wide characters differ from tests/golden/wide_chars.txt"; diff tests/golden/wide_chars.txt "$tmp/out" | head -10; }
+LANG=C LC_ALL=C "$CCFLOW" check --no-stdlib --no-color tests/golden/wide_chars.yaml 2>/dev/null | cmp -s - tests/golden/wide_chars.txt \
+  && ok || bad "carets depend on the locale"
+
 # Every error is reported, not only the first
 printf 'flow: X\ntype: inbound\nchannels: [task]\nblocks:\n  a:\n    loop: 500\n    on: { looping: b, complete: b }\n  b:\n    wait: 9d\n    on: { timeout: c, error: c }\n  c:\n    disconect: {}\n' >"$tmp/many.yaml"
 expect_status 1 "several errors" "$CCFLOW" check --format json "$tmp/many.yaml"
@@ -208,5 +215,46 @@ expect_status 1 "fmt -q of a file that is not a flow" "$CCFLOW" fmt -q --to dsl 
 grep -q "\[E102\]" "$tmp/err" && ok || bad "fmt -q still says why a file cannot be converted"
 expect_status 1 "import of an export with import errors" "$CCFLOW" import --strip "$tmp/e121.json"
 expect_status 2 "import takes no --quiet" "$CCFLOW" import --quiet "$tmp/e121.json"
+
+# The library as the build leaves it, beside the ccflow under test: a versioned soname, only the
+# public ccflow_ functions exported (the version node aside), and the links -lccflow and the
+# loader follow
+B=${CCFLOW_LIB_DIR:-$(dirname "$CCFLOW")}
+readelf -d "$B/libccflow.so" 2>/dev/null | grep -q 'Library soname: \[libccflow\.so\.0\]' && ok || bad "libccflow.so's soname is not libccflow.so.0"
+[ -L "$B/libccflow.so" ] && [ "$(readlink "$B/libccflow.so")" = libccflow.so.0 ] && [ -L "$B/libccflow.so.0" ] && [ -f "$B/libccflow.so.0" ] \
+  && ok || bad "libccflow.so is not a link to libccflow.so.0, itself a link to the library"
+nm -D --defined-only "$B/libccflow.so" | awk '$2 != "A" { sub(/@.*/, "", $3); print $3 }' >"$tmp/exported"
+[ -s "$tmp/exported" ] && ! grep -qv '^ccflow_' "$tmp/exported" && ok \
+  || bad "libccflow.so exports more than the ccflow_ API: $(grep -v '^ccflow_' "$tmp/exported" | head -5 | tr '\n' ' ')"
+sed -n 's/.*\b\(ccflow_[a-z0-9_]*\)(.*/\1/p' include/ccflow.h | sort -u >"$tmp/declared"
+sort -u "$tmp/exported" | cmp -s - "$tmp/declared" && ok || { bad "the exported functions are not those ccflow.h declares"; diff "$tmp/declared" <(sort -u "$tmp/exported") | head -5; }
+
+# make install and make uninstall into a scratch prefix leave no file behind (the make under test
+# is run with a clean environment: this script may itself run under make)
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory "$@"; }
+if mk install B="$B" PREFIX="$tmp/prefix" >"$tmp/install.log" 2>&1; then
+  [ "$(readlink "$tmp/prefix/lib/libccflow.so")" = libccflow.so.0 ] && [ -f "$tmp/prefix/lib/libccflow.so.0" ] \
+    && ok || bad "make install does not install the library's links"
+  mk uninstall B="$B" PREFIX="$tmp/prefix" >>"$tmp/install.log" 2>&1 && ok || bad "make uninstall failed"
+  left=$(find "$tmp/prefix" ! -type d)
+  [ -z "$left" ] && ok || bad "make uninstall leaves files behind: $left"
+else
+  bad "make install failed"; tail -5 "$tmp/install.log"
+fi
+
+# The build honours a user's hardening flags: FORTIFY_SOURCE in CFLAGS, CPPFLAGS and LDFLAGS
+# added to the project's own (a define that reaches no compile would not be caught otherwise)
+if [ -z "${CCFLOW_SKIP_BUILDS:-}" ]; then
+  if mk -j4 B="$tmp/fortify" CFLAGS='-O2 -D_FORTIFY_SOURCE=2' CPPFLAGS='-DCCFLOW_BUILD_PROBE=1' \
+       LDFLAGS='-Wl,-z,relro -Wl,-z,now' all >"$tmp/fortify.log" 2>&1; then
+    ok
+    grep -q -- '-DCCFLOW_BUILD_PROBE=1.*-c compiler/main.c' "$tmp/fortify.log" && ok || bad "CPPFLAGS do not reach the compiles"
+    readelf -d "$tmp/fortify/ccflow" | grep -q 'BIND_NOW' && readelf -d "$tmp/fortify/libccflow.so" | grep -q 'BIND_NOW' \
+      && ok || bad "LDFLAGS do not reach the links"
+    "$tmp/fortify/ccflow" check --werror flows >/dev/null 2>&1 && ok || bad "the FORTIFY build does not check flows/"
+  else
+    bad "a build with CFLAGS='-O2 -D_FORTIFY_SOURCE=2' fails"; grep -E 'error|warning' "$tmp/fortify.log" | head -10
+  fi
+fi
 
 echo "cli: $pass passed, $fail failed"

@@ -83,7 +83,57 @@ done
 # -w writes beside the input; exit statuses
 cp flows/task_routing.yaml "$tmp/w.yaml"
 "$CCFLOW" fmt -w "$tmp/w.yaml" && [ -s "$tmp/w.flow" ] && pass=$((pass + 1)) || bad "-w does not write x.flow beside x.yaml"
-"$CCFLOW" fmt -w "$tmp/w.flow" && cmp -s <("$CCFLOW" fmt --to yaml "$tmp/w.flow") "$tmp/w.yaml" && pass=$((pass + 1)) || bad "-w back to YAML"
+"$CCFLOW" fmt -w --force "$tmp/w.flow" && cmp -s <("$CCFLOW" fmt --to yaml "$tmp/w.flow") "$tmp/w.yaml" && pass=$((pass + 1)) || bad "-w --force back to YAML"
+
+# -w never replaces a different file beside the input without --force; the same output is no change
+printf '# my own notes\nflow "Mine" { type: inbound }\na: disconnect\n' >"$tmp/w.flow"
+cp "$tmp/w.flow" "$tmp/mine.flow"
+"$CCFLOW" fmt -w "$tmp/w.yaml" >/dev/null 2>"$tmp/err"; st=$?
+[ $st -eq 2 ] && cmp -s "$tmp/w.flow" "$tmp/mine.flow" && grep -q -- "--force" "$tmp/err" && pass=$((pass + 1)) \
+  || bad "-w replaced a different x.flow without --force (status $st)"
+"$CCFLOW" fmt -w --force "$tmp/w.yaml" && cmp -s "$tmp/w.flow" <("$CCFLOW" fmt --to dsl "$tmp/w.yaml") && pass=$((pass + 1)) \
+  || bad "-w --force does not replace x.flow"
+"$CCFLOW" fmt -w "$tmp/w.yaml" 2>"$tmp/err" && [ ! -s "$tmp/err" ] && pass=$((pass + 1)) || bad "-w refuses a file that already holds its output"
+"$CCFLOW" fmt --force "$tmp/w.yaml" >/dev/null 2>&1; [ $? -eq 2 ] && pass=$((pass + 1)) || bad "--force without -w is a usage error"
+
+# -w writes whole files: a new file renamed into place (a new inode), its mode kept, a link kept
+# as a link to the file it names, no temporary file left behind
+mkdir "$tmp/atomic"
+cp flows/task_routing.yaml "$tmp/atomic/t.yaml"
+printf 'flow: Messy\ntype:    inbound\nblocks:\n  a: { disconnect: {} }   # bye\n' >"$tmp/atomic/m.yaml"
+chmod 640 "$tmp/atomic/m.yaml"
+ln -s m.yaml "$tmp/atomic/link.yaml"
+inode=$(stat -c %i "$tmp/atomic/m.yaml")
+"$CCFLOW" fmt -w --to yaml "$tmp/atomic/link.yaml" && [ -L "$tmp/atomic/link.yaml" ] && [ "$(stat -c %a "$tmp/atomic/m.yaml")" = 640 ] \
+  && [ "$(stat -c %i "$tmp/atomic/m.yaml")" != "$inode" ] && grep -q '^    disconnect: {}  # bye$' "$tmp/atomic/m.yaml" && pass=$((pass + 1)) \
+  || bad "-w in place through a link: not renamed into place, or mode or link lost"
+[ "$(ls -A "$tmp/atomic" | tr '\n' ' ')" = "link.yaml m.yaml t.yaml " ] && pass=$((pass + 1)) || bad "-w left files behind: $(ls -A "$tmp/atomic")"
+chmod 555 "$tmp/atomic"
+if [ ! -w "$tmp/atomic" ]; then # (root writes anyway)
+  cp "$tmp/atomic/t.yaml" "$tmp/t.before"
+  "$CCFLOW" fmt -w --to yaml "$tmp/atomic/t.yaml" >/dev/null 2>&1; st=$?
+  [ $st -eq 2 ] && cmp -s "$tmp/atomic/t.yaml" "$tmp/t.before" && pass=$((pass + 1)) || bad "a failed -w damaged its file (status $st)"
+fi
+chmod 755 "$tmp/atomic"
+
+# --check: exit 1 and the names of the files not in fmt layout, on standard output; nothing written
+"$CCFLOW" fmt --to yaml "$tmp/atomic/t.yaml" >"$tmp/formatted.yaml"
+"$CCFLOW" fmt --check "$tmp/formatted.yaml" "$tmp/w.flow" >"$tmp/out" 2>&1 && [ ! -s "$tmp/out" ] && pass=$((pass + 1)) \
+  || bad "--check of formatted files: not 0 and silent: $(cat "$tmp/out")"
+cp "$tmp/atomic/m.yaml" "$tmp/m.before"
+printf 'flow "Messy"   { type: inbound }\na:   disconnect\n' >"$tmp/messy.flow"
+printf 'flow: X\ntype: nonsense\nblocks: { a: { frobnicate: 1 } }\n' >"$tmp/schema.yaml"
+printf 'flow: X\ntype: inbound\nblocks: { a: { wait: [ }\n' >"$tmp/broken.yaml"
+"$CCFLOW" fmt --check "$tmp/formatted.yaml" "$tmp/schema.yaml" "$tmp/messy.flow" >"$tmp/out" 2>"$tmp/err"; st=$?
+[ $st -eq 1 ] && [ "$(cat "$tmp/out")" = "$tmp/schema.yaml"$'\n'"$tmp/messy.flow" ] && grep -q '2 files are not in fmt layout' "$tmp/err" \
+  && pass=$((pass + 1)) || bad "--check names the files not formatted and exits 1 (status $st): $(cat "$tmp/out" "$tmp/err")"
+"$CCFLOW" fmt --check "$tmp/broken.yaml" >/dev/null 2>&1; [ $? -eq 1 ] && pass=$((pass + 1)) || bad "--check of a file that cannot be read exits 1"
+"$CCFLOW" fmt --check tests/check/connect/*.json >/dev/null 2>&1; [ $? -eq 2 ] && pass=$((pass + 1)) || bad "--check of a Connect export is a usage error"
+"$CCFLOW" fmt --check -w "$tmp/formatted.yaml" >/dev/null 2>&1; [ $? -eq 2 ] && pass=$((pass + 1)) || bad "--check with -w is a usage error"
+
+# The bundled flows and the standard flows are in fmt's layout
+"$CCFLOW" fmt --check flows/*.yaml stdlib/flows/*.yaml $(ls flows/*.flow 2>/dev/null) >"$tmp/out" 2>&1 && pass=$((pass + 1)) \
+  || bad "bundled flows not in fmt layout: $(cat "$tmp/out")"
 printf 'flow: X\ntype: inbound\nblocks: { a: { wait: [ }\n' >"$tmp/broken.yaml"
 "$CCFLOW" fmt "$tmp/broken.yaml" >/dev/null 2>&1; [ $? -eq 1 ] && pass=$((pass + 1)) || bad "a file that cannot be read exits 1"
 printf 'flow: X\ntype: nonsense\nblocks: { a: { frobnicate: 1 } }\n' >"$tmp/schema.yaml"
