@@ -47,6 +47,22 @@ expect:
              "{f}:15: FAIL contact later: saw started_at (not started)",
              "{f}:16: FAIL contact nobody: saw agent (no such contact)",
              "2 passed, 4 failed"]),
+    # Every unknown key of a task template and of its fields, each with its hint.
+    ("template keys", HEAD + """task_templates:
+  - name: T
+    flow: Task routing
+    expiri: 1d
+    statuss: active
+    fields:
+      - { name: a, typ: STRING, requird: true }
+""", 1, ["6:5: error: unknown task template key 'expiri' [E104]",
+         "6:5: note: did you mean 'expiry'?",
+         "7:5: error: unknown task template key 'statuss' [E104]",
+         "7:5: note: did you mean 'status'?",
+         "9:20: error: unknown template field key 'typ'; a field is { name, type, required, read_only, default } [E104]",
+         "9:20: note: did you mean 'type'?",
+         "9:33: error: unknown template field key 'requird'; a field is { name, type, required, read_only, default } [E104]",
+         "9:33: note: did you mean 'required'?"], None),
     # An expectation that could pass without checking anything is an error.
     ("expect is not a list", HEAD + """queues: [{ name: Support }]
 expect: { queue: Support, metric: contacts_created, value: 0 }

@@ -554,6 +554,8 @@ static void add_template(scenario *s, cc_rt *rt, const cc_node *t)
         return;
     }
     cc_task_template tpl = {.name = (char *)name->text, .active = true};
+    /* every unknown key is reported, of the template and of each of its fields, before any is used */
+    bool unknown = false;
     for (uint32_t i = 0; i < t->count; i++) {
         const cc_node *k = t->pairs[i].key, *v = t->pairs[i].value;
         bool known_key = false;
@@ -564,9 +566,32 @@ static void add_template(scenario *s, cc_rt *rt, const cc_node *t)
             const char *best = cc_closest(k->text, known, CC_ARRAY_LEN(known));
             if (best)
                 cc_note_add(d, k->loc, "did you mean '%s'?", best);
-            s->ok = false;
-            goto out;
-        }
+            unknown = true;
+        } else if (!strcmp(k->text, "fields"))
+            for (uint32_t f = 0; v->type == CC_NODE_LIST && f < v->count; f++)
+                for (uint32_t j = 0; v->items[f]->type == CC_NODE_MAP && j < v->items[f]->count; j++) {
+                    const cc_node *fk = v->items[f]->pairs[j].key;
+                    bool ok = false;
+                    for (size_t q = 0; q < CC_ARRAY_LEN(field_keys); q++)
+                        ok |= !strcmp(fk->text, field_keys[q]);
+                    if (ok)
+                        continue;
+                    cc_diag *d = cc_report(s->ds, CC_E104, fk->loc,
+                                           "unknown template field key '%s'; a field is { name, type, required, "
+                                           "read_only, default }",
+                                           fk->text);
+                    const char *best = cc_closest(fk->text, field_keys, CC_ARRAY_LEN(field_keys));
+                    if (best)
+                        cc_note_add(d, fk->loc, "did you mean '%s'?", best);
+                    unknown = true;
+                }
+    }
+    if (unknown) {
+        s->ok = false;
+        goto out;
+    }
+    for (uint32_t i = 0; i < t->count; i++) {
+        const cc_node *k = t->pairs[i].key, *v = t->pairs[i].value;
         if (!strcmp(k->text, "flow") && is_scalar(v))
             tpl.flow = (char *)v->text;
         else if (!strcmp(k->text, "expiry") && !expiry_of(s, v, &tpl.expiry_ms))
@@ -582,19 +607,6 @@ static void add_template(scenario *s, cc_rt *rt, const cc_node *t)
         } else if (!strcmp(k->text, "fields")) {
             for (uint32_t f = 0; v->type == CC_NODE_LIST && f < v->count; f++) {
                 const cc_node *fd = v->items[f];
-                for (uint32_t j = 0; fd->type == CC_NODE_MAP && j < fd->count; j++) {
-                    bool ok = false;
-                    for (size_t q = 0; q < CC_ARRAY_LEN(field_keys); q++)
-                        ok |= !strcmp(fd->pairs[j].key->text, field_keys[q]);
-                    if (!ok) {
-                        cc_report(s->ds, CC_E104, fd->pairs[j].key->loc,
-                                  "unknown template field key '%s'; a field is { name, type, required, read_only, "
-                                  "default }",
-                                  fd->pairs[j].key->text);
-                        s->ok = false;
-                        goto out;
-                    }
-                }
                 const cc_node *fn = cc_node_get(fd, "name"), *ft = cc_node_get(fd, "type"),
                               *fdef = cc_node_get(fd, "default"), *req = cc_node_get(fd, "required"),
                               *ro = cc_node_get(fd, "read_only");
