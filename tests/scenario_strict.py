@@ -63,6 +63,14 @@ expect:
          "9:20: note: did you mean 'type'?",
          "9:33: error: unknown template field key 'requird'; a field is { name, type, required, read_only, default } [E104]",
          "9:33: note: did you mean 'required'?"], None),
+    # start_contact's fields of the wrong shape are errors of their own, not unknown fields.
+    ("contact fields", HEAD + """events:
+  - { at: 0s, start_contact: { id: c1, channel: VOICE, flow: Task routing, inputs: "1" } }
+  - { at: 0s, start_contact: { id: c2, channel: VOICE, flow: Task routing, attributes: [a] } }
+  - { at: 0s, start_contact: { id: c3, channel: VOICE, flow: Task routing, inputs: [[1]] } }
+""", 1, ["4:84: error: start_contact's inputs are a list of what the customer enters at each input block, not text [E106]",
+         "5:88: error: start_contact's attributes are a mapping of names to text, not a list [E106]",
+         "6:85: error: an input is what the customer enters, as text, not a list [E106]"], None),
     # An expectation that could pass without checking anything is an error.
     ("expect is not a list", HEAD + """queues: [{ name: Support }]
 expect: { queue: Support, metric: contacts_created, value: 0 }

@@ -734,6 +734,22 @@ static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, bool 
     size_t ninputs = 0;
     for (uint32_t i = 0; i < sc->count; i++) {
         const cc_node *k = sc->pairs[i].key, *v = sc->pairs[i].value;
+        bool text_key = !strcmp(k->text, "id") || !strcmp(k->text, "name") || !strcmp(k->text, "flow") ||
+                        !strcmp(k->text, "agent") || !strcmp(k->text, "channel");
+        if (text_key && !is_scalar(v)) {
+            problemf(s, v, "start_contact's '%s' is text, not %s", k->text, cc_node_type_name(v));
+            return false;
+        }
+        if (!strcmp(k->text, "attributes") && v->type != CC_NODE_MAP) {
+            problem(s, v, "start_contact's attributes are a mapping of names to text, not %s", cc_node_type_name(v));
+            return false;
+        }
+        if (!strcmp(k->text, "inputs") && v->type != CC_NODE_LIST) {
+            problem(s, v, "start_contact's inputs are a list of what the customer enters at each input block, "
+                          "not %s",
+                    cc_node_type_name(v));
+            return false;
+        }
         if (!strcmp(k->text, "id") && is_scalar(v))
             req.id = v->text;
         else if (!strcmp(k->text, "name") && is_scalar(v))
@@ -763,9 +779,18 @@ static bool start_contact_event(scenario *s, cc_rt *rt, const cc_node *sc, bool 
             req.attr_keys = keys;
             req.attr_values = values;
         } else if (!strcmp(k->text, "inputs") && v->type == CC_NODE_LIST) {
-            for (uint32_t a = 0; a < v->count && ninputs < 256; a++)
-                if (is_scalar(v->items[a]))
-                    inputs[ninputs++] = v->items[a]->text;
+            if (v->count > CC_ARRAY_LEN(inputs)) {
+                problem(s, v, "start_contact takes at most 256 inputs%s", "");
+                return false;
+            }
+            for (uint32_t a = 0; a < v->count; a++) {
+                if (!is_scalar(v->items[a])) {
+                    problem(s, v->items[a], "an input is what the customer enters, as text, not %s",
+                            cc_node_type_name(v->items[a]));
+                    return false;
+                }
+                inputs[ninputs++] = v->items[a]->text;
+            }
         } else if (!strcmp(k->text, "outcomes")) {
             if (!outcomes_of(s, rt, v, &req, blocks, branches, CC_ARRAY_LEN(blocks)))
                 return false;
