@@ -840,8 +840,11 @@ static void check_channels(cc_bundle *b)
 
     /* Findings. */
     for (size_t i = 0; i < nf; i++) {
-        const cc_flow *f = b->flows.items[i];
+        cc_flow *f = b->flows.items[i];
         flow_channels *fc = &all[i];
+        f->channels_entry = fc->entry;
+        for (uint32_t k = 0; k < f->nblocks; k++)
+            f->blocks[k].channels_in = fc->in[k];
         for (uint32_t k = 0; k < f->nblocks; k++) {
             const cc_block *blk = &f->blocks[k];
             if (!blk->spec || !fc->in[k])
@@ -944,6 +947,8 @@ void cc_check_bundle(cc_bundle *b)
                     cc_report(b->ds, CC_W201, f->blocks[k].id_loc,
                               "block '%s' is unreachable: no path from the start of flow '%s' leads to it",
                               f->blocks[k].id, f->name);
+        for (uint32_t k = 0; k < f->nblocks; k++)
+            f->blocks[k].reachable = reach[k];
         check_unconnected(b, f, reach);
         check_cycles(b, f, reach);
         check_working_queue(b, f);

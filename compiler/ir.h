@@ -49,6 +49,10 @@ typedef struct {
     uint32_t ncases;
     cc_branch *branches;
     uint32_t nbranches;
+    /* Set by cc_check_bundle (false and 0 before it runs): */
+    bool reachable;    /* a path from its flow's start leads to it */
+    unsigned channels_in; /* CC_CH_* mask of the channels whose contacts reach it (SPEC §5: the
+                           * data flow within and across flows, narrowed by $.Channel checks) */
 } cc_block;
 
 typedef struct {
@@ -68,6 +72,7 @@ typedef struct {
     uint32_t file;
     bool from_stdlib;
     const cc_node *connect; /* `connect:` metadata: what Connect export gives back (identifiers, layout) */
+    unsigned channels_entry; /* set by cc_check_bundle: the channels whose contacts enter the flow */
 } cc_flow;
 
 struct cc_resources;
@@ -125,7 +130,9 @@ const cc_branch *cc_block_branch(const cc_block *blk, const char *name);
  * no flow file (each such path is reported: no flows found in PATH). */
 bool cc_bundle_load_and_check(cc_bundle *b, const char *const *paths, size_t n, bool stdlib);
 
-/* Runs every check of SPEC §5 on the bundle (resolution, graph, flow types, channels). */
+/* Runs every check of SPEC §5 on the bundle (resolution, graph, flow types, channels), and
+ * records what the analysis found in each cc_block (reachable, channels_in) and cc_flow
+ * (channels_entry) for the commands that show it (ccflow graph). */
 void cc_check_bundle(cc_bundle *b);
 
 /* Appends a canonical, location-free text form of a flow's IR to out. */
