@@ -16,6 +16,7 @@ LIB_SRC  = compiler/util.c compiler/json_writer.c compiler/diag.c compiler/catal
            compiler/dsl_lower.c compiler/json_reader.c compiler/connect_import.c compiler/connect_export.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c \
            compiler/codegen.c vm/bytecode.c vm/disasm.c vm/runtime.c vm/scenario.c vm/tz.c vm/builtins.c \
            vm/tasks.c
+LIB_SRC += compiler/graph.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o $(B)/gen/dsl_lexer.o $(B)/gen/dsl_parser.o
 GEN_H    = $(B)/gen/dsl_parser.h
 STDLIB   = $(sort $(wildcard stdlib/flows/*.yaml))

@@ -6,6 +6,7 @@
 #include "bytecode.h"
 #include "codegen.h"
 #include "fmt.h"
+#include "graph.h"
 #include "scenario.h"
 #include "connect.h"
 #include "ir.h"
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -36,6 +38,7 @@ static const char usage_main[] =
     "  test      run scenarios and check their expectations\n"
     "  ir        print the flow IR of each file, without locations (to compare spellings)\n"
     "  export    write flows as Amazon Connect Flow-language JSON (--connect)\n"
+    "  graph     draw flows as Graphviz DOT, SVG or Mermaid, with the channels reaching each block\n"
     "  version   print the version\n"
     "\n"
     "Run 'ccflow COMMAND --help' for a command's options.\n";
@@ -1133,6 +1136,190 @@ static int cmd_export(int argc, char **argv)
     return status;
 }
 
+static const char usage_graph[] =
+    "usage: ccflow graph [OPTIONS] [--] PATH...\n"
+    "\n"
+    "Draws the flows of the given files and directories (YAML, DSL and Connect JSON, read and checked\n"
+    "as one bundle as by 'ccflow check'): every block with its id, kind and key parameters, branches\n"
+    "labelled, the start marked, the channels that reach each block; a block that a reaching channel\n"
+    "does not support in red, unreachable blocks grey; each flow a cluster, with dashed edges for\n"
+    "the flows a block names (queue, disconnect, whisper and hold flows, transfers, modules, tasks).\n"
+    "A flow with errors is drawn as far as it could be read (see docs/graph.md).\n"
+    "\n"
+    "options:\n"
+    "  --format dot|svg|mermaid   Graphviz DOT (default); SVG, through Graphviz's 'dot' program;\n"
+    "                             or a Mermaid flowchart (GitHub draws it in Markdown)\n"
+    "  --flow NAME                draw only the flow NAME (repeatable); the flows it names appear\n"
+    "                             as one node each\n"
+    "  -o FILE                    write to FILE instead of standard output\n"
+    "  --no-stdlib                do not add the standard flows to the bundle\n"
+    "  --resources FILE, --type TYPE\n"
+    "                             as for 'ccflow check': names for Connect ARNs, the type of\n"
+    "                             untyped Connect flows\n"
+    "  --                         what follows is a PATH, even when it starts with '-'\n"
+    "  -h, --help                 print this help\n"
+    "\n"
+    "exit status: 0 drawn (findings in the flows do not change it; 'ccflow check' reports them),\n"
+    "2 usage or I/O error (a path that cannot be read or holds no flow, an unknown --flow, no\n"
+    "'dot' program for --format svg, an output that cannot be written)\n";
+
+/* Runs Graphviz's dot -Tsvg with the DOT text on its standard input and its standard output on
+ * fd. Returns 0, or 2 after saying why (dot missing, failing or killed). */
+static int graph_svg(const cc_buf *dot_text, int fd)
+{
+    int in[2];
+    if (pipe(in) != 0) {
+        fprintf(stderr, "ccflow: cannot run dot: %s\n", strerror(errno));
+        return 2;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "ccflow: cannot run dot: %s\n", strerror(errno));
+        close(in[0]);
+        close(in[1]);
+        return 2;
+    }
+    if (pid == 0) {
+        dup2(in[0], 0);
+        if (fd != 1)
+            dup2(fd, 1);
+        close(in[0]);
+        close(in[1]);
+        execlp("dot", "dot", "-Tsvg", (char *)NULL);
+        _exit(errno == ENOENT ? 127 : 126);
+    }
+    close(in[0]);
+    size_t done = 0;
+    while (done < dot_text->len) {
+        ssize_t w = write(in[1], dot_text->data + done, dot_text->len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break; /* dot went away: its status says why */
+        done += (size_t)w;
+    }
+    close(in[1]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) {
+            fprintf(stderr, "ccflow: cannot wait for dot: %s\n", strerror(errno));
+            return 2;
+        }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+        fprintf(stderr, "ccflow: --format svg needs Graphviz's 'dot' program, which is not on PATH "
+                        "(Debian package graphviz); --format dot writes the DOT text it reads\n");
+        return 2;
+    }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || done < dot_text->len) {
+        fprintf(stderr, "ccflow: dot -Tsvg failed (%s %d)\n", WIFEXITED(st) ? "exit status" : "signal",
+                WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+        return 2;
+    }
+    return 0;
+}
+
+static int cmd_graph(int argc, char **argv)
+{
+    bool options = true, stdlib = true;
+    int format = 0; /* 0 dot, 1 svg, 2 mermaid */
+    const char *out_path = NULL;
+    connect_opts co = {.type = -1};
+    int taken;
+    CC_VEC(const char *) paths = {0};
+    CC_VEC(const char *) only = {0};
+#define GRAPH_USAGE(...) (cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co), usage_error(usage_graph, __VA_ARGS__))
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!options || !strcmp(a, "-") || a[0] != '-')
+            cc_vec_push(&paths, a);
+        else if (!strcmp(a, "--"))
+            options = false;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            cc_vec_free(&paths);
+            cc_vec_free(&only);
+            connect_opts_free(&co);
+            fputs(usage_graph, stdout);
+            return 0;
+        } else if (!strcmp(a, "--no-stdlib"))
+            stdlib = false;
+        else if ((taken = connect_option(&co, argc, argv, &i, usage_graph)) != 0) {
+            if (taken < 0) {
+                cc_vec_free(&paths);
+                cc_vec_free(&only);
+                connect_opts_free(&co);
+                return 2;
+            }
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--flow") || !strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+            const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : NULL;
+            if (!v || !*v)
+                return GRAPH_USAGE("%s needs a value", a);
+            if (a[1] == 'o')
+                out_path = v;
+            else if (a[3] == 'l')
+                cc_vec_push(&only, v);
+            else if (!strcmp(v, "dot") || !strcmp(v, "svg") || !strcmp(v, "mermaid"))
+                format = v[0] == 'd' ? 0 : v[0] == 's' ? 1 : 2;
+            else
+                return GRAPH_USAGE("unknown format '%s'; expected dot, svg or mermaid", v);
+        } else
+            return GRAPH_USAGE("unknown option '%s'", a);
+    }
+    if (!paths.len)
+        return GRAPH_USAGE("%s", "no flows given");
+#undef GRAPH_USAGE
+
+    cc_diags ds;
+    cc_diags_init(&ds);
+    cc_bundle b;
+    cc_bundle_init(&b, &ds);
+    b.connect_type = co.type;
+    b.resources = co.have_resources ? &co.resources : NULL;
+    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
+    for (size_t j = 0; io_ok && j < only.len; j++)
+        if (!cc_bundle_flow(&b, only.items[j])) {
+            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", only.items[j]);
+            io_ok = false;
+        }
+    int status = 0;
+    if (!io_ok || !b.files) {
+        /* what could not be read, and why; the findings of flows that could are check's business */
+        cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
+        status = 2;
+    } else {
+        if (ds.errors)
+            fprintf(stderr, "ccflow: note: the flows have %zu error%s; 'ccflow check' lists them\n", ds.errors,
+                    ds.errors == 1 ? "" : "s");
+        cc_buf text = {0};
+        cc_graph_render(&b, only.items, only.len, format == 2 ? CC_GRAPH_MERMAID : CC_GRAPH_DOT, &text);
+        FILE *out = stdout;
+        if (out_path && strcmp(out_path, "-") != 0 && !(out = fopen(out_path, "w"))) {
+            fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
+            status = 2;
+        } else {
+            if (format == 1) {
+                fflush(out);
+                status = graph_svg(&text, fileno(out));
+            } else
+                fwrite(text.data, 1, text.len, out);
+            if (out != stdout) {
+                cc_buf name = {0};
+                cc_buf_printf(&name, "'%s'", out_path);
+                if (!output_done(out, name.data))
+                    status = 2;
+                cc_buf_free(&name);
+            }
+        }
+        cc_buf_free(&text);
+    }
+    cc_bundle_free(&b);
+    cc_diags_free(&ds);
+    cc_vec_free(&paths);
+    cc_vec_free(&only);
+    connect_opts_free(&co);
+    return status;
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
@@ -1166,6 +1353,8 @@ static int dispatch(int argc, char **argv)
         return cmd_blocks(argc - 1, argv + 1);
     if (!strcmp(cmd, "export"))
         return cmd_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "graph"))
+        return cmd_graph(argc - 1, argv + 1);
     return usage_error(usage_main, "unknown command '%s'", cmd);
 }
 
