@@ -65,6 +65,7 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$(python3 tests/connect.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | grep -v '^connect: note' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(bash tests/connect_import.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(bash tests/integrations.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(python3 tests/graph.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
 fi
 
 out=$(bash tests/fmt.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
@@ -102,6 +103,9 @@ out=$(bash tests/connect_import.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; 
 
 # The integrations of docs/ci.md (workflow, pre-commit hook, git diff converter) as users run them
 out=$(bash tests/integrations.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
+# ccflow graph: goldens (DOT, Mermaid), DOT that Graphviz accepts, the drawing read back
+out=$(python3 tests/graph.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
