@@ -3,7 +3,7 @@
 # Why each package is needed is written in README.md ("Dependencies").
 set -euo pipefail
 
-packages=(make gcc pkg-config libyaml-dev libyajl-dev libunistring-dev re2c bison tzdata valgrind lua5.4)
+packages=(make gcc pkg-config libyaml-dev libyajl-dev libunistring-dev re2c bison tzdata valgrind lua5.4 graphviz)
 
 missing=()
 for p in "${packages[@]}"; do
