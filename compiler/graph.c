@@ -74,14 +74,19 @@ static void put_value(cc_buf *out, const cc_param *p)
         return;
     }
     if (v->type == CC_NODE_LIST) {
-        /* prompts: the first one's text */
+        /* prompts: the first one's text, or its first value (a prompt name, an SSML text...) */
         const cc_node *first = v->count ? v->items[0] : NULL;
         const cc_node *text = NULL;
         if (first && first->type == CC_NODE_MAP)
-            for (uint32_t i = 0; i < first->count; i++)
-                if (first->pairs[i].key->type == CC_NODE_SCALAR && !strcmp(first->pairs[i].key->text, "text") &&
-                    first->pairs[i].value->type == CC_NODE_SCALAR)
-                    text = first->pairs[i].value;
+            for (uint32_t i = 0; i < first->count; i++) {
+                const cc_pair *pr = &first->pairs[i];
+                if (pr->value->type != CC_NODE_SCALAR || pr->key->type != CC_NODE_SCALAR)
+                    continue;
+                if (!text || !strcmp(pr->key->text, "text"))
+                    text = pr->value;
+                if (!strcmp(pr->key->text, "text"))
+                    break;
+            }
         if (text) {
             cc_buf_putc(out, '"');
             put_text(out, text->text, text->len, VALUE_CHARS);
