@@ -264,11 +264,48 @@ def bundle_cases(tmp):
     check(rc == 2, f"one path is a usage error (exit {rc})")
 
 
+def difftool_case(tmp):
+    """docs/ci.md's git difftool lines, taken from it, in a repository of flows/ with one edit."""
+    with open(os.path.join(ROOT, "docs", "ci.md"), encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    config = next((l for l in lines if l.startswith("git config difftool.ccflow.cmd ")), None)
+    invoke = next((l for l in lines if l.startswith("git difftool ") and "--tool=ccflow" in l), None)
+    if not check(config and invoke, "docs/ci.md gives the git difftool configuration and command"):
+        return
+    if shutil.which("git") is None:
+        print("diff: note: git is absent; the git difftool case is skipped")
+        return
+    repo = os.path.join(tmp, "repo")
+    shutil.copytree(os.path.join(ROOT, "flows"), os.path.join(repo, "flows"))
+    bindir = os.path.join(tmp, "bin")
+    os.makedirs(bindir)
+    os.symlink(CCFLOW, os.path.join(bindir, "ccflow"))
+    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""), GIT_CONFIG_NOSYSTEM="1",
+               HOME=tmp, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com")
+
+    def sh(cmd):
+        return subprocess.run(cmd, shell=True, cwd=repo, env=env, capture_output=True, timeout=120)
+
+    sh("git init -q . && git add -A && git commit -qm base")
+    path = os.path.join(repo, "flows", "voice_queue.yaml")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace("interrupt: 60s", "interrupt: 90s"))
+    sh("git commit -qam edit")
+    p = sh(config + " && " + invoke)
+    out = p.stdout.decode("utf-8", "replace")
+    check(p.returncode == 0 and "block 'music': changed" in out and "parameter interrupt: 1m -> 90s" in out and
+          out.rstrip().endswith("1 flow changed, 1 block changed"),
+          f"git difftool shows the edit (exit {p.returncode}): {out[:400]!r} {p.stderr[:400]!r}")
+
 def main():
     tmp = tempfile.mkdtemp(prefix="ccflow-diff-")
     try:
         corpus_cases(tmp)
         bundle_cases(tmp)
+        difftool_case(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"diff: {passed} passed, {failed} failed")
