@@ -31,6 +31,7 @@ typedef struct {
     const char *id;
     const char *connect_id; /* or NULL */
     const char *status;     /* "added", "removed", "changed" */
+    const char *kind;       /* for the reader of an added or removed block */
     changes changes;
 } block_diff;
 
@@ -390,7 +391,7 @@ static void diff_flow(differ *d, const matching *m)
     bool start_moved = !(so < 0 && sn < 0) && (so < 0 || sn < 0 || m->o2n[so] != sn);
     for (uint32_t j = 0; j < fn->nblocks; j++) {
         const cc_block *bn = &fn->blocks[j];
-        block_diff bd = {.id = bn->id, .connect_id = connect_ident(fn, bn)};
+        block_diff bd = {.id = bn->id, .connect_id = connect_ident(fn, bn), .kind = bn->spec ? bn->spec->kind : "?"};
         int32_t i = m->n2o[j];
         if (i < 0)
             bd.status = "added";
@@ -417,7 +418,7 @@ static void diff_flow(differ *d, const matching *m)
     for (uint32_t i = 0; i < fo->nblocks; i++)
         if (m->o2n[i] < 0) {
             block_diff bd = {.id = fo->blocks[i].id, .connect_id = connect_ident(fo, &fo->blocks[i]),
-                             .status = "removed"};
+                             .status = "removed", .kind = fo->blocks[i].spec ? fo->blocks[i].spec->kind : "?"};
             if (start_moved && sn < 0 && (int32_t)i == so)
                 add_change(&bd.changes, "start", "start", v_text(bd.id), v_null());
             cc_vec_push(&fd.blocks, bd);
@@ -779,7 +780,10 @@ static void report_text(cc_buf *out, differ *d)
         }
         for (size_t j = 0; j < fd->blocks.len; j++) {
             const block_diff *bd = &fd->blocks.items[j];
-            cc_buf_printf(out, "  block '%s': %s\n", bd->id, bd->status);
+            cc_buf_printf(out, "  block '%s': %s", bd->id, bd->status);
+            if (strcmp(bd->status, "changed") != 0)
+                cc_buf_printf(out, " (%s)", bd->kind);
+            cc_buf_putc(out, '\n');
             for (size_t k = 0; k < bd->changes.len; k++) {
                 cc_buf_puts(out, "    ");
                 change_text(out, &bd->changes.items[k]);
@@ -874,7 +878,7 @@ static void report_markdown(cc_buf *out, differ *d)
             if (!bd->changes.len) {
                 cc_buf_printf(out, "| %s | `", bd->status);
                 md_cell(out, bd->id);
-                cc_buf_puts(out, "` | | | |\n");
+                cc_buf_printf(out, "` | %s | | |\n", bd->kind);
             }
             for (size_t k = 0; k < bd->changes.len; k++) {
                 const change *c = &bd->changes.items[k];
