@@ -67,7 +67,7 @@ $(B)/libccflow.so.$(SOVERSION): $(B)/libccflow.so.$(VERSION)
 $(B)/libccflow.so: $(B)/libccflow.so.$(SOVERSION)
 	ln -sf libccflow.so.$(SOVERSION) $@
 
-$(B)/ccflow: $(B)/compiler/main.o $(B)/libccflow.a
+$(B)/ccflow: $(B)/compiler/main.o $(B)/compiler/diff.o $(B)/libccflow.a
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 deps:

@@ -5,12 +5,12 @@
 #include "ccflow.h"
 #include "bytecode.h"
 #include "codegen.h"
+#include "diff.h"
 #include "fmt.h"
 #include "graph.h"
 #include "scenario.h"
 #include "connect.h"
 #include "ir.h"
-#include "connect.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -39,6 +39,7 @@ static const char usage_main[] =
     "  ir        print the flow IR of each file, without locations (to compare spellings)\n"
     "  export    write flows as Amazon Connect Flow-language JSON (--connect)\n"
     "  graph     draw flows as Graphviz DOT, SVG or Mermaid, with the channels reaching each block\n"
+    "  diff      compare two flows or bundles by meaning, channel verdicts included\n"
     "  version   print the version\n"
     "\n"
     "Run 'ccflow COMMAND --help' for a command's options.\n";
@@ -1320,6 +1321,105 @@ static int cmd_graph(int argc, char **argv)
     return status;
 }
 
+static const char usage_diff[] =
+    "usage: ccflow diff [--format text|markdown|json] [--no-stdlib] [--resources FILE] [--type TYPE] OLD NEW\n"
+    "\n"
+    "Compares two flows or bundles (files or directories, in any mix of YAML, DSL and Amazon\n"
+    "Connect JSON) by meaning: layout, whitespace, comments, key and action order and the syntax a\n"
+    "flow is written in are no change. Flows match by name; blocks by Connect identifier, id, then\n"
+    "by structure when only a block's id changed. Reports flows and blocks added, removed and\n"
+    "changed (kind, parameters, branch targets, start), and the channel verdicts (E401, W402,\n"
+    "E403) that appear or disappear.\n"
+    "\n"
+    "options:\n"
+    "  --format text|markdown|json  how to print the report (default: text; markdown suits a\n"
+    "                               pull-request comment; json is described in docs/diff.md)\n"
+    "  --no-stdlib                  do not add the standard flows to either bundle\n"
+    "  --resources FILE             names for the ARNs and ids of Amazon Connect flows (both sides)\n"
+    "  --type TYPE                  flow type of Connect flows whose Metadata gives none\n"
+    "  -h, --help                   print this help\n"
+    "\n"
+    "exit status: 0 no semantic change, 1 changes, 2 usage or I/O error (a path that cannot be\n"
+    "read, holds no flow or holds a file that is not a flow)\n";
+
+/* Loads one side of a diff as check would; false (its findings told on standard error) when it
+ * cannot be compared: unreadable, empty, or a file that is no flow at all. */
+static bool diff_load(cc_bundle *b, cc_diags *ds, const char *path, const connect_opts *co, bool stdlib)
+{
+    cc_diags_init(ds);
+    cc_bundle_init(b, ds);
+    b->resources = co->have_resources ? &co->resources : NULL;
+    b->connect_type = co->type;
+    bool ok = cc_bundle_load_and_check(b, &path, 1, stdlib) && b->files;
+    for (size_t i = 0; i < ds->diags.len && ok; i++)
+        ok = ds->diags.items[i]->code != CC_E100 && ds->diags.items[i]->code != CC_E101 &&
+             ds->diags.items[i]->code != CC_E102;
+    if (!ok) {
+        cc_diags_render(ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
+        fprintf(stderr, "ccflow: cannot compare '%s'\n", path);
+    }
+    return ok;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+    cc_diff_format format = CC_DIFF_TEXT;
+    bool stdlib = true, options = true;
+    const char *paths[2];
+    int npaths = 0, taken;
+    connect_opts co = {.type = -1};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!options || a[0] != '-' || !strcmp(a, "-")) {
+            if (npaths == 2)
+                return connect_opts_free(&co), usage_error(usage_diff, "two paths, OLD and NEW; '%s' is a third", a);
+            paths[npaths++] = a;
+        } else if (!strcmp(a, "--"))
+            options = false;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage_diff, stdout);
+            return connect_opts_free(&co), 0;
+        } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            if (v && !strcmp(v, "text"))
+                format = CC_DIFF_TEXT;
+            else if (v && !strcmp(v, "markdown"))
+                format = CC_DIFF_MARKDOWN;
+            else if (v && !strcmp(v, "json"))
+                format = CC_DIFF_JSON;
+            else
+                return connect_opts_free(&co),
+                       usage_error(usage_diff, "--format takes text, markdown or json%s", v ? "" : " (none given)");
+        } else if (!strcmp(a, "--no-stdlib"))
+            stdlib = false;
+        else if ((taken = connect_option(&co, argc, argv, &i, usage_diff)) != 0) {
+            if (taken < 0)
+                return connect_opts_free(&co), 2;
+        } else
+            return connect_opts_free(&co), usage_error(usage_diff, "unknown option '%s'", a);
+    }
+    if (npaths != 2)
+        return connect_opts_free(&co), usage_error(usage_diff, "%s", "two paths needed: OLD and NEW");
+    cc_diags ds_old, ds_new;
+    cc_bundle old_b, new_b;
+    bool ok = diff_load(&old_b, &ds_old, paths[0], &co, stdlib);
+    ok &= diff_load(&new_b, &ds_new, paths[1], &co, stdlib);
+    int status = 2;
+    if (ok) {
+        cc_buf out = {0};
+        status = cc_diff_bundles(&old_b, &new_b, format, &out) ? 1 : 0;
+        if (out.len)
+            fwrite(out.data, 1, out.len, stdout);
+        cc_buf_free(&out);
+    }
+    cc_bundle_free(&old_b);
+    cc_bundle_free(&new_b);
+    cc_diags_free(&ds_old);
+    cc_diags_free(&ds_new);
+    connect_opts_free(&co);
+    return status;
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
@@ -1355,6 +1455,8 @@ static int dispatch(int argc, char **argv)
         return cmd_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "graph"))
         return cmd_graph(argc - 1, argv + 1);
+    if (!strcmp(cmd, "diff"))
+        return cmd_diff(argc - 1, argv + 1);
     return usage_error(usage_main, "unknown command '%s'", cmd);
 }
 

@@ -63,6 +63,7 @@ if [ -n "${ASAN_B:-}" ] && [ -x "$ASAN_B/ccflow" ]; then
   out=$(python3 tests/interchange.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/corpus.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/connect.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | grep -v '^connect: note' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
+  out=$(python3 tests/diff.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(bash tests/connect_import.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(bash tests/integrations.sh "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
   out=$(python3 tests/graph.py "$ASAN_B/ccflow" 2>&1); echo "$out" | grep -v '^$' | sed 's/^/asan /'; tally "$out"; sanitized "$out"
@@ -97,6 +98,8 @@ out=$(python3 tests/corpus.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally
 # Amazon Connect export: the corpus round trip (with its figure), re-import to the same IR and
 # findings, the repository's flows exported, and the golden files of tests/connect
 out=$(python3 tests/connect.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+# ccflow diff: semantic edits of a corpus export and of flows/, channel verdicts new and gone
+out=$(python3 tests/diff.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
 # Golden tests of the import mapping, one a Connect action shape (tests/connect_import/)
 out=$(bash tests/connect_import.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
