@@ -1160,6 +1160,8 @@ static const char usage_graph[] =
     "  --                         what follows is a PATH, even when it starts with '-'\n"
     "  -h, --help                 print this help\n"
     "\n"
+    "A compiled bundle (.ccfb) is drawn from the source files its source map names.\n"
+    "\n"
     "exit status: 0 drawn (findings in the flows do not change it; 'ccflow check' reports them),\n"
     "2 usage or I/O error (a path that cannot be read or holds no flow, an unknown --flow, no\n"
     "'dot' program for --format svg, an output that cannot be written)\n";
@@ -1270,6 +1272,56 @@ static int cmd_graph(int argc, char **argv)
         return GRAPH_USAGE("%s", "no flows given");
 #undef GRAPH_USAGE
 
+    /* a compiled bundle is drawn from the sources its source map names */
+    CC_VEC(char *) sources = {0};
+    for (size_t i = 0; i < paths.len; i++) {
+        if (!has_ext(paths.items[i], ".ccfb"))
+            continue;
+        size_t len;
+        char *bytes = cc_read_file(paths.items[i], &len);
+        ccfb_module m;
+        char err[256] = "";
+        if (!bytes || !ccfb_load(&m, (const uint8_t *)bytes, len, true, err, sizeof err)) {
+            fprintf(stderr, "ccflow: cannot read the bundle '%s': %s\n", paths.items[i], bytes ? err : strerror(errno));
+            cc_free(bytes);
+            for (size_t k = 0; k < sources.len; k++)
+                cc_free(sources.items[k]);
+            cc_vec_free(&sources), cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co);
+            return 2;
+        }
+        size_t added = 0;
+        for (uint32_t f = 0; f < m.nfiles; f++) {
+            char *name = cc_xmalloc(m.files[f].len + 1);
+            memcpy(name, m.files[f].text, m.files[f].len);
+            name[m.files[f].len] = '\0';
+            if (!strncmp(name, "<stdlib>/", 9)) { /* the standard flows come with every bundle */
+                cc_free(name);
+                continue;
+            }
+            cc_vec_push(&sources, name);
+            added++;
+        }
+        ccfb_free(&m);
+        cc_free(bytes);
+        if (!added) {
+            fprintf(stderr, "ccflow: '%s' has no source map (compiled with --strip): no sources to draw\n",
+                    paths.items[i]);
+            for (size_t k = 0; k < sources.len; k++)
+                cc_free(sources.items[k]);
+            cc_vec_free(&sources), cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co);
+            return 2;
+        }
+    }
+    if (sources.len) { /* the bundles' sources in place of the bundles */
+        size_t kept = 0;
+        for (size_t i = 0; i < paths.len; i++)
+            if (!has_ext(paths.items[i], ".ccfb"))
+                paths.items[kept++] = paths.items[i];
+        paths.len = kept;
+        for (size_t k = 0; k < sources.len; k++)
+            cc_vec_push(&paths, sources.items[k]);
+    }
+
     cc_diags ds;
     cc_diags_init(&ds);
     cc_bundle b;
@@ -1315,6 +1367,9 @@ static int cmd_graph(int argc, char **argv)
     }
     cc_bundle_free(&b);
     cc_diags_free(&ds);
+    for (size_t k = 0; k < sources.len; k++)
+        cc_free(sources.items[k]);
+    cc_vec_free(&sources);
     cc_vec_free(&paths);
     cc_vec_free(&only);
     connect_opts_free(&co);

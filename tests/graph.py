@@ -370,5 +370,16 @@ for argv, why in ((["--format", "png", "flows"], "unknown format"), (["--flow"],
 r = run("--help")
 check(r.returncode == 0 and r.stdout.startswith(b"usage: ccflow graph"), "graph --help")
 
+# a compiled bundle is drawn from the sources its source map names; a stripped one cannot be
+with tempfile.TemporaryDirectory() as tmp:
+    bundle, stripped = os.path.join(tmp, "flows.ccfb"), os.path.join(tmp, "stripped.ccfb")
+    subprocess.run([CCFLOW, "compile", "-o", bundle, "flows"], capture_output=True, cwd=ROOT)
+    subprocess.run([CCFLOW, "compile", "--strip", "-o", stripped, "flows"], capture_output=True, cwd=ROOT)
+    r = run(bundle)
+    check(r.returncode == 0 and r.stdout.decode("utf-8") == drawings[("flows", "dot")],
+          "a .ccfb is drawn as the sources it was compiled from")
+    r = run(stripped)
+    check(r.returncode == 2 and b"source map" in r.stderr, "a stripped .ccfb: exit 2 saying why (got %d)" % r.returncode)
+
 print("graph: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
