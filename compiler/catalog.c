@@ -976,6 +976,69 @@ const char *cc_connect_misnamed_type(const char *type)
     return NULL;
 }
 
+bool cc_connect_pair(const char *list, int index, char *key, size_t kn, char *value, size_t vn)
+{
+    const char *s = list;
+    for (int i = 0; s && *s; i++) {
+        size_t len = strcspn(s, ";");
+        if (i == index) {
+            const char *eq = memchr(s, '=', len);
+            if (!eq)
+                return false;
+            snprintf(key, kn, "%.*s", (int)(eq - s), s);
+            snprintf(value, vn, "%.*s", (int)(len - (size_t)(eq - s) - 1), eq + 1);
+            return true;
+        }
+        s += len + (s[len] == ';');
+    }
+    return false;
+}
+
+const char *cc_connect_key(const cc_connect_shape *sh, const cc_param_spec *ps, char *buf, size_t n)
+{
+    char key[64];
+    for (int i = 0; sh && sh->map && cc_connect_pair(sh->map, i, key, sizeof key, buf, n); i++)
+        if (!strcmp(key, ps->name))
+            return buf;
+    return ps->connect;
+}
+
+/* Whether a row's `when` has a condition that only asks for a key to be present ("AgentId"). */
+static bool when_has_presence(const char *when)
+{
+    for (const char *w = when; *w;) {
+        size_t len = strcspn(w, ";");
+        if (!memchr(w, '=', len))
+            return true;
+        w += len + (w[len] == ';');
+    }
+    return false;
+}
+
+const cc_connect_shape *cc_connect_default_shape(const char *kind, int flow_type, cc_connect_param_text text,
+                                                 const void *ud)
+{
+    for (int i = 0; i < cc_connect_shape_count; i++) {
+        const cc_connect_shape *sh = &cc_connect_shapes[i];
+        if (strcmp(sh->kind, kind) != 0)
+            continue;
+        if (sh->flow_types && flow_type >= 0 && !(sh->flow_types & CC_FT_BIT(flow_type)))
+            continue;
+        bool ok = true;
+        char key[64], value[96];
+        for (int k = 0; ok && sh->set && cc_connect_pair(sh->set, k, key, sizeof key, value, sizeof value); k++) {
+            const char *have = text(ud, key);
+            ok = have && !strcmp(have, value);
+        }
+        /* a row picked by a parameter's presence is only written when asked for */
+        if (ok && sh->when[0] && when_has_presence(sh->when) && sh->map)
+            ok = false;
+        if (ok)
+            return sh;
+    }
+    return NULL;
+}
+
 const cc_case_op cc_case_ops[] = {
     {"equals", "Equals", false},
     {"contains", "TextContains", false},

@@ -179,6 +179,20 @@ extern const char *const cc_connect_observed_types[];
 /* Names that third-party material uses for actions that do not exist, with the real type. */
 const char *cc_connect_misnamed_type(const char *type);
 
+/* The index-th "key=value" of a row's ";"-separated list (fixed, set, map, results); false past
+ * its end. */
+bool cc_connect_pair(const char *list, int index, char *key, size_t kn, char *value, size_t vn);
+/* The Connect key of a parameter in a row: the row's `map` override (copied into buf), else the
+ * spec's `.connect`. */
+const char *cc_connect_key(const cc_connect_shape *sh, const cc_param_spec *ps, char *buf, size_t n);
+/* A block parameter's value as text, or NULL: how the default row is asked about a block. */
+typedef const char *(*cc_connect_param_text)(const void *ud, const char *name);
+/* The row export writes for a block of `kind` when nothing records one: the first of the kind whose
+ * implied parameters (`set`) the block has and whose flow types allow `flow_type`. Import asks the
+ * same question to know whether the row it read must be recorded. */
+const cc_connect_shape *cc_connect_default_shape(const char *kind, int flow_type, cc_connect_param_text text,
+                                                 const void *ud);
+
 /* Comparison operators: ccflow's name and Connect's (equals / Equals, contains / TextContains...). */
 typedef struct {
     const char *name, *connect;

@@ -206,25 +206,6 @@ static void o_write(cc_jw *w, const onode *n)
 
 /* ---- the tables ---- */
 
-/* Parses "key=value;key=value" into the n-th pair; false past the end. */
-static bool spec_pair(const char *list, int index, char *key, size_t kn, char *value, size_t vn)
-{
-    const char *s = list;
-    for (int i = 0; s && *s; i++) {
-        size_t len = strcspn(s, ";");
-        if (i == index) {
-            const char *eq = memchr(s, '=', len);
-            if (!eq)
-                return false;
-            snprintf(key, kn, "%.*s", (int)(eq - s), s);
-            snprintf(value, vn, "%.*s", (int)(len - (size_t)(eq - s) - 1), eq + 1);
-            return true;
-        }
-        s += len + (s[len] == ';');
-    }
-    return false;
-}
-
 /* The n-th word of a "a|b|c" list, or NULL. */
 static const char *nth_word(exporter *ex, const char *list, int64_t index)
 {
@@ -255,58 +236,17 @@ static int64_t word_index(const char *list, const char *word)
 static bool row_sets(const cc_connect_shape *sh, const char *name)
 {
     char key[64], value[96];
-    for (int i = 0; sh && sh->set && spec_pair(sh->set, i, key, sizeof key, value, sizeof value); i++)
+    for (int i = 0; sh && sh->set && cc_connect_pair(sh->set, i, key, sizeof key, value, sizeof value); i++)
         if (!strcmp(key, name))
             return true;
     return false;
 }
 
-/* The Connect key of a parameter in a row: the row's override, else the spec's. */
-static const char *connect_key(exporter *ex, const cc_connect_shape *sh, const cc_param_spec *ps)
+/* A parameter of the block as text, for cc_connect_default_shape. */
+static const char *block_param(const void *ud, const char *name)
 {
-    char key[64], value[128];
-    for (int i = 0; sh && sh->map && spec_pair(sh->map, i, key, sizeof key, value, sizeof value); i++)
-        if (!strcmp(key, ps->name))
-            return cc_arena_strdup(ex->arena, value);
-    return ps->connect;
-}
-
-/* Whether a row's `when` has a condition that only asks for a key to be present ("AgentId"). */
-static bool when_has_presence(const char *when)
-{
-    for (const char *w = when; *w;) {
-        size_t len = strcspn(w, ";");
-        if (!memchr(w, '=', len))
-            return true;
-        w += len + (w[len] == ';');
-    }
-    return false;
-}
-
-/* The row export writes for a block when its metadata records none: the first of its kind whose
- * implied parameters it has and whose flow types allow the flow's (connect_import.c asks the
- * same question to decide whether a row must be recorded). */
-static const cc_connect_shape *default_row(const cc_block *blk, int flow_type)
-{
-    for (int i = 0; i < cc_connect_shape_count; i++) {
-        const cc_connect_shape *sh = &cc_connect_shapes[i];
-        if (strcmp(sh->kind, blk->spec->kind) != 0)
-            continue;
-        if (sh->flow_types && flow_type >= 0 && !(sh->flow_types & CC_FT_BIT(flow_type)))
-            continue;
-        bool ok = true;
-        char key[64], value[96];
-        for (int k = 0; ok && sh->set && spec_pair(sh->set, k, key, sizeof key, value, sizeof value); k++) {
-            const cc_param *p = cc_block_param(blk, key);
-            ok = p && p->value && p->value->type == CC_NODE_SCALAR && !strcmp(p->value->text, value);
-        }
-        /* a row picked by a parameter's presence is only written when asked for */
-        if (ok && sh->when[0] && when_has_presence(sh->when) && sh->map)
-            ok = false;
-        if (ok)
-            return sh;
-    }
-    return NULL;
+    const cc_param *p = cc_block_param(ud, name);
+    return p && p->value && p->value->type == CC_NODE_SCALAR ? p->value->text : NULL;
 }
 
 /* The row recorded for the block on import (a `type`, and the `when` that picked it). */
@@ -478,7 +418,7 @@ static char branch_result(const cc_connect_shape *sh, const cc_branch *br, char 
     char key[64], value[96];
     const char *results = sh ? sh->results : NULL;
     if (results) {
-        for (int i = 0; spec_pair(results, i, key, sizeof key, value, sizeof value); i++)
+        for (int i = 0; cc_connect_pair(results, i, key, sizeof key, value, sizeof value); i++)
             if (!strcmp(key, br->name) && value[0]) {
                 snprintf(what, n, "%s", value + 1);
                 return value[0];
@@ -617,11 +557,14 @@ static onode *action(exporter *ex, uint32_t bi)
     } else if (blk->spec) {
         row = recorded_row(blk, meta);
         if (!row)
-            row = default_row(blk, ex->f->type);
+            row = cc_connect_default_shape(blk->spec->kind, ex->f->type, block_param, blk);
         type = row ? row->action : pascal_kind(ex, blk->spec->kind);
         for (const cc_param_spec *ps = blk->spec->params; ps->name; ps++) {
             const cc_param *p = cc_block_param(blk, ps->name);
-            const char *key = connect_key(ex, row, ps);
+            char kbuf[128];
+            const char *key = cc_connect_key(row, ps, kbuf, sizeof kbuf);
+            if (key == kbuf) /* the object written keeps its keys */
+                key = cc_arena_strdup(ex->arena, kbuf);
             if (!p || ps->type == CC_PT_CASES || !key || row_sets(row, ps->name))
                 continue;
             onode *v = param_value(ex, p);
@@ -629,7 +572,7 @@ static onode *action(exporter *ex, uint32_t bi)
                 o_set_path(ex, params, key, v);
         }
         char key[96], value[96];
-        for (int i = 0; row && row->fixed && spec_pair(row->fixed, i, key, sizeof key, value, sizeof value); i++)
+        for (int i = 0; row && row->fixed && cc_connect_pair(row->fixed, i, key, sizeof key, value, sizeof value); i++)
             if (!o_member(params, key))
                 o_set_path(ex, params, key, o_str(ex, value));
     } else

@@ -406,21 +406,6 @@ static bool listed(const char *const *list, const char *type)
     return false;
 }
 
-/* The Connect key of a parameter in a shape: the shape's override, else the spec's. */
-static const char *connect_key(const cc_connect_shape *sh, const cc_param_spec *ps, char *buf, size_t n)
-{
-    size_t name_len = strlen(ps->name);
-    for (const char *m = sh ? sh->map : NULL; m && *m;) {
-        size_t len = strcspn(m, ";");
-        if (len > name_len && !strncmp(m, ps->name, name_len) && m[name_len] == '=') {
-            snprintf(buf, n, "%.*s", (int)(len - name_len - 1), m + name_len + 1);
-            return buf;
-        }
-        m += len + (m[len] == ';');
-    }
-    return ps->connect;
-}
-
 /* ---- converting values ---- */
 
 static bool numeric_text(const char *s)
@@ -590,25 +575,6 @@ static bool readable_identifier(const char *id)
     return id[0] && !is_uuid(id) && !cc_connect_identifier_problem(id, buf, sizeof buf) && strcmp(id, "end") != 0;
 }
 
-/* Parses "key=value;key=value" into the n-th pair; false past the end. */
-static bool spec_pair(const char *list, int index, char *key, size_t kn, char *value, size_t vn)
-{
-    const char *s = list;
-    for (int i = 0; s && *s; i++) {
-        size_t len = strcspn(s, ";");
-        if (i == index) {
-            const char *eq = memchr(s, '=', len);
-            if (!eq)
-                return false;
-            snprintf(key, kn, "%.*s", (int)(eq - s), s);
-            snprintf(value, vn, "%.*s", (int)(len - (size_t)(eq - s) - 1), eq + 1);
-            return true;
-        }
-        s += len + (s[len] == ';');
-    }
-    return false;
-}
-
 /* The branch a transition takes in a shape's results ("branch=?Operand"...), or NULL. */
 static const char *result_branch(const cc_connect_shape *sh, const cc_block_spec *spec, char kind, const char *what,
                                  char *buf, size_t n)
@@ -616,7 +582,7 @@ static const char *result_branch(const cc_connect_shape *sh, const cc_block_spec
     char key[64], value[96];
     const char *results = sh ? sh->results : NULL;
     if (results) {
-        for (int i = 0; spec_pair(results, i, key, sizeof key, value, sizeof value); i++)
+        for (int i = 0; cc_connect_pair(results, i, key, sizeof key, value, sizeof value); i++)
             if (value[0] == kind && !strcasecmp(value + 1, what) && cc_branch_index(spec, key) != -2) {
                 snprintf(buf, n, "%s", key);
                 return buf;
@@ -813,29 +779,13 @@ static bool fully_taken(const path_list *taken, const cc_node *n, const char *pa
     return true;
 }
 
-/* The row export would write for a block of this kind with these parameters in this flow type. */
-static const cc_connect_shape *default_shape(const char *kind, const pairs *params, int flow_type)
+/* A parameter of the block being built, for cc_connect_default_shape. */
+static const char *built_param(const void *ud, const char *name)
 {
-    for (int i = 0; i < cc_connect_shape_count; i++) {
-        const cc_connect_shape *sh = &cc_connect_shapes[i];
-        if (strcmp(sh->kind, kind) != 0)
-            continue;
-        if (sh->flow_types && flow_type >= 0 && !(sh->flow_types & CC_FT_BIT(flow_type)))
-            continue;
-        bool ok = true;
-        char key[64], value[96];
-        for (int k = 0; ok && sh->set && spec_pair(sh->set, k, key, sizeof key, value, sizeof value); k++) {
-            ok = false;
-            for (size_t j = 0; j < params->len; j++)
-                if (!strcmp(params->items[j].key->text, key) && !strcmp(params->items[j].value->text, value))
-                    ok = true;
-        }
-        /* a row picked by a parameter's presence is only written when asked for */
-        if (ok && sh->when[0] && !strchr(sh->when, '=') && sh->map)
-            ok = false;
-        if (ok)
-            return sh;
-    }
+    const pairs *params = ud;
+    for (size_t j = 0; j < params->len; j++)
+        if (!strcmp(params->items[j].key->text, name) && is_scalar(params->items[j].value))
+            return params->items[j].value->text;
     return NULL;
 }
 
@@ -861,7 +811,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
     } else {
         char buf[128];
         for (const cc_param_spec *ps = spec->params; ps->name; ps++) {
-            const char *key = connect_key(ai->shape, ps, buf, sizeof buf);
+            const char *key = cc_connect_key(ai->shape, ps, buf, sizeof buf);
             if (!key || ps->type == CC_PT_CASES)
                 continue;
             cc_node *v = path_get(params, key);
@@ -872,7 +822,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
             cc_vec_push(&taken, cc_arena_strdup(im->arena, key)); /* key may be a buffer reused next round */
         }
         char k[64], val[96];
-        for (int i = 0; ai->shape->set && spec_pair(ai->shape->set, i, k, sizeof k, val, sizeof val); i++)
+        for (int i = 0; ai->shape->set && cc_connect_pair(ai->shape->set, i, k, sizeof k, val, sizeof val); i++)
             put(im, &value, cc_arena_strdup(im->arena, k), ai->type->loc, scalar_at(im, val, false, ai->type->loc));
         /* the values that picked the row are implied by the kind when the row writes them back */
         for (const char *w = ai->shape->when; *w;) {
@@ -884,7 +834,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
                 cc_vec_push(&taken, cc_arena_strdup(im->arena, key));
             w += len + (w[len] == ';');
         }
-        for (int i = 0; ai->shape->fixed && spec_pair(ai->shape->fixed, i, k, sizeof k, val, sizeof val); i++) {
+        for (int i = 0; ai->shape->fixed && cc_connect_pair(ai->shape->fixed, i, k, sizeof k, val, sizeof val); i++) {
             const cc_node *w = path_get(params, k);
             if (w && is_scalar(w) && !strcmp(w->text, val))
                 cc_vec_push(&taken, cc_arena_strdup(im->arena, k));
@@ -928,7 +878,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
         if (block.items[i].value->type == CC_NODE_MAP && i == 0 && !(spec->params[0].flags & CC_PF_WHOLE))
             for (uint32_t j = 0; j < block.items[i].value->count; j++)
                 cc_vec_push(&dummy, block.items[i].value->pairs[j]);
-    const cc_connect_shape *def = default_shape(spec->kind, &dummy, flow_type);
+    const cc_connect_shape *def = cc_connect_default_shape(spec->kind, flow_type, built_param, &dummy);
     cc_vec_free(&dummy);
     if (ai->shape && def != ai->shape) {
         put(im, &left.meta, "type", ai->type->loc, (cc_node *)ai->type);
