@@ -40,6 +40,10 @@ static inline cc_node *cc_node_dup_of(const cc_node *n)
     return n->type == CC_NODE_SCALAR ? n->dup_of : NULL;
 }
 
+/* Gives a list or mapping node its items (names and values alternating, for a mapping), copied
+ * into arena, as a reader closes it; marks repeated keys and returns whether there was any. */
+bool cc_doc_fill(cc_arena *arena, cc_node *n, cc_node *const *items, size_t len);
+
 /* Marks the keys of a mapping that repeat an earlier key (dup_of); returns whether there was any. */
 bool cc_doc_mark_duplicates(cc_node *map);
 

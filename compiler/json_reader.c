@@ -189,22 +189,7 @@ static int close_container(reader *r)
     cc_loc close = span(r, end ? end - 1 : 0, end);
     n->loc.end_line = close.line;
     n->loc.end_col = close.col;
-    size_t len = r->items.len - f.first;
-    cc_node **items = r->items.items + f.first;
-    if (n->type == CC_NODE_LIST) {
-        n->count = (uint32_t)len;
-        n->items = cc_arena_alloc(r->arena, (len ? len : 1) * sizeof *n->items);
-        if (len)
-            memcpy(n->items, items, len * sizeof *n->items);
-    } else {
-        n->count = (uint32_t)(len / 2);
-        n->pairs = cc_arena_alloc(r->arena, (n->count ? n->count : 1) * sizeof *n->pairs);
-        for (uint32_t i = 0; i < n->count; i++) {
-            n->pairs[i].key = items[2 * i];
-            n->pairs[i].value = items[2 * i + 1];
-        }
-        r->dups |= cc_doc_mark_duplicates(n);
-    }
+    r->dups |= cc_doc_fill(r->arena, n, r->items.items + f.first, r->items.len - f.first);
     r->items.len = f.first;
     return 1;
 }

@@ -261,27 +261,30 @@ void cc_doc_report_duplicates(cc_diags *ds, const cc_node *n, const cc_node *ids
     }
 }
 
+bool cc_doc_fill(cc_arena *arena, cc_node *n, cc_node *const *items, size_t len)
+{
+    if (n->type == CC_NODE_LIST) {
+        n->count = (uint32_t)len;
+        n->items = cc_arena_alloc(arena, (len ? len : 1) * sizeof *n->items);
+        if (len)
+            memcpy(n->items, items, len * sizeof *n->items);
+        return false;
+    }
+    n->count = (uint32_t)(len / 2);
+    n->pairs = cc_arena_alloc(arena, (n->count ? n->count : 1) * sizeof *n->pairs);
+    for (uint32_t i = 0; i < n->count; i++) {
+        n->pairs[i].key = items[2 * i];
+        n->pairs[i].value = items[2 * i + 1];
+    }
+    return cc_doc_mark_duplicates(n);
+}
+
 static void close_frame(reader *r, frame *f, yaml_mark_t end)
 {
     cc_node *n = f->node;
     n->loc.end_line = (uint32_t)end.line + 1;
     n->loc.end_col = end.column ? (uint32_t)end.column : 1;
-    size_t len = r->items.len - f->first;
-    cc_node **items = r->items.items + f->first;
-    if (n->type == CC_NODE_LIST) {
-        n->count = (uint32_t)len;
-        n->items = cc_arena_alloc(r->arena, (len ? len : 1) * sizeof *n->items);
-        if (len)
-            memcpy(n->items, items, len * sizeof *n->items);
-    } else {
-        n->count = (uint32_t)(len / 2);
-        n->pairs = cc_arena_alloc(r->arena, (n->count ? n->count : 1) * sizeof *n->pairs);
-        for (uint32_t i = 0; i < n->count; i++) {
-            n->pairs[i].key = items[2 * i];
-            n->pairs[i].value = items[2 * i + 1];
-        }
-        r->dups |= cc_doc_mark_duplicates(n);
-    }
+    r->dups |= cc_doc_fill(r->arena, n, r->items.items + f->first, r->items.len - f->first);
     r->items.len = f->first;
 }
 
