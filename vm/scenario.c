@@ -363,6 +363,29 @@ static void record_json(cc_buf *b, const cc_record *r)
     cc_buf_putc(b, '\n');
 }
 
+/* What `expect` may ask about a contact, from its record (ended) or its description (live). */
+static ended_contact *contact_summary(const cc_record *r)
+{
+    ended_contact *e = cc_xcalloc(1, sizeof *e);
+    e->reason = cc_xstrdup(cc_end_reason_name(r->reason));
+    e->agent = r->agent ? cc_xstrdup(r->agent) : NULL;
+    e->previous = r->previous ? cc_xstrdup(r->previous) : NULL;
+    e->related = r->related ? cc_xstrdup(r->related) : NULL;
+    e->created_by = r->created_by ? cc_xstrdup(r->created_by) : NULL;
+    e->initiation = cc_xstrdup(r->initiation);
+    for (size_t i = 0; i < r->nrefs; i++) {
+        cc_vec_push(&e->refs, cc_xstrdup(r->ref_names[i]));
+        cc_vec_push(&e->refs, cc_xstrdup(r->ref_values[i]));
+    }
+    for (size_t i = 0; i < r->nattrs; i++) {
+        cc_vec_push(&e->attrs, cc_xstrdup(r->attr_keys[i]));
+        cc_vec_push(&e->attrs, cc_xstrdup(r->attr_values[i]));
+    }
+    e->ended = r->ended;
+    e->started = r->scheduled >= 0 ? r->scheduled : r->initiated;
+    return e;
+}
+
 static void on_record(void *ud, const cc_record *r)
 {
     scenario *s = ud;
@@ -375,23 +398,7 @@ static void on_record(void *ud, const cc_record *r)
     /* what `expect` may ask about a contact, kept only for contacts with an explicit id and the
      * made ones an expectation names (a bulk run keeps nothing per task) */
     if (strncmp(r->id, "task-", 5) != 0 || cc_map_get(&s->wanted, r->id)) {
-        ended_contact *e = cc_xcalloc(1, sizeof *e);
-        e->reason = cc_xstrdup(cc_end_reason_name(r->reason));
-        e->agent = r->agent ? cc_xstrdup(r->agent) : NULL;
-        e->previous = r->previous ? cc_xstrdup(r->previous) : NULL;
-        e->related = r->related ? cc_xstrdup(r->related) : NULL;
-        e->created_by = r->created_by ? cc_xstrdup(r->created_by) : NULL;
-        e->initiation = cc_xstrdup(r->initiation);
-        for (size_t i = 0; i < r->nrefs; i++) {
-            cc_vec_push(&e->refs, cc_xstrdup(r->ref_names[i]));
-            cc_vec_push(&e->refs, cc_xstrdup(r->ref_values[i]));
-        }
-        e->ended = r->ended;
-        e->started = r->scheduled >= 0 ? r->scheduled : r->initiated;
-        for (size_t i = 0; i < r->nattrs; i++) {
-            cc_vec_push(&e->attrs, cc_xstrdup(r->attr_keys[i]));
-            cc_vec_push(&e->attrs, cc_xstrdup(r->attr_values[i]));
-        }
+        ended_contact *e = contact_summary(r);
         cc_map_put(&s->ended, cc_arena_strdup(&s->arena, r->id), e);
     }
 }
@@ -1149,23 +1156,8 @@ typedef struct {
 static void describe_live(void *ud, const cc_record *r)
 {
     contact_view *cv = ud;
-    ended_contact *e = cc_xcalloc(1, sizeof *e);
-    e->reason = cc_xstrdup(cc_end_reason_name(r->reason));
-    e->agent = r->agent ? cc_xstrdup(r->agent) : NULL;
-    e->previous = r->previous ? cc_xstrdup(r->previous) : NULL;
-    e->related = r->related ? cc_xstrdup(r->related) : NULL;
-    e->created_by = r->created_by ? cc_xstrdup(r->created_by) : NULL;
-    e->initiation = cc_xstrdup(r->initiation);
-    for (size_t i = 0; i < r->nrefs; i++) {
-        cc_vec_push(&e->refs, cc_xstrdup(r->ref_names[i]));
-        cc_vec_push(&e->refs, cc_xstrdup(r->ref_values[i]));
-    }
-    for (size_t i = 0; i < r->nattrs; i++) {
-        cc_vec_push(&e->attrs, cc_xstrdup(r->attr_keys[i]));
-        cc_vec_push(&e->attrs, cc_xstrdup(r->attr_values[i]));
-    }
-    e->ended = -1;
-    e->started = r->scheduled >= 0 ? r->scheduled : r->initiated;
+    ended_contact *e = contact_summary(r);
+    e->ended = -1; /* still open */
     cv->e = e;
     cv->open = true;
     cv->started = strcmp(r->state, "SCHEDULED") != 0; /* a scheduled task's flow has not begun */
