@@ -2,30 +2,48 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes
-# The project's own preprocessor flags come first; a user's CPPFLAGS and LDFLAGS (environment or
-# command line) are added to them on every compile and link, never replaced.
-ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Icompiler -Ivm -Iinclude -I$(B) -I$(B)/gen $(CPPFLAGS)
+# A user's CPPFLAGS and LDFLAGS (environment or command line) are added to the project's own flags
+# on every compile and link, never replaced.
+# Each layer sees the headers of the layers below it and nothing above (docs/architecture.md):
+# common/ (the base), then vm/ and compiler/ beside each other (the compiler reads the bytecode
+# format of vm/, the VM nothing of the compiler), then lib/ (the public API) and cli/ (the
+# command). A vm/ file that includes a compiler header does not compile; tests/layers.sh says why.
+BASE_CPPFLAGS = -D_POSIX_C_SOURCE=200809L
+INC_common   = -Icommon -Iinclude
+INC_vm       = -Ivm $(INC_common)
+INC_compiler = -Icompiler -I$(B)/gen -Ivm $(INC_common)
+INC_lib      = -Ilib -Icompiler -I$(B) -I$(B)/gen -Ivm $(INC_common)
+INC_cli      = -Icli $(INC_lib)
+# Tests, benchmarks and the fuzzer reach inside every layer.
+ALL_CPPFLAGS = $(BASE_CPPFLAGS) $(INC_cli) $(CPPFLAGS)
 LDLIBS   = -lyaml -lyajl -lunistring -lm
 PREFIX  ?= /usr/local
 B        = build
 SOVERSION = 0
 VERSION := $(shell sed -n 's/^\#define CCFLOW_VERSION "\([^"]*\)".*/\1/p' include/ccflow.h)
 
-LIB_SRC  = compiler/util.c compiler/json_writer.c compiler/diag.c compiler/catalog.c compiler/yaml_reader.c \
-           compiler/lower.c compiler/check.c compiler/bundle.c compiler/api.c \
-           compiler/dsl_lower.c compiler/json_reader.c compiler/connect_import.c compiler/connect_export.c compiler/ir_dump.c compiler/fmt.c compiler/comments.c \
-           compiler/codegen.c vm/bytecode.c vm/disasm.c vm/runtime.c vm/scenario.c vm/tz.c vm/builtins.c \
-           vm/tasks.c
-LIB_SRC += compiler/graph.c
+LIB_SRC  = common/util.c common/json_writer.c common/diag.c common/catalog.c common/yaml_reader.c \
+           common/json_reader.c common/comments.c \
+           compiler/lower.c compiler/check.c compiler/bundle.c compiler/dsl_lower.c compiler/connect_import.c \
+           compiler/connect_export.c compiler/ir_dump.c compiler/fmt.c compiler/codegen.c compiler/graph.c \
+           compiler/diff.c \
+           vm/bytecode.c vm/disasm.c vm/runtime.c vm/tz.c vm/builtins.c vm/tasks.c \
+           lib/api.c
+CLI_SRC  = cli/main.c cli/scenario.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o $(B)/gen/dsl_lexer.o $(B)/gen/dsl_parser.o
 GEN_H    = $(B)/gen/dsl_parser.h
 STDLIB   = $(sort $(wildcard stdlib/flows/*.yaml))
+HDRS     = $(wildcard common/*.h compiler/*.h vm/*.h lib/*.h cli/*.h include/*.h)
 
 all: $(B)/ccflow $(B)/libccflow.a $(B)/libccflow.so
 
-$(B)/%.o: %.c $(wildcard compiler/*.h vm/*.h include/*.h) $(GEN_H)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
+# One rule per layer, each with its own include path.
+define layer_rule
+$$(B)/$(1)/%.o: $(1)/%.c $$(HDRS) $$(GEN_H)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(BASE_CPPFLAGS) $$(INC_$(1)) $$(CPPFLAGS) $$(WARN) $$(CFLAGS) -fPIC -c $$< -o $$@
+endef
+$(foreach l,common vm compiler lib cli,$(eval $(call layer_rule,$(l))))
 
 # The DSL's scanner and parser are generated into the build folder, reproducibly (no dates or
 # versions in the output), and compiled with the same warnings as the rest.
@@ -37,8 +55,8 @@ $(B)/gen/dsl_lexer.c: compiler/dsl_lexer.re
 	@mkdir -p $(dir $@)
 	re2c -W -Werror --no-generation-date --no-version -o $@ $<
 
-$(B)/gen/%.o: $(B)/gen/%.c $(wildcard compiler/*.h) $(GEN_H)
-	$(CC) $(ALL_CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
+$(B)/gen/%.o: $(B)/gen/%.c $(HDRS) $(GEN_H)
+	$(CC) $(BASE_CPPFLAGS) $(INC_compiler) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
 
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -48,7 +66,7 @@ $(B)/stdlib_data.c: $(B)/tools/embed $(STDLIB)
 	$(B)/tools/embed $@ $(foreach f,$(STDLIB),'<stdlib>/$(notdir $(f))=$(f)')
 
 $(B)/stdlib_data.o: $(B)/stdlib_data.c compiler/stdlib_data.h
-	$(CC) $(ALL_CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(BASE_CPPFLAGS) $(INC_compiler) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -c $< -o $@
 
 $(B)/libccflow.a: $(LIB_OBJ)
 	rm -f $@
@@ -67,7 +85,7 @@ $(B)/libccflow.so.$(SOVERSION): $(B)/libccflow.so.$(VERSION)
 $(B)/libccflow.so: $(B)/libccflow.so.$(SOVERSION)
 	ln -sf libccflow.so.$(SOVERSION) $@
 
-$(B)/ccflow: $(B)/compiler/main.o $(B)/compiler/diff.o $(B)/libccflow.a
+$(B)/ccflow: $(CLI_SRC:%.c=$(B)/%.o) $(B)/libccflow.a
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 deps:

@@ -297,23 +297,3 @@ void cc_bundle_add_stdlib(cc_bundle *b)
         cc_bundle_add_text(b, e->path, text, e->len, true);
     }
 }
-
-bool cc_bundle_load_and_check(cc_bundle *b, const char *const *paths, size_t n, bool stdlib)
-{
-    bool io_ok = true;
-    for (size_t i = 0; i < n; i++) {
-        size_t before = b->files;
-        bool ok = cc_bundle_add_path(b, paths[i], false);
-        /* a path that holds no flow is an error, never a silent pass (a CI job pointed at the
-         * wrong directory must fail) */
-        if (ok && b->files == before) {
-            cc_report(b->ds, CC_E100, (cc_loc){0}, "no flows found in %s", paths[i]);
-            ok = false;
-        }
-        io_ok &= ok;
-    }
-    if (stdlib)
-        cc_bundle_add_stdlib(b);
-    cc_check_bundle(b);
-    return io_ok;
-}

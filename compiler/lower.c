@@ -1,6 +1,5 @@
 /* lower.c — document tree to flow IR: the schema of SPEC §3 (flow keys, block kinds, parameters,
  * cases and branches) checked against the block catalogue, with a diagnostic at the exact node. */
-#include "builtins.h"
 #include "ir.h"
 
 #include <errno.h>

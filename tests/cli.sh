@@ -114,10 +114,10 @@ while read -r code; do
   "$CCFLOW" check --no-stdlib --format json "$failing" >"$tmp/ex" 2>&1
   py "'$code' in [x['code'] for x in d]" "$tmp/ex" && ok || bad "$failing does not report $code"
   "$CCFLOW" check --no-stdlib --format json "$fixed" >"$tmp/ex" 2>&1 && py 'd == []' "$tmp/ex" && ok || bad "$fixed is not clean"
-done < <(sed -n 's/^ *X(\([EW][0-9]*\),.*/\1/p' compiler/diag.h)
+done < <(sed -n 's/^ *X(\([EW][0-9]*\),.*/\1/p' common/diag.h)
 
 # Every built-in function is documented
-for f in $(sed -n 's/^    {"\(ccflow:[a-z_]*\)".*/\1/p' vm/builtins.c); do
+for f in $(sed -n 's/^    {"\(ccflow:[a-z_]*\)".*/\1/p' common/catalog.c); do
   grep -q "\`$f\`" docs/builtins.md && ok || bad "docs/builtins.md lacks $f"
 done
 
@@ -248,7 +248,7 @@ if [ -z "${CCFLOW_SKIP_BUILDS:-}" ]; then
   if mk -j4 B="$tmp/fortify" CFLAGS='-O2 -D_FORTIFY_SOURCE=2' CPPFLAGS='-DCCFLOW_BUILD_PROBE=1' \
        LDFLAGS='-Wl,-z,relro -Wl,-z,now' all >"$tmp/fortify.log" 2>&1; then
     ok
-    grep -q -- '-DCCFLOW_BUILD_PROBE=1.*-c compiler/main.c' "$tmp/fortify.log" && ok || bad "CPPFLAGS do not reach the compiles"
+    grep -q -- '-DCCFLOW_BUILD_PROBE=1.*-c cli/main.c' "$tmp/fortify.log" && ok || bad "CPPFLAGS do not reach the compiles"
     readelf -d "$tmp/fortify/ccflow" | grep -q 'BIND_NOW' && readelf -d "$tmp/fortify/libccflow.so" | grep -q 'BIND_NOW' \
       && ok || bad "LDFLAGS do not reach the links"
     "$tmp/fortify/ccflow" check --werror flows >/dev/null 2>&1 && ok || bad "the FORTIFY build does not check flows/"

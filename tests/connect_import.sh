@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Golden tests of the import mapping, one a Connect action shape (a row of cc_connect_shapes[] in
-# compiler/catalog.c, and connect_action for the types without one): each tests/connect_import/X.json
+# common/catalog.c, and connect_action for the types without one): each tests/connect_import/X.json
 # is a small Flow-language export as the console writes it, X.yaml what 'ccflow import --to yaml'
 # writes for it, and X.diag the headlines of what import reports (no file: nothing). Each expected
 # file was reviewed against ../shared/reference/actions.md; see tests/connect_import/README.md.

@@ -110,5 +110,8 @@ out=$(bash tests/integrations.sh "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; ta
 # ccflow graph: goldens (DOT, Mermaid), DOT that Graphviz accepts, the drawing read back
 out=$(python3 tests/graph.py "$CCFLOW" 2>&1); echo "$out" | grep -v '^$'; tally "$out"
 
+# The source tree's layers: what each folder may include (docs/architecture.md)
+out=$(python3 tests/layers.py 2>&1); echo "$out" | grep -v '^$'; tally "$out"
+
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

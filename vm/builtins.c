@@ -14,36 +14,6 @@
 #include <string.h>
 #include <unicase.h>
 
-const cc_builtin_info cc_builtins[] = {
-    {"ccflow:upper", "text", "value", "the text in capitals, by Unicode's full case mapping (straße: STRASSE)"},
-    {"ccflow:lower", "text", "value", "the text in small letters, by Unicode's full case mapping"},
-    {"ccflow:trim", "text", "value", "the text without leading and trailing blanks"},
-    {"ccflow:length", "text", "value", "the number of characters of the text"},
-    {"ccflow:concat", "a, b, c, d", "value", "the texts given, joined in the order a, b, c, d"},
-    {"ccflow:replace", "text, from, to", "value", "the text with every 'from' replaced by 'to'"},
-    {"ccflow:contains", "text, part", "value", "true when the text holds the part, else false"},
-    {"ccflow:add", "a, b", "value", "a + b"},
-    {"ccflow:subtract", "a, b", "value", "a - b"},
-    {"ccflow:multiply", "a, b", "value", "a * b"},
-    {"ccflow:divide", "a, b", "value", "a / b (an error when b is 0)"},
-    {"ccflow:round", "value, digits", "value", "value rounded to digits decimals (default 0)"},
-    {"ccflow:now", "timezone", "value, date, time, weekday, hour, epoch",
-     "the VM's clock in the time zone (default UTC): ISO time, date, time of day, weekday, hour, epoch seconds"},
-    {"ccflow:add_duration", "time, duration", "value",
-     "an ISO UTC time (or epoch seconds) plus a duration such as 90m or -2d, as an ISO UTC time"},
-    {"ccflow:json_get", "json, path", "value", "the value at a dotted path (a.b.0) of a JSON text; an object or list as its JSON"},
-    {"ccflow:json_object", "(any)", "value", "a JSON object of the parameters given, keys sorted"},
-};
-const size_t cc_builtin_count = CC_ARRAY_LEN(cc_builtins);
-
-const cc_builtin_info *cc_builtin_lookup(const char *name)
-{
-    for (size_t i = 0; name && i < cc_builtin_count; i++)
-        if (!strcmp(cc_builtins[i].name, name))
-            return &cc_builtins[i];
-    return NULL;
-}
-
 static const char *arg(const char *const *keys, const char *const *values, size_t n, const char *key)
 {
     for (size_t i = 0; i < n; i++)

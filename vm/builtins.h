@@ -7,17 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct {
-    const char *name;    /* "ccflow:upper" */
-    const char *params;  /* the parameters it reads, for docs and checks: "text" */
-    const char *results; /* the $.External keys it sets: "value" */
-    const char *doc;
-} cc_builtin_info;
-
-extern const cc_builtin_info cc_builtins[];
-extern const size_t cc_builtin_count;
-
-const cc_builtin_info *cc_builtin_lookup(const char *name);
+#include "catalog.h"
 
 /* Runs a built-in: parameters in, results out through set(ud, key, value). Returns false when it
  * fails (a missing or bad parameter): the block takes its error branch. now_ms is the VM's clock. */

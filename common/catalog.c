@@ -1329,7 +1329,7 @@ static void put_block_section(FILE *out, const cc_block_spec *b)
 void cc_catalog_markdown(FILE *out)
 {
     fputs("# Block reference\n\n"
-          "This page is generated from the block catalogue in `compiler/catalog.c`, the one table "
+          "This page is generated from the block catalogue in `common/catalog.c`, the one table "
           "that validation and code generation read, with the Amazon Connect names of every "
           "block, branch and parameter; edit the table, not this page. It lists every block kind a ccflow flow may use: the Amazon "
           "Connect block and action it stands for, the flow types that allow it, how each channel "
@@ -1368,3 +1368,35 @@ const char *cc_block_continue_branch(const cc_block_spec *b)
         return "timeout"; /* a pause: the flow goes on when it ends */
     return NULL;
 }
+
+/* ---- built-in functions (vm/builtins.c runs them) ---- */
+const cc_builtin_info cc_builtins[] = {
+    {"ccflow:upper", "text", "value", "the text in capitals, by Unicode's full case mapping (straße: STRASSE)"},
+    {"ccflow:lower", "text", "value", "the text in small letters, by Unicode's full case mapping"},
+    {"ccflow:trim", "text", "value", "the text without leading and trailing blanks"},
+    {"ccflow:length", "text", "value", "the number of characters of the text"},
+    {"ccflow:concat", "a, b, c, d", "value", "the texts given, joined in the order a, b, c, d"},
+    {"ccflow:replace", "text, from, to", "value", "the text with every 'from' replaced by 'to'"},
+    {"ccflow:contains", "text, part", "value", "true when the text holds the part, else false"},
+    {"ccflow:add", "a, b", "value", "a + b"},
+    {"ccflow:subtract", "a, b", "value", "a - b"},
+    {"ccflow:multiply", "a, b", "value", "a * b"},
+    {"ccflow:divide", "a, b", "value", "a / b (an error when b is 0)"},
+    {"ccflow:round", "value, digits", "value", "value rounded to digits decimals (default 0)"},
+    {"ccflow:now", "timezone", "value, date, time, weekday, hour, epoch",
+     "the VM's clock in the time zone (default UTC): ISO time, date, time of day, weekday, hour, epoch seconds"},
+    {"ccflow:add_duration", "time, duration", "value",
+     "an ISO UTC time (or epoch seconds) plus a duration such as 90m or -2d, as an ISO UTC time"},
+    {"ccflow:json_get", "json, path", "value", "the value at a dotted path (a.b.0) of a JSON text; an object or list as its JSON"},
+    {"ccflow:json_object", "(any)", "value", "a JSON object of the parameters given, keys sorted"},
+};
+const size_t cc_builtin_count = CC_ARRAY_LEN(cc_builtins);
+
+const cc_builtin_info *cc_builtin_lookup(const char *name)
+{
+    for (size_t i = 0; name && i < cc_builtin_count; i++)
+        if (!strcmp(cc_builtins[i].name, name))
+            return &cc_builtins[i];
+    return NULL;
+}
+

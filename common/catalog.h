@@ -4,6 +4,7 @@
 #define CCFLOW_CATALOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -201,6 +202,21 @@ typedef struct {
 extern const cc_case_op cc_case_ops[];
 const cc_case_op *cc_case_op_by_name(const char *name);
 const cc_case_op *cc_case_op_by_connect(const char *connect);
+
+/* The built-in functions every bundle has without a host (invoke_lambda with a function named
+ * "ccflow:<name>"): what checks, docs and the VM (vm/builtins.c) know of each. */
+typedef struct {
+    const char *name;    /* "ccflow:upper" */
+    const char *params;  /* the parameters it reads, for docs and checks: "text" */
+    const char *results; /* the $.External keys it sets: "value" */
+    const char *doc;
+} cc_builtin_info;
+
+extern const cc_builtin_info cc_builtins[];
+extern const size_t cc_builtin_count;
+
+const cc_builtin_info *cc_builtin_lookup(const char *name);
+
 
 /* Writes docs/blocks.md from the table. */
 void cc_catalog_markdown(FILE *out);
