@@ -552,7 +552,7 @@ const cc_block_spec cc_blocks[] = {
      .branches = "contact_not_linked|multiple_found|none_found|error",
      .params = cases_block_params,
      .doc = "Finds, opens or updates an Amazon Connect case for the contact."},
-    {.kind = "change_routing_priority", .ui_name = "Change routing priority / age",
+    {.kind = "change_routing_priority", .op = CC_OP_SET_PRIORITY, .ui_name = "Change routing priority / age",
      .actions = "UpdateContactRoutingBehavior", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = FT_ROUTING, .branches = "", .flags = CC_BK_TASK_SET,
      .params = change_routing_priority_params, .exclusive = "!priority|age",
@@ -563,24 +563,24 @@ const cc_block_spec cc_blocks[] = {
      .branches = "call_answered|voicemail_beep|voicemail_no_beep|not_detected|error",
      .flags = CC_BK_NEXT_KEPT, .params = no_params,
      .doc = "Branches on who answered an outbound campaign call."},
-    {.kind = "check_contact_attributes", .ui_name = "Check contact attributes",
+    {.kind = "check_contact_attributes", .op = CC_OP_COMPARE, .ui_name = "Check contact attributes",
      .actions = "Compare", .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL,
      .branches = "cases|no_match", .flags = CC_BK_TASK_SET | CC_BK_NEXT_KEPT,
      .params = check_contact_attributes_params,
      .doc = "Compares a run-time value with each case in turn and follows the first that holds."},
-    {.kind = "check_hours_of_operation", .ui_name = "Check hours of operation",
+    {.kind = "check_hours_of_operation", .op = CC_OP_CHECK_HOURS, .ui_name = "Check hours of operation",
      .actions = "CheckHoursOfOperation", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = FT_ROUTING, .branches = "in_hours|out_of_hours|error",
      .flags = CC_BK_TASK_SET | CC_BK_QUEUE_DEP | CC_BK_NEXT_KEPT, .params = check_hours_params,
      .queue_param = "hours",
      .doc = "Branches on whether the current time falls within the hours of operation."},
-    {.kind = "check_queue_status", .ui_name = "Check queue status", .actions = "CheckMetricData",
+    {.kind = "check_queue_status", .op = CC_OP_CHECK_QUEUE, .ui_name = "Check queue status", .actions = "CheckMetricData",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT_ROUTING,
      .branches = "cases|no_match|error",
      .flags = CC_BK_TASK_SET | CC_BK_QUEUE_DEP | CC_BK_NEXT_KEPT,
      .params = check_queue_status_params, .queue_param = "queue",
      .doc = "Branches on a queue's size or on the age of its oldest contact."},
-    {.kind = "check_staffing", .ui_name = "Check staffing", .actions = "CheckMetricData",
+    {.kind = "check_staffing", .op = CC_OP_CHECK_STAFFING, .ui_name = "Check staffing", .actions = "CheckMetricData",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT_ROUTING,
      .branches = "true|false|error", .flags = CC_BK_TASK_SET | CC_BK_QUEUE_DEP | CC_BK_NEXT_KEPT,
      .params = check_staffing_params, .queue_param = "queue",
@@ -601,7 +601,7 @@ const cc_block_spec cc_blocks[] = {
      .support = SUPPORT(NO_ERROR, YES, NO_ERROR, NO_ERROR), .flow_types = CC_FT_ALL,
      .branches = "error", .params = persistent_association_params,
      .doc = "Restores an earlier chat's transcript so the conversation goes on where it stopped."},
-    {.kind = "create_task", .ui_name = "Create task", .actions = "CreateTask",
+    {.kind = "create_task", .op = CC_OP_CREATE_TASK, .ui_name = "Create task", .actions = "CreateTask",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
      .flags = CC_BK_TASK_SET, .params = create_task_params,
      .exclusive = "!flow|template;delay|scheduled",
@@ -611,26 +611,26 @@ const cc_block_spec cc_blocks[] = {
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL,
      .branches = "multiple_found|none_found|error", .params = customer_profiles_params,
      .doc = "Finds, creates or updates the customer's profile."},
-    {.kind = "disconnect", .ui_name = "Disconnect / hang up", .actions = "DisconnectParticipant",
+    {.kind = "disconnect", .op = CC_OP_DISCONNECT, .ui_name = "Disconnect / hang up", .actions = "DisconnectParticipant",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT_ROUTING, .branches = "",
      .flags = CC_BK_TASK_SET | CC_BK_TERMINAL | CC_BK_NEXT_KEPT, .params = no_params,
      .doc = "Ends the contact; for a task, ends the task."},
-    {.kind = "distribute_by_percentage", .ui_name = "Distribute by percentage",
+    {.kind = "distribute_by_percentage", .op = CC_OP_DISTRIBUTE, .ui_name = "Distribute by percentage",
      .actions = "DistributeByPercentage", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = FT_ROUTING | FT(OUTBOUND_WHISPER), .branches = "cases|default",
      .flags = CC_BK_TASK_SET | CC_BK_NEXT_KEPT, .params = distribute_params,
      .doc = "Sends contacts down its branches at random, in the given proportions."},
-    {.kind = "end_flow", .ui_name = "End flow / Resume", .actions = "EndFlowExecution",
+    {.kind = "end_flow", .op = CC_OP_END_FLOW, .ui_name = "End flow / Resume", .actions = "EndFlowExecution",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "",
      .flags = CC_BK_TASK_SET | CC_BK_TERMINAL | CC_BK_NEXT_KEPT, .params = no_params,
      .doc = "Ends this flow; what happens next depends on the flow type."},
-    {.kind = "get_customer_input", .ui_name = "Get customer input",
+    {.kind = "get_customer_input", .op = CC_OP_GET_INPUT, .ui_name = "Get customer input",
      .actions = "GetParticipantInput|ConnectParticipantWithLexBot",
      .support = SUPPORT(YES, YES, NO_ERROR, NO_ERROR), .flow_types = FT_ROUTING,
      .branches = "cases|timeout|no_match|error", .flags = CC_BK_SUSPENDS | CC_BK_NEXT_KEPT,
      .params = get_customer_input_params, .exclusive = "!text|ssml|prompt;lex_bot|lex_v1_bot",
      .doc = "Prompts the customer and branches on the key they press."},
-    {.kind = "get_queue_metrics", .ui_name = "Get queue metrics", .actions = "GetMetricData",
+    {.kind = "get_queue_metrics", .op = CC_OP_GET_METRICS, .ui_name = "Get queue metrics", .actions = "GetMetricData",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
      .flags = CC_BK_TASK_SET, .params = get_queue_metrics_params,
      .doc = "Reads a queue's real-time metrics into $.Metrics for later blocks."},
@@ -640,26 +640,26 @@ const cc_block_spec cc_blocks[] = {
      .flow_types = FT(INBOUND) | FT(OUTBOUND_WHISPER) | FT_TRANSFERS, .branches = "error",
      .params = hold_params,
      .doc = "Puts the customer or the agent on hold, or takes both off hold."},
-    {.kind = "invoke_lambda", .ui_name = "Invoke AWS Lambda function",
+    {.kind = "invoke_lambda", .op = CC_OP_INVOKE, .ui_name = "Invoke AWS Lambda function",
      .actions = "InvokeLambdaFunction", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "error",
      .flags = CC_BK_TASK_SET | CC_BK_SUSPENDS, .params = invoke_lambda_params,
      .doc = "Calls a function and waits for its answer, which lands under $.External."},
-    {.kind = "invoke_module", .ui_name = "Invoke module", .actions = "InvokeFlowModule",
+    {.kind = "invoke_module", .op = CC_OP_CALL_MODULE, .ui_name = "Invoke module", .actions = "InvokeFlowModule",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT(INBOUND), .branches = "error",
      .flags = CC_BK_SUSPENDS, .params = invoke_module_params,
      .doc = "Runs a flow module and comes back to `next` when the module returns; `error` when it cannot start."},
-    {.kind = "loop", .ui_name = "Loop", .actions = "Loop", .support = SUPPORT(YES, YES, YES, YES),
+    {.kind = "loop", .op = CC_OP_LOOP, .ui_name = "Loop", .actions = "Loop", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "looping|complete|error",
      .flags = CC_BK_TASK_SET | CC_BK_LOOP | CC_BK_NEXT_KEPT, .params = loop_params,
      .doc = "Counts passes: takes looping `count` times, then complete once, and starts over."},
-    {.kind = "loop_prompts", .ui_name = "Loop prompts", .actions = "MessageParticipantIteratively",
+    {.kind = "loop_prompts", .op = CC_OP_LOOP_PROMPTS, .ui_name = "Loop prompts", .actions = "MessageParticipantIteratively",
      .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
      .flow_types = FT(CUSTOMER_QUEUE) | FT(CUSTOMER_HOLD) | FT(AGENT_HOLD),
      .branches = "timeout|error", .flags = CC_BK_SUSPENDS | CC_BK_NEXT_KEPT,
      .params = loop_prompts_params,
      .doc = "Plays prompts in a loop while the caller waits, breaking off at each interrupt."},
-    {.kind = "play_prompt", .ui_name = "Play prompt", .actions = "MessageParticipant",
+    {.kind = "play_prompt", .op = CC_OP_PROMPT, .ui_name = "Play prompt", .actions = "MessageParticipant",
      .support = SUPPORT(YES, YES, NO_SUCCESS, YES),
      .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(AGENT_WHISPER) | FT(OUTBOUND_WHISPER), .branches = "error",
      .params = play_prompt_params, .exclusive = "!text|ssml|prompt|media",
@@ -668,7 +668,7 @@ const cc_block_spec cc_blocks[] = {
      .support = SUPPORT(NO_ERROR, NO_ERROR, YES, NO_ERROR), .flow_types = CC_FT_ALL,
      .branches = "error", .params = no_params,
      .doc = "Resumes a paused task."},
-    {.kind = "return", .ui_name = "Return", .actions = "EndFlowModuleExecution",
+    {.kind = "return", .op = CC_OP_RETURN, .ui_name = "Return", .actions = "EndFlowModuleExecution",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT(MODULE), .branches = "",
      .flags = CC_BK_TERMINAL | CC_BK_NEXT_KEPT, .params = no_params,
      .doc = "Ends a flow module and goes back to the flow that invoked it."},
@@ -678,27 +678,27 @@ const cc_block_spec cc_blocks[] = {
      .flow_types = FT_ROUTING, .branches = "invalid_number|not_dialable",
      .params = set_callback_number_params,
      .doc = "Sets the number a queued callback will dial."},
-    {.kind = "set_contact_attributes", .ui_name = "Set contact attributes",
+    {.kind = "set_contact_attributes", .op = CC_OP_SET_ATTRIBUTES, .ui_name = "Set contact attributes",
      .actions = "UpdateContactAttributes", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
      .params = set_contact_attributes_params,
      .doc = "Sets user-defined attributes of the current contact."},
-    {.kind = "set_related_contact_attributes", .ui_name = "Set contact attributes",
+    {.kind = "set_related_contact_attributes", .op = CC_OP_SET_ATTRIBUTES, .ui_name = "Set contact attributes",
      .actions = "UpdateContactAttributes", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
      .params = set_contact_attributes_params,
      .doc = "Sets user-defined attributes of the related contact: its RelatedContactId (a create_task block relates the task it makes to the contact that ran it), else its PreviousContactId. Takes error when there is none or it has ended."},
-    {.kind = "set_flow_attributes", .ui_name = "Set contact attributes",
+    {.kind = "set_flow_attributes", .op = CC_OP_SET_ATTRIBUTES, .ui_name = "Set contact attributes",
      .actions = "UpdateFlowAttributes", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
      .params = set_flow_attributes_params,
      .doc = "Sets attributes that last only until this flow ends."},
-    {.kind = "set_customer_queue_flow", .ui_name = "Set customer queue flow",
+    {.kind = "set_customer_queue_flow", .op = CC_OP_SET_HOOK, .ui_name = "Set customer queue flow",
      .actions = "UpdateContactEventHooks", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = FT(INBOUND) | FT_TRANSFERS, .branches = "error", .flags = CC_BK_TASK_SET,
      .params = set_customer_queue_flow_params,
      .doc = "Chooses the flow the contact runs while it waits in queue."},
-    {.kind = "set_disconnect_flow", .ui_name = "Set disconnect flow",
+    {.kind = "set_disconnect_flow", .op = CC_OP_SET_HOOK, .ui_name = "Set disconnect flow",
      .actions = "UpdateContactEventHooks", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = CC_FT_ALL, .branches = "error", .flags = CC_BK_TASK_SET,
      .params = set_disconnect_flow_params,
@@ -707,7 +707,7 @@ const cc_block_spec cc_blocks[] = {
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
      .params = set_event_flow_params,
      .doc = "Chooses the flow that runs on an agent-UI or pause/resume event of the contact."},
-    {.kind = "set_hold_flow", .ui_name = "Set hold flow", .actions = "UpdateContactEventHooks",
+    {.kind = "set_hold_flow", .op = CC_OP_SET_HOOK, .ui_name = "Set hold flow", .actions = "UpdateContactEventHooks",
      .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
      .flow_types = FT_ROUTING | FT(OUTBOUND_WHISPER), .branches = "error",
      .params = set_hold_flow_params, .exclusive = "!agent|customer",
@@ -741,12 +741,12 @@ const cc_block_spec cc_blocks[] = {
      .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(OUTBOUND_WHISPER) | FT(AGENT_WHISPER),
      .branches = "error", .params = no_params,
      .doc = "Starts streaming the caller's audio to Voice ID."},
-    {.kind = "set_whisper_flow", .ui_name = "Set whisper flow",
+    {.kind = "set_whisper_flow", .op = CC_OP_SET_HOOK, .ui_name = "Set whisper flow",
      .actions = "UpdateContactEventHooks", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = FT_ROUTING, .branches = "error", .params = set_whisper_flow_params,
      .exclusive = "!agent|customer",
      .doc = "Chooses the whisper flow played to the agent or to the customer when they meet."},
-    {.kind = "set_working_queue", .ui_name = "Set working queue",
+    {.kind = "set_working_queue", .op = CC_OP_SET_QUEUE, .ui_name = "Set working queue",
      .actions = "UpdateContactTargetQueue", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = FT(INBOUND) | FT_TRANSFERS, .branches = "error",
      .flags = CC_BK_TASK_SET | CC_BK_SETS_QUEUE, .params = set_working_queue_params,
@@ -767,7 +767,7 @@ const cc_block_spec cc_blocks[] = {
      .flow_types = FT_ROUTING | FT(CUSTOMER_WHISPER) | FT(OUTBOUND_WHISPER) | FT(AGENT_WHISPER),
      .branches = "error", .params = no_params,
      .doc = "Stops streaming the customer's audio."},
-    {.kind = "store_customer_input", .ui_name = "Store customer input",
+    {.kind = "store_customer_input", .op = CC_OP_STORE_INPUT, .ui_name = "Store customer input",
      .actions = "GetParticipantInput", .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR),
      .flow_types = FT_ROUTING, .branches = "error|invalid_number", .flags = CC_BK_SUSPENDS,
      .params = store_customer_input_params, .exclusive = "!text|ssml|prompt",
@@ -777,7 +777,7 @@ const cc_block_spec cc_blocks[] = {
      .flow_types = FT_TRANSFERS, .branches = "", .flags = CC_BK_TERMINAL | CC_BK_NEXT_KEPT,
      .params = no_params,
      .doc = "Connects the call straight to the agent of the transfer; the flow ends."},
-    {.kind = "transfer_to_flow", .ui_name = "Transfer to flow", .actions = "TransferToFlow",
+    {.kind = "transfer_to_flow", .op = CC_OP_TRANSFER_FLOW, .ui_name = "Transfer to flow", .actions = "TransferToFlow",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT(INBOUND) | FT_TRANSFERS,
      .branches = "error", .flags = CC_BK_TASK_SET | CC_BK_TERMINAL | CC_BK_NEXT_KEPT,
      .params = transfer_to_flow_params,
@@ -787,14 +787,14 @@ const cc_block_spec cc_blocks[] = {
      .support = SUPPORT(YES, NO_ERROR, NO_ERROR, NO_ERROR), .flow_types = FT_ROUTING,
      .branches = "call_failed|timeout|error", .params = transfer_to_phone_number_params,
      .doc = "Calls an outside number and bridges the caller to it."},
-    {.kind = "transfer_to_queue", .ui_name = "Transfer to queue",
+    {.kind = "transfer_to_queue", .op = CC_OP_TRANSFER_QUEUE, .ui_name = "Transfer to queue",
      .actions = "TransferContactToQueue|DequeueContactAndTransferToQueue",
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = FT_ROUTING,
      .branches = "at_capacity|error",
      .flags = CC_BK_TASK_SET | CC_BK_SUSPENDS | CC_BK_QUEUE_DEP | CC_BK_NEXT_KEPT,
      .params = transfer_to_queue_params, .queue_param = "queue",
      .doc = "Puts the contact in queue for an agent, which ends the flow on success."},
-    {.kind = "wait", .ui_name = "Wait", .actions = "Wait", .support = SUPPORT(YES, YES, YES, YES),
+    {.kind = "wait", .op = CC_OP_WAIT, .ui_name = "Wait", .actions = "Wait", .support = SUPPORT(YES, YES, YES, YES),
      .flow_types = FT(INBOUND) | FT(CUSTOMER_QUEUE), .branches = "timeout|error|customer_returned",
      .flags = CC_BK_TASK_SET | CC_BK_SUSPENDS | CC_BK_NEXT_KEPT, .params = wait_params,
      .doc = "Holds the contact for a time; a chat customer who writes again ends it early."},
@@ -1400,3 +1400,56 @@ const cc_builtin_info *cc_builtin_lookup(const char *name)
     return NULL;
 }
 
+/* ---- outcomes ---- */
+
+const char *const cc_outcome_names[CC_OUT_COUNT] = {
+#define CC_OUT_NAME(name, text) text,
+    CC_OUTCOMES(CC_OUT_NAME)
+#undef CC_OUT_NAME
+};
+
+int cc_outcome(const cc_block_spec *b, cc_outcome_name name, uint32_t ncases)
+{
+    if (name == CC_OUT_NEXT)
+        return 0;
+    int at = cc_branch_index(b, cc_outcome_names[name]);
+    if (at < 0)
+        return -1;
+    int cases = cc_branch_index(b, "cases");
+    if (name == CC_OUT_CASES || cases < 0 || at < cases)
+        return at + 1;
+    return at + (int)ncases; /* after the cases: they count ncases outcomes, not one */
+}
+
+/* Instructions that are a second form of a kind's own: for a parameter given by a reference, read
+ * when the block runs, or (ADJUST_AGE) a second parameter of the same block. */
+static const struct {
+    cc_opcode variant, main;
+} op_variants[] = {{CC_OP_SET_HOOK_NAMED, CC_OP_SET_HOOK}, {CC_OP_TRANSFER_NAMED, CC_OP_TRANSFER_FLOW},
+                   {CC_OP_CALL_NAMED, CC_OP_CALL_MODULE},   {CC_OP_WAIT_FOR, CC_OP_WAIT},
+                   {CC_OP_ADJUST_AGE, CC_OP_SET_PRIORITY}};
+
+const cc_block_spec *cc_op_kind(cc_opcode op)
+{
+    for (size_t i = 0; i < CC_ARRAY_LEN(op_variants); i++)
+        if (op_variants[i].variant == op)
+            op = op_variants[i].main;
+    for (int i = 0; i < cc_block_count; i++)
+        if (cc_blocks[i].op == op && op != CC_OP_NOP)
+            return &cc_blocks[i];
+    return NULL;
+}
+
+void cc_op_outcomes_build(cc_op_outcomes *o)
+{
+    memset(o, -1, sizeof o->at);
+    memset(o->cases, 0, sizeof o->cases);
+    for (int op = 0; op < CC_OP_COUNT; op++) {
+        const cc_block_spec *k = cc_op_kind((cc_opcode)op);
+        if (!k)
+            continue;
+        for (int n = 0; n < CC_OUT_COUNT; n++)
+            o->at[op][n] = (int8_t)cc_outcome(k, (cc_outcome_name)n, 1);
+        o->cases[op] = (int8_t)(o->at[op][CC_OUT_CASES] > 0 ? o->at[op][CC_OUT_CASES] : 0);
+    }
+}

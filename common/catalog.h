@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "opcodes.h"
+
 /* Channels, as bits of a set. */
 enum {
     CC_CH_VOICE = 1u << 0,
@@ -125,6 +127,8 @@ typedef struct {
     const char *exclusive;     /* groups of parameters: "!a|b" exactly one, "a|b" at most one; ";" between groups */
     const char *queue_param;   /* for CC_BK_QUEUE_DEP: the parameter that names a queue itself */
     const char *doc;           /* what the block does, for docs/blocks.md */
+    cc_opcode op;              /* the instruction that does its work (opcodes.h); kinds without one of
+                                * their own leave it out and run as CC_OP_BLOCK (cc_block_op) */
 } cc_block_spec;
 
 extern const cc_block_spec cc_blocks[];
@@ -149,6 +153,53 @@ const cc_param_spec *cc_block_cases_param(const cc_block_spec *b);
  * "next" for kinds with a success path, "timeout" for wait, NULL for kinds that never fall
  * through (conditions, loops, transfers, terminal blocks). */
 const char *cc_block_continue_branch(const cc_block_spec *b);
+
+/* The instruction a kind compiles to: its own (`op`), or the generic CC_OP_BLOCK. Some kinds have
+ * a second form for a parameter given by reference or a variant (SET_HOOK_NAMED, ADJUST_AGE...),
+ * which code generation picks. */
+static inline cc_opcode cc_block_op(const cc_block_spec *b) { return b->op != CC_OP_NOP ? b->op : CC_OP_BLOCK; }
+
+/* ---- outcomes ----
+ * An instruction sets the fiber's outcome register and the SWITCH after it jumps by it: 0 is the
+ * block's `next`, 1.. its other branches in the order of the kind's `branches`, its cases standing
+ * in for a "cases" entry (one outcome each). The VM names the outcome it means and this table
+ * turns the name into the number for the kind, so nothing depends on the order branches are
+ * listed in. The names instructions set: */
+#define CC_OUTCOMES(X)                                                                                    \
+    X(NEXT, "next") X(ERROR, "error") X(TIMEOUT, "timeout") X(TRUE, "true") X(FALSE, "false")           \
+    X(AT_CAPACITY, "at_capacity") X(IN_HOURS, "in_hours") X(OUT_OF_HOURS, "out_of_hours")               \
+    X(NO_MATCH, "no_match") X(LOOPING, "looping") X(COMPLETE, "complete")                              \
+    X(CUSTOMER_RETURNED, "customer_returned") X(DEFAULT, "default") X(INVALID_NUMBER, "invalid_number") \
+    X(CASES, "cases")
+
+typedef enum {
+#define CC_OUT_ENUM(name, text) CC_OUT_##name,
+    CC_OUTCOMES(CC_OUT_ENUM)
+#undef CC_OUT_ENUM
+        CC_OUT_COUNT
+} cc_outcome_name;
+extern const char *const cc_outcome_names[CC_OUT_COUNT];
+
+/* The outcome of branch `name` of a block of kind `b` with `ncases` cases: 0 for next, the first
+ * case's outcome for CC_OUT_CASES; -1 when the kind has no such branch. */
+int cc_outcome(const cc_block_spec *b, cc_outcome_name name, uint32_t ncases);
+
+/* The same answers for each instruction, by the kind that compiles to it (the first in catalogue
+ * order; kinds sharing an instruction list the same branches, tests/unit.c checks), built once
+ * (by the VM when it starts) so the interpreter reads them with one load. */
+typedef struct {
+    int8_t at[CC_OP_COUNT][CC_OUT_COUNT]; /* outcome with one case, or -1 */
+    int8_t cases[CC_OP_COUNT];            /* outcome of the first case, 0 when the kind has none */
+} cc_op_outcomes;
+void cc_op_outcomes_build(cc_op_outcomes *o);
+/* The kind an instruction does the work of (the first that compiles to it), or NULL (SWITCH...). */
+const cc_block_spec *cc_op_kind(cc_opcode op);
+
+static inline uint32_t cc_op_outcome(const cc_op_outcomes *o, cc_opcode op, cc_outcome_name name, uint32_t ncases)
+{
+    int at = o->at[op][name], cases = o->cases[op];
+    return (uint32_t)at + (cases && at > cases ? ncases - 1 : 0);
+}
 
 /* ---- Amazon Connect interchange ----
  * One row per Connect action shape: several action types, or parameter shapes of one type, map to

@@ -459,6 +459,32 @@ static void test_duration_and_closest(void)
     CHECK(cc_closest("xyzzy", words, 3) == NULL, "no hint for a far word");
 }
 
+/* Named outcomes: the number the VM gets for a name is the position of that branch in the kind's
+ * list, after its cases when it follows them; kinds that share an instruction list the same
+ * branches, so the instruction's outcome means the same in each. */
+static void test_outcomes(void)
+{
+    const cc_block_spec *st = cc_block_lookup("check_staffing"), *q = cc_block_lookup("check_queue_status"),
+                        *in = cc_block_lookup("get_customer_input");
+    CHECK(cc_outcome(st, CC_OUT_NEXT, 0) == 0 && cc_outcome(st, CC_OUT_TRUE, 0) == 1 && cc_outcome(st, CC_OUT_ERROR, 0) == 3,
+          "check_staffing: next 0, true 1, error 3");
+    CHECK(cc_outcome(st, CC_OUT_TIMEOUT, 0) == -1, "check_staffing has no timeout");
+    CHECK(cc_outcome(q, CC_OUT_CASES, 4) == 1 && cc_outcome(q, CC_OUT_NO_MATCH, 4) == 5 && cc_outcome(q, CC_OUT_ERROR, 4) == 6,
+          "check_queue_status with 4 cases: cases 1-4, no_match 5, error 6");
+    CHECK(cc_outcome(in, CC_OUT_ERROR, 2) == 5, "get_customer_input with 2 options: error is 5");
+    cc_op_outcomes o;
+    cc_op_outcomes_build(&o);
+    CHECK(cc_op_outcome(&o, CC_OP_CHECK_QUEUE, CC_OUT_ERROR, 4) == 6 && cc_op_outcome(&o, CC_OP_CHECK_QUEUE, CC_OUT_CASES, 4) == 1,
+          "the instruction table agrees with the kind's");
+    CHECK(cc_op_outcome(&o, CC_OP_WAIT_FOR, CC_OUT_CUSTOMER_RETURNED, 0) == 3, "WAIT_FOR outcomes are wait's");
+    for (int i = 0; i < cc_block_count; i++) {
+        const cc_block_spec *k = &cc_blocks[i], *first = cc_op_kind(k->op);
+        if (k->op != CC_OP_NOP)
+            CHECK(first && !strcmp(first->branches, k->branches), "%s shares %s with %s but not its branches", k->kind,
+                  cc_opcode_infos[k->op].name, first ? first->kind : "?");
+    }
+}
+
 /* The JSON writer: layouts, escaping, numbers, and misuse that is flagged but never written. */
 static void test_json_writer(void)
 {
@@ -551,6 +577,7 @@ int main(void)
     test_channel_behaviour();
     test_duration_and_closest();
     test_json_writer();
+    test_outcomes();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -9,12 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const cc_opcode_info cc_opcode_infos[CC_OP_COUNT] = {
-#define CC_OP_INFO(name, operands, flags, synopsis) {#name, operands, flags, synopsis},
-    CC_OPCODES(CC_OP_INFO)
-#undef CC_OP_INFO
-};
-
 const char *const ccfb_operators[9] = {"equals",       "contains",  "starts_with",      "ends_with",    "greater_than",
                                       "less_than",    "greater_or_equal", "less_or_equal", "percent"};
 const char *const ccfb_hooks[7] = {"customer_queue", "disconnect", "agent_whisper", "customer_whisper",
