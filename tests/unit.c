@@ -1,5 +1,6 @@
 /* unit.c — unit tests of the libyaml reader's error paths and of the flow IR built from it. */
 #include "bytecode.h"
+#include "civil.h"
 #include "codegen.h"
 #include "ir.h"
 #include "json_writer.h"
@@ -485,6 +486,31 @@ static void test_outcomes(void)
     }
 }
 
+/* Calendar dates and ISO times (common/civil.c), the one reader and writer of both. */
+static void test_civil(void)
+{
+    int64_t ms;
+    char why[160], out[40];
+    CHECK(cc_parse_utc("2026-11-23T08:00:00Z", &ms, why, sizeof why) && ms == 1795420800000LL, "a UTC time");
+    CHECK(cc_parse_utc("2024-02-29T23:59:59.5Z", &ms, why, sizeof why) && ms % 1000 == 500, ".5 is 500 ms");
+    CHECK(!cc_parse_utc("2026-02-29T00:00:00Z", &ms, why, sizeof why) && strstr(why, "no day 29"), "no 2026-02-29: %s", why);
+    CHECK(!cc_parse_utc("2026-13-01T00:00:00Z", &ms, why, sizeof why) && strstr(why, "no month 13"), "no month 13");
+    CHECK(!cc_parse_utc("2026-01-01T25:00:00Z", &ms, why, sizeof why) && strstr(why, "no time 25"), "no hour 25");
+    CHECK(!cc_parse_utc("2026-01-01T00:00:00", &ms, NULL, 0) && !cc_parse_utc("2026-01-01T00:00:00.Z", &ms, NULL, 0) &&
+              !cc_parse_utc("2026-01-01T00:00:00Zx", &ms, NULL, 0) && !cc_parse_utc("2026-1-01T00:00:00Z", &ms, NULL, 0),
+          "shapes that are not ISO UTC times");
+    CHECK(cc_parse_utc("1969-12-31T23:59:59Z", &ms, NULL, 0) && ms == -1000, "before 1970 is negative");
+    cc_format_utc(out, sizeof out, -1000, false);
+    CHECK(!strcmp(out, "1969-12-31T23:59:59Z"), "format before 1970: %s", out);
+    cc_format_utc(out, sizeof out, 1795420800250LL, true);
+    CHECK(!strcmp(out, "2026-11-23T08:00:00.250Z"), "format with ms: %s", out);
+    cc_civil c;
+    cc_civil_from_ms(1795420800000LL, &c);
+    CHECK(c.weekday == 1 && c.year == 2026 && c.month == 11 && c.day == 23, "2026-11-23 is a Monday");
+    CHECK(cc_days_from_civil(2000, 3, 1) - cc_days_from_civil(2000, 2, 28) == 2 && cc_month_days(1900, 2) == 28,
+          "leap years: 2000 is one, 1900 is not");
+}
+
 /* The JSON writer: layouts, escaping, numbers, and misuse that is flagged but never written. */
 static void test_json_writer(void)
 {
@@ -578,6 +604,7 @@ int main(void)
     test_duration_and_closest();
     test_json_writer();
     test_outcomes();
+    test_civil();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

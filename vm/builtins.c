@@ -2,6 +2,8 @@
  * and the VM's clock, so a run stays deterministic. */
 #include "builtins.h"
 
+#include "civil.h"
+
 #include "doc.h"
 #include "json_writer.h"
 #include "tz.h"
@@ -39,7 +41,7 @@ static void put_number(char *buf, size_t n, double v)
         snprintf(buf, n, "%.10g", v);
 }
 
-/* ISO UTC time (2026-11-23T08:00:00Z, optional .mmm) or epoch seconds -> ms */
+/* An ISO 8601 UTC time (civil.h) or epoch seconds -> ms */
 static bool parse_time(const char *s, int64_t *ms)
 {
     double secs;
@@ -47,41 +49,7 @@ static bool parse_time(const char *s, int64_t *ms)
         *ms = (int64_t)(secs * 1000);
         return true;
     }
-    int y, mo, d, h, mi, sec, frac = 0;
-    char z = 0;
-    if (sscanf(s, "%d-%d-%dT%d:%d:%d.%3d%c", &y, &mo, &d, &h, &mi, &sec, &frac, &z) != 8 &&
-        (frac = 0, sscanf(s, "%d-%d-%dT%d:%d:%d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7))
-        return false;
-    if (z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-        return false;
-    y -= mo <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-    *ms = ((days * 24 + h) * 60 + mi) * 60000LL + sec * 1000LL + frac;
-    return true;
-}
-
-/* ms -> broken-down civil time */
-static void civil(int64_t ms, int *y, int *mo, int *d, int *h, int *mi, int *s, int *wday)
-{
-    int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000, rem = ms - days * 86400000;
-    *wday = (int)(((days % 7) + 7 + 4) % 7);
-    days += 719468;
-    int64_t era = (days >= 0 ? days : days - 146096) / 146097, doe = days - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *mo = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*mo <= 2));
-    *h = (int)(rem / 3600000), *mi = (int)(rem / 60000 % 60), *s = (int)(rem / 1000 % 60);
-}
-
-static void iso(char *buf, size_t n, int64_t ms)
-{
-    int y, mo, d, h, mi, s, wd;
-    civil(ms, &y, &mo, &d, &h, &mi, &s, &wd);
-    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, s);
+    return cc_parse_utc(s, ms, NULL, 0);
 }
 
 static bool json_get(const char *json, const char *path, char *out, size_t n)
@@ -221,21 +189,22 @@ bool cc_builtin_call(const char *name, const char *const *keys, const char *cons
             off = cc_tz_offset(&tz, now_ms);
             cc_tz_free(&tz);
         }
-        int y, mo, d, h, mi, s, wd;
-        civil(now_ms + (int64_t)off * 1000, &y, &mo, &d, &h, &mi, &s, &wd);
+        cc_civil c;
+        cc_civil_from_ms(now_ms + (int64_t)off * 1000, &c);
         static const char *const days[] = {"SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY",
                                            "SATURDAY"};
         char part[64];
-        snprintf(part, sizeof part, "%04d-%02d-%02d", y, mo, d);
+        snprintf(part, sizeof part, "%04lld-%02d-%02d", (long long)c.year, c.month, c.day);
         set(ud, "date", part);
-        snprintf(part, sizeof part, "%02d:%02d:%02d", h, mi, s);
+        snprintf(part, sizeof part, "%02d:%02d:%02d", c.hour, c.minute, c.second);
         set(ud, "time", part);
-        set(ud, "weekday", days[wd]);
-        snprintf(part, sizeof part, "%d", h);
+        set(ud, "weekday", days[c.weekday]);
+        snprintf(part, sizeof part, "%d", c.hour);
         set(ud, "hour", part);
         snprintf(part, sizeof part, "%lld", (long long)(now_ms / 1000));
         set(ud, "epoch", part);
-        snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, d, h, mi, s, off < 0 ? '-' : '+',
+        snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", (long long)c.year, c.month, c.day, c.hour,
+                 c.minute, c.second, off < 0 ? '-' : '+',
                  abs(off) / 3600, abs(off) / 60 % 60);
     } else if (!strcmp(name, "ccflow:add_duration")) {
         int64_t t, dur;
@@ -243,7 +212,7 @@ bool cc_builtin_call(const char *name, const char *const *keys, const char *cons
         if (!parse_time(arg(keys, values, n, "time") ? arg(keys, values, n, "time") : "", &t) || !ds ||
             !cc_parse_duration(ds, &dur))
             return false;
-        iso(buf, sizeof buf, t + dur);
+        cc_format_utc(buf, sizeof buf, t + dur, false);
     } else if (!strcmp(name, "ccflow:json_get")) {
         const char *json = arg(keys, values, n, "json"), *path = arg(keys, values, n, "path");
         if (!json || !path || !json_get(json, path, buf, sizeof buf))

@@ -2,6 +2,8 @@
  * its footer for the instants after the table's last transition. */
 #include "tz.h"
 
+#include "civil.h"
+
 #include "util.h"
 
 #include <stdio.h>
@@ -118,32 +120,18 @@ static bool rule_parse(cc_tz_rule *r, const char *s)
     return true;
 }
 
-/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static bool is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 /* The day (days since 1970) a rule date falls on in year y. */
 static int64_t rule_day(const cc_tz_date *d, int64_t y)
 {
-    int64_t jan1 = days_from_civil(y, 1, 1);
+    int64_t jan1 = cc_days_from_civil(y, 1, 1);
     if (d->kind == 'J') /* 1..365, February 29 never counted */
-        return jan1 + d->a - 1 + (is_leap(y) && d->a >= 60);
+        return jan1 + d->a - 1 + (cc_is_leap(y) && d->a >= 60);
     if (d->kind == 'n') /* 0..365, February 29 counted */
         return jan1 + d->a;
-    static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int64_t first = days_from_civil(y, d->a, 1);
+    int64_t first = cc_days_from_civil(y, d->a, 1);
     int weekday = (int)(((first % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
     int64_t day = first + (d->c - weekday + 7) % 7 + (int64_t)(d->b - 1) * 7;
-    int length = month_days[d->a - 1] + (d->a == 2 && is_leap(y));
+    int length = cc_month_days(y, d->a);
     while (day >= first + length) /* week 5 is the last such day of the month */
         day -= 7;
     return day;
@@ -169,9 +157,9 @@ static int32_t rule_offset(const cc_tz_rule *r, int64_t t)
      * and rules that keep daylight time across the new year) */
     int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     int64_t y = 1970 + days / 366; /* a lower bound, then exact */
-    while (days_from_civil(y + 1, 1, 1) <= days)
+    while (cc_days_from_civil(y + 1, 1, 1) <= days)
         y++;
-    while (days_from_civil(y, 1, 1) > days)
+    while (cc_days_from_civil(y, 1, 1) > days)
         y--;
     for (int64_t yy = y - 1; yy <= y; yy++) {
         int64_t start = rule_start(r, yy), end = rule_end(r, yy);
