@@ -69,8 +69,10 @@ static void put(lowerer *L, cc_node *map, cc_node *key, cc_node *value)
 static cc_node *on_map(lowerer *L, pending_edge *e)
 {
     if (!*e->on) {
-        *e->on = new_map(L, e->on_cap, e->block->loc);
-        put(L, e->block, text_node(L, "on", e->block->loc), *e->on);
+        /* at the first branch that goes somewhere, as the YAML `on: { ... }` is on its first branch's
+         * line: a comment there goes with the branches, not the block's kind */
+        *e->on = new_map(L, e->on_cap, e->loc);
+        put(L, e->block, text_node(L, "on", e->loc), *e->on);
     }
     return *e->on;
 }
@@ -227,7 +229,8 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
             cc_node *vm = new_map(L, (value ? value->count : 0) + 1, value ? value->loc : s->kind_key->loc);
             for (uint32_t i = 0; value && i < value->count; i++)
                 put(L, vm, value->pairs[i].key, value->pairs[i].value);
-            put(L, vm, text_node(L, cp->name, cases->loc), cases);
+            /* on the kind's line: a comment on the first case line goes with that case */
+            put(L, vm, text_node(L, cp->name, s->kind_key->loc), cases);
             value = vm;
         } else {
             cc_report(L->ctx->ds, CC_E101, value->loc,
@@ -254,8 +257,8 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
     const char *go_on = condition ? NULL : cc_block_continue_branch(spec);
     if (!condition && s->next->kind != DSL_TO_NONE)
         send(L, next_edge, s->next);
-    else if (go_on && !strcmp(go_on, "next"))
-        cc_vec_push(&L->pend, next_edge);
+    else if (go_on && !strcmp(go_on, "next") && !has_branch(s, "next"))
+        cc_vec_push(&L->pend, next_edge); /* a branch line `next -> target` says where instead */
     else if (go_on && !has_branch(s, go_on))
         cc_vec_push(&L->pend, NAMED(text_node(L, go_on, s->loc), s->loc));
 
@@ -276,8 +279,11 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
             pending_edge e = {.block = block, .case_map = case_maps[ci++], .loc = b->name->loc};
             if (b->target->kind != DSL_TO_NONE || condition)
                 send(L, e, b->target);
-        } else if (!strcmp(b->name->text, "next"))
-            send(L, next_edge, b->target);
+        } else if (!strcmp(b->name->text, "next")) {
+            pending_edge e = next_edge;
+            e.loc = b->name->loc;
+            send(L, e, b->target);
+        }
         else
             send(L, NAMED(b->name, b->name->loc), b->target);
     }
