@@ -294,6 +294,35 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
 #undef NAMED
 }
 
+/* Where the YAML `blocks:` key would be: on the first blank line between the header and the first
+ * statement, so that comment lines above it (as `ccflow fmt` writes those before `blocks:`) stay
+ * before `blocks:`, and those below it go with the first block; the header's line otherwise. */
+static cc_loc blocks_loc(const dsl_ctx *ctx, const char *text, size_t len)
+{
+    cc_loc loc = ctx->flow_loc;
+    const dsl_stmt *first = ctx->stmts ? ctx->stmts->first : NULL;
+    if (!first)
+        return loc;
+    uint32_t from = ctx->header ? ctx->header->loc.end_line : ctx->flow_loc.end_line;
+    uint32_t to = first->label && first->label->loc.line < first->loc.line ? first->label->loc.line : first->loc.line;
+    const char *p = text, *end = text + len;
+    for (uint32_t line = 1; p < end && line < to; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *q = p;
+        while (q < (nl ? nl : end) && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (line > from && q == (nl ? nl : end)) {
+            loc.line = loc.end_line = line;
+            loc.col = loc.end_col = 1;
+            return loc;
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return loc;
+}
+
 /* Lowers statements in order; the pending edges from `base` up go to the first block, and
  * what is left pending at the end goes to whatever follows the list. */
 static void lower_list(lowerer *L, dsl_list *list, size_t base)
@@ -366,7 +395,7 @@ cc_node *cc_dsl_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *t
         put(&L, root, k, ctx.header->pairs[i].value);
     }
     L.blocks = new_map(&L, ctx.nstmts, ctx.flow_loc); /* every statement but a goto is one block */
-    put(&L, root, text_node(&L, "blocks", ctx.flow_loc), L.blocks);
+    put(&L, root, text_node(&L, "blocks", blocks_loc(&ctx, text, len)), L.blocks);
     if (ctx.stmts)
         lower_list(&L, ctx.stmts, 0);
     /* what is still pending falls off the end of the flow: it ends there */

@@ -511,7 +511,7 @@ static void finish(emitter *e, const cc_comments *comments, bool end_gap, cc_buf
         size_t after = k;
         while (after < n && ps[after].kind == PLACE_AFTER && ps[after].line == l)
             after++;
-        for (; after - k > 1; k++)
+        for (; after - k > (ol->text[0] ? 1 : 0); k++) /* none at the end of a blank line */
             put_full_line_comment(out, ol->indent, ps[k].c->text);
         cc_buf_puts(out, ol->text);
         if (k < after) {
@@ -1344,7 +1344,7 @@ static void dsl_nested_value(emitter *e, const cc_node *v, uint32_t from, int in
     }
 }
 
-static void dsl_map_value(emitter *e, const cc_node *m, uint32_t from) { dsl_map_value_at(e, m, from, 0); }
+static void dsl_map_value(emitter *e, const cc_node *m, uint32_t from) { dsl_map_value_at(e, m, from, e->cur_indent); }
 
 static void dsl_header(emitter *e, const cc_node *root)
 {
@@ -1588,7 +1588,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
         if (value->type == CC_NODE_MAP) {
             dsl_map_value(e, value, kind->key->loc.line);
         } else if (comments_inside(e, kind->key->loc.line, value)) {
-            dsl_list_value_at(e, value, kind->key->loc.line, 0);
+            dsl_list_value_at(e, value, kind->key->loc.line, e->cur_indent);
         } else {
             dsl_value(e, &b, value);
             put_buf(e, &b);
@@ -1695,6 +1695,8 @@ static void dsl_emit(emitter *e, const cc_node *root, const cc_comments *comment
     dsl_header(e, root);
     for (uint32_t i = 0; blocks && i < blocks->count; i++) {
         blank_line(e);
+        if (i == 0) /* a comment line before `blocks:` goes above the blank line, after the header */
+            tag_line(e, pair_get(root, "blocks")->key, false, e->lines.len - 1);
         e->region = (int)i;
         e->scope = blocks->pairs[i].value;
         dsl_block(e, blocks->pairs[i].key, blocks->pairs[i].value,
