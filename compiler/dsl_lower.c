@@ -69,8 +69,10 @@ static void put(lowerer *L, cc_node *map, cc_node *key, cc_node *value)
 static cc_node *on_map(lowerer *L, pending_edge *e)
 {
     if (!*e->on) {
-        *e->on = new_map(L, e->on_cap, e->block->loc);
-        put(L, e->block, text_node(L, "on", e->block->loc), *e->on);
+        /* at the first branch that goes somewhere, as the YAML `on: { ... }` is on its first branch's
+         * line: a comment there goes with the branches, not the block's kind */
+        *e->on = new_map(L, e->on_cap, e->loc);
+        put(L, e->block, text_node(L, "on", e->loc), *e->on);
     }
     return *e->on;
 }
@@ -227,7 +229,8 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
             cc_node *vm = new_map(L, (value ? value->count : 0) + 1, value ? value->loc : s->kind_key->loc);
             for (uint32_t i = 0; value && i < value->count; i++)
                 put(L, vm, value->pairs[i].key, value->pairs[i].value);
-            put(L, vm, text_node(L, cp->name, cases->loc), cases);
+            /* on the kind's line: a comment on the first case line goes with that case */
+            put(L, vm, text_node(L, cp->name, s->kind_key->loc), cases);
             value = vm;
         } else {
             cc_report(L->ctx->ds, CC_E101, value->loc,
@@ -254,8 +257,8 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
     const char *go_on = condition ? NULL : cc_block_continue_branch(spec);
     if (!condition && s->next->kind != DSL_TO_NONE)
         send(L, next_edge, s->next);
-    else if (go_on && !strcmp(go_on, "next"))
-        cc_vec_push(&L->pend, next_edge);
+    else if (go_on && !strcmp(go_on, "next") && !has_branch(s, "next"))
+        cc_vec_push(&L->pend, next_edge); /* a branch line `next -> target` says where instead */
     else if (go_on && !has_branch(s, go_on))
         cc_vec_push(&L->pend, NAMED(text_node(L, go_on, s->loc), s->loc));
 
@@ -276,8 +279,11 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
             pending_edge e = {.block = block, .case_map = case_maps[ci++], .loc = b->name->loc};
             if (b->target->kind != DSL_TO_NONE || condition)
                 send(L, e, b->target);
-        } else if (!strcmp(b->name->text, "next"))
-            send(L, next_edge, b->target);
+        } else if (!strcmp(b->name->text, "next")) {
+            pending_edge e = next_edge;
+            e.loc = b->name->loc;
+            send(L, e, b->target);
+        }
         else
             send(L, NAMED(b->name, b->name->loc), b->target);
     }
@@ -286,6 +292,35 @@ static void lower_stmt(lowerer *L, dsl_stmt *s, size_t base)
         send(L, NAMED(text_node(L, "no_match", s->loc), s->loc), &t);
     }
 #undef NAMED
+}
+
+/* Where the YAML `blocks:` key would be: on the first blank line between the header and the first
+ * statement, so that comment lines above it (as `ccflow fmt` writes those before `blocks:`) stay
+ * before `blocks:`, and those below it go with the first block; the header's line otherwise. */
+static cc_loc blocks_loc(const dsl_ctx *ctx, const char *text, size_t len)
+{
+    cc_loc loc = ctx->flow_loc;
+    const dsl_stmt *first = ctx->stmts ? ctx->stmts->first : NULL;
+    if (!first)
+        return loc;
+    uint32_t from = ctx->header ? ctx->header->loc.end_line : ctx->flow_loc.end_line;
+    uint32_t to = first->label && first->label->loc.line < first->loc.line ? first->label->loc.line : first->loc.line;
+    const char *p = text, *end = text + len;
+    for (uint32_t line = 1; p < end && line < to; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *q = p;
+        while (q < (nl ? nl : end) && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (line > from && q == (nl ? nl : end)) {
+            loc.line = loc.end_line = line;
+            loc.col = loc.end_col = 1;
+            return loc;
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return loc;
 }
 
 /* Lowers statements in order; the pending edges from `base` up go to the first block, and
@@ -360,7 +395,7 @@ cc_node *cc_dsl_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *t
         put(&L, root, k, ctx.header->pairs[i].value);
     }
     L.blocks = new_map(&L, ctx.nstmts, ctx.flow_loc); /* every statement but a goto is one block */
-    put(&L, root, text_node(&L, "blocks", ctx.flow_loc), L.blocks);
+    put(&L, root, text_node(&L, "blocks", blocks_loc(&ctx, text, len)), L.blocks);
     if (ctx.stmts)
         lower_list(&L, ctx.stmts, 0);
     /* what is still pending falls off the end of the flow: it ends there */

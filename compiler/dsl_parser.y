@@ -226,12 +226,18 @@ stmts
 statement
     : core
     | label core { $$ = $2; $$->label = $1; $$->loc = P(@$); }
+    | label label_end seps core { $$ = $4; $$->label = $1; } /* the label on a line of its own */
     | GOTO target { $$ = new_stmt(ctx, DSL_GOTO, P(@$)); $$->next = $2; }
     ;
 
 label
     : IDENT ':' { $$ = $1; }
     | STRING ':' { $$ = $1; }
+    ;
+
+label_end
+    : NL
+    | BNL
     ;
 
 core

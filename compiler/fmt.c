@@ -47,6 +47,8 @@ typedef struct {
     const block_lines *blocks;
     size_t nblocks;
     size_t *block_first_line; /* output line where each block starts, once all are written */
+    const cc_comments *comments; /* the source's comments, for what must be written one a line */
+    const cc_node *scope;        /* the block being written, NULL in the header */
     /* the first thing the DSL writer could not spell */
     bool lossy;
     cc_loc lossy_loc;
@@ -205,6 +207,116 @@ static block_lines *compute_block_lines(const cc_node *root, const cc_node *bloc
             bl[i].span_end = bl[i].first;
     }
     return bl;
+}
+
+/* ---- where comments ask for lines of their own ----
+ * A collection written on one line, or a transition the DSL would fold into its block's line,
+ * leaves a comment written beside one of its entries no line to go back to. The writers break
+ * such a collection one entry a line, and write such a transition on a line of its own, when a
+ * comment of the source sits on one of the lines concerned. */
+
+/* The last source line the current block may hold (nodes the DSL reader made up may carry the
+ * location of a later statement). */
+static uint32_t region_limit(const emitter *e)
+{
+    return e->region >= 0 && e->blocks ? e->blocks[e->region].span_end : UINT32_MAX;
+}
+
+/* Whether a node of the subtree starts on source line `line`. */
+static bool starts_on(const cc_node *n, uint32_t line)
+{
+    if (!n)
+        return false;
+    if (n->loc.line == line)
+        return true;
+    if (n->type == CC_NODE_LIST)
+        for (uint32_t i = 0; i < n->count; i++)
+            if (starts_on(n->items[i], line))
+                return true;
+    if (n->type == CC_NODE_MAP)
+        for (uint32_t i = 0; i < n->count; i++)
+            if (starts_on(n->pairs[i].key, line) || starts_on(n->pairs[i].value, line))
+                return true;
+    return false;
+}
+
+/* The least source line above `line` that a node of the subtree starts on (UINT32_MAX for none). */
+static uint32_t line_above(const cc_node *n, uint32_t line)
+{
+    if (!n)
+        return UINT32_MAX;
+    uint32_t m = n->loc.line > line ? n->loc.line : UINT32_MAX;
+    if (n->type == CC_NODE_LIST)
+        for (uint32_t i = 0; i < n->count; i++) {
+            uint32_t l = line_above(n->items[i], line);
+            m = l < m ? l : m;
+        }
+    else if (n->type == CC_NODE_MAP)
+        for (uint32_t i = 0; i < n->count; i++) {
+            uint32_t k = line_above(n->pairs[i].key, line), v = line_above(n->pairs[i].value, line);
+            m = k < m ? k : m;
+            m = v < m ? v : m;
+        }
+    return m;
+}
+
+/* Whether collection v, whose key (or v itself) starts on source line `from`, has a comment of
+ * its own on a later line: one after an entry's text, or one on a line of its own before an entry
+ * (the next thing of the block, `e->scope`, after it is one of v's). Written on one line, v would
+ * leave that comment no line of its key. */
+static bool comments_inside(const emitter *e, uint32_t from, const cc_node *v)
+{
+    if (!e->comments || !v || v->type == CC_NODE_SCALAR || !v->count || !from)
+        return false;
+    uint32_t limit = region_limit(e), last = last_line(v, limit);
+    for (size_t i = 0; i < e->comments->len; i++) {
+        const cc_comment *c = &e->comments->items[i];
+        if (c->line <= from || c->line > last)
+            continue;
+        uint32_t line = c->trailing ? c->line : line_above(e->scope ? e->scope : v, c->line);
+        for (uint32_t k = 0; line <= last && k < v->count; k++) /* its entries, not v, which a
+                                                                 * copy without cases shares */
+            if (v->type == CC_NODE_LIST ? starts_on(v->items[k], line)
+                                        : starts_on(v->pairs[k].key, line) || starts_on(v->pairs[k].value, line))
+                return true;
+    }
+    return false;
+}
+
+/* The greatest source line below `line` that a node of the subtree starts on (0 for none). */
+static uint32_t line_below(const cc_node *n, uint32_t line)
+{
+    if (!n)
+        return 0;
+    uint32_t m = n->loc.line < line ? n->loc.line : 0;
+    if (n->type == CC_NODE_LIST)
+        for (uint32_t i = 0; i < n->count; i++) {
+            uint32_t l = line_below(n->items[i], line);
+            m = l > m ? l : m;
+        }
+    else if (n->type == CC_NODE_MAP)
+        for (uint32_t i = 0; i < n->count; i++) {
+            uint32_t k = line_below(n->pairs[i].key, line), v = line_below(n->pairs[i].value, line);
+            m = k > m ? k : m;
+            m = v > m ? v : m;
+        }
+    return m;
+}
+
+/* Whether a comment belongs to source line `line` of the block (id, block): one at its end, or
+ * one on a line of its own between the block's line before it and it. */
+static bool line_commented(const emitter *e, const cc_node *id, const cc_node *block, uint32_t line)
+{
+    if (!e->comments || !line)
+        return false;
+    uint32_t before = line_below(block, line), idl = id && id->loc.line < line ? id->loc.line : 0;
+    before = idl > before ? idl : before;
+    for (size_t i = 0; i < e->comments->len; i++) {
+        const cc_comment *c = &e->comments->items[i];
+        if (c->line == line ? c->trailing : (!c->trailing && c->line > before && c->line < line))
+            return true;
+    }
+    return false;
 }
 
 /* ---- comment placement ---- */
@@ -399,7 +511,7 @@ static void finish(emitter *e, const cc_comments *comments, bool end_gap, cc_buf
         size_t after = k;
         while (after < n && ps[after].kind == PLACE_AFTER && ps[after].line == l)
             after++;
-        for (; after - k > 1; k++)
+        for (; after - k > (ol->text[0] ? 1 : 0); k++) /* none at the end of a blank line */
             put_full_line_comment(out, ol->indent, ps[k].c->text);
         cc_buf_puts(out, ol->text);
         if (k < after) {
@@ -697,12 +809,31 @@ static void yaml_key(emitter *e, const cc_node *k, bool weak)
 static void yaml_block_map(emitter *e, const cc_node *m, int indent, bool continue_line, yaml_role role,
                            const char *cases_name);
 static void yaml_block_seq(emitter *e, const cc_node *l, int indent, yaml_role role);
+static void yaml_value(emitter *e, const cc_node *v, uint32_t from, int indent, yaml_role role, const char *cases_name);
+
+/* "key: value". When the value is broken because of comments beside its entries and its first
+ * entry started on the key's line (a DSL branch line holds both `on` and its first branch), a
+ * comment on that line goes with the entry rather than the key. */
+static void yaml_pair(emitter *e, const cc_pair *p, int indent, yaml_role role, const char *cases_name)
+{
+    const cc_node *k = p->key, *v = p->value;
+    bool weak = false;
+    if (v->type != CC_NODE_SCALAR && v->count && k->loc.line) {
+        const cc_node *first = v->type == CC_NODE_MAP ? v->pairs[0].key : v->items[0];
+        weak = first->loc.line == k->loc.line && comments_inside(e, k->loc.line, v);
+    }
+    yaml_key(e, k, weak);
+    yaml_value(e, v, k->loc.line, indent, role, cases_name);
+}
 
 /* Writes prefix and v in flow style to the end of the current line when v may be written so and
- * fits (scalars and empty collections always do); false, with nothing written, otherwise. */
-static bool yaml_inline(emitter *e, const cc_node *v, const char *prefix, yaml_role role, const char *cases_name)
+ * fits (scalars and empty collections always do) and no comment of the source sits beside one of
+ * its entries on a later line than `from`, where its key starts; false, with nothing written,
+ * otherwise. */
+static bool yaml_inline(emitter *e, const cc_node *v, uint32_t from, const char *prefix, yaml_role role,
+                        const char *cases_name)
 {
-    if (v->type != CC_NODE_SCALAR && v->count && yaml_forces_block(v))
+    if (v->type != CC_NODE_SCALAR && v->count && (yaml_forces_block(v) || comments_inside(e, from, v)))
         return false;
     cc_buf b = {0};
     if (v->type == CC_NODE_SCALAR)
@@ -722,10 +853,10 @@ static bool yaml_inline(emitter *e, const cc_node *v, const char *prefix, yaml_r
 }
 
 /* Writes v after "key:" on the current line, in flow style when it fits, else on the lines below
- * at `indent`. */
-static void yaml_value(emitter *e, const cc_node *v, int indent, yaml_role role, const char *cases_name)
+ * at `indent`. `from` is the source line of the key. */
+static void yaml_value(emitter *e, const cc_node *v, uint32_t from, int indent, yaml_role role, const char *cases_name)
 {
-    if (yaml_inline(e, v, " ", role, cases_name))
+    if (yaml_inline(e, v, from, " ", role, cases_name))
         return;
     line_end(e);
     if (v->type == CC_NODE_MAP)
@@ -740,8 +871,7 @@ static void yaml_block_map(emitter *e, const cc_node *m, int indent, bool contin
     for (uint32_t i = 0; i < m->count; i++) {
         if (i || !continue_line)
             line_begin(e, indent);
-        yaml_key(e, m->pairs[i].key, false);
-        yaml_value(e, m->pairs[i].value, indent + 2, child_role(role, m->pairs[i].key, cases_name), cases_name);
+        yaml_pair(e, &m->pairs[i], indent + 2, child_role(role, m->pairs[i].key, cases_name), cases_name);
     }
 }
 
@@ -752,7 +882,7 @@ static void yaml_block_seq(emitter *e, const cc_node *l, int indent, yaml_role r
         const cc_node *item = l->items[i];
         line_begin(e, indent);
         tag(e, item);
-        if (yaml_inline(e, item, "- ", item_role, NULL))
+        if (yaml_inline(e, item, item->loc.line, "- ", item_role, NULL))
             continue;
         if (item->type == CC_NODE_MAP) {
             put(e, "- ");
@@ -842,7 +972,7 @@ static bool null_means_empty(const cc_block_spec *spec)
 }
 
 /* The kind's value: `{}` for none, the cases parameter last and each case's `next` last. */
-static void yaml_kind_value(emitter *e, const cc_node *v, const cc_block_spec *spec)
+static void yaml_kind_value(emitter *e, const cc_node *v, uint32_t from, const cc_block_spec *spec)
 {
     const cc_param_spec *cases = cc_block_cases_param(spec);
     if (cc_node_is_null(v) && null_means_empty(spec)) {
@@ -854,7 +984,7 @@ static void yaml_kind_value(emitter *e, const cc_node *v, const cc_block_spec *s
     cc_node copy;
     if (cases && (cases->flags & CC_PF_SCALAR) && v->type == CC_NODE_LIST) {
         cc_node *list = cases_next_last(v);
-        yaml_value(e, list, 6, ROLE_CASES, NULL);
+        yaml_value(e, list, from, 6, ROLE_CASES, NULL);
         free_cases(list, v);
     } else if (cases && v->type == CC_NODE_MAP && map_without(v, cases->name, false, &copy)) {
         cc_pair *last = &copy.pairs[copy.count - 1];
@@ -862,38 +992,36 @@ static void yaml_kind_value(emitter *e, const cc_node *v, const cc_block_spec *s
         cc_node *list = cases_next_last(orig);
         if (list)
             last->value = list;
-        yaml_value(e, &copy, 6, ROLE_PARAMS, cases->name);
+        yaml_value(e, &copy, from, 6, ROLE_PARAMS, cases->name);
         free_cases(list, orig);
         cc_free(copy.pairs);
     } else
-        yaml_value(e, v, 6, ROLE_PARAMS, cases ? cases->name : NULL);
+        yaml_value(e, v, from, 6, ROLE_PARAMS, cases ? cases->name : NULL);
 }
 
 static void yaml_block(emitter *e, const cc_node *blk)
 {
+    e->scope = blk;
     const cc_pair *kind = block_kind(blk), *next = pair_get(blk, "next"), *on = pair_get(blk, "on");
     if (kind) {
         line_begin(e, 4);
         yaml_key(e, kind->key, false);
-        yaml_kind_value(e, kind->value, cc_block_lookup(kind->key->text));
+        yaml_kind_value(e, kind->value, kind->key->loc.line, cc_block_lookup(kind->key->text));
     }
     if (next) {
         line_begin(e, 4);
-        yaml_key(e, next->key, false);
-        yaml_value(e, next->value, 6, ROLE_NAME, NULL);
+        yaml_pair(e, next, 6, ROLE_NAME, NULL);
     }
     if (on) {
         line_begin(e, 4);
-        yaml_key(e, on->key, false);
-        yaml_value(e, on->value, 6, ROLE_BRANCHES, NULL);
+        yaml_pair(e, on, 6, ROLE_BRANCHES, NULL);
     }
     for (uint32_t i = 0; i < blk->count; i++) {
         const cc_pair *p = &blk->pairs[i];
         if (p == kind || p == next || p == on)
             continue;
         line_begin(e, 4);
-        yaml_key(e, p->key, false);
-        yaml_value(e, p->value, 6, ROLE_VALUE, NULL);
+        yaml_pair(e, p, 6, ROLE_VALUE, NULL);
     }
 }
 
@@ -906,7 +1034,7 @@ static bool is_header_key(const cc_node *k)
 
 void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
 {
-    emitter e = {.region = REGION_HEADER};
+    emitter e = {.region = REGION_HEADER, .comments = comments};
     if (!root) {
         finish(&e, comments, false, out);
         return;
@@ -939,12 +1067,12 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
             if (!key_is(p->key, header_keys[h]))
                 continue;
             line_begin(&e, 0);
-            yaml_key(&e, p->key, false);
             if (p->value != blocks || blocks->count == 0) {
                 bool name = key_is(p->key, "flow") || key_is(p->key, "start");
-                yaml_value(&e, p->value, 2, name ? ROLE_NAME : ROLE_VALUE, NULL);
+                yaml_pair(&e, p, 2, name ? ROLE_NAME : ROLE_VALUE, NULL);
                 continue;
             }
+            yaml_key(&e, p->key, false);
             line_end(&e);
             for (uint32_t b = 0; b < blocks->count; b++) {
                 const cc_pair *bp = &blocks->pairs[b];
@@ -954,8 +1082,9 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
                 if (bp->value->type == CC_NODE_MAP && bp->value->count) {
                     line_end(&e);
                     yaml_block(&e, bp->value);
+                    e.scope = NULL;
                 } else
-                    yaml_value(&e, bp->value, 4, ROLE_VALUE, NULL);
+                    yaml_value(&e, bp->value, bp->key->loc.line, 4, ROLE_VALUE, NULL);
             }
             line_end(&e);
             e.region = REGION_HEADER;
@@ -965,8 +1094,7 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
         if (is_header_key(p->key))
             continue;
         line_begin(&e, 0);
-        yaml_key(&e, p->key, false);
-        yaml_value(&e, p->value, 2, ROLE_VALUE, NULL);
+        yaml_pair(&e, p, 2, ROLE_VALUE, NULL);
     }
     finish(&e, comments, false, out);
     cc_free(bl);
@@ -1144,17 +1272,18 @@ static void dsl_value(emitter *e, cc_buf *b, const cc_node *n)
     }
 }
 
-static void dsl_nested_value(emitter *e, const cc_node *v, int indent);
+static void dsl_nested_value(emitter *e, const cc_node *v, uint32_t from, int indent);
 
 /* Writes map m after what the current line holds: on the line when it fits (or has one entry),
  * else one entry a line, indented `indent` + 4, with a trailing comma, and the closing brace on
  * its own line at `indent` (where the caller may continue). Values that do not fit their line
- * either are broken the same way, one level deeper. */
-static void dsl_map_value_at(emitter *e, const cc_node *m, int indent)
+ * either are broken the same way, one level deeper; and so is any value with a comment of the
+ * source beside one of its entries on a later line than `from`, where its key starts. */
+static void dsl_map_value_at(emitter *e, const cc_node *m, uint32_t from, int indent)
 {
     cc_buf b = {0};
     dsl_value(e, &b, m);
-    if (m->count < 2 || cur_columns(e) + columns(b.data, b.len) <= FMT_WIDTH) {
+    if ((m->count < 2 || cur_columns(e) + columns(b.data, b.len) <= FMT_WIDTH) && !comments_inside(e, from, m)) {
         put_buf(e, &b);
         tag_tree(e, m);
         cc_buf_free(&b);
@@ -1169,7 +1298,7 @@ static void dsl_map_value_at(emitter *e, const cc_node *m, int indent)
         dsl_label(e, &b, k, "a mapping key that is not text");
         put_buf(e, &b);
         tag_tree(e, k);
-        dsl_nested_value(e, m->pairs[i].value, indent + 4);
+        dsl_nested_value(e, m->pairs[i].value, k->loc.line, indent + 4);
         put(e, ",");
     }
     cc_buf_free(&b);
@@ -1178,11 +1307,11 @@ static void dsl_map_value_at(emitter *e, const cc_node *m, int indent)
 }
 
 /* A list written as dsl_map_value_at writes a map: on its line when it fits, else an item a line. */
-static void dsl_list_value_at(emitter *e, const cc_node *l, int indent)
+static void dsl_list_value_at(emitter *e, const cc_node *l, uint32_t from, int indent)
 {
     cc_buf b = {0};
     dsl_value(e, &b, l);
-    if (l->count < 2 || cur_columns(e) + columns(b.data, b.len) <= FMT_WIDTH) {
+    if ((l->count < 2 || cur_columns(e) + columns(b.data, b.len) <= FMT_WIDTH) && !comments_inside(e, from, l)) {
         put_buf(e, &b);
         tag_tree(e, l);
         cc_buf_free(&b);
@@ -1192,19 +1321,20 @@ static void dsl_list_value_at(emitter *e, const cc_node *l, int indent)
     put(e, "[");
     for (uint32_t i = 0; i < l->count; i++) {
         line_begin(e, indent + 4);
-        dsl_nested_value(e, l->items[i], indent + 4);
+        tag(e, l->items[i]);
+        dsl_nested_value(e, l->items[i], l->items[i]->loc.line, indent + 4);
         put(e, ",");
     }
     line_begin(e, indent);
     put(e, "]");
 }
 
-static void dsl_nested_value(emitter *e, const cc_node *v, int indent)
+static void dsl_nested_value(emitter *e, const cc_node *v, uint32_t from, int indent)
 {
     if (v->type == CC_NODE_MAP)
-        dsl_map_value_at(e, v, indent);
+        dsl_map_value_at(e, v, from, indent);
     else if (v->type == CC_NODE_LIST)
-        dsl_list_value_at(e, v, indent);
+        dsl_list_value_at(e, v, from, indent);
     else {
         cc_buf b = {0};
         dsl_value(e, &b, v);
@@ -1214,7 +1344,7 @@ static void dsl_nested_value(emitter *e, const cc_node *v, int indent)
     }
 }
 
-static void dsl_map_value(emitter *e, const cc_node *m) { dsl_map_value_at(e, m, 0); }
+static void dsl_map_value(emitter *e, const cc_node *m, uint32_t from) { dsl_map_value_at(e, m, from, e->cur_indent); }
 
 static void dsl_header(emitter *e, const cc_node *root)
 {
@@ -1258,7 +1388,7 @@ static void dsl_header(emitter *e, const cc_node *root)
     }
     if (map.count) {
         put(e, " ");
-        dsl_map_value(e, &map);
+        dsl_map_value(e, &map, name ? name->key->loc.line : root->loc.line);
     }
     cc_free(map.pairs);
     if (blocks && blocks->value->type != CC_NODE_MAP)
@@ -1354,14 +1484,41 @@ static void dsl_case_line(emitter *e, const cc_node *item, const cc_node *list, 
     line_end(e);
 }
 
+/* Whether cases that could be branch lines had better stay in the kind's value: a comment of the
+ * source is beside (or before) the line of their key, when that is not the kind's line, or beside
+ * an entry of a case on a later line than the case's first (a branch line has no place for it). */
+static bool dsl_cases_commented(const emitter *e, const cc_node *id, const cc_node *blk, const cc_node *kind_key,
+                                const cc_node *key, const cc_node *list)
+{
+    if (key && key->loc.line != kind_key->loc.line && key->loc.line <= region_limit(e) &&
+        line_commented(e, id, blk, key->loc.line))
+        return true;
+    for (uint32_t i = 0; i < list->count; i++)
+        if (comments_inside(e, list->items[i]->loc.line, list->items[i]))
+            return true;
+    return false;
+}
+
 /* One block as a labelled statement. `following` is the id of the block after it, or NULL. */
 static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const cc_node *following)
 {
     cc_buf b = {0};
     line_begin(e, 0);
     dsl_label(e, &b, id, "a block id that is not text");
+    /* the label on a line of its own when a comment is beside the id, or between it and the kind */
+    const cc_pair *kind0 = blk->type == CC_NODE_MAP ? block_kind(blk) : NULL;
+    uint32_t idl = id->loc.line, kl = kind0 ? kind0->key->loc.line : 0;
+    bool own_label = false;
+    for (size_t i = 0; e->comments && kl > idl && i < e->comments->len; i++) {
+        const cc_comment *c = &e->comments->items[i];
+        own_label |= c->trailing ? c->line == idl : c->line > idl && c->line < kl;
+    }
+    if (own_label)
+        b.len--; /* no blank after the colon */
     put_buf(e, &b);
     tag_as(e, id, true);
+    if (own_label)
+        line_begin(e, 4);
     size_t first_line = e->lines.len;
     b.len = 0;
     if (blk->type != CC_NODE_MAP) {
@@ -1407,7 +1564,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
         if (cp && (cp->flags & CC_PF_SCALAR)) {
             const cc_pair *inner = value->type == CC_NODE_MAP && value->count == 1 ? pair_get(value, cp->name) : NULL;
             const cc_node *list = inner ? inner->value : value;
-            if (dsl_case_lines_ok(cp, list)) {
+            if (dsl_case_lines_ok(cp, list) && !dsl_cases_commented(e, id, blk, k, inner ? inner->key : NULL, list)) {
                 cases = list;
                 cases_key = inner ? inner->key : NULL;
                 value = NULL;
@@ -1417,7 +1574,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
             bool repeated = false;
             for (uint32_t i = 0; p && i < value->count; i++)
                 repeated |= cc_node_dup_of(value->pairs[i].key) == p->key;
-            if (p && !repeated && dsl_case_lines_ok(cp, p->value)) {
+            if (p && !repeated && dsl_case_lines_ok(cp, p->value) && !dsl_cases_commented(e, id, blk, k, p->key, p->value)) {
                 cases = p->value;
                 cases_key = p->key;
                 map_without(value, cp->name, true, &rest);
@@ -1429,7 +1586,9 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
     if (value && !(value->type == CC_NODE_MAP && value->count == 0) && !(cc_node_is_null(value) && null_means_empty(spec))) {
         put(e, " ");
         if (value->type == CC_NODE_MAP) {
-            dsl_map_value(e, value);
+            dsl_map_value(e, value, kind->key->loc.line);
+        } else if (comments_inside(e, kind->key->loc.line, value)) {
+            dsl_list_value_at(e, value, kind->key->loc.line, e->cur_indent);
         } else {
             dsl_value(e, &b, value);
             put_buf(e, &b);
@@ -1442,15 +1601,27 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
         cc_free(rest.pairs);
 
     /* where it goes next: a kind that goes on by `next` falls through to the block after it, so
-     * its `next` is left out when it names that block, and `-> end` says that it has none */
+     * its `next` is left out when it names that block, and `-> end` says that it has none; a
+     * `next` with a comment of its own (on a line of the block other than the kind's) is the
+     * branch line `next -> target`, so that the comment has a line to go with */
     const char *go_on = cc_block_continue_branch(spec);
     bool success_path = go_on && strcmp(go_on, "next") == 0;
+    cc_buf next_line = {0};
     if (next) {
         const cc_node *t = next->value;
         bool falls_through = success_path && following && is_scalar(t) && is_scalar(following) &&
                              !(t->plain && cc_node_is_null(t)) && t->len == following->len &&
                              memcmp(t->text, following->text, t->len) == 0;
-        if (!falls_through && dsl_target(e, &b, t)) {
+        uint32_t kind_line = kind ? kind->key->loc.line : id->loc.line, limit = region_limit(e);
+        bool own_line = false;
+        const cc_node *ends[] = {next->key, t};
+        for (size_t i = 0; i < 2; i++) {
+            uint32_t l = ends[i]->loc.line;
+            own_line |= l != kind_line && l <= limit && line_commented(e, id, blk, l);
+        }
+        if (own_line && is_scalar(t) && !(t->plain && cc_node_is_null(t)))
+            dsl_target(e, &next_line, t);
+        else if (!falls_through && dsl_target(e, &b, t)) {
             put(e, " -> ");
             put_buf(e, &b);
             b.len = 0;
@@ -1467,6 +1638,15 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
 
     for (uint32_t i = 0; cases && i < cases->count; i++) /* the list and its key go with the first case */
         dsl_case_line(e, cases->items[i], i == 0 ? cases : NULL, i == 0 ? cases_key : NULL);
+    if (next_line.len) {
+        line_begin(e, 4);
+        put(e, "next -> ");
+        put_buf(e, &next_line);
+        tag(e, next->key);
+        tag(e, next->value);
+        line_end(e);
+    }
+    cc_buf_free(&next_line);
     if (on && on->value->type != CC_NODE_MAP)
         lossy(e, on->value, "'on' that is not a mapping of branches");
     for (uint32_t i = 0; on && on->value->type == CC_NODE_MAP && i < on->value->count; i++) {
@@ -1500,6 +1680,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
 static void dsl_emit(emitter *e, const cc_node *root, const cc_comments *comments, cc_buf *out)
 {
     e->region = REGION_HEADER;
+    e->comments = comments;
     if (!root || root->type != CC_NODE_MAP) {
         lossy(e, root, "a flow that is not a mapping");
         line_begin(e, 0);
@@ -1514,9 +1695,13 @@ static void dsl_emit(emitter *e, const cc_node *root, const cc_comments *comment
     dsl_header(e, root);
     for (uint32_t i = 0; blocks && i < blocks->count; i++) {
         blank_line(e);
+        if (i == 0) /* a comment line before `blocks:` goes above the blank line, after the header */
+            tag_line(e, pair_get(root, "blocks")->key, false, e->lines.len - 1);
         e->region = (int)i;
+        e->scope = blocks->pairs[i].value;
         dsl_block(e, blocks->pairs[i].key, blocks->pairs[i].value,
                   i + 1 < blocks->count ? blocks->pairs[i + 1].key : NULL);
+        e->scope = NULL;
         line_end(e);
         e->region = REGION_HEADER;
     }

@@ -10,7 +10,11 @@
  * (the next key of its block, or the next block; at the top or the end when nothing is before or
  * after it); one after text goes at the end of the line that holds what that text became (on a
  * DSL statement line, the kind's line rather than the id's). Two comments that end up on one line
- * are joined, so a second formatting reads them as one. */
+ * are joined, so a second formatting reads them as one. So that a comment keeps the line of its
+ * key, a map or list with a comment beside (or before) one of its entries is written one entry a
+ * line; in the DSL, a commented `next` is the branch line `next -> target`, a commented id is a
+ * label on a line of its own, and cases with a comment on their key's line or inside a case stay
+ * in the kind's value. */
 #ifndef CCFLOW_FMT_H
 #define CCFLOW_FMT_H
 
@@ -26,7 +30,7 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out);
 
 /* The DSL: the header `flow "Name" { ... }`, then one labelled statement per block in source
  * order, its cases and branches as branch lines. A `next` that names the following block of a
- * kind that falls through is left out; such a block without `next` gets `-> end`, and a wait
+ * kind that falls through is left out (unless a comment is beside it); such a block without `next` gets `-> end`, and a wait
  * without `timeout` (its way on) gets the line `timeout -> end`. */
 void cc_fmt_dsl(const cc_node *root, const cc_comments *comments, cc_buf *out);
 

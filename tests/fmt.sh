@@ -13,6 +13,7 @@ bad() { fail=$((fail + 1)); echo "FAIL fmt: $*"; }
 
 n=0
 compiled=0
+roundtrips=() # pairs of source and YAML -> DSL -> YAML, for the comments check below
 while IFS= read -r f; do
   # only flows that read without errors take part (the suite also holds broken ones on purpose)
   "$CCFLOW" ir "$f" >"$tmp/ir0" 2>/dev/null || continue
@@ -24,6 +25,7 @@ while IFS= read -r f; do
   if ! "$CCFLOW" fmt --to yaml "$base.flow" >"$base.yaml" 2>"$tmp/err"; then
     bad "$f: the DSL written for it does not read back: $(head -c 300 "$tmp/err")"; continue
   fi
+  roundtrips+=("$f" "$base.yaml")
   "$CCFLOW" ir "$base.flow" >"$tmp/ir1" 2>/dev/null
   "$CCFLOW" ir "$base.yaml" >"$tmp/ir2" 2>/dev/null
   if cmp -s "$tmp/ir0" "$tmp/ir1" && cmp -s "$tmp/ir0" "$tmp/ir2"; then pass=$((pass + 1)); else
@@ -42,6 +44,21 @@ while IFS= read -r f; do
 done < <(find flows stdlib/flows tests/check -name '*.yaml' | sort)
 [ "$n" -ge 30 ] && pass=$((pass + 1)) || bad "only $n flows took part in the round trips"
 [ "$compiled" -ge 20 ] && pass=$((pass + 1)) || bad "only $compiled flows were compiled in both spellings"
+
+# Every comment comes back beside (or before) the line of the same key after YAML -> DSL -> YAML,
+# in the flows above and in the samples of tests/fmt/ (tests/fmt_comments.py reads the key path of
+# each comment's line in both texts)
+for f in tests/fmt/*.yaml; do
+  case "$f" in *.expected.yaml) continue;; esac
+  g=$tmp/sample_$(basename "$f" .yaml)
+  "$CCFLOW" fmt --to dsl "$f" >"$g.flow" 2>/dev/null && "$CCFLOW" fmt --to yaml "$g.flow" >"$g.yaml" 2>/dev/null \
+    && roundtrips+=("$f" "$g.yaml") || bad "$f: YAML -> DSL -> YAML failed"
+done
+if python3 tests/fmt_comments.py "${roundtrips[@]}" >"$tmp/comments" 2>&1; then
+  pass=$((pass + 1))
+else
+  bad "comments moved to another key in YAML -> DSL -> YAML:"; sed 's/^/    /' "$tmp/comments"
+fi
 
 # DSL files of the suite: DSL -> YAML -> DSL keeps the IR too
 for f in tests/check/dsl/*.flow; do
