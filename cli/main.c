@@ -334,7 +334,7 @@ static int cmd_run(int argc, char **argv, bool test)
     const cli_command cmd = {usage, options, test ? 2 : CC_ARRAY_LEN(options), &files, false, 0, NULL};
     int status = cli_parse(&cmd, argc, argv);
     if (status < 0 && (!files.len || (!test && files.len > 1)))
-        status = usage_error(usage, "%s", "no scenario given");
+        status = usage_error(usage, "%s", !files.len ? "no scenario given" : "one scenario at a time");
     if (status >= 0) {
         cc_vec_free(&files);
         return status;
