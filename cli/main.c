@@ -3,7 +3,6 @@
  * blocks, export, graph and diff (fmt and import are in convert.c). */
 #include "ccflow.h"
 #include "cli.h"
-#include "bytecode.h"
 #include "codegen.h"
 #include "diff.h"
 #include "graph.h"
@@ -280,18 +279,15 @@ static int cmd_disasm(int argc, char **argv)
         perror(NULL);
         return 2;
     }
-    ccfb_module m;
-    char err[256];
-    if (!ccfb_load(&m, (const uint8_t *)bytes, len, check_crc, err, sizeof err)) {
+    char err[256], *text;
+    size_t text_len;
+    if (ccflow_disasm(bytes, len, check_crc ? 0 : CCFLOW_LOAD_NO_CHECKSUM, &text, &text_len, err, sizeof err) != 0) {
         fprintf(stderr, "%s: error: malformed bundle: %s\n", path, err);
         cc_free(bytes);
         return 1;
     }
-    cc_buf out = {0};
-    ccfb_disasm(&m, &out);
-    fwrite(out.data, 1, out.len, stdout);
-    cc_buf_free(&out);
-    ccfb_free(&m);
+    fwrite(text, 1, text_len, stdout);
+    ccflow_free(text);
     cc_free(bytes);
     return 0;
 }
@@ -695,9 +691,9 @@ static int cmd_graph(int argc, char **argv)
             continue;
         size_t len;
         char *bytes = cc_read_file(paths.items[i], &len);
-        ccfb_module m;
-        char err[256] = "";
-        if (!bytes || !ccfb_load(&m, (const uint8_t *)bytes, len, true, err, sizeof err)) {
+        char err[256] = "", *names = NULL;
+        size_t count = 0;
+        if (!bytes || ccflow_bundle_sources(bytes, len, 0, &names, &count, err, sizeof err) != 0) {
             fprintf(stderr, "ccflow: cannot read the bundle '%s': %s\n", paths.items[i], bytes ? err : strerror(errno));
             cc_free(bytes);
             for (size_t k = 0; k < sources.len; k++)
@@ -706,18 +702,13 @@ static int cmd_graph(int argc, char **argv)
             return 2;
         }
         size_t added = 0;
-        for (uint32_t f = 0; f < m.nfiles; f++) {
-            char *name = cc_xmalloc(m.files[f].len + 1);
-            memcpy(name, m.files[f].text, m.files[f].len);
-            name[m.files[f].len] = '\0';
-            if (!strncmp(name, "<stdlib>/", 9)) { /* the standard flows come with every bundle */
-                cc_free(name);
-                continue;
+        const char *name = names;
+        for (size_t f = 0; f < count; f++, name += strlen(name) + 1)
+            if (strncmp(name, "<stdlib>/", 9) != 0) { /* the standard flows come with every bundle */
+                cc_vec_push(&sources, cc_xstrdup(name));
+                added++;
             }
-            cc_vec_push(&sources, name);
-            added++;
-        }
-        ccfb_free(&m);
+        ccflow_free(names);
         cc_free(bytes);
         if (!added) {
             fprintf(stderr, "ccflow: '%s' has no source map (compiled with --strip): no sources to draw\n",
