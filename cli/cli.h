@@ -80,6 +80,14 @@ void connect_opts_free(connect_opts *o);
 /* Points a bundle at the Connect options. */
 void connect_opts_apply(const connect_opts *o, cc_bundle *b);
 
+/* What the commands that read a bundle take: its paths, the flows --flow names, the Connect
+ * options. */
+typedef struct {
+    cli_args paths, only;
+    connect_opts co;
+} cli_inputs;
+void cli_inputs_free(cli_inputs *in);
+
 /* convert.c */
 int cmd_fmt(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -81,8 +81,8 @@ static int cmd_check(int argc, char **argv)
     int format = CC_FORMAT_TEXT, color = -1;
     bool werror = false, stdlib = true;
     const char *out_path = NULL, *stdin_name = NULL;
-    cli_args paths = {0}, excludes = {0};
-    connect_opts co = {.type = -1};
+    cli_inputs in = {.co = {.type = -1}};
+    cli_args excludes = {0};
     static const char *const formats[] = {"text", "json", "sarif", NULL};
     const cli_option options[] = {
         {.name = "--exclude", .kind = OPT_LIST, .target = &excludes, .flags = OPT_EQ | OPT_NONEMPTY,
@@ -94,24 +94,23 @@ static int cmd_check(int argc, char **argv)
          .choices = formats, .bad = "unknown format '%s'; expected text, json or sarif"},
         {.name = "--werror", .kind = OPT_TRUE, .target = &werror},
         {.name = "--no-stdlib", .kind = OPT_FALSE, .target = &stdlib},
-        CONNECT_OPTIONS(&co),
+        CONNECT_OPTIONS(&in.co),
         {.name = "--color", .kind = OPT_INT, .target = &color, .number = 1},
         {.name = "--no-color", .kind = OPT_INT, .target = &color, .number = 0},
         {.name = "-o", .kind = OPT_STRING, .target = &out_path, .missing = "%s needs a file"},
     };
-    const cli_command cmd = {usage_check, options, CC_ARRAY_LEN(options), &paths, true, 0, NULL};
+    const cli_command cmd = {usage_check, options, CC_ARRAY_LEN(options), &in.paths, true, 0, NULL};
     int status = cli_parse(&cmd, argc, argv);
     FILE *out = stdout;
-    if (status < 0 && !paths.len)
+    if (status < 0 && !in.paths.len)
         status = usage_error(usage_check, "%s", "no flows given");
     if (status < 0 && out_path && !(out = fopen(out_path, "w"))) {
         fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
         status = 2;
     }
     if (status >= 0) {
-        cc_vec_free(&paths);
+        cli_inputs_free(&in);
         cc_vec_free(&excludes);
-        connect_opts_free(&co);
         return status;
     }
     cc_diags ds;
@@ -120,9 +119,9 @@ static int cmd_check(int argc, char **argv)
     cc_bundle_init(&b, &ds);
     b.excludes = excludes.items;
     b.nexcludes = excludes.len;
-    connect_opts_apply(&co, &b);
+    connect_opts_apply(&in.co, &b);
     b.stdin_name = stdin_name;
-    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
+    bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, stdlib);
     cc_diags_render(&ds, out, (cc_format)format, color < 0 ? (!out_path && want_color(out)) : color);
     check_wrote = true;
     if (format == CC_FORMAT_TEXT && (ds.errors || ds.warnings))
@@ -140,9 +139,8 @@ static int cmd_check(int argc, char **argv)
     }
     cc_bundle_free(&b);
     cc_diags_free(&ds);
-    cc_vec_free(&paths);
+    cli_inputs_free(&in);
     cc_vec_free(&excludes);
-    connect_opts_free(&co);
     return status;
 }
 
@@ -204,31 +202,29 @@ static int cmd_compile(int argc, char **argv)
 {
     bool strip = false, stdlib = true, werror = false;
     const char *out_path = NULL;
-    cli_args paths = {0};
-    connect_opts co = {.type = -1};
+    cli_inputs in = {.co = {.type = -1}};
     const cli_option options[] = {
-        CONNECT_OPTIONS(&co),
+        CONNECT_OPTIONS(&in.co),
         {.name = "--help", .alias = "-h", .kind = OPT_HELP},
         {.name = "--strip", .kind = OPT_TRUE, .target = &strip},
         {.name = "--no-stdlib", .kind = OPT_FALSE, .target = &stdlib},
         {.name = "--werror", .kind = OPT_TRUE, .target = &werror},
         {.name = "-o", .kind = OPT_STRING, .target = &out_path}, /* without a file, an unknown option */
     };
-    const cli_command cmd = {usage_compile, options, CC_ARRAY_LEN(options), &paths, false, 0, NULL};
+    const cli_command cmd = {usage_compile, options, CC_ARRAY_LEN(options), &in.paths, false, 0, NULL};
     int status = cli_parse(&cmd, argc, argv);
-    if (status < 0 && (!paths.len || !out_path))
+    if (status < 0 && (!in.paths.len || !out_path))
         status = usage_error(usage_compile, "%s", !out_path ? "no output given (-o FILE)" : "no flows given");
     if (status >= 0) {
-        cc_vec_free(&paths);
-        connect_opts_free(&co);
+        cli_inputs_free(&in);
         return status;
     }
     cc_diags ds;
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
-    connect_opts_apply(&co, &b);
-    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
+    connect_opts_apply(&in.co, &b);
+    bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, stdlib);
     cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
     status = !io_ok ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
     if (status == 0) {
@@ -248,8 +244,7 @@ static int cmd_compile(int argc, char **argv)
         fprintf(stderr, "ccflow: nothing written: the bundle has %s\n", ds.errors ? "errors" : "warnings (--werror)");
     cc_bundle_free(&b);
     cc_diags_free(&ds);
-    cc_vec_free(&paths);
-    connect_opts_free(&co);
+    cli_inputs_free(&in);
     return status;
 }
 
@@ -466,25 +461,22 @@ static int cmd_export(int argc, char **argv)
 {
     bool connect = false;
     const char *out_dir = NULL;
-    connect_opts co = {.type = -1};
-    cli_args paths = {0}, only = {0};
+    cli_inputs in = {.co = {.type = -1}};
     const cli_option options[] = {
         {.name = "--help", .alias = "-h", .kind = OPT_HELP},
         {.name = "--connect", .kind = OPT_TRUE, .target = &connect},
-        CONNECT_OPTIONS(&co),
+        CONNECT_OPTIONS(&in.co),
         {.name = "-o", .kind = OPT_STRING, .target = &out_dir, .missing = "%s needs a value"},
-        {.name = "--flow", .kind = OPT_LIST, .target = &only, .missing = "%s needs a value"},
+        {.name = "--flow", .kind = OPT_LIST, .target = &in.only, .missing = "%s needs a value"},
     };
-    const cli_command cmd = {usage_export, options, CC_ARRAY_LEN(options), &paths, true, 0, NULL};
+    const cli_command cmd = {usage_export, options, CC_ARRAY_LEN(options), &in.paths, true, 0, NULL};
     int status = cli_parse(&cmd, argc, argv);
     if (status < 0 && !connect)
         status = usage_error(usage_export, "%s", "give the output format: --connect (Amazon Connect Flow-language JSON)");
-    if (status < 0 && !paths.len)
+    if (status < 0 && !in.paths.len)
         status = usage_error(usage_export, "%s", "no flows given");
     if (status >= 0) {
-        cc_vec_free(&paths);
-        cc_vec_free(&only);
-        connect_opts_free(&co);
+        cli_inputs_free(&in);
         return status;
     }
     status = 0;
@@ -493,21 +485,21 @@ static int cmd_export(int argc, char **argv)
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
-    connect_opts_apply(&co, &b);
-    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, false);
+    connect_opts_apply(&in.co, &b);
+    bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, false);
     /* the flows to write: the bundle's own, or those --flow names */
     CC_VEC(const cc_flow *) flows = {0};
     for (size_t k = 0; k < b.flows.len; k++) {
         const cc_flow *f = b.flows.items[k];
-        bool want = !f->from_stdlib && !only.len;
-        for (size_t j = 0; j < only.len; j++)
-            want |= !f->from_stdlib && !strcmp(only.items[j], f->name);
+        bool want = !f->from_stdlib && !in.only.len;
+        for (size_t j = 0; j < in.only.len; j++)
+            want |= !f->from_stdlib && !strcmp(in.only.items[j], f->name);
         if (want)
             cc_vec_push(&flows, f);
     }
-    for (size_t j = 0; io_ok && j < only.len; j++)
-        if (!cc_bundle_flow(&b, only.items[j])) {
-            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", only.items[j]);
+    for (size_t j = 0; io_ok && j < in.only.len; j++)
+        if (!cc_bundle_flow(&b, in.only.items[j])) {
+            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", in.only.items[j]);
             io_ok = false;
         }
     cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
@@ -561,10 +553,8 @@ static int cmd_export(int argc, char **argv)
     }
     cc_vec_free(&flows);
     cc_bundle_free(&b);
-    connect_opts_free(&co);
     cc_diags_free(&ds);
-    cc_vec_free(&paths);
-    cc_vec_free(&only);
+    cli_inputs_free(&in);
     return status;
 }
 
@@ -653,91 +643,102 @@ static int graph_svg(const cc_buf *dot_text, int fd)
     return 0;
 }
 
-static int cmd_graph(int argc, char **argv)
-{
-    bool stdlib = true;
-    int format = 0; /* 0 dot, 1 svg, 2 mermaid */
-    const char *out_path = NULL;
-    connect_opts co = {.type = -1};
-    cli_args paths = {0}, only = {0};
-    static const char *const formats[] = {"dot", "svg", "mermaid", NULL};
-    const cli_option options[] = {
-        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
-        {.name = "--no-stdlib", .kind = OPT_FALSE, .target = &stdlib},
-        CONNECT_OPTIONS(&co),
-        {.name = "-o", .kind = OPT_STRING, .target = &out_path, .flags = OPT_NONEMPTY | OPT_TYPED,
-         .missing = "%s needs a value"},
-        {.name = "--flow", .kind = OPT_LIST, .target = &only, .flags = OPT_NONEMPTY | OPT_TYPED,
-         .missing = "%s needs a value"},
-        {.name = "--format", .kind = OPT_CHOICE, .target = &format, .flags = OPT_EQ | OPT_NONEMPTY | OPT_TYPED,
-         .missing = "%s needs a value", .choices = formats, .bad = "unknown format '%s'; expected dot, svg or mermaid"},
-    };
-    const cli_command cmd = {usage_graph, options, CC_ARRAY_LEN(options), &paths, true, 0, NULL};
-    int status = cli_parse(&cmd, argc, argv);
-    if (status < 0 && !paths.len)
-        status = usage_error(usage_graph, "%s", "no flows given");
-    if (status >= 0) {
-        cc_vec_free(&paths);
-        cc_vec_free(&only);
-        connect_opts_free(&co);
-        return status;
-    }
-    status = 0;
+typedef CC_VEC(char *) cli_names; /* strings the vector owns */
 
-    /* a compiled bundle is drawn from the sources its source map names */
-    CC_VEC(char *) sources = {0};
-    for (size_t i = 0; i < paths.len; i++) {
-        if (!has_ext(paths.items[i], ".ccfb"))
+static void names_free(cli_names *v)
+{
+    for (size_t k = 0; k < v->len; k++)
+        cc_free(v->items[k]);
+    cc_vec_free(v);
+}
+
+/* The compiled bundles among paths give way to the sources their source maps name (kept in
+ * sources). False after saying why a bundle cannot be read or names no sources. */
+static bool graph_sources(cli_args *paths, cli_names *sources)
+{
+    for (size_t i = 0; i < paths->len; i++) {
+        if (!has_ext(paths->items[i], ".ccfb"))
             continue;
         size_t len;
-        char *bytes = cc_read_file(paths.items[i], &len);
+        char *bytes = cc_read_file(paths->items[i], &len);
         char err[256] = "", *names = NULL;
         size_t count = 0;
         if (!bytes || ccflow_bundle_sources(bytes, len, 0, &names, &count, err, sizeof err) != 0) {
-            fprintf(stderr, "ccflow: cannot read the bundle '%s': %s\n", paths.items[i], bytes ? err : strerror(errno));
+            fprintf(stderr, "ccflow: cannot read the bundle '%s': %s\n", paths->items[i], bytes ? err : strerror(errno));
             cc_free(bytes);
-            for (size_t k = 0; k < sources.len; k++)
-                cc_free(sources.items[k]);
-            cc_vec_free(&sources), cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co);
-            return 2;
+            return false;
         }
         size_t added = 0;
         const char *name = names;
         for (size_t f = 0; f < count; f++, name += strlen(name) + 1)
             if (strncmp(name, "<stdlib>/", 9) != 0) { /* the standard flows come with every bundle */
-                cc_vec_push(&sources, cc_xstrdup(name));
+                cc_vec_push(sources, cc_xstrdup(name));
                 added++;
             }
         ccflow_free(names);
         cc_free(bytes);
         if (!added) {
             fprintf(stderr, "ccflow: '%s' has no source map (compiled with --strip): no sources to draw\n",
-                    paths.items[i]);
-            for (size_t k = 0; k < sources.len; k++)
-                cc_free(sources.items[k]);
-            cc_vec_free(&sources), cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co);
-            return 2;
+                    paths->items[i]);
+            return false;
         }
     }
-    if (sources.len) { /* the bundles' sources in place of the bundles */
+    if (sources->len) { /* the bundles' sources in place of the bundles */
         size_t kept = 0;
-        for (size_t i = 0; i < paths.len; i++)
-            if (!has_ext(paths.items[i], ".ccfb"))
-                paths.items[kept++] = paths.items[i];
-        paths.len = kept;
-        for (size_t k = 0; k < sources.len; k++)
-            cc_vec_push(&paths, sources.items[k]);
+        for (size_t i = 0; i < paths->len; i++)
+            if (!has_ext(paths->items[i], ".ccfb"))
+                paths->items[kept++] = paths->items[i];
+        paths->len = kept;
+        for (size_t k = 0; k < sources->len; k++)
+            cc_vec_push(paths, sources->items[k]);
+    }
+    return true;
+}
+
+static int cmd_graph(int argc, char **argv)
+{
+    bool stdlib = true;
+    int format = 0; /* 0 dot, 1 svg, 2 mermaid */
+    const char *out_path = NULL;
+    cli_inputs in = {.co = {.type = -1}};
+    static const char *const formats[] = {"dot", "svg", "mermaid", NULL};
+    const cli_option options[] = {
+        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
+        {.name = "--no-stdlib", .kind = OPT_FALSE, .target = &stdlib},
+        CONNECT_OPTIONS(&in.co),
+        {.name = "-o", .kind = OPT_STRING, .target = &out_path, .flags = OPT_NONEMPTY | OPT_TYPED,
+         .missing = "%s needs a value"},
+        {.name = "--flow", .kind = OPT_LIST, .target = &in.only, .flags = OPT_NONEMPTY | OPT_TYPED,
+         .missing = "%s needs a value"},
+        {.name = "--format", .kind = OPT_CHOICE, .target = &format, .flags = OPT_EQ | OPT_NONEMPTY | OPT_TYPED,
+         .missing = "%s needs a value", .choices = formats, .bad = "unknown format '%s'; expected dot, svg or mermaid"},
+    };
+    const cli_command cmd = {usage_graph, options, CC_ARRAY_LEN(options), &in.paths, true, 0, NULL};
+    int status = cli_parse(&cmd, argc, argv);
+    if (status < 0 && !in.paths.len)
+        status = usage_error(usage_graph, "%s", "no flows given");
+    if (status >= 0) {
+        cli_inputs_free(&in);
+        return status;
+    }
+    status = 0;
+
+    cli_names sources = {0}; /* a compiled bundle is drawn from the sources its source map names */
+    if (!graph_sources(&in.paths, &sources)) {
+        names_free(&sources);
+        cli_inputs_free(&in);
+        return 2;
     }
 
     cc_diags ds;
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
-    connect_opts_apply(&co, &b);
-    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
-    for (size_t j = 0; io_ok && j < only.len; j++)
-        if (!cc_bundle_flow(&b, only.items[j])) {
-            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", only.items[j]);
+    connect_opts_apply(&in.co, &b);
+    bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, stdlib);
+    for (size_t j = 0; io_ok && j < in.only.len; j++)
+        if (!cc_bundle_flow(&b, in.only.items[j])) {
+            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", in.only.items[j]);
             io_ok = false;
         }
     if (!io_ok || !b.files) {
@@ -749,7 +750,7 @@ static int cmd_graph(int argc, char **argv)
             fprintf(stderr, "ccflow: note: the flows have %zu error%s; 'ccflow check' lists them\n", ds.errors,
                     ds.errors == 1 ? "" : "s");
         cc_buf text = {0};
-        cc_graph_render(&b, only.items, only.len, format == 2 ? CC_GRAPH_MERMAID : CC_GRAPH_DOT, &text);
+        cc_graph_render(&b, in.only.items, in.only.len, format == 2 ? CC_GRAPH_MERMAID : CC_GRAPH_DOT, &text);
         FILE *out = stdout;
         if (out_path && strcmp(out_path, "-") != 0 && !(out = fopen(out_path, "w"))) {
             fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
@@ -772,12 +773,8 @@ static int cmd_graph(int argc, char **argv)
     }
     cc_bundle_free(&b);
     cc_diags_free(&ds);
-    for (size_t k = 0; k < sources.len; k++)
-        cc_free(sources.items[k]);
-    cc_vec_free(&sources);
-    cc_vec_free(&paths);
-    cc_vec_free(&only);
-    connect_opts_free(&co);
+    names_free(&sources);
+    cli_inputs_free(&in);
     return status;
 }
 
@@ -824,8 +821,7 @@ static int cmd_diff(int argc, char **argv)
 {
     int format = CC_DIFF_TEXT;
     bool stdlib = true;
-    cli_args paths = {0};
-    connect_opts co = {.type = -1};
+    cli_inputs in = {.co = {.type = -1}};
     static const char *const formats[] = {"text", "markdown", "json", NULL};
     const cli_option options[] = {
         {.name = "--help", .alias = "-h", .kind = OPT_HELP},
@@ -833,22 +829,21 @@ static int cmd_diff(int argc, char **argv)
          .missing = "--format takes text, markdown or json (none given)", .choices = formats,
          .bad = "--format takes text, markdown or json"},
         {.name = "--no-stdlib", .kind = OPT_FALSE, .target = &stdlib},
-        CONNECT_OPTIONS(&co),
+        CONNECT_OPTIONS(&in.co),
     };
-    const cli_command cmd = {usage_diff, options, CC_ARRAY_LEN(options), &paths, true, 2,
+    const cli_command cmd = {usage_diff, options, CC_ARRAY_LEN(options), &in.paths, true, 2,
                              "two paths, OLD and NEW; '%s' is a third"};
     int status = cli_parse(&cmd, argc, argv);
-    if (status < 0 && paths.len != 2)
+    if (status < 0 && in.paths.len != 2)
         status = usage_error(usage_diff, "%s", "two paths needed: OLD and NEW");
     if (status >= 0) {
-        cc_vec_free(&paths);
-        connect_opts_free(&co);
+        cli_inputs_free(&in);
         return status;
     }
     cc_diags ds_old, ds_new;
     cc_bundle old_b, new_b;
-    bool ok = diff_load(&old_b, &ds_old, paths.items[0], &co, stdlib);
-    ok &= diff_load(&new_b, &ds_new, paths.items[1], &co, stdlib);
+    bool ok = diff_load(&old_b, &ds_old, in.paths.items[0], &in.co, stdlib);
+    ok &= diff_load(&new_b, &ds_new, in.paths.items[1], &in.co, stdlib);
     status = 2;
     if (ok) {
         cc_buf out = {0};
@@ -861,8 +856,7 @@ static int cmd_diff(int argc, char **argv)
     cc_bundle_free(&new_b);
     cc_diags_free(&ds_old);
     cc_diags_free(&ds_new);
-    cc_vec_free(&paths);
-    connect_opts_free(&co);
+    cli_inputs_free(&in);
     return status;
 }
 

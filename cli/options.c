@@ -180,3 +180,10 @@ void connect_opts_apply(const connect_opts *o, cc_bundle *b)
     b->resources = o->have_resources ? &o->resources : NULL;
     b->connect_type = o->type;
 }
+
+void cli_inputs_free(cli_inputs *in)
+{
+    cc_vec_free(&in->paths);
+    cc_vec_free(&in->only);
+    connect_opts_free(&in->co);
+}

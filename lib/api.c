@@ -223,12 +223,6 @@ void ccflow_free(void *p) { cc_heap_free_detached(p); }
 
 /* ---- bundles: calls without a handle run in a heap of their own, over the C library ---- */
 
-/* The bundle loaded into m (the caller's heap entered); false with the reason in err. */
-static bool bundle_load(ccfb_module *m, const void *bundle, size_t size, int flags, char *err, size_t errlen)
-{
-    return ccfb_load(m, bundle, size, !(flags & CCFLOW_LOAD_NO_CHECKSUM), err, errlen);
-}
-
 /* Hands out what b holds, NUL-terminated, detached from the heap. */
 static char *buf_out(cc_buf *b, size_t *len)
 {
@@ -239,56 +233,54 @@ static char *buf_out(cc_buf *b, size_t *len)
     return b->data;
 }
 
-static int disasm_in(cc_heap *h, const void *bundle, size_t size, int flags, char **text, size_t *text_len,
-                     char *err, size_t errlen)
+/* What ccflow_disasm (sources false: the disassembly, its length in *n) and ccflow_bundle_sources
+ * (sources true: the source map's names, NULL when none, their number in *n) hand out. */
+static int bundle_read(cc_heap *h, const void *bundle, size_t size, int flags, bool sources, char **out, size_t *n,
+                       char *err, size_t errlen)
 {
     CALL(h, (snprintf(err, errlen, "out of memory"), -1));
     ccfb_module m;
-    if (!bundle_load(&m, bundle, size, flags, err, errlen))
+    if (!ccfb_load(&m, bundle, size, !(flags & CCFLOW_LOAD_NO_CHECKSUM), err, errlen))
         RETURN(h, -1);
-    cc_buf out = {0};
-    ccfb_disasm(&m, &out);
+    cc_buf b = {0};
+    if (sources) {
+        for (uint32_t f = 0; f < m.nfiles; f++) {
+            cc_buf_put(&b, (const char *)m.files[f].text, m.files[f].len);
+            cc_buf_putc(&b, '\0');
+        }
+        *n = m.nfiles;
+    } else
+        ccfb_disasm(&m, &b);
     ccfb_free(&m);
-    *text = buf_out(&out, text_len);
+    *out = sources && !b.data ? NULL : buf_out(&b, sources ? NULL : n);
     RETURN(h, 0);
+}
+
+/* bundle_read in a heap of its own, over the C library's allocator. */
+static int bundle_read_alone(const void *bundle, size_t size, int flags, bool sources, char **out, size_t *n,
+                             char *err, size_t errlen)
+{
+    cc_heap h;
+    cc_heap_init(&h, system_realloc, NULL);
+    int status = bundle_read(&h, bundle, size, flags, sources, out, n, err, errlen);
+    cc_heap_release(&h);
+    return status;
 }
 
 int ccflow_disasm(const void *bundle, size_t size, int flags, char **text, size_t *text_len, char *err,
                   size_t errlen)
 {
-    cc_heap h;
-    cc_heap_init(&h, system_realloc, NULL);
-    int status = disasm_in(&h, bundle, size, flags, text, text_len, err, errlen);
-    cc_heap_release(&h);
+    size_t len;
+    int status = bundle_read_alone(bundle, size, flags, false, text, &len, err, errlen);
+    if (status == 0 && text_len)
+        *text_len = len;
     return status;
-}
-
-static int sources_in(cc_heap *h, const void *bundle, size_t size, int flags, char **names, size_t *count,
-                      char *err, size_t errlen)
-{
-    CALL(h, (snprintf(err, errlen, "out of memory"), -1));
-    ccfb_module m;
-    if (!bundle_load(&m, bundle, size, flags, err, errlen))
-        RETURN(h, -1);
-    cc_buf out = {0};
-    for (uint32_t f = 0; f < m.nfiles; f++) {
-        cc_buf_put(&out, (const char *)m.files[f].text, m.files[f].len);
-        cc_buf_putc(&out, '\0');
-    }
-    *count = m.nfiles;
-    ccfb_free(&m);
-    *names = out.data ? buf_out(&out, NULL) : NULL;
-    RETURN(h, 0);
 }
 
 int ccflow_bundle_sources(const void *bundle, size_t size, int flags, char **names, size_t *count, char *err,
                           size_t errlen)
 {
-    cc_heap h;
-    cc_heap_init(&h, system_realloc, NULL);
-    int status = sources_in(&h, bundle, size, flags, names, count, err, errlen);
-    cc_heap_release(&h);
-    return status;
+    return bundle_read_alone(bundle, size, flags, true, names, count, err, errlen);
 }
 
 struct ccflow_vm {
