@@ -29,7 +29,7 @@ LIB_SRC  = common/util.c common/opcodes.c common/civil.c common/json_writer.c co
            compiler/diff.c \
            vm/bytecode.c vm/disasm.c vm/runtime.c vm/tz.c vm/builtins.c vm/tasks.c \
            lib/api.c
-CLI_SRC  = cli/main.c cli/scenario.c
+CLI_SRC  = cli/main.c cli/options.c cli/convert.c cli/scenario.c cli/scenario_read.c cli/scenario_expect.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o $(B)/gen/dsl_lexer.o $(B)/gen/dsl_parser.o
 GEN_H    = $(B)/gen/dsl_parser.h
 STDLIB   = $(sort $(wildcard stdlib/flows/*.yaml))

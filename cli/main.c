@@ -1,16 +1,12 @@
 /* main.c — the ccflow command line: dispatches subcommands and maps outcomes to exit status
- * 0 (clean), 1 (findings) and 2 (usage or I/O error). */
-/* realpath (the file a -w output replaces when its name is a link) is an XSI interface */
-#define _XOPEN_SOURCE 700
+ * 0 (clean), 1 (findings) and 2 (usage or I/O error); check, compile, disasm, run and test, ir,
+ * blocks, export, graph and diff (fmt and import are in convert.c). */
 #include "ccflow.h"
-#include "bytecode.h"
+#include "cli.h"
 #include "codegen.h"
 #include "diff.h"
-#include "fmt.h"
 #include "graph.h"
 #include "scenario.h"
-#include "connect.h"
-#include "ir.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -20,7 +16,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 static const char usage_main[] =
     "usage: ccflow COMMAND [OPTIONS] ...\n"
@@ -78,170 +73,45 @@ static const char usage_blocks[] =
     "Prints the block catalogue (every block kind with its parameters, branches, flow types and\n"
     "per-channel support) as Markdown.\n";
 
-static int usage_error(const char *usage, const char *fmt, const char *arg)
-{
-    fputs("ccflow: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n\n", stderr);
-    fputs(usage, stderr);
-    return 2;
-}
-
-/* Flushes (and closes, unless it is standard output) what a command wrote: a write that failed
- * (disk full, a closed pipe) is reported and makes the exit status 2, never a silent success. */
-static bool output_done(FILE *f, const char *name)
-{
-    /* errno is not cleared first: a write that failed earlier left its reason there (EPIPE,
-     * ENOSPC), and a stream in error that flushes cleanly has no other */
-    bool ok = fflush(f) == 0 && !ferror(f);
-    int err = errno;
-    if (f != stdout && fclose(f) != 0 && ok) {
-        ok = false;
-        err = errno;
-    }
-    if (!ok)
-        fprintf(stderr, "ccflow: cannot write %s: %s\n", name, strerror(err ? err : EIO));
-    return ok;
-}
-
-static bool want_color(FILE *out)
-{
-    const char *term = getenv("TERM");
-    return isatty(fileno(out)) && !getenv("NO_COLOR") && (!term || strcmp(term, "dumb") != 0);
-}
-
-/* Options every command that reads Connect flows takes. */
-typedef struct {
-    cc_resources resources;
-    bool have_resources;
-    int type; /* -1: not given */
-} connect_opts;
-
-/* Takes --resources FILE and --type TYPE at argv[*i]; 1 taken, 0 not these, -1 a usage error
- * (already printed). */
-static int connect_option(connect_opts *o, int argc, char **argv, int *i, const char *usage)
-{
-    const char *a = argv[*i];
-    if (!strcmp(a, "--resources")) {
-        if (*i + 1 >= argc)
-            return usage_error(usage, "%s", "--resources needs a file"), -1;
-        if (!o->have_resources)
-            cc_resources_init(&o->resources);
-        cc_diags ds;
-        cc_diags_init(&ds);
-        bool ok = cc_resources_load(&o->resources, &ds, argv[++*i]);
-        if (ds.diags.len)
-            cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
-        bool bad = !ok || ds.errors;
-        cc_diags_free(&ds);
-        o->have_resources = true;
-        if (bad) {
-            fprintf(stderr, "ccflow: cannot use the resources file '%s'\n", argv[*i]);
-            return -1;
-        }
-        return 1;
-    }
-    if (!strcmp(a, "--type")) {
-        if (*i + 1 >= argc || (o->type = cc_flow_type_parse(argv[*i + 1])) < 0) {
-            fprintf(stderr, "ccflow: --type takes a flow type: ");
-            for (int t = 0; t < CC_FT_COUNT; t++)
-                fprintf(stderr, "%s%s", t ? ", " : "", cc_flow_types[t].name);
-            fprintf(stderr, " (or Connect's spelling: CONTACT_FLOW, contactFlow...)\n");
-            return -1;
-        }
-        ++*i;
-        return 1;
-    }
-    return 0;
-}
-
-static void connect_opts_free(connect_opts *o)
-{
-    if (o->have_resources)
-        cc_resources_free(&o->resources);
-}
 
 static bool check_wrote; /* whether cmd_check rendered its findings */
 
 static int cmd_check(int argc, char **argv)
 {
-    cc_format format = CC_FORMAT_TEXT;
+    int format = CC_FORMAT_TEXT, color = -1;
     bool werror = false, stdlib = true;
-    int color = -1;
     const char *out_path = NULL, *stdin_name = NULL;
-    CC_VEC(const char *) paths = {0};
-    CC_VEC(const char *) excludes = {0};
-    bool options = true;
-    connect_opts co = {.type = -1};
-    int taken;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options || !strcmp(a, "-") || a[0] != '-')
-            cc_vec_push(&paths, a);
-        else if (!strcmp(a, "--"))
-            options = false;
-        else if (!strcmp(a, "--exclude") || !strncmp(a, "--exclude=", 10) || !strcmp(a, "--stdin-name") ||
-                 !strncmp(a, "--stdin-name=", 13)) {
-            bool exclude = a[2] == 'e';
-            const char *eq = strchr(a, '=');
-            const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v || !*v) {
-                cc_vec_free(&paths);
-                cc_vec_free(&excludes);
-                return usage_error(usage_check, "%s needs a value", exclude ? "--exclude" : "--stdin-name");
-            }
-            if (exclude)
-                cc_vec_push(&excludes, v);
-            else
-                stdin_name = v;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            cc_vec_free(&excludes);
-            fputs(usage_check, stdout);
-            cc_vec_free(&paths);
-            return 0;
-        } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v)
-                return cc_vec_free(&paths), cc_vec_free(&excludes), usage_error(usage_check, "%s needs a value", "--format");
-            if (!strcmp(v, "text"))
-                format = CC_FORMAT_TEXT;
-            else if (!strcmp(v, "json"))
-                format = CC_FORMAT_JSON;
-            else if (!strcmp(v, "sarif"))
-                format = CC_FORMAT_SARIF;
-            else
-                return cc_vec_free(&paths), cc_vec_free(&excludes),
-                       usage_error(usage_check, "unknown format '%s'; expected text, json or sarif", v);
-        } else if (!strcmp(a, "--werror"))
-            werror = true;
-        else if (!strcmp(a, "--no-stdlib"))
-            stdlib = false;
-        else if ((taken = connect_option(&co, argc, argv, &i, usage_check)) != 0) {
-            if (taken < 0)
-                return cc_vec_free(&paths), cc_vec_free(&excludes), connect_opts_free(&co), 2;
-        } else if (!strcmp(a, "--color"))
-            color = 1;
-        else if (!strcmp(a, "--no-color"))
-            color = 0;
-        else if (!strcmp(a, "-o")) {
-            if (i + 1 >= argc)
-                return cc_vec_free(&paths), cc_vec_free(&excludes), usage_error(usage_check, "%s needs a file", "-o");
-            out_path = argv[++i];
-        } else
-            return cc_vec_free(&paths), cc_vec_free(&excludes), usage_error(usage_check, "unknown option '%s'", a);
-    }
-    if (!paths.len) {
-        cc_vec_free(&excludes);
-        return usage_error(usage_check, "%s", "no flows given");
-    }
-
+    cli_inputs in = {.co = {.type = -1}};
+    cli_args excludes = {0};
+    static const char *const formats[] = {"text", "json", "sarif", NULL};
+    const cli_option options[] = {
+        {.name = "--exclude", .kind = OPT_LIST, .target = &excludes, .flags = OPT_EQ | OPT_NONEMPTY,
+         .missing = "%s needs a value"},
+        {.name = "--stdin-name", .kind = OPT_STRING, .target = &stdin_name, .flags = OPT_EQ | OPT_NONEMPTY,
+         .missing = "%s needs a value"},
+        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
+        {.name = "--format", .kind = OPT_CHOICE, .target = &format, .flags = OPT_EQ, .missing = "%s needs a value",
+         .choices = formats, .bad = "unknown format '%s'; expected text, json or sarif"},
+        {.name = "--werror", .kind = OPT_TRUE, .target = &werror},
+        {.name = "--no-stdlib", .kind = OPT_FALSE, .target = &stdlib},
+        CONNECT_OPTIONS(&in.co),
+        {.name = "--color", .kind = OPT_INT, .target = &color, .number = 1},
+        {.name = "--no-color", .kind = OPT_INT, .target = &color, .number = 0},
+        {.name = "-o", .kind = OPT_STRING, .target = &out_path, .missing = "%s needs a file"},
+    };
+    const cli_command cmd = {usage_check, options, CC_ARRAY_LEN(options), &in.paths, true, 0, NULL};
+    int status = cli_parse(&cmd, argc, argv);
     FILE *out = stdout;
-    if (out_path && !(out = fopen(out_path, "w"))) {
-        int err = errno;
-        cc_vec_free(&paths);
+    if (status < 0 && !in.paths.len)
+        status = usage_error(usage_check, "%s", "no flows given");
+    if (status < 0 && out_path && !(out = fopen(out_path, "w"))) {
+        fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
+        status = 2;
+    }
+    if (status >= 0) {
+        cli_inputs_free(&in);
         cc_vec_free(&excludes);
-        fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(err));
-        return 2;
+        return status;
     }
     cc_diags ds;
     cc_diags_init(&ds);
@@ -249,18 +119,17 @@ static int cmd_check(int argc, char **argv)
     cc_bundle_init(&b, &ds);
     b.excludes = excludes.items;
     b.nexcludes = excludes.len;
-    b.resources = co.have_resources ? &co.resources : NULL;
-    b.connect_type = co.type;
+    connect_opts_apply(&in.co, &b);
     b.stdin_name = stdin_name;
-    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
-    cc_diags_render(&ds, out, format, color < 0 ? (!out_path && want_color(out)) : color);
+    bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, stdlib);
+    cc_diags_render(&ds, out, (cc_format)format, color < 0 ? (!out_path && want_color(out)) : color);
     check_wrote = true;
     if (format == CC_FORMAT_TEXT && (ds.errors || ds.warnings))
         fprintf(out, "%zu error%s and %zu warning%s\n", ds.errors, ds.errors == 1 ? "" : "s", ds.warnings,
                 ds.warnings == 1 ? "" : "s");
     /* nothing checked is never a pass: load_and_check reports a path without flows as an I/O
      * error, so --werror (or not) cannot succeed on an empty bundle */
-    int status = !io_ok || !b.files ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
+    status = !io_ok || !b.files ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
     if (out != stdout) {
         cc_buf name = {0};
         cc_buf_printf(&name, "'%s'", out_path);
@@ -270,9 +139,8 @@ static int cmd_check(int argc, char **argv)
     }
     cc_bundle_free(&b);
     cc_diags_free(&ds);
-    cc_vec_free(&paths);
+    cli_inputs_free(&in);
     cc_vec_free(&excludes);
-    connect_opts_free(&co);
     return status;
 }
 
@@ -334,51 +202,31 @@ static int cmd_compile(int argc, char **argv)
 {
     bool strip = false, stdlib = true, werror = false;
     const char *out_path = NULL;
-    CC_VEC(const char *) paths = {0};
-    connect_opts co = {.type = -1};
-    int taken;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if ((taken = connect_option(&co, argc, argv, &i, usage_compile)) != 0) {
-            if (taken < 0) {
-                cc_vec_free(&paths);
-                connect_opts_free(&co);
-                return 2;
-            }
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_compile, stdout);
-            cc_vec_free(&paths);
-            connect_opts_free(&co);
-            return 0;
-        } else if (!strcmp(a, "--strip"))
-            strip = true;
-        else if (!strcmp(a, "--no-stdlib"))
-            stdlib = false;
-        else if (!strcmp(a, "--werror"))
-            werror = true;
-        else if (!strcmp(a, "-o") && i + 1 < argc)
-            out_path = argv[++i];
-        else if (a[0] == '-' && a[1]) {
-            cc_vec_free(&paths);
-            connect_opts_free(&co);
-            return usage_error(usage_compile, "unknown option '%s'", a);
-        } else
-            cc_vec_push(&paths, a);
-    }
-    if (!paths.len || !out_path) {
-        cc_vec_free(&paths);
-        connect_opts_free(&co);
-        return usage_error(usage_compile, "%s", !out_path ? "no output given (-o FILE)" : "no flows given");
+    cli_inputs in = {.co = {.type = -1}};
+    const cli_option options[] = {
+        CONNECT_OPTIONS(&in.co),
+        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
+        {.name = "--strip", .kind = OPT_TRUE, .target = &strip},
+        {.name = "--no-stdlib", .kind = OPT_FALSE, .target = &stdlib},
+        {.name = "--werror", .kind = OPT_TRUE, .target = &werror},
+        {.name = "-o", .kind = OPT_STRING, .target = &out_path}, /* without a file, an unknown option */
+    };
+    const cli_command cmd = {usage_compile, options, CC_ARRAY_LEN(options), &in.paths, false, 0, NULL};
+    int status = cli_parse(&cmd, argc, argv);
+    if (status < 0 && (!in.paths.len || !out_path))
+        status = usage_error(usage_compile, "%s", !out_path ? "no output given (-o FILE)" : "no flows given");
+    if (status >= 0) {
+        cli_inputs_free(&in);
+        return status;
     }
     cc_diags ds;
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
-    b.resources = co.have_resources ? &co.resources : NULL;
-    b.connect_type = co.type;
-    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
+    connect_opts_apply(&in.co, &b);
+    bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, stdlib);
     cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
-    int status = !io_ok ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
+    status = !io_ok ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
     if (status == 0) {
         cc_buf bytes = {0};
         cc_codegen(&b, strip, &bytes);
@@ -396,8 +244,7 @@ static int cmd_compile(int argc, char **argv)
         fprintf(stderr, "ccflow: nothing written: the bundle has %s\n", ds.errors ? "errors" : "warnings (--werror)");
     cc_bundle_free(&b);
     cc_diags_free(&ds);
-    cc_vec_free(&paths);
-    connect_opts_free(&co);
+    cli_inputs_free(&in);
     return status;
 }
 
@@ -427,18 +274,15 @@ static int cmd_disasm(int argc, char **argv)
         perror(NULL);
         return 2;
     }
-    ccfb_module m;
-    char err[256];
-    if (!ccfb_load(&m, (const uint8_t *)bytes, len, check_crc, err, sizeof err)) {
+    char err[256], *text;
+    size_t text_len;
+    if (ccflow_disasm(bytes, len, check_crc ? 0 : CCFLOW_LOAD_NO_CHECKSUM, &text, &text_len, err, sizeof err) != 0) {
         fprintf(stderr, "%s: error: malformed bundle: %s\n", path, err);
         cc_free(bytes);
         return 1;
     }
-    cc_buf out = {0};
-    ccfb_disasm(&m, &out);
-    fwrite(out.data, 1, out.len, stdout);
-    cc_buf_free(&out);
-    ccfb_free(&m);
+    fwrite(text, 1, text_len, stdout);
+    ccflow_free(text);
     cc_free(bytes);
     return 0;
 }
@@ -467,34 +311,27 @@ static const char usage_test[] =
 static int cmd_run(int argc, char **argv, bool test)
 {
     cc_scenario_options opts = {.report = !test, .expectations = test, .color = want_color(stderr)};
-    CC_VEC(const char *) files = {0};
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(test ? usage_test : usage_run, stdout);
-            cc_vec_free(&files);
-            return 0;
-        } else if (!test && !strcmp(argv[i], "--records") && i + 1 < argc)
-            opts.records_path = argv[++i];
-        else if (!test && !strcmp(argv[i], "--trace"))
-            opts.trace = true;
-        else if (!test && !strcmp(argv[i], "--until") && i + 1 < argc)
-            opts.until = argv[++i];
-        else if (!test && !strcmp(argv[i], "--stats"))
-            opts.stats = true;
-        else if (!strcmp(argv[i], "--restart-at") && i + 1 < argc)
-            opts.restart_at = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1]) {
-            cc_vec_free(&files);
-            return usage_error(test ? usage_test : usage_run, "unknown option '%s'", argv[i]);
-        } else
-            cc_vec_push(&files, argv[i]);
-    }
-    if (!files.len || (!test && files.len > 1)) {
+    cli_args files = {0};
+    /* without their values, --records, --until and --restart-at are unknown options */
+    const cli_option options[] = {
+        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
+        {.name = "--restart-at", .kind = OPT_STRING, .target = &opts.restart_at},
+        {.name = "--records", .kind = OPT_STRING, .target = &opts.records_path},
+        {.name = "--trace", .kind = OPT_TRUE, .target = &opts.trace},
+        {.name = "--until", .kind = OPT_STRING, .target = &opts.until},
+        {.name = "--stats", .kind = OPT_TRUE, .target = &opts.stats},
+    };
+    const char *usage = test ? usage_test : usage_run;
+    const cli_command cmd = {usage, options, test ? 2 : CC_ARRAY_LEN(options), &files, false, 0, NULL};
+    int status = cli_parse(&cmd, argc, argv);
+    if (status < 0 && (!files.len || (!test && files.len > 1)))
+        status = usage_error(usage, "%s", !files.len ? "no scenario given" : "one scenario at a time");
+    if (status >= 0) {
         cc_vec_free(&files);
-        return usage_error(test ? usage_test : usage_run, "%s", !files.len ? "no scenario given" : "one scenario at a time");
+        return status;
     }
     opts.progress = !test && isatty(fileno(stderr));
-    int status = 0;
+    status = 0;
     unsigned passed = 0, failed = 0;
     for (size_t i = 0; i < files.len; i++) {
         cc_scenario_result r = cc_scenario_run(files.items[i], &opts, stdout);
@@ -515,396 +352,6 @@ static int cmd_run(int argc, char **argv, bool test)
     cc_vec_free(&files);
     return status;
 }
-
-static const char usage_fmt[] =
-    "usage: ccflow fmt [--to dsl|yaml] [-w [--force]] [--strip] [-q] [--resources FILE] [--type TYPE] FILE...\n"
-    "       ccflow fmt --check FILE...\n"
-    "\n"
-    "Writes each flow in the other spelling (a .yaml file as DSL, a .flow file as YAML, an Amazon\n"
-    "Connect .json export as DSL), or in the one --to names, with a normalised layout. Every block\n"
-    "keeps its id and its place, and comments are kept. Only syntax is checked, not the bundle (use\n"
-    "'ccflow check' for that).\n"
-    "\n"
-    "options:\n"
-    "  --to dsl|yaml      the spelling to write (default: the other one; DSL for Connect JSON)\n"
-    "  -w                 write each result to a file beside its input (x.yaml -> x.flow, x.flow ->\n"
-    "                     x.yaml, x.json -> x.flow or x.yaml; the input itself when the spelling\n"
-    "                     does not change); each file is written whole (a temporary file renamed)\n"
-    "  --force            with -w, replace a file beside the input that holds something else (without\n"
-    "                     it such a file is left as it is, and the status is 2)\n"
-    "  --check            write nothing: name each YAML or DSL file that is not in fmt's layout (fmt\n"
-    "                     --to its own spelling would change it) on standard output, and exit 1 if any\n"
-    "  --strip            leave out the `connect:` metadata of a Connect flow (identifiers, layout,\n"
-    "                     other Connect parameters): what a reviewer reads, not what export needs\n"
-    "  -q, --quiet        print nothing about a file that is written (a Connect flow is written\n"
-    "                     with its findings; use 'ccflow check' to see them): for git's textconv\n"
-    "  --resources FILE   names for the ARNs and ids of a Connect flow (see 'ccflow import --help')\n"
-    "  --type TYPE        the flow type of a Connect flow whose Metadata gives none\n"
-    "  -h, --help         print this help\n"
-    "\n"
-    "exit status: 0 when every output was written (a Connect flow with findings included), 1 when\n"
-    "a file cannot be read as a flow (or with --check, is not formatted), 2 usage or I/O error (a file\n"
-    "-w would replace without --force included)\n";
-
-static const char usage_import[] =
-    "usage: ccflow import [--to yaml|dsl] [-o DIR] [--strip] [--resources FILE] [--type TYPE] FILE.json...\n"
-    "\n"
-    "Writes each Amazon Connect Flow-language export as a ccflow flow: one block per action, with\n"
-    "readable ids (the action's identifier when people can read it, else its kind and a number).\n"
-    "The action identifiers, the designer's layout and the Connect parameters a block does not hold\n"
-    "are kept in the flow's `connect:` metadata, so 'ccflow export --connect' gives them back.\n"
-    "Problems found while reading an export (Connect's limits, action types, placeholders) are\n"
-    "reported and the flow is still written; only a file that cannot be read as a Connect flow is\n"
-    "refused. Run 'ccflow check' on the exports (or on what import wrote) for the flows' findings.\n"
-    "\n"
-    "options:\n"
-    "  --to yaml|dsl      the spelling to write (default: yaml)\n"
-    "  -o DIR             write each flow to DIR/NAME.yaml (or .flow), NAME from the input file\n"
-    "                     (DIR is made when missing); without it the flows go to standard output\n"
-    "  --strip            leave the `connect:` metadata out\n"
-    "  --resources FILE   names for the ARNs and ids the flows use: a YAML or JSON mapping of ARN\n"
-    "                     or id to name, or the saved output of 'aws connect list-contact-flows',\n"
-    "                     'list-queues', 'list-hours-of-operations', 'list-prompts'...\n"
-    "  --type TYPE        the flow type of flows whose Metadata gives none (default: inbound)\n"
-    "  -h, --help         print this help\n"
-    "\n"
-    "exit status: 0 all written, 1 a file had errors (its flow is still written when it could be\n"
-    "read), 2 usage or I/O error\n";
-
-static bool has_ext(const char *path, const char *ext)
-{
-    size_t n = strlen(path), m = strlen(ext);
-    return n >= m && strcmp(path + n - m, ext) == 0;
-}
-
-static char *sibling_path(const char *path, const char *ext)
-{
-    const char *slash = strrchr(path, '/');
-    const char *dot = strrchr(path, '.');
-    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
-    cc_buf b = {0};
-    cc_buf_put(&b, path, stem);
-    cc_buf_puts(&b, ext);
-    return b.data;
-}
-
-/* Reads a flow file in any of its spellings into its document tree: YAML (with its comments),
- * the DSL, or a Connect export (as the document its import gives). NULL when the file holds no
- * flow that can be written out; the reasons are in ds. */
-static cc_node *read_flow_doc(const char *path, const char *text, size_t len, uint32_t file, cc_arena *arena,
-                              cc_diags *ds, cc_comments *comments, const connect_opts *co)
-{
-    switch (cc_flow_file_reader(path)) {
-    case CC_READER_DSL:
-        return cc_dsl_read(arena, ds, file, text, len, comments);
-    case CC_READER_JSON: {
-        cc_node *root = cc_json_read(arena, ds, file, text, len);
-        if (!root)
-            return NULL;
-        switch (cc_connect_classify(root)) {
-        case CC_CONNECT_FLOW:
-            return cc_connect_to_doc(arena, ds, co->have_resources ? &co->resources : NULL, co->type, file, path, root);
-        case CC_CONNECT_LEGACY:
-            cc_report(ds, CC_E122, root->loc,
-                      "this is a flow in the legacy export format ('modules', version 1), which Amazon Connect no "
-                      "longer imports; open it in the flow designer and export it again to get Flow-language JSON");
-            return NULL;
-        case CC_CONNECT_OTHER:
-            cc_report(ds, CC_E102, root->loc, "not a flow: a Flow-language document has 'Version' and 'Actions'");
-            return NULL;
-        }
-        return NULL;
-    }
-    default: {
-        cc_node *root = cc_yaml_read(arena, ds, file, text, len);
-        if (root)
-            cc_yaml_comments(arena, text, len, comments);
-        return root;
-    }
-    }
-}
-
-/* The document without its `connect:` metadata. */
-static cc_node *strip_connect(cc_arena *arena, cc_node *root)
-{
-    if (!root || root->type != CC_NODE_MAP || !cc_node_get(root, "connect"))
-        return root;
-    cc_node *copy = cc_arena_alloc(arena, sizeof *copy);
-    *copy = *root;
-    copy->pairs = cc_arena_alloc(arena, root->count * sizeof *copy->pairs);
-    copy->count = 0;
-    for (uint32_t i = 0; i < root->count; i++)
-        if (strcmp(root->pairs[i].key->text, "connect") != 0)
-            copy->pairs[copy->count++] = root->pairs[i];
-    return copy;
-}
-
-/* Writes one output file, or standard output when path is NULL; false on an I/O error. A file is
- * written whole or not at all: into a temporary file beside it, flushed to the disk, then renamed
- * over it, so an interrupted run never leaves half a flow. A file that exists keeps its mode, and
- * a symbolic link keeps pointing at the file it names, which is the one replaced. */
-static bool write_output(const char *path, const cc_buf *out)
-{
-    if (!path) {
-        fwrite(out->data ? out->data : "", 1, out->len, stdout);
-        return true;
-    }
-    char *real = realpath(path, NULL); /* NULL when the file does not exist yet */
-    const char *dest = real ? real : path;
-    struct stat st;
-    mode_t mode;
-    if (real && stat(dest, &st) == 0)
-        mode = st.st_mode & 07777;
-    else {
-        mode_t mask = umask(0);
-        umask(mask);
-        mode = 0666 & ~mask;
-    }
-    cc_buf tmp = {0};
-    cc_buf_printf(&tmp, "%s.XXXXXX", dest);
-    int fd = mkstemp(tmp.data);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    bool ok = f != NULL;
-    if (!ok) {
-        fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-    } else {
-        fwrite(out->data ? out->data : "", 1, out->len, f);
-        if (fflush(f) == 0 && (fchmod(fd, mode) != 0 || fsync(fd) != 0))
-            ok = false; /* errno names the reason; output_done reports it */
-        ok = output_done(f, path) && ok;
-        if (ok && rename(tmp.data, dest) != 0) {
-            fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(errno));
-            ok = false;
-        }
-    }
-    if (!ok && fd >= 0)
-        unlink(tmp.data);
-    cc_buf_free(&tmp);
-    free(real);
-    return ok;
-}
-
-/* Whether the file at path holds exactly out (false when it cannot be read). */
-static bool file_holds(const char *path, const cc_buf *out)
-{
-    size_t len;
-    char *text = cc_read_file(path, &len);
-    bool same = text && len == out->len && (len == 0 || memcmp(text, out->data, len) == 0);
-    cc_free(text);
-    return same;
-}
-
-/* fmt and import: each file read in its spelling and written in another. */
-static int convert_files(int argc, char **argv, bool import)
-{
-    const char *usage = import ? usage_import : usage_fmt;
-    int to = import ? 0 : -1; /* 0 yaml, 1 dsl, -1 the other one */
-    bool write = false, strip = false, quiet = false, force = false, check = false, to_given = false;
-    size_t unformatted = 0;
-    const char *out_dir = NULL;
-    connect_opts co = {.type = -1};
-    CC_VEC(const char *) files = {0};
-    int status = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int taken;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            goto done;
-        } else if (!strcmp(a, "--to") || !strncmp(a, "--to=", 5)) {
-            const char *v = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v || (strcmp(v, "dsl") && strcmp(v, "yaml"))) {
-                status = usage_error(usage, "--to takes 'dsl' or 'yaml'%s", "");
-                goto done;
-            }
-            to = !strcmp(v, "dsl");
-            to_given = true;
-        } else if (!import && !strcmp(a, "-w"))
-            write = true;
-        else if (!import && !strcmp(a, "--force"))
-            force = true;
-        else if (!import && !strcmp(a, "--check"))
-            check = true;
-        else if (!import && (!strcmp(a, "-q") || !strcmp(a, "--quiet")))
-            quiet = true;
-        else if (import && !strcmp(a, "-o")) {
-            if (i + 1 >= argc) {
-                status = usage_error(usage, "%s", "-o needs a directory");
-                goto done;
-            }
-            out_dir = argv[++i];
-        } else if (!strcmp(a, "--strip"))
-            strip = true;
-        else if ((taken = connect_option(&co, argc, argv, &i, usage)) != 0) {
-            if (taken < 0) {
-                status = 2;
-                goto done;
-            }
-        } else if (!strcmp(a, "--")) {
-            for (i++; i < argc; i++)
-                cc_vec_push(&files, argv[i]);
-        } else if (a[0] == '-' && a[1]) {
-            status = usage_error(usage, "unknown option '%s'", a);
-            goto done;
-        } else
-            cc_vec_push(&files, a);
-    }
-    if (!files.len) {
-        status = usage_error(usage, "%s", "no files given");
-        goto done;
-    }
-    if (check && (write || to_given || strip)) {
-        status = usage_error(usage, "%s", "--check writes nothing and compares each file with its own spelling: it "
-                                          "takes no -w, --to or --strip");
-        goto done;
-    }
-    if (force && !write) {
-        status = usage_error(usage, "%s", "--force goes with -w");
-        goto done;
-    }
-    if (out_dir) {
-        struct stat st;
-        if (stat(out_dir, &st) != 0 && mkdir(out_dir, 0777) != 0) {
-            fprintf(stderr, "ccflow: cannot make directory '%s': %s\n", out_dir, strerror(errno));
-            status = 2;
-            goto done;
-        }
-        if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "ccflow: '%s' is not a directory\n", out_dir);
-            status = 2;
-            goto done;
-        }
-    }
-    CC_VEC(char *) written = {0}; /* outputs of this run: two inputs may not write one file */
-
-    for (size_t i = 0; i < files.len; i++) {
-        const char *path = files.items[i];
-        cc_reader reader = cc_flow_file_reader(path);
-        bool from_dsl = reader == CC_READER_DSL;
-        bool to_dsl = check ? from_dsl : to < 0 ? !from_dsl : to == 1;
-        if (check && reader == CC_READER_JSON) {
-            fprintf(stderr, "ccflow: '%s' is an Amazon Connect export; fmt --check compares YAML and DSL files with "
-                            "their fmt layout\n", path);
-            status = 2;
-            continue;
-        }
-        if (import && reader != CC_READER_JSON) {
-            fprintf(stderr, "ccflow: '%s' is not a .json file; import reads Amazon Connect exports\n", path);
-            status = 2;
-            continue;
-        }
-        cc_diags ds;
-        cc_diags_init(&ds);
-        cc_arena arena;
-        cc_arena_init(&arena);
-        cc_comments comments = {0};
-        size_t len;
-        char *text = cc_read_file(path, &len);
-        if (!text) {
-            fprintf(stderr, "ccflow: cannot read '%s': %s\n", path, strerror(errno));
-            status = 2;
-            goto next;
-        }
-        uint32_t file = cc_source_add(&ds, path, text, len);
-        cc_node *root = read_flow_doc(path, text, len, file, &arena, &ds, &comments, &co);
-        /* a Connect flow is written with its findings (import refuses only what it cannot read);
-         * a YAML or DSL file with errors is not */
-        bool refuse = !root || (reader != CC_READER_JSON && ds.errors);
-        if (ds.diags.len && (refuse || !quiet))
-            cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
-        /* import's status counts the findings of what it writes; fmt's only what it refuses, so
-         * that a Connect flow with findings still converts with status 0 (git's textconv needs it) */
-        if ((import ? ds.errors : refuse) && status == 0)
-            status = 1;
-        if (refuse)
-            goto next;
-        if (strip)
-            root = strip_connect(&arena, root);
-        cc_loc where;
-        const char *why = NULL;
-        if (to_dsl && !cc_fmt_dsl_lossless(root, &where, &why)) {
-            cc_report(&ds, CC_E101, where, "this flow cannot be written in the DSL without losing something: %s", why);
-            cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
-            if (status == 0)
-                status = 1;
-            goto next;
-        }
-        cc_buf out = {0};
-        if (to_dsl)
-            cc_fmt_dsl(root, &comments, &out);
-        else
-            cc_fmt_yaml(root, &comments, &out);
-        if (check) {
-            if (!file_holds(path, &out)) {
-                printf("%s\n", path);
-                unformatted++;
-                if (status == 0)
-                    status = 1;
-            }
-            cc_buf_free(&out);
-            goto next;
-        }
-        char *target = NULL;
-        if (out_dir) {
-            const char *base = strrchr(path, '/');
-            base = base ? base + 1 : path;
-            cc_buf t = {0};
-            cc_buf_printf(&t, "%s%s%.*s%s", out_dir, has_ext(out_dir, "/") ? "" : "/",
-                          (int)(strlen(base) - (has_ext(base, ".json") ? 5 : 0)), base, to_dsl ? ".flow" : ".yaml");
-            target = cc_xstrdup(t.data);
-            cc_buf_free(&t);
-        } else if (write) {
-            target = to_dsl == from_dsl && reader != CC_READER_JSON ? cc_xstrdup(path)
-                                                                  : sibling_path(path, to_dsl ? ".flow" : ".yaml");
-        }
-        bool clash = false;
-        for (size_t w = 0; target && w < written.len && !clash; w++)
-            clash = !strcmp(written.items[w], target);
-        /* -w replaces its input, or a file beside it that already holds this output; any other
-         * file there is someone's work, kept unless --force */
-        bool other = write && target && strcmp(target, path) != 0 && access(target, F_OK) == 0 &&
-                     !file_holds(target, &out);
-        if (clash) {
-            fprintf(stderr, "ccflow: '%s' would be written twice; '%s' is left out (import the files with the same "
-                            "name into different directories)\n",
-                    target, path);
-            status = 2;
-            cc_free(target);
-        } else if (other && !force) {
-            fprintf(stderr, "ccflow: '%s' exists and holds something else; it is left as it is (fmt -w --force "
-                            "replaces it with '%s' in the other spelling)\n",
-                    target, path);
-            status = 2;
-            cc_free(target);
-        } else {
-            if (!write_output(target, &out))
-                status = 2;
-            if (target)
-                cc_vec_push(&written, target);
-        }
-        cc_buf_free(&out);
-    next:
-        cc_vec_free(&comments);
-        cc_arena_free(&arena);
-        cc_diags_free(&ds);
-    }
-    for (size_t w = 0; w < written.len; w++)
-        cc_free(written.items[w]);
-    cc_vec_free(&written);
-    if (unformatted)
-        fprintf(stderr, "ccflow: %zu file%s not in fmt layout (ccflow fmt -w --to yaml|dsl FILE formats one in "
-                        "place)\n",
-                unformatted, unformatted == 1 ? " is" : "s are");
-done:
-    cc_vec_free(&files);
-    connect_opts_free(&co);
-    return status;
-}
-
-static int cmd_fmt(int argc, char **argv) { return convert_files(argc, argv, false); }
-static int cmd_import(int argc, char **argv) { return convert_files(argc, argv, true); }
 
 static const char usage_ir[] =
     "usage: ccflow ir FILE...\n"
@@ -1012,71 +459,47 @@ static char *export_file_name(const char *dir, const char *flow)
 
 static int cmd_export(int argc, char **argv)
 {
-    bool connect = false, options = true;
+    bool connect = false;
     const char *out_dir = NULL;
-    connect_opts co = {.type = -1};
-    int taken;
-    CC_VEC(const char *) paths = {0};
-    CC_VEC(const char *) only = {0};
-    int status = 0;
-#define EXPORT_USAGE(...) (cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co), usage_error(usage_export, __VA_ARGS__))
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options || !strcmp(a, "-") || a[0] != '-')
-            cc_vec_push(&paths, a);
-        else if (!strcmp(a, "--"))
-            options = false;
-        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            cc_vec_free(&paths);
-            cc_vec_free(&only);
-            fputs(usage_export, stdout);
-            return 0;
-        } else if (!strcmp(a, "--connect"))
-            connect = true;
-        else if ((taken = connect_option(&co, argc, argv, &i, usage_export)) != 0) {
-            if (taken < 0) {
-                cc_vec_free(&paths);
-                cc_vec_free(&only);
-                connect_opts_free(&co);
-                return 2;
-            }
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--flow")) {
-            if (i + 1 >= argc)
-                return EXPORT_USAGE("%s needs a value", a);
-            const char *v = argv[++i];
-            if (a[1] == 'o')
-                out_dir = v;
-            else
-                cc_vec_push(&only, v);
-        } else
-            return EXPORT_USAGE("unknown option '%s'", a);
+    cli_inputs in = {.co = {.type = -1}};
+    const cli_option options[] = {
+        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
+        {.name = "--connect", .kind = OPT_TRUE, .target = &connect},
+        CONNECT_OPTIONS(&in.co),
+        {.name = "-o", .kind = OPT_STRING, .target = &out_dir, .missing = "%s needs a value"},
+        {.name = "--flow", .kind = OPT_LIST, .target = &in.only, .missing = "%s needs a value"},
+    };
+    const cli_command cmd = {usage_export, options, CC_ARRAY_LEN(options), &in.paths, true, 0, NULL};
+    int status = cli_parse(&cmd, argc, argv);
+    if (status < 0 && !connect)
+        status = usage_error(usage_export, "%s", "give the output format: --connect (Amazon Connect Flow-language JSON)");
+    if (status < 0 && !in.paths.len)
+        status = usage_error(usage_export, "%s", "no flows given");
+    if (status >= 0) {
+        cli_inputs_free(&in);
+        return status;
     }
-    if (!connect)
-        return EXPORT_USAGE("%s", "give the output format: --connect (Amazon Connect Flow-language JSON)");
-    if (!paths.len)
-        return EXPORT_USAGE("%s", "no flows given");
-#undef EXPORT_USAGE
+    status = 0;
 
     cc_diags ds;
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
-    b.connect_type = co.type;
-    b.resources = co.have_resources ? &co.resources : NULL;
-    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, false);
+    connect_opts_apply(&in.co, &b);
+    bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, false);
     /* the flows to write: the bundle's own, or those --flow names */
     CC_VEC(const cc_flow *) flows = {0};
     for (size_t k = 0; k < b.flows.len; k++) {
         const cc_flow *f = b.flows.items[k];
-        bool want = !f->from_stdlib && !only.len;
-        for (size_t j = 0; j < only.len; j++)
-            want |= !f->from_stdlib && !strcmp(only.items[j], f->name);
+        bool want = !f->from_stdlib && !in.only.len;
+        for (size_t j = 0; j < in.only.len; j++)
+            want |= !f->from_stdlib && !strcmp(in.only.items[j], f->name);
         if (want)
             cc_vec_push(&flows, f);
     }
-    for (size_t j = 0; io_ok && j < only.len; j++)
-        if (!cc_bundle_flow(&b, only.items[j])) {
-            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", only.items[j]);
+    for (size_t j = 0; io_ok && j < in.only.len; j++)
+        if (!cc_bundle_flow(&b, in.only.items[j])) {
+            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", in.only.items[j]);
             io_ok = false;
         }
     cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
@@ -1130,10 +553,8 @@ static int cmd_export(int argc, char **argv)
     }
     cc_vec_free(&flows);
     cc_bundle_free(&b);
-    connect_opts_free(&co);
     cc_diags_free(&ds);
-    cc_vec_free(&paths);
-    cc_vec_free(&only);
+    cli_inputs_free(&in);
     return status;
 }
 
@@ -1222,119 +643,104 @@ static int graph_svg(const cc_buf *dot_text, int fd)
     return 0;
 }
 
-static int cmd_graph(int argc, char **argv)
-{
-    bool options = true, stdlib = true;
-    int format = 0; /* 0 dot, 1 svg, 2 mermaid */
-    const char *out_path = NULL;
-    connect_opts co = {.type = -1};
-    int taken;
-    CC_VEC(const char *) paths = {0};
-    CC_VEC(const char *) only = {0};
-#define GRAPH_USAGE(...) (cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co), usage_error(usage_graph, __VA_ARGS__))
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options || !strcmp(a, "-") || a[0] != '-')
-            cc_vec_push(&paths, a);
-        else if (!strcmp(a, "--"))
-            options = false;
-        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            cc_vec_free(&paths);
-            cc_vec_free(&only);
-            connect_opts_free(&co);
-            fputs(usage_graph, stdout);
-            return 0;
-        } else if (!strcmp(a, "--no-stdlib"))
-            stdlib = false;
-        else if ((taken = connect_option(&co, argc, argv, &i, usage_graph)) != 0) {
-            if (taken < 0) {
-                cc_vec_free(&paths);
-                cc_vec_free(&only);
-                connect_opts_free(&co);
-                return 2;
-            }
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--flow") || !strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
-            const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : NULL;
-            if (!v || !*v)
-                return GRAPH_USAGE("%s needs a value", a);
-            if (a[1] == 'o')
-                out_path = v;
-            else if (a[3] == 'l')
-                cc_vec_push(&only, v);
-            else if (!strcmp(v, "dot") || !strcmp(v, "svg") || !strcmp(v, "mermaid"))
-                format = v[0] == 'd' ? 0 : v[0] == 's' ? 1 : 2;
-            else
-                return GRAPH_USAGE("unknown format '%s'; expected dot, svg or mermaid", v);
-        } else
-            return GRAPH_USAGE("unknown option '%s'", a);
-    }
-    if (!paths.len)
-        return GRAPH_USAGE("%s", "no flows given");
-#undef GRAPH_USAGE
+typedef CC_VEC(char *) cli_names; /* strings the vector owns */
 
-    /* a compiled bundle is drawn from the sources its source map names */
-    CC_VEC(char *) sources = {0};
-    for (size_t i = 0; i < paths.len; i++) {
-        if (!has_ext(paths.items[i], ".ccfb"))
+static void names_free(cli_names *v)
+{
+    for (size_t k = 0; k < v->len; k++)
+        cc_free(v->items[k]);
+    cc_vec_free(v);
+}
+
+/* The compiled bundles among paths give way to the sources their source maps name (kept in
+ * sources). False after saying why a bundle cannot be read or names no sources. */
+static bool graph_sources(cli_args *paths, cli_names *sources)
+{
+    for (size_t i = 0; i < paths->len; i++) {
+        if (!has_ext(paths->items[i], ".ccfb"))
             continue;
         size_t len;
-        char *bytes = cc_read_file(paths.items[i], &len);
-        ccfb_module m;
-        char err[256] = "";
-        if (!bytes || !ccfb_load(&m, (const uint8_t *)bytes, len, true, err, sizeof err)) {
-            fprintf(stderr, "ccflow: cannot read the bundle '%s': %s\n", paths.items[i], bytes ? err : strerror(errno));
+        char *bytes = cc_read_file(paths->items[i], &len);
+        char err[256] = "", *names = NULL;
+        size_t count = 0;
+        if (!bytes || ccflow_bundle_sources(bytes, len, 0, &names, &count, err, sizeof err) != 0) {
+            fprintf(stderr, "ccflow: cannot read the bundle '%s': %s\n", paths->items[i], bytes ? err : strerror(errno));
             cc_free(bytes);
-            for (size_t k = 0; k < sources.len; k++)
-                cc_free(sources.items[k]);
-            cc_vec_free(&sources), cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co);
-            return 2;
+            return false;
         }
         size_t added = 0;
-        for (uint32_t f = 0; f < m.nfiles; f++) {
-            char *name = cc_xmalloc(m.files[f].len + 1);
-            memcpy(name, m.files[f].text, m.files[f].len);
-            name[m.files[f].len] = '\0';
-            if (!strncmp(name, "<stdlib>/", 9)) { /* the standard flows come with every bundle */
-                cc_free(name);
-                continue;
+        const char *name = names;
+        for (size_t f = 0; f < count; f++, name += strlen(name) + 1)
+            if (strncmp(name, "<stdlib>/", 9) != 0) { /* the standard flows come with every bundle */
+                cc_vec_push(sources, cc_xstrdup(name));
+                added++;
             }
-            cc_vec_push(&sources, name);
-            added++;
-        }
-        ccfb_free(&m);
+        ccflow_free(names);
         cc_free(bytes);
         if (!added) {
             fprintf(stderr, "ccflow: '%s' has no source map (compiled with --strip): no sources to draw\n",
-                    paths.items[i]);
-            for (size_t k = 0; k < sources.len; k++)
-                cc_free(sources.items[k]);
-            cc_vec_free(&sources), cc_vec_free(&paths), cc_vec_free(&only), connect_opts_free(&co);
-            return 2;
+                    paths->items[i]);
+            return false;
         }
     }
-    if (sources.len) { /* the bundles' sources in place of the bundles */
+    if (sources->len) { /* the bundles' sources in place of the bundles */
         size_t kept = 0;
-        for (size_t i = 0; i < paths.len; i++)
-            if (!has_ext(paths.items[i], ".ccfb"))
-                paths.items[kept++] = paths.items[i];
-        paths.len = kept;
-        for (size_t k = 0; k < sources.len; k++)
-            cc_vec_push(&paths, sources.items[k]);
+        for (size_t i = 0; i < paths->len; i++)
+            if (!has_ext(paths->items[i], ".ccfb"))
+                paths->items[kept++] = paths->items[i];
+        paths->len = kept;
+        for (size_t k = 0; k < sources->len; k++)
+            cc_vec_push(paths, sources->items[k]);
+    }
+    return true;
+}
+
+static int cmd_graph(int argc, char **argv)
+{
+    bool stdlib = true;
+    int format = 0; /* 0 dot, 1 svg, 2 mermaid */
+    const char *out_path = NULL;
+    cli_inputs in = {.co = {.type = -1}};
+    static const char *const formats[] = {"dot", "svg", "mermaid", NULL};
+    const cli_option options[] = {
+        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
+        {.name = "--no-stdlib", .kind = OPT_FALSE, .target = &stdlib},
+        CONNECT_OPTIONS(&in.co),
+        {.name = "-o", .kind = OPT_STRING, .target = &out_path, .flags = OPT_NONEMPTY | OPT_TYPED,
+         .missing = "%s needs a value"},
+        {.name = "--flow", .kind = OPT_LIST, .target = &in.only, .flags = OPT_NONEMPTY | OPT_TYPED,
+         .missing = "%s needs a value"},
+        {.name = "--format", .kind = OPT_CHOICE, .target = &format, .flags = OPT_EQ | OPT_NONEMPTY | OPT_TYPED,
+         .missing = "%s needs a value", .choices = formats, .bad = "unknown format '%s'; expected dot, svg or mermaid"},
+    };
+    const cli_command cmd = {usage_graph, options, CC_ARRAY_LEN(options), &in.paths, true, 0, NULL};
+    int status = cli_parse(&cmd, argc, argv);
+    if (status < 0 && !in.paths.len)
+        status = usage_error(usage_graph, "%s", "no flows given");
+    if (status >= 0) {
+        cli_inputs_free(&in);
+        return status;
+    }
+    status = 0;
+
+    cli_names sources = {0}; /* a compiled bundle is drawn from the sources its source map names */
+    if (!graph_sources(&in.paths, &sources)) {
+        names_free(&sources);
+        cli_inputs_free(&in);
+        return 2;
     }
 
     cc_diags ds;
     cc_diags_init(&ds);
     cc_bundle b;
     cc_bundle_init(&b, &ds);
-    b.connect_type = co.type;
-    b.resources = co.have_resources ? &co.resources : NULL;
-    bool io_ok = cc_bundle_load_and_check(&b, paths.items, paths.len, stdlib);
-    for (size_t j = 0; io_ok && j < only.len; j++)
-        if (!cc_bundle_flow(&b, only.items[j])) {
-            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", only.items[j]);
+    connect_opts_apply(&in.co, &b);
+    bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, stdlib);
+    for (size_t j = 0; io_ok && j < in.only.len; j++)
+        if (!cc_bundle_flow(&b, in.only.items[j])) {
+            cc_report(&ds, CC_E100, (cc_loc){0}, "no flow named '%s' in the inputs", in.only.items[j]);
             io_ok = false;
         }
-    int status = 0;
     if (!io_ok || !b.files) {
         /* what could not be read, and why; the findings of flows that could are check's business */
         cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
@@ -1344,7 +750,7 @@ static int cmd_graph(int argc, char **argv)
             fprintf(stderr, "ccflow: note: the flows have %zu error%s; 'ccflow check' lists them\n", ds.errors,
                     ds.errors == 1 ? "" : "s");
         cc_buf text = {0};
-        cc_graph_render(&b, only.items, only.len, format == 2 ? CC_GRAPH_MERMAID : CC_GRAPH_DOT, &text);
+        cc_graph_render(&b, in.only.items, in.only.len, format == 2 ? CC_GRAPH_MERMAID : CC_GRAPH_DOT, &text);
         FILE *out = stdout;
         if (out_path && strcmp(out_path, "-") != 0 && !(out = fopen(out_path, "w"))) {
             fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
@@ -1367,12 +773,8 @@ static int cmd_graph(int argc, char **argv)
     }
     cc_bundle_free(&b);
     cc_diags_free(&ds);
-    for (size_t k = 0; k < sources.len; k++)
-        cc_free(sources.items[k]);
-    cc_vec_free(&sources);
-    cc_vec_free(&paths);
-    cc_vec_free(&only);
-    connect_opts_free(&co);
+    names_free(&sources);
+    cli_inputs_free(&in);
     return status;
 }
 
@@ -1403,8 +805,7 @@ static bool diff_load(cc_bundle *b, cc_diags *ds, const char *path, const connec
 {
     cc_diags_init(ds);
     cc_bundle_init(b, ds);
-    b->resources = co->have_resources ? &co->resources : NULL;
-    b->connect_type = co->type;
+    connect_opts_apply(co, b);
     bool ok = cc_bundle_load_and_check(b, &path, 1, stdlib) && b->files;
     for (size_t i = 0; i < ds->diags.len && ok; i++)
         ok = ds->diags.items[i]->code != CC_E100 && ds->diags.items[i]->code != CC_E101 &&
@@ -1418,51 +819,35 @@ static bool diff_load(cc_bundle *b, cc_diags *ds, const char *path, const connec
 
 static int cmd_diff(int argc, char **argv)
 {
-    cc_diff_format format = CC_DIFF_TEXT;
-    bool stdlib = true, options = true;
-    const char *paths[2];
-    int npaths = 0, taken;
-    connect_opts co = {.type = -1};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options || a[0] != '-' || !strcmp(a, "-")) {
-            if (npaths == 2)
-                return connect_opts_free(&co), usage_error(usage_diff, "two paths, OLD and NEW; '%s' is a third", a);
-            paths[npaths++] = a;
-        } else if (!strcmp(a, "--"))
-            options = false;
-        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_diff, stdout);
-            return connect_opts_free(&co), 0;
-        } else if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (v && !strcmp(v, "text"))
-                format = CC_DIFF_TEXT;
-            else if (v && !strcmp(v, "markdown"))
-                format = CC_DIFF_MARKDOWN;
-            else if (v && !strcmp(v, "json"))
-                format = CC_DIFF_JSON;
-            else
-                return connect_opts_free(&co),
-                       usage_error(usage_diff, "--format takes text, markdown or json%s", v ? "" : " (none given)");
-        } else if (!strcmp(a, "--no-stdlib"))
-            stdlib = false;
-        else if ((taken = connect_option(&co, argc, argv, &i, usage_diff)) != 0) {
-            if (taken < 0)
-                return connect_opts_free(&co), 2;
-        } else
-            return connect_opts_free(&co), usage_error(usage_diff, "unknown option '%s'", a);
+    int format = CC_DIFF_TEXT;
+    bool stdlib = true;
+    cli_inputs in = {.co = {.type = -1}};
+    static const char *const formats[] = {"text", "markdown", "json", NULL};
+    const cli_option options[] = {
+        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
+        {.name = "--format", .kind = OPT_CHOICE, .target = &format, .flags = OPT_EQ,
+         .missing = "--format takes text, markdown or json (none given)", .choices = formats,
+         .bad = "--format takes text, markdown or json"},
+        {.name = "--no-stdlib", .kind = OPT_FALSE, .target = &stdlib},
+        CONNECT_OPTIONS(&in.co),
+    };
+    const cli_command cmd = {usage_diff, options, CC_ARRAY_LEN(options), &in.paths, true, 2,
+                             "two paths, OLD and NEW; '%s' is a third"};
+    int status = cli_parse(&cmd, argc, argv);
+    if (status < 0 && in.paths.len != 2)
+        status = usage_error(usage_diff, "%s", "two paths needed: OLD and NEW");
+    if (status >= 0) {
+        cli_inputs_free(&in);
+        return status;
     }
-    if (npaths != 2)
-        return connect_opts_free(&co), usage_error(usage_diff, "%s", "two paths needed: OLD and NEW");
     cc_diags ds_old, ds_new;
     cc_bundle old_b, new_b;
-    bool ok = diff_load(&old_b, &ds_old, paths[0], &co, stdlib);
-    ok &= diff_load(&new_b, &ds_new, paths[1], &co, stdlib);
-    int status = 2;
+    bool ok = diff_load(&old_b, &ds_old, in.paths.items[0], &in.co, stdlib);
+    ok &= diff_load(&new_b, &ds_new, in.paths.items[1], &in.co, stdlib);
+    status = 2;
     if (ok) {
         cc_buf out = {0};
-        status = cc_diff_bundles(&old_b, &new_b, format, &out) ? 1 : 0;
+        status = cc_diff_bundles(&old_b, &new_b, (cc_diff_format)format, &out) ? 1 : 0;
         if (out.len)
             fwrite(out.data, 1, out.len, stdout);
         cc_buf_free(&out);
@@ -1471,7 +856,7 @@ static int cmd_diff(int argc, char **argv)
     cc_bundle_free(&new_b);
     cc_diags_free(&ds_old);
     cc_diags_free(&ds_new);
-    connect_opts_free(&co);
+    cli_inputs_free(&in);
     return status;
 }
 

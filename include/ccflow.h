@@ -109,6 +109,23 @@ typedef struct ccflow_vm ccflow_vm;
 
 enum { CCFLOW_LOAD_NO_CHECKSUM = 1 };
 
+/* ---- bundles ---- */
+
+/* Verifies a bundle and prints it as `ccflow disasm` does: one instruction a line, with its
+ * offset, opcode, operands with their names resolved, its source location (unless the bundle was
+ * stripped) and what the opcode does. The text (NUL-terminated; its length in text_len when not
+ * NULL) is a new buffer the caller releases with ccflow_free. flags as for ccflow_vm_new. Returns
+ * 0, or -1 with a one-line reason in err (a malformed bundle, "out of memory"). */
+int ccflow_disasm(const void *bundle, size_t size, int flags, char **text, size_t *text_len, char *err,
+                  size_t errlen);
+
+/* The files a bundle's source map names, in its order: count NUL-terminated names one after the
+ * other in a new buffer the caller releases with ccflow_free (the standard flows are named
+ * "<stdlib>/NAME.yaml"; a stripped bundle names none: count 0, names NULL). Returns 0, or -1 with
+ * a one-line reason in err. */
+int ccflow_bundle_sources(const void *bundle, size_t size, int flags, char **names, size_t *count, char *err,
+                          size_t errlen);
+
 /* How a contact ended. */
 typedef enum {
     CCFLOW_END_AGENT_DISCONNECT = 1,

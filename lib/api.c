@@ -221,6 +221,68 @@ int ccflow_check_compile(ccflow_check *c, int strip, void **bytes, size_t *size)
 
 void ccflow_free(void *p) { cc_heap_free_detached(p); }
 
+/* ---- bundles: calls without a handle run in a heap of their own, over the C library ---- */
+
+/* Hands out what b holds, NUL-terminated, detached from the heap. */
+static char *buf_out(cc_buf *b, size_t *len)
+{
+    cc_buf_putc(b, '\0');
+    if (len)
+        *len = b->len - 1;
+    cc_heap_detach(b->data);
+    return b->data;
+}
+
+/* What ccflow_disasm (sources false: the disassembly, its length in *n) and ccflow_bundle_sources
+ * (sources true: the source map's names, NULL when none, their number in *n) hand out. */
+static int bundle_read(cc_heap *h, const void *bundle, size_t size, int flags, bool sources, char **out, size_t *n,
+                       char *err, size_t errlen)
+{
+    CALL(h, (snprintf(err, errlen, "out of memory"), -1));
+    ccfb_module m;
+    if (!ccfb_load(&m, bundle, size, !(flags & CCFLOW_LOAD_NO_CHECKSUM), err, errlen))
+        RETURN(h, -1);
+    cc_buf b = {0};
+    if (sources) {
+        for (uint32_t f = 0; f < m.nfiles; f++) {
+            cc_buf_put(&b, (const char *)m.files[f].text, m.files[f].len);
+            cc_buf_putc(&b, '\0');
+        }
+        *n = m.nfiles;
+    } else
+        ccfb_disasm(&m, &b);
+    ccfb_free(&m);
+    *out = sources && !b.data ? NULL : buf_out(&b, sources ? NULL : n);
+    RETURN(h, 0);
+}
+
+/* bundle_read in a heap of its own, over the C library's allocator. */
+static int bundle_read_alone(const void *bundle, size_t size, int flags, bool sources, char **out, size_t *n,
+                             char *err, size_t errlen)
+{
+    cc_heap h;
+    cc_heap_init(&h, system_realloc, NULL);
+    int status = bundle_read(&h, bundle, size, flags, sources, out, n, err, errlen);
+    cc_heap_release(&h);
+    return status;
+}
+
+int ccflow_disasm(const void *bundle, size_t size, int flags, char **text, size_t *text_len, char *err,
+                  size_t errlen)
+{
+    size_t len;
+    int status = bundle_read_alone(bundle, size, flags, false, text, &len, err, errlen);
+    if (status == 0 && text_len)
+        *text_len = len;
+    return status;
+}
+
+int ccflow_bundle_sources(const void *bundle, size_t size, int flags, char **names, size_t *count, char *err,
+                          size_t errlen)
+{
+    return bundle_read_alone(bundle, size, flags, true, names, count, err, errlen);
+}
+
 struct ccflow_vm {
     cc_heap heap;
     ccflow_clock_fn clock;

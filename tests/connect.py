@@ -22,31 +22,20 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
+import testlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-args = [a for a in sys.argv[1:] if not a.startswith("--")]
-CCFLOW = os.path.abspath(args[0] if args else os.path.join(ROOT, "build/ccflow"))
+ROOT = testlib.ROOT
+CCFLOW = testlib.ccflow()
 CORPUS = os.path.normpath(os.path.join(ROOT, "../shared/corpus/connect"))
 SHOW_ALL = "--verbose" in sys.argv
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL connect: {what}")
-    return cond
+T = testlib.Tally("connect")
+check = T.check
 
 
 def run(*a, cwd=ROOT):
-    p = subprocess.run([CCFLOW, *a], capture_output=True, cwd=cwd)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    return testlib.run(CCFLOW, *a, cwd=cwd)
 
 
 # ---- semantic comparison of Flow-language documents ----
@@ -290,4 +279,4 @@ check(code in (0, 1) and written and all(re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._
 for n in written:
     check(json.load(open(os.path.join(outdir, n))).get("Version") == "2019-10-30", f"{n} is a Flow-language document")
 
-print(f"connect: {passed} passed, {failed} failed")
+print(T.summary())

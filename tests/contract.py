@@ -12,34 +12,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import testlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CCFLOW = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build/ccflow"))
+ROOT = testlib.ROOT
+CCFLOW = testlib.ccflow()
 VALIDATOR = os.path.join(ROOT, "tests/sarif/validate.js")
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL contract: {what}")
-    return cond
+T = testlib.Tally("contract")
+check = T.check
 
 
 def run(*args, stdin=None, cwd=ROOT):
-    p = subprocess.run([CCFLOW, *args], input=stdin, capture_output=True, cwd=cwd)
-    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+    return testlib.run(CCFLOW, *args, stdin=stdin, cwd=cwd, errors="strict")
 
 
 def parse(text, what):
-    try:
-        return json.loads(text)
-    except ValueError as e:
-        check(False, f"{what}: not JSON ({e}): {text[:200]!r}")
-        return None
+    return testlib.parse_json(text, what, check)
 
 
 tmp = tempfile.mkdtemp()
@@ -300,5 +287,4 @@ except (KeyError, TypeError, IndexError, AttributeError, ValueError) as e:
 finally:
     shutil.rmtree(tmp)
 
-print(f"contract: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())

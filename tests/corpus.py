@@ -13,25 +13,16 @@ import os
 import subprocess
 import sys
 import tempfile
+import testlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-args = [a for a in sys.argv[1:] if not a.startswith("--")]
-CCFLOW = os.path.abspath(args[0] if args else os.path.join(ROOT, "build/ccflow"))
+ROOT = testlib.ROOT
+CCFLOW = testlib.ccflow()
 WRITE = "--write" in sys.argv
 CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "connect")
 EXPECTED = os.path.join(ROOT, "tests", "corpus", "expected.txt")
 LIMIT = 60  # seconds a run may take; far more than any file needs
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL corpus: {what}")
-    return cond
+T = testlib.Tally("corpus")
+check = T.check
 
 
 def run(*argv):
@@ -149,5 +140,4 @@ pct = 100.0 * importer_clean / documented if documented else 0.0
 print(f"corpus: {len(files)} files; {importer_clean} of {documented} flows with documented action types "
       f"({pct:.1f}%) import with no error of the importer; {findings_only} ({100.0 * findings_only / max(documented, 1):.1f}%) "
       f"with no error but channel, graph and flow-type findings")
-print(f"corpus: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())

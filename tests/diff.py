@@ -12,28 +12,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import testlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CCFLOW = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build/ccflow"))
+ROOT = testlib.ROOT
+CCFLOW = testlib.ccflow()
 CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "connect", "flows")
 # a callback flow: 40 actions, E401 and W402 verdicts of its own, prompts with distinct texts
 CORPUS_FLOW = "076_aws-samples_amazon-connect-callbackmgmt_cfSetCallBackflow.json"
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL diff: {what}")
-    return cond
+T = testlib.Tally("diff")
+check = T.check
 
 
 def run(*args):
-    p = subprocess.run([CCFLOW, *args], capture_output=True, cwd=ROOT, timeout=120)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    return testlib.run(CCFLOW, *args, timeout=120)
 
 
 def diff_json(what, old, new, *opts):
@@ -308,8 +299,7 @@ def main():
         difftool_case(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"diff: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(T.finish())
 
 
 main()

@@ -13,24 +13,16 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+import testlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-args = [a for a in sys.argv[1:] if not a.startswith("--")]
-CCFLOW = os.path.abspath(args[0] if args else os.path.join(ROOT, "build/ccflow"))
+ROOT = testlib.ROOT
+CCFLOW = testlib.ccflow()
 WRITE = "--write" in sys.argv
 GOLDEN = os.path.join(ROOT, "tests", "golden", "graph")
 FIXTURES = os.path.join(ROOT, "tests", "graph")
 DOT = shutil.which("dot")
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what)
+T = testlib.Tally("graph", "FAIL: ")
+check = T.check
 
 
 def run(*argv, env=None):
@@ -381,5 +373,4 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(stripped)
     check(r.returncode == 2 and b"source map" in r.stderr, "a stripped .ccfb: exit 2 saying why (got %d)" % r.returncode)
 
-print("graph: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())

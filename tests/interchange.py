@@ -10,25 +10,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import testlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CCFLOW = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build/ccflow"))
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL interchange: {what}")
-    return cond
+ROOT = testlib.ROOT
+CCFLOW = testlib.ccflow()
+T = testlib.Tally("interchange")
+check = T.check
 
 
 def run(*args, cwd=ROOT):
-    p = subprocess.run([CCFLOW, *args], capture_output=True, cwd=cwd, timeout=120)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    return testlib.run(CCFLOW, *args, cwd=cwd, timeout=120)
 
 
 def diagnostics(*args):
@@ -266,5 +257,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print(f"interchange: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())

@@ -8,9 +8,9 @@ fail (a file that breaks it on purpose is refused). Usage: layers.py [--self-tes
 import os
 import re
 import sys
+import testlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-passed = failed = 0
+ROOT = testlib.ROOT
 
 # What each layer may include besides its own headers. The compiler reads the VM's bytecode
 # format (bytecode.h) and nothing else of it; the VM reads nothing of the
@@ -26,13 +26,8 @@ LAYERS = list(ALLOWED)
 GENERATED = {"dsl_parser.h": "gen/dsl_parser.h", "stdlib_data.h": "compiler/stdlib_data.h"}
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what)
+T = testlib.Tally("layers", "FAIL: ")
+check = T.check
 
 
 def headers():
@@ -133,5 +128,4 @@ if "--self-test-only" not in sys.argv:
                     t = hdrs.get(os.path.basename(inc), "")
                     check(not t.startswith("compiler/"), "%s includes the compiler header %s" % (rel, inc))
 
-print("layers: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())

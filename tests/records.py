@@ -21,22 +21,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import testlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CCFLOW = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build/ccflow"))
+ROOT = testlib.ROOT
+CCFLOW = testlib.ccflow()
 SCHEMA_PATH = os.path.join(ROOT, "tests/records.schema.json")
 AJV_SCRIPT = os.path.join(ROOT, "tests/sarif/records.js")
-passed = failed = 0
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what}")
-    return cond
+T = testlib.Tally("records", "FAIL: ")
+check = T.check
 
 
 # ---- a validator for the JSON Schema keywords tests/records.schema.json uses ----
@@ -360,8 +354,7 @@ def main():
             print("records: note: ajv is not installed (make deps); the schema was applied by tests/records.py only")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"records: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return T.finish()
 
 
 if __name__ == "__main__":

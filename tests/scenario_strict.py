@@ -12,8 +12,9 @@ import os
 import subprocess
 import sys
 import tempfile
+import testlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = testlib.ROOT
 FLOWS = os.path.join(ROOT, "tests", "scenarios", "flows", "seed.yaml")  # "Task routing", queue Support
 HEAD = "start: 2026-11-23T08:00:00Z\nflows: [%s]\n" % FLOWS
 KEYS = ("contact, disconnect_reason, agent, started_at, ended_at, attributes, references, previous, related, "
@@ -228,18 +229,13 @@ def run_case(ccflow, tmp, name, text, status, problems, out_lines):
 
 
 def main():
-    ccflow = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "ccflow")
-    passed = failed = 0
+    ccflow = testlib.ccflow()
+    tally = testlib.Tally("scenario_strict")
     with tempfile.TemporaryDirectory() as tmp:
         for case in CASES:
             why = run_case(ccflow, tmp, *case)
-            if why:
-                failed += 1
-                print("FAIL scenario_strict: %s: %s" % (case[0], "; ".join(why)))
-            else:
-                passed += 1
-    print("scenario_strict: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+            tally.check(not why, "%s: %s" % (case[0], "; ".join(why)))
+    return tally.finish()
 
 
 if __name__ == "__main__":

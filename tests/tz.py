@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import zoneinfo
+import testlib
 
 TZCHECK = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "build/tests/tzcheck"
 SYSTEM = "/usr/share/zoneinfo"
@@ -26,17 +27,10 @@ ZONES = [
 START = int(datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc).timestamp())
 END = int(datetime.datetime(2100, 12, 31, tzinfo=datetime.timezone.utc).timestamp())
 STEP = 13 * 3600
-passed = failed = 0
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL tz: {what}")
-    return cond
+T = testlib.Tally("tz")
+check = T.check
 
 
 def oracle(zone, tzdir):
@@ -117,5 +111,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print(f"tz: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())
