@@ -2,6 +2,7 @@
  * trace, the per-queue report and the expectations' results (scenario_expect.c). */
 #include "scenario_internal.h"
 
+#include "civil.h"
 #include "json_writer.h"
 
 #include <errno.h>
@@ -10,21 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-static void format_time(char *out, size_t n, int64_t ms)
-{
-    int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
-    int64_t rem = ms - days * 86400000;
-    days += 719468;
-    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    int64_t doe = days - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
-    y += m <= 2;
-    snprintf(out, n, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", (long long)y, (long long)m, (long long)d,
-             (long long)(rem / 3600000), (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60),
-             (long long)(rem % 1000));
-}
+static void format_time(char *out, size_t n, int64_t ms) { cc_format_utc(out, n, ms, true); }
 
 static void json_time(cc_jw *w, const char *key, int64_t ms)
 {

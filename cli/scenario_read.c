@@ -2,6 +2,7 @@
  * resources, what happens when, and the expectations, every problem reported before anything runs. */
 #include "scenario_internal.h"
 
+#include "civil.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -128,55 +129,22 @@ bool scheduled_of(scenario *s, const cc_node *n, int64_t *when)
     return true;
 }
 
-/* 2026-11-23T08:00:00Z -> ms since the epoch, for a real date and time from 1970 to 9999;
- * otherwise false with why (nothing is normalised: 2026-02-30 is not 2026-03-02). */
+/* 2026-11-23T08:00:00Z -> ms since the epoch, for a real date and time from 1970 to 9999 (read by
+ * common/civil.c, as the date built-ins read theirs); otherwise false with why. */
 static bool parse_time(const char *text, int64_t *ms, char *why, size_t n)
 {
-    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-    int f[6] = {0}, field = 0;
-    for (size_t i = 0; i < sizeof shape - 1; i++) {
-        if (shape[i] == 'd') {
-            if (text[i] < '0' || text[i] > '9')
-                break;
-            f[field] = f[field] * 10 + (text[i] - '0');
-        } else if (text[i] != shape[i])
-            break;
+    char what[160];
+    if (!cc_parse_utc(text, ms, what, sizeof what)) {
+        if (!strncmp(what, "is not ", 7))
+            snprintf(why, n, "'start' is a UTC time such as 2026-11-23T08:00:00Z, not '%s'", text);
         else
-            field += field < 5;
-        if (i == sizeof shape - 2) {
-            if (text[i + 1] != '\0')
-                break;
-            goto shaped;
-        }
-    }
-    snprintf(why, n, "'start' is a UTC time such as 2026-11-23T08:00:00Z, not '%s'", text);
-    return false;
-shaped:;
-    int y = f[0], mo = f[1], d = f[2], h = f[3], mi = f[4], sec = f[5];
-    static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1970)
-        snprintf(why, n, "'start' is before 1970-01-01T00:00:00Z, where the clock's time begins");
-    else if (mo < 1 || mo > 12)
-        snprintf(why, n, "'start' has no month %02d: months are 01 to 12", mo);
-    else if (d < 1 || d > month_days[mo - 1] + (mo == 2 && leap))
-        snprintf(why, n, "'start' has no day %02d in %04d-%02d, which has %d days", d, y, mo,
-                 month_days[mo - 1] + (mo == 2 && leap));
-    else if (h > 23 || mi > 59 || sec > 59)
-        snprintf(why, n, "'start' has no time %02d:%02d:%02d: hours are 00 to 23, minutes and seconds 00 to 59", h, mi,
-                 sec);
-    else
-        why = NULL;
-    if (why)
+            snprintf(why, n, "'start' %s", what);
         return false;
-    /* days from civil (proleptic Gregorian), without the C library's time zone state */
-    y -= mo <= 2;
-    int64_t era = y / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    int64_t days = era * 146097 + doe - 719468;
-    *ms = ((days * 24 + h) * 60 + mi) * 60000LL + sec * 1000LL;
+    }
+    if (*ms < 0) {
+        snprintf(why, n, "'start' is before 1970-01-01T00:00:00Z, where the clock's time begins");
+        return false;
+    }
     return true;
 }
 
