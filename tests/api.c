@@ -77,6 +77,38 @@ int main(void)
     CHECK(ccflow_check_get(c, 0, &d) == 0 && !strcmp(d.code, "E102"), "empty source diagnosed");
     ccflow_check_free(c);
 
+    /* a compiled bundle, read back: its disassembly and the files its source map names */
+    c = ccflow_check_new();
+    ccflow_check_use_stdlib(c, 0);
+    static const char hold[] = "flow: Hold\ntype: customer_queue\nchannels: [voice]\nblocks:\n  m:\n"
+                               "    loop_prompts: { prompts: [{ text: hold }], interrupt: 30s }\n"
+                               "    on: { timeout: m, error: e }\n  e:\n    end_flow: {}\n";
+    ccflow_check_add_source(c, "music.yaml", hold, strlen(hold));
+    void *bytes = NULL, *stripped = NULL;
+    size_t size = 0, stripped_size = 0;
+    CHECK(ccflow_check_run(c) == 0 && ccflow_check_compile(c, 0, &bytes, &size) == 0 &&
+              ccflow_check_compile(c, 1, &stripped, &stripped_size) == 0,
+          "compiled with and without the source map");
+    char *listing = NULL, *names = NULL, err[200] = "";
+    size_t len = 0, count = 99;
+    CHECK(ccflow_disasm(bytes, size, 0, &listing, &len, err, sizeof err) == 0 && listing && len == strlen(listing) &&
+              strstr(listing, "LOOP_PROMPTS") && strstr(listing, "music.yaml:"),
+          "disassembly names the opcodes and the sources: %s", err);
+    ccflow_free(listing);
+    CHECK(ccflow_bundle_sources(bytes, size, 0, &names, &count, err, sizeof err) == 0 && count == 1 && names &&
+              !strcmp(names, "music.yaml"),
+          "the source map names music.yaml");
+    ccflow_free(names);
+    names = (char *)1;
+    CHECK(ccflow_bundle_sources(stripped, stripped_size, 0, &names, &count, err, sizeof err) == 0 && count == 0 &&
+              names == NULL,
+          "a stripped bundle names no source");
+    CHECK(ccflow_disasm(bytes, size / 2, 0, &listing, &len, err, sizeof err) == -1 && err[0], "a cut bundle is refused: %s",
+          err);
+    ccflow_free(bytes);
+    ccflow_free(stripped);
+    ccflow_check_free(c);
+
     printf("api: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
