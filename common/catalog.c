@@ -1039,16 +1039,17 @@ const cc_connect_shape *cc_connect_default_shape(const char *kind, int flow_type
     return NULL;
 }
 
-const cc_case_op cc_case_ops[] = {
-    {"equals", "Equals", false},
-    {"contains", "TextContains", false},
-    {"starts_with", "TextStartsWith", false},
-    {"ends_with", "TextEndsWith", false},
-    {"greater_than", "NumberGreaterThan", true},
-    {"less_than", "NumberLessThan", true},
-    {"greater_or_equal", "NumberGreaterOrEqualTo", true},
-    {"less_or_equal", "NumberLessOrEqualTo", true},
-    {NULL, NULL, false},
+const cc_case_op cc_case_ops[CC_CASE_OP_COUNT + 1] = {
+    {"equals", "Equals", false, CC_CASE_EQUALS},
+    {"contains", "TextContains", false, CC_CASE_CONTAINS},
+    {"starts_with", "TextStartsWith", false, CC_CASE_STARTS_WITH},
+    {"ends_with", "TextEndsWith", false, CC_CASE_ENDS_WITH},
+    {"greater_than", "NumberGreaterThan", true, CC_CASE_GREATER_THAN},
+    {"less_than", "NumberLessThan", true, CC_CASE_LESS_THAN},
+    {"greater_or_equal", "NumberGreaterOrEqualTo", true, CC_CASE_GREATER_OR_EQUAL},
+    {"less_or_equal", "NumberLessOrEqualTo", true, CC_CASE_LESS_OR_EQUAL},
+    {"percent", NULL, true, CC_CASE_PERCENT},
+    {NULL, NULL, false, CC_CASE_OP_COUNT},
 };
 
 const cc_case_op *cc_case_op_by_name(const char *name)
@@ -1062,7 +1063,7 @@ const cc_case_op *cc_case_op_by_name(const char *name)
 const cc_case_op *cc_case_op_by_connect(const char *connect)
 {
     for (const cc_case_op *o = cc_case_ops; connect && o->name; o++)
-        if (!strcmp(o->connect, connect))
+        if (o->connect && !strcmp(o->connect, connect))
             return o;
     /* the DistributeByPercentage page spells it so */
     if (connect && !strcmp(connect, "NumericLessThan"))

@@ -245,12 +245,21 @@ typedef const char *(*cc_connect_param_text)(const void *ud, const char *name);
 const cc_connect_shape *cc_connect_default_shape(const char *kind, int flow_type, cc_connect_param_text text,
                                                  const void *ud);
 
-/* Comparison operators: ccflow's name and Connect's (equals / Equals, contains / TextContains...). */
+/* Case operators: ccflow's name, Connect's (equals / Equals, contains / TextContains...) and the
+ * operator code the bytecode carries (a case's first operand; the VM's ccfb_operators lists the
+ * names in code order). `percent` is distribute_by_percentage's share, which Connect writes as a
+ * chain of NumberLessThan thresholds: it has no Connect operator of its own. */
+typedef enum {
+    CC_CASE_EQUALS, CC_CASE_CONTAINS, CC_CASE_STARTS_WITH, CC_CASE_ENDS_WITH, CC_CASE_GREATER_THAN,
+    CC_CASE_LESS_THAN, CC_CASE_GREATER_OR_EQUAL, CC_CASE_LESS_OR_EQUAL, CC_CASE_PERCENT, CC_CASE_OP_COUNT
+} cc_case_code;
 typedef struct {
-    const char *name, *connect;
-    bool numeric;
+    const char *name;    /* "starts_with" */
+    const char *connect; /* "TextStartsWith"; NULL for percent */
+    bool numeric;        /* compares numbers */
+    cc_case_code code;   /* the bytecode's operator code */
 } cc_case_op;
-extern const cc_case_op cc_case_ops[];
+extern const cc_case_op cc_case_ops[CC_CASE_OP_COUNT + 1]; /* in code order, then a NULL name */
 const cc_case_op *cc_case_op_by_name(const char *name);
 const cc_case_op *cc_case_op_by_connect(const char *connect);
 

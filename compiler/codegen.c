@@ -79,15 +79,11 @@ static uint32_t param_index(const cc_block_spec *spec, const cc_param_spec *ps)
     return (uint32_t)(ps - spec->params);
 }
 
-/* Operators of cases, numbered as in the DSL's list. */
+/* A case's operator code (cc_case_ops); lowering has checked the name. */
 static uint32_t operator_code(const char *op)
 {
-    static const char *const ops[] = {"equals", "contains", "starts_with", "ends_with", "greater_than",
-                                      "less_than", "greater_or_equal", "less_or_equal", "percent"};
-    for (uint32_t i = 0; i < CC_ARRAY_LEN(ops); i++)
-        if (!strcmp(op, ops[i]))
-            return i;
-    return 0;
+    const cc_case_op *o = cc_case_op_by_name(op);
+    return o ? (uint32_t)o->code : CC_CASE_EQUALS;
 }
 
 static int flow_index(const cc_bundle *b, const char *name)

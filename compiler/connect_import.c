@@ -650,7 +650,9 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
         put(im, block, "next", next->loc, target_node(fc, next));
 
     const cc_node *conds = cc_node_get(tr, "Conditions");
-    bool distribute = !strcmp(spec->kind, "distribute_by_percentage");
+    /* a kind whose cases are percentages: Connect writes them as a chain of thresholds */
+    const cc_param_spec *pct_cases = cc_block_cases_param(spec);
+    bool distribute = pct_cases && cc_branch_listed(pct_cases->values, cc_case_ops[CC_CASE_PERCENT].name);
     int64_t below = 1; /* DistributeByPercentage: the previous threshold */
     int last_rank = 0;
     for (uint32_t i = 0; conds && conds->type == CC_NODE_LIST && i < conds->count; i++) {
@@ -684,14 +686,14 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
             continue;
         }
         const cc_case_op *cop = cc_case_op_by_connect(op->text);
-        if (cases_ps && operand && distribute && cop && !strcmp(cop->connect, "NumberLessThan") &&
+        if (cases_ps && operand && distribute && cop && cop->code == CC_CASE_LESS_THAN &&
             numeric_text(operand->text)) {
             int64_t upto = (int64_t)strtod(operand->text, NULL);
             char pct[32];
             snprintf(pct, sizeof pct, "%lld", (long long)(upto - below));
             below = upto;
             pairs cs = {0};
-            put(im, &cs, "percent", op->loc, scalar_at(im, pct, true, operand->loc));
+            put(im, &cs, cc_case_ops[CC_CASE_PERCENT].name, op->loc, scalar_at(im, pct, true, operand->loc));
             if (to->len) /* else a case left unconnected */
                 put(im, &cs, "next", to->loc, target_node(fc, to));
             cc_node *m = map_of(im, &cs, c->loc);

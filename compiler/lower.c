@@ -313,12 +313,12 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
             c->op = k->text;
             c->op_loc = k->loc;
             c->operand = val;
-            bool numeric = strncmp(c->op, "greater", 7) == 0 || strncmp(c->op, "less", 4) == 0 ||
-                           strcmp(c->op, "percent") == 0 || numbers_only;
+            const cc_case_op *co = cc_case_op_by_name(c->op); /* the kind's `values` are all in the table */
+            bool numeric = (co && co->numeric) || numbers_only;
             if (!is_scalar(val)) {
                 wrong_type(L, val, "an operand", numeric ? "a number" : "text or a number");
                 ok = false;
-            } else if (strcmp(c->op, "percent") == 0) {
+            } else if (co && co->code == CC_CASE_PERCENT) {
                 int64_t p;
                 if (!val->plain || !parse_int(val->text, &p)) {
                     cc_report(L->ds, CC_E106, val->loc, "a percentage is a whole number from 1 to 100, not '%s'",
@@ -337,6 +337,7 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
                     c->num = (int64_t)strtod(val->text, NULL);
             } else if (is_ref_text(val) && !check_ref(L, val))
                 ok = false;
+            /* get_customer_input's own rule: without a bot its options are single keys */
             else if (!strcmp(blk->spec->kind, "get_customer_input") && !cc_node_get(L->block_value, "lex_bot") && !cc_node_get(L->block_value, "lex_v1_bot") &&
                      (val->len != 1 || !strchr("0123456789*#", val->text[0]))) {
                 cc_report(L->ds, CC_E108, val->loc, "an option of 'get_customer_input' is one key: 0-9, * or #, not '%s'",

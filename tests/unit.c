@@ -485,6 +485,16 @@ static void test_outcomes(void)
     }
 }
 
+/* The catalogue's tables carry the codes the bytecode uses: the VM's name tables (bytecode.c) list
+ * the same names in code order, so either may be read for the other. */
+static void test_tables(void)
+{
+    for (int i = 0; i < CC_CASE_OP_COUNT; i++)
+        CHECK((int)cc_case_ops[i].code == i && !strcmp(cc_case_ops[i].name, ccfb_operators[i]),
+              "case operator %d is %s in the catalogue, %s in the bytecode", i, cc_case_ops[i].name, ccfb_operators[i]);
+    CHECK(!cc_case_ops[CC_CASE_OP_COUNT].name, "the case operators end with a NULL name");
+}
+
 /* The JSON writer: layouts, escaping, numbers, and misuse that is flagged but never written. */
 static void test_json_writer(void)
 {
@@ -578,6 +588,7 @@ int main(void)
     test_duration_and_closest();
     test_json_writer();
     test_outcomes();
+    test_tables();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
