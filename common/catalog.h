@@ -100,6 +100,10 @@ typedef struct {
     const char *connect_values; /* CC_PT_ENUM, CC_PT_BOOL: Connect's spellings, "|"-separated in the
                                  * order of `values` (false|true for a boolean) */
     const char *doc;       /* one line for docs/blocks.md */
+    const char *label;     /* CC_PT_FLOW: how the block sends contacts there, as a graph's edge label
+                            * ("agent whisper"); the parameter's name when NULL */
+    const char *verb;      /* CC_PT_FLOW: the same in check's messages ("sets agent whisper flow");
+                            * "refers to flow" when NULL */
 } cc_param_spec;
 
 enum {
@@ -244,6 +248,59 @@ typedef const char *(*cc_connect_param_text)(const void *ud, const char *name);
  * same question to know whether the row it read must be recorded. */
 const cc_connect_shape *cc_connect_default_shape(const char *kind, int flow_type, cc_connect_param_text text,
                                                  const void *ud);
+
+/* ---- staffing statuses and queue metrics ----
+ * The choices of check_staffing's `status` and check_queue_status's `metric`, as the first operand
+ * of CHECK_STAFFING / CHECK_QUEUE (the VM's ccfb_staffing and ccfb_metrics, in code order), with
+ * Connect's MetricType for each (the parameters' `values` and `connect_values`, and the
+ * CheckMetricData shape rows, are written from the same names). */
+typedef struct {
+    const char *name;    /* "staffed" */
+    const char *connect; /* "NumberOfAgentsStaffed" */
+    int code;            /* the operand */
+} cc_choice;
+typedef enum { CC_STAFF_AVAILABLE, CC_STAFF_STAFFED, CC_STAFF_ONLINE, CC_STAFF_COUNT } cc_staffing_code;
+typedef enum { CC_QMETRIC_TIME_IN_QUEUE, CC_QMETRIC_QUEUE_SIZE, CC_QMETRIC_COUNT } cc_queue_metric_code;
+extern const cc_choice cc_staffing[CC_STAFF_COUNT];
+extern const cc_choice cc_queue_metrics[CC_QMETRIC_COUNT];
+/* The row of `table` (n rows) named `name`, or NULL. */
+const cc_choice *cc_choice_lookup(const cc_choice *table, int n, const char *name);
+
+/* ---- event hooks ----
+ * The flows a contact runs on an event (while queued, on hold, at disconnect...), set by the
+ * SET_HOOK / SET_HOOK_NAMED instructions, whose first operand is the hook's code; the VM's
+ * ccfb_hooks lists the names in code order. */
+typedef enum {
+    CC_HOOK_CUSTOMER_QUEUE, CC_HOOK_DISCONNECT, CC_HOOK_AGENT_WHISPER, CC_HOOK_CUSTOMER_WHISPER,
+    CC_HOOK_AGENT_HOLD, CC_HOOK_CUSTOMER_HOLD, CC_HOOK_EVENT, CC_HOOK_COUNT
+} cc_hook_code;
+typedef struct {
+    const char *name;    /* "agent_whisper" */
+    const char *kind;    /* the block kind that sets it: "set_whisper_flow" */
+    const char *param;   /* the kind's flow parameter that selects it: "agent" */
+    unsigned flow_types; /* CC_FT_BIT mask: the types the flow it runs may have */
+    const char *connect; /* Connect's key in UpdateContactEventHooks: "EventHooks.AgentWhisper"
+                          * (set_event_flow's key follows its `event` parameter) */
+    cc_hook_code code;
+} cc_hook_info;
+extern const cc_hook_info cc_hooks[CC_HOOK_COUNT]; /* in code order */
+/* The hook a block of kind `b` sets through its flow parameter `param` (the kind's last hook when
+ * `param` is NULL or none of its own), or NULL when the kind sets none. */
+const cc_hook_info *cc_hook_of(const cc_block_spec *b, const char *param);
+
+/* ---- operands a kind's name implies ----
+ * Kinds that share an instruction and differ in a first operand: set_contact_attributes,
+ * set_related_contact_attributes and set_flow_attributes all compile to SET_ATTRIBUTES with the
+ * contact whose attributes they write (the VM's ccfb_attribute_targets, in code order). */
+typedef enum { CC_ATTR_CURRENT, CC_ATTR_RELATED, CC_ATTR_FLOW, CC_ATTR_TARGET_COUNT } cc_attr_target;
+typedef struct {
+    const char *name; /* "related" */
+    const char *kind; /* "set_related_contact_attributes" */
+    cc_attr_target code;
+} cc_attr_target_info;
+extern const cc_attr_target_info cc_attr_targets[CC_ATTR_TARGET_COUNT];
+/* The target a kind writes, or NULL for a kind that writes no attributes. */
+const cc_attr_target_info *cc_attr_target_of(const cc_block_spec *b);
 
 /* Case operators: ccflow's name, Connect's (equals / Equals, contains / TextContains...) and the
  * operator code the bytecode carries (a case's first operand; the VM's ccfb_operators lists the

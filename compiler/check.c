@@ -615,25 +615,7 @@ static void propagate_flow(const cc_flow *f, flow_channels *fc)
 }
 
 /* Describes how a block sends contacts on to another flow. */
-static const char *call_verb(const cc_block *blk, const cc_param *p)
-{
-    const char *k = blk->spec->kind;
-    if (!strcmp(k, "set_customer_queue_flow"))
-        return "sets customer queue flow";
-    if (!strcmp(k, "set_disconnect_flow"))
-        return "sets disconnect flow";
-    if (!strcmp(k, "transfer_to_flow"))
-        return "transfers to flow";
-    if (!strcmp(k, "create_task"))
-        return "creates a task in flow";
-    if (!strcmp(k, "invoke_module"))
-        return "invokes module";
-    if (!strcmp(k, "set_whisper_flow"))
-        return !strcmp(p->spec->name, "agent") ? "sets agent whisper flow" : "sets customer whisper flow";
-    if (!strcmp(k, "set_hold_flow"))
-        return "sets hold flow";
-    return "refers to flow";
-}
+static const char *call_verb(const cc_param *p) { return p->spec->verb ? p->spec->verb : "refers to flow"; }
 
 /* The channels a reference carries from a block reached by `in`. */
 static unsigned call_channels(const cc_block *blk, unsigned in)
@@ -701,7 +683,7 @@ static void add_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int32
         const cc_block *cb = &caller->blocks[fc->caller_block[ch]];
         add_arrival_notes(b, all, (size_t)cf, fc->caller_block[ch], ch, d, hops + 1);
         cc_note_add(d, fc->caller_param[ch]->value->loc, "'%s' of flow '%s' %s '%s' for %s contacts", cb->id,
-                    caller->name, call_verb(cb, fc->caller_param[ch]), f->name, cc_channel_upper(ch));
+                    caller->name, call_verb(fc->caller_param[ch]), f->name, cc_channel_upper(ch));
     } else if (f->channels_declared)
         cc_note_add(d, f->channels_loc, "%s contacts enter flow '%s', which declares them", cc_channel_upper(ch), f->name);
     else if (f->type == CC_FT_INBOUND)
@@ -891,7 +873,7 @@ static void check_channels(cc_bundle *b)
                 channel_names(t->channels, accepted, sizeof accepted);
                 cc_diag *d = cc_report(b->ds, CC_E403, p->value->loc,
                                        "'%s' %s '%s' for %s contacts, but '%s' accepts only %s", blk->id,
-                                       call_verb(blk, p), t->name, names, t->name, accepted);
+                                       call_verb(p), t->name, names, t->name, accepted);
                 cc_note_add(d, t->channels_loc, "'%s' declares its channels here", t->name);
                 emit_arrival_notes(b, all, i, (int32_t)k, extra, d);
             }

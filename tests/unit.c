@@ -493,6 +493,24 @@ static void test_tables(void)
         CHECK((int)cc_case_ops[i].code == i && !strcmp(cc_case_ops[i].name, ccfb_operators[i]),
               "case operator %d is %s in the catalogue, %s in the bytecode", i, cc_case_ops[i].name, ccfb_operators[i]);
     CHECK(!cc_case_ops[CC_CASE_OP_COUNT].name, "the case operators end with a NULL name");
+    for (int i = 0; i < CC_HOOK_COUNT; i++) {
+        const cc_block_spec *k = cc_block_lookup(cc_hooks[i].kind);
+        const cc_param_spec *ps = cc_param_lookup(k, cc_hooks[i].param);
+        CHECK((int)cc_hooks[i].code == i && !strcmp(cc_hooks[i].name, ccfb_hooks[i]), "hook %d is %s, %s in the bytecode", i,
+              cc_hooks[i].name, ccfb_hooks[i]);
+        CHECK(ps && ps->type == CC_PT_FLOW && ps->flow_types == cc_hooks[i].flow_types && cc_hook_of(k, ps->name) == &cc_hooks[i],
+              "hook %s: %s's parameter %s selects it, with its flow types", cc_hooks[i].name, cc_hooks[i].kind, cc_hooks[i].param);
+    }
+    for (int i = 0; i < CC_ATTR_TARGET_COUNT; i++)
+        CHECK((int)cc_attr_targets[i].code == i && !strcmp(cc_attr_targets[i].name, ccfb_attribute_targets[i]) &&
+                  cc_attr_target_of(cc_block_lookup(cc_attr_targets[i].kind)) == &cc_attr_targets[i],
+              "attribute target %d is %s", i, cc_attr_targets[i].name);
+    for (int i = 0; i < CC_STAFF_COUNT; i++)
+        CHECK(cc_staffing[i].code == i && !strcmp(cc_staffing[i].name, ccfb_staffing[i]), "staffing %d is %s", i,
+              cc_staffing[i].name);
+    for (int i = 0; i < CC_QMETRIC_COUNT; i++)
+        CHECK(cc_queue_metrics[i].code == i && !strcmp(cc_queue_metrics[i].name, ccfb_metrics[i]), "queue metric %d is %s",
+              i, cc_queue_metrics[i].name);
 }
 
 /* The JSON writer: layouts, escaping, numbers, and misuse that is flagged but never written. */
