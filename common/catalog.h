@@ -266,6 +266,20 @@ extern const cc_choice cc_queue_metrics[CC_QMETRIC_COUNT];
 /* The row of `table` (n rows) named `name`, or NULL. */
 const cc_choice *cc_choice_lookup(const cc_choice *table, int n, const char *name);
 
+/* ---- $. references ----
+ * The run-time values a flow may read: fixed paths ($.Queue.Name) and prefixes that take a name
+ * ($.Attributes.<name>). Lowering checks references against the table; the VM resolves them. */
+typedef struct {
+    const char *path;  /* "$.Queue.Name", or a prefix ending in '.': "$.Attributes." */
+    bool prefix;       /* a name (one or more segments, no spaces) follows `path` */
+    const char *last;  /* a prefix whose reference must end in one of these segments ("Value|Type") */
+    const char *what;  /* what it reads */
+} cc_ref_info;
+extern const cc_ref_info cc_refs[];
+extern const size_t cc_ref_count; /* fixed paths first, then prefixes */
+/* The paths (prefixes when `prefixes`) in table order, into out[cap]; returns how many. */
+size_t cc_ref_paths(bool prefixes, const char **out, size_t cap);
+
 /* ---- event hooks ----
  * The flows a contact runs on an event (while queued, on hold, at disconnect...), set by the
  * SET_HOOK / SET_HOOK_NAMED instructions, whose first operand is the hook's code; the VM's

@@ -8,51 +8,34 @@
 
 /* ---- references ---- */
 
-/* Fixed paths, and prefixes that take one or more further segments. */
-static const char *const ref_fixed[] = {
-    "$.Channel", "$.Name", "$.Description", "$.ContactId", "$.InitialContactId", "$.PreviousContactId",
-    "$.RelatedContactId", "$.InitiationMethod", "$.InstanceARN", "$.AwsRegion", "$.LanguageCode",
-    "$.CustomerId", "$.TextToSpeechVoiceId", "$.StoredCustomerInput", "$.CustomerEndpoint.Address",
-    "$.CustomerEndpoint.Type", "$.SystemEndpoint.Address", "$.SystemEndpoint.Type", "$.Queue.Name",
-    "$.Queue.ARN", "$.Queue.OutboundCallerId.Address", "$.Queue.OutboundCallerId.Type",
-    "$.Task.ContactId", "$.Agent.UserName", "$.Agent.FirstName", "$.Agent.LastName", "$.Agent.ARN",
-    "$.Metrics.Queue.Name", "$.Metrics.Queue.ARN", "$.Metrics.Queue.Size",
-    "$.Metrics.Queue.OldestContactAge", "$.Metrics.Agents.Online.Count",
-    "$.Metrics.Agents.Available.Count", "$.Metrics.Agents.Staffed.Count",
-    "$.Metrics.Agents.AfterContactWork.Count", "$.Metrics.Agents.Busy.Count",
-    "$.Metrics.Agents.Missed.Count", "$.Metrics.Agents.NonProductive.Count", "$.Lex.IntentName",
-    "$.Lex.DialogState", "$.Views", "$.Views.ViewResultData", "$.Views.Action"};
-static const char *const ref_prefixes[] = {"$.Attributes.", "$.External.", "$.References.",
-                                           "$.FlowAttributes.", "$.Loop.", "$.Lex.", "$.Customer.", "$.Case.",
-                                           "$.SegmentAttributes.", "$.MediaStreams.",
-                                           "$.Views.ViewResultData.", "$.Wisdom.", "$.DataTableList."};
-
+/* Against the catalogue's table (cc_refs): a fixed path, or a prefix and a name. */
 bool cc_ref_valid(const char *text, const char **why)
 {
-    for (size_t i = 0; i < CC_ARRAY_LEN(ref_fixed); i++)
-        if (strcmp(text, ref_fixed[i]) == 0)
+    for (size_t i = 0; i < cc_ref_count; i++)
+        if (!cc_refs[i].prefix && strcmp(text, cc_refs[i].path) == 0)
             return true;
-    for (size_t i = 0; i < CC_ARRAY_LEN(ref_prefixes); i++) {
-        size_t n = strlen(ref_prefixes[i]);
-        if (strncmp(text, ref_prefixes[i], n) == 0) {
-            const char *rest = text + n;
-            if (!*rest) {
-                *why = "a name must follow the prefix";
-                return false;
-            }
-            if (strchr(rest, ' ')) {
-                *why = "a name in a reference cannot hold spaces";
-                return false;
-            }
-            if (strcmp(ref_prefixes[i], "$.References.") == 0) {
-                const char *dot = strrchr(rest, '.');
-                if (!dot || dot == rest || (strcmp(dot, ".Value") != 0 && strcmp(dot, ".Type") != 0)) {
-                    *why = "a reference is read as $.References.<name>.Value or .Type";
-                    return false;
-                }
-            }
-            return true;
+    for (size_t i = 0; i < cc_ref_count; i++) {
+        const cc_ref_info *r = &cc_refs[i];
+        size_t n = strlen(r->path);
+        if (!r->prefix || strncmp(text, r->path, n) != 0)
+            continue;
+        const char *rest = text + n;
+        if (!*rest) {
+            *why = "a name must follow the prefix";
+            return false;
         }
+        if (strchr(rest, ' ')) {
+            *why = "a name in a reference cannot hold spaces";
+            return false;
+        }
+        if (r->last) {
+            const char *dot = strrchr(rest, '.');
+            if (!dot || dot == rest || !cc_branch_listed(r->last, dot + 1)) {
+                *why = "a reference is read as $.References.<name>.Value or .Type";
+                return false;
+            }
+        }
+        return true;
     }
     *why = NULL;
     return false;
@@ -61,7 +44,8 @@ bool cc_ref_valid(const char *text, const char **why)
 /* The known reference closest to text, for a hint. */
 static const char *ref_hint(const char *text)
 {
-    const char *best = cc_closest(text, ref_fixed, CC_ARRAY_LEN(ref_fixed));
+    const char *paths[96];
+    const char *best = cc_closest(text, paths, cc_ref_paths(false, paths, CC_ARRAY_LEN(paths)));
     if (best)
         return best;
     const char *dot = strchr(text + 2, '.');
@@ -71,7 +55,7 @@ static const char *ref_hint(const char *text)
         if (n < sizeof head) {
             memcpy(head, text, n);
             head[n] = '\0';
-            return cc_closest(head, ref_prefixes, CC_ARRAY_LEN(ref_prefixes));
+            return cc_closest(head, paths, cc_ref_paths(true, paths, CC_ARRAY_LEN(paths)));
         }
     }
     return NULL;
