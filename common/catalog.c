@@ -81,7 +81,7 @@ bool cc_branch_listed(const char *branches, const char *name)
 bool cc_block_allowed(const cc_block_spec *s, int type)
 {
     if (type == CC_FT_MODULE)
-        return (s->flow_types & (CC_FT_BIT(CC_FT_INBOUND) | CC_FT_BIT(CC_FT_MODULE))) && strcmp(s->kind, "invoke_module") != 0;
+        return (s->flow_types & (CC_FT_BIT(CC_FT_INBOUND) | CC_FT_BIT(CC_FT_MODULE))) && s->op != CC_OP_CALL_MODULE;
     return (s->flow_types & CC_FT_BIT(type)) != 0;
 }
 
@@ -1168,7 +1168,7 @@ const cc_case_op *cc_case_op_by_connect(const char *connect)
 }
 
 const cc_ref_info cc_refs[] = {
-    {"$.Channel", false, NULL, "the contact's channel: VOICE, CHAT, TASK or EMAIL"},
+    {"$.Channel", false, NULL, "the contact's channel, in capitals (cc_channel_upper)"},
     {"$.Name", false, NULL, "the contact's name (tasks)"},
     {"$.Description", false, NULL, "the contact's description (tasks)"},
     {"$.ContactId", false, NULL, "the contact's id"},

@@ -114,7 +114,8 @@ enum {
     CC_BK_NEXT_KEPT = 1u << 4,  /* `next` is accepted and kept for export but never taken */
     CC_BK_SETS_QUEUE = 1u << 5, /* its success branch sets the working queue */
     CC_BK_TASK_SET = 1u << 6,   /* one of the 19 blocks Amazon Connect supports for tasks */
-    CC_BK_OPAQUE = 1u << 7,     /* a Connect action ccflow does not model: no branch is required */
+    CC_BK_OPAQUE = 1u << 7,     /* a Connect action ccflow does not model (connect_action): no branch is
+                                 * required, and import/export keep its type and parameters as read */
 };
 
 /* Names of the parameter that, when given, makes a queue-dependent block independent of the

@@ -549,7 +549,7 @@ static onode *action(exporter *ex, uint32_t bi)
     const char *type;
     const cc_connect_shape *row = NULL;
 
-    if (blk->spec && !strcmp(blk->spec->kind, "connect_action")) {
+    if (blk->spec && (blk->spec->flags & CC_BK_OPAQUE)) { /* connect_action: type and parameters as read */
         const cc_param *t = cc_block_param(blk, "type"), *p = cc_block_param(blk, "parameters");
         type = t && is_scalar(t->value) ? t->value->text : "";
         if (p && p->value && p->value->type == CC_NODE_MAP)

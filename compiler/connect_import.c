@@ -806,7 +806,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
     path_list taken = {0};
     const cc_block_spec *spec = ai->spec;
 
-    if (!strcmp(spec->kind, "connect_action")) {
+    if (spec->flags & CC_BK_OPAQUE) { /* connect_action: the type and parameters as they are */
         put(im, &value, "type", ai->type->loc, (cc_node *)ai->type);
         if (params && params->count)
             put(im, &value, "parameters", params->loc, params);
@@ -845,7 +845,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
     lower_transitions(fc, ai, &block, &value, &left);
 
     /* what the block's parameters do not hold stays with the action, for export */
-    if (params && params->type == CC_NODE_MAP && strcmp(spec->kind, "connect_action") != 0) {
+    if (params && params->type == CC_NODE_MAP && !(spec->flags & CC_BK_OPAQUE)) {
         pairs extra = {0};
         for (uint32_t i = 0; i < params->count; i++)
             if (!fully_taken(&taken, params->pairs[i].value, params->pairs[i].key->text))
