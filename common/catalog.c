@@ -529,6 +529,20 @@ static const cc_param_spec send_message_params[] = {
      .doc = "The phone number or address to send to; the customer's when omitted."},
     END_PARAMS};
 
+/* StartOutboundChatContact: the devguide's contact-actions-startoutboundchatcontact page (SMS only:
+ * the source must be an instance number's ARN, the destination a telephone number). */
+static const cc_param_spec start_outbound_chat_contact_params[] = {
+    {.name = "to", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
+     .connect = "DestinationEndpoint.Address",
+     .doc = "The customer's phone number (E.164) the SMS chat goes to."},
+    {.name = "from", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "SourceEndpoint.Address",
+     .doc = "The ARN of the instance's phone number the SMS comes from."},
+    {.name = "flow", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "ContactFlowArn",
+     .doc = "The ARN of the flow the new chat contact runs (kept as written: the new contact is not simulated)."},
+    {.name = "message", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "InitialSystemMessage.Content",
+     .doc = "A first system message sent to the customer."},
+    END_PARAMS};
+
 static const cc_param_spec connect_action_params[] = {
     {.name = "type", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
      .doc = "The Connect action type, as Amazon Connect spells it."},
@@ -856,6 +870,12 @@ const cc_block_spec cc_blocks[] = {
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
      .params = send_message_params,
      .doc = "Sends an outbound SMS or email message."},
+    /* appended, not in alphabetical order: bundles name a kind by its index in this table */
+    {.kind = "start_outbound_chat_contact", .ui_name = "Send message", .actions = "StartOutboundChatContact",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
+     .params = start_outbound_chat_contact_params,
+     .doc = "Starts a new SMS chat contact with the customer (Connect's StartOutboundChatContact, the Send "
+            "message block's SMS form); the flow goes on through `next`, the new contact runs elsewhere."},
 };
 
 const int cc_block_count = (int)CC_ARRAY_LEN(cc_blocks);
@@ -969,6 +989,9 @@ const cc_connect_shape cc_connect_shapes[] = {
      "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
     {"CreateCase", "cases", "", 0, NULL, "action=create", NULL,
      "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+    {"StartOutboundChatContact", "start_outbound_chat_contact", "", 0,
+     "ContactSubtype=connect:SMS;SourceEndpoint.Type=CONNECT_PHONENUMBER_ARN;DestinationEndpoint.Type=TELEPHONE_NUMBER",
+     NULL, NULL, NULL},
     {"UpdateCase", "cases", "", 0, NULL, "action=update", NULL,
      "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
 };
