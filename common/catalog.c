@@ -1190,65 +1190,23 @@ const cc_case_op *cc_case_op_by_connect(const char *connect)
     return NULL;
 }
 
-const cc_ref_info cc_refs[] = {
-    {"$.Channel", false, NULL, "the contact's channel, in capitals (cc_channel_upper)"},
-    {"$.Name", false, NULL, "the contact's name (tasks)"},
-    {"$.Description", false, NULL, "the contact's description (tasks)"},
-    {"$.ContactId", false, NULL, "the contact's id"},
-    {"$.InitialContactId", false, NULL, "the id of the first contact of a transfer chain"},
-    {"$.PreviousContactId", false, NULL, "the id of the contact this one was transferred from"},
-    {"$.RelatedContactId", false, NULL, "the id of the contact this one is related to (a task's creator)"},
-    {"$.InitiationMethod", false, NULL, "how the contact started: INBOUND, OUTBOUND, TRANSFER, API..."},
-    {"$.InstanceARN", false, NULL, "the instance's ARN"},
-    {"$.AwsRegion", false, NULL, "the instance's region"},
-    {"$.LanguageCode", false, NULL, "the contact's language"},
-    {"$.CustomerId", false, NULL, "the customer's id (update_contact_data)"},
-    {"$.TextToSpeechVoiceId", false, NULL, "the text-to-speech voice (set_voice)"},
-    {"$.StoredCustomerInput", false, NULL, "the digits store_customer_input kept"},
-    {"$.CustomerEndpoint.Address", false, NULL, "the customer's number or address"},
-    {"$.CustomerEndpoint.Type", false, NULL, "the kind of the customer's endpoint"},
-    {"$.SystemEndpoint.Address", false, NULL, "the number or address the customer reached"},
-    {"$.SystemEndpoint.Type", false, NULL, "the kind of the system endpoint"},
-    {"$.Queue.Name", false, NULL, "the working queue's name"},
-    {"$.Queue.ARN", false, NULL, "the working queue's ARN"},
-    {"$.Queue.OutboundCallerId.Address", false, NULL, "the working queue's outbound caller id"},
-    {"$.Queue.OutboundCallerId.Type", false, NULL, "the kind of the working queue's outbound caller id"},
-    {"$.Task.ContactId", false, NULL, "the id of the task create_task made"},
-    {"$.Agent.UserName", false, NULL, "the agent's user name"},
-    {"$.Agent.FirstName", false, NULL, "the agent's first name"},
-    {"$.Agent.LastName", false, NULL, "the agent's last name"},
-    {"$.Agent.ARN", false, NULL, "the agent's ARN"},
-    {"$.Metrics.Queue.Name", false, NULL, "get_queue_metrics: the queue's name"},
-    {"$.Metrics.Queue.ARN", false, NULL, "get_queue_metrics: the queue's ARN"},
-    {"$.Metrics.Queue.Size", false, NULL, "get_queue_metrics: contacts in queue"},
-    {"$.Metrics.Queue.OldestContactAge", false, NULL, "get_queue_metrics: age of the oldest contact in queue"},
-    {"$.Metrics.Agents.Online.Count", false, NULL, "get_queue_metrics: agents online"},
-    {"$.Metrics.Agents.Available.Count", false, NULL, "get_queue_metrics: agents available"},
-    {"$.Metrics.Agents.Staffed.Count", false, NULL, "get_queue_metrics: agents staffed"},
-    {"$.Metrics.Agents.AfterContactWork.Count", false, NULL, "get_queue_metrics: agents in after-contact work"},
-    {"$.Metrics.Agents.Busy.Count", false, NULL, "get_queue_metrics: agents busy"},
-    {"$.Metrics.Agents.Missed.Count", false, NULL, "get_queue_metrics: agents who missed a contact"},
-    {"$.Metrics.Agents.NonProductive.Count", false, NULL, "get_queue_metrics: agents in a non-productive status"},
-    {"$.Lex.IntentName", false, NULL, "the Lex bot's intent"},
-    {"$.Lex.DialogState", false, NULL, "the Lex bot's dialog state"},
-    {"$.Views", false, NULL, "show_view's result"},
-    {"$.Views.ViewResultData", false, NULL, "show_view's result data"},
-    {"$.Views.Action", false, NULL, "the action the customer took in the view"},
-    {"$.Attributes.", true, NULL, "a user-defined contact attribute"},
-    {"$.External.", true, NULL, "a key of the last function's answer (invoke_lambda)"},
-    {"$.References.", true, "Value|Type", "a task reference: $.References.<name>.Value or .Type"},
-    {"$.FlowAttributes.", true, NULL, "a flow attribute (set_flow_attributes)"},
-    {"$.Loop.", true, NULL, "a loop block's counter or element"},
-    {"$.Lex.", true, NULL, "a Lex bot's slot or session value"},
-    {"$.Customer.", true, NULL, "a field of the customer's profile (customer_profiles)"},
-    {"$.Case.", true, NULL, "a field of the case (cases)"},
-    {"$.SegmentAttributes.", true, NULL, "a segment attribute of the contact"},
-    {"$.MediaStreams.", true, NULL, "a media stream's detail (start_media_streaming)"},
-    {"$.Views.ViewResultData.", true, NULL, "a field of show_view's result data"},
-    {"$.Wisdom.", true, NULL, "an Amazon Q in Connect session value"},
-    {"$.DataTableList.", true, NULL, "a data table's value"},
+const cc_ref_info cc_refs[CC_REF_COUNT] = {
+#define CC_REF_ROW(id, path, prefix, last, what) {path, prefix, last, what, CC_REF_##id},
+    CC_REFS(CC_REF_ROW)
+#undef CC_REF_ROW
 };
-const size_t cc_ref_count = CC_ARRAY_LEN(cc_refs);
+const size_t cc_ref_count = CC_REF_COUNT;
+
+const cc_ref_info *cc_ref_lookup(const char *text)
+{
+    for (size_t i = 0; text && i < cc_ref_count; i++)
+        if (!cc_refs[i].prefix && !strcmp(text, cc_refs[i].path))
+            return &cc_refs[i];
+    for (size_t i = 0; text && i < cc_ref_count; i++)
+        if (cc_refs[i].prefix && !strncmp(text, cc_refs[i].path, strlen(cc_refs[i].path)))
+            return &cc_refs[i];
+    return NULL;
+}
 
 size_t cc_ref_paths(bool prefixes, const char **out, size_t cap)
 {

@@ -269,15 +269,86 @@ const cc_choice *cc_choice_lookup(const cc_choice *table, int n, const char *nam
 
 /* ---- $. references ----
  * The run-time values a flow may read: fixed paths ($.Queue.Name) and prefixes that take a name
- * ($.Attributes.<name>). Lowering checks references against the table; the VM resolves them. */
+ * ($.Attributes.<name>), fixed paths first. Lowering checks references against the table; the VM
+ * can find a reference's row (cc_ref_lookup) and switch on its id (a prefix's id ends in '_').
+ * X(id, path, prefix, last, what): `path` is "$.Queue.Name", or a prefix ending in '.' when
+ * `prefix` (a name of one or more segments, without spaces, follows it); `last` lists the segments
+ * a prefix's reference must end in ("Value|Type"), or is NULL; `what` says what it reads. */
+#define CC_REFS(X) \
+    X(CHANNEL, "$.Channel", false, NULL, "the contact's channel, in capitals (cc_channel_upper)") \
+    X(NAME, "$.Name", false, NULL, "the contact's name (tasks)") \
+    X(DESCRIPTION, "$.Description", false, NULL, "the contact's description (tasks)") \
+    X(CONTACT_ID, "$.ContactId", false, NULL, "the contact's id") \
+    X(INITIAL_CONTACT_ID, "$.InitialContactId", false, NULL, "the id of the first contact of a transfer chain") \
+    X(PREVIOUS_CONTACT_ID, "$.PreviousContactId", false, NULL, "the id of the contact this one was transferred from") \
+    X(RELATED_CONTACT_ID, "$.RelatedContactId", false, NULL, "the id of the contact this one is related to (a task's creator)") \
+    X(INITIATION_METHOD, "$.InitiationMethod", false, NULL, "how the contact started: INBOUND, OUTBOUND, TRANSFER, API...") \
+    X(INSTANCE_ARN, "$.InstanceARN", false, NULL, "the instance's ARN") \
+    X(AWS_REGION, "$.AwsRegion", false, NULL, "the instance's region") \
+    X(LANGUAGE_CODE, "$.LanguageCode", false, NULL, "the contact's language") \
+    X(CUSTOMER_ID, "$.CustomerId", false, NULL, "the customer's id (update_contact_data)") \
+    X(TEXT_TO_SPEECH_VOICE_ID, "$.TextToSpeechVoiceId", false, NULL, "the text-to-speech voice (set_voice)") \
+    X(STORED_CUSTOMER_INPUT, "$.StoredCustomerInput", false, NULL, "the digits store_customer_input kept") \
+    X(CUSTOMER_ENDPOINT_ADDRESS, "$.CustomerEndpoint.Address", false, NULL, "the customer's number or address") \
+    X(CUSTOMER_ENDPOINT_TYPE, "$.CustomerEndpoint.Type", false, NULL, "the kind of the customer's endpoint") \
+    X(SYSTEM_ENDPOINT_ADDRESS, "$.SystemEndpoint.Address", false, NULL, "the number or address the customer reached") \
+    X(SYSTEM_ENDPOINT_TYPE, "$.SystemEndpoint.Type", false, NULL, "the kind of the system endpoint") \
+    X(QUEUE_NAME, "$.Queue.Name", false, NULL, "the working queue's name") \
+    X(QUEUE_ARN, "$.Queue.ARN", false, NULL, "the working queue's ARN") \
+    X(QUEUE_OUTBOUND_CALLER_ID_ADDRESS, "$.Queue.OutboundCallerId.Address", false, NULL, "the working queue's outbound caller id") \
+    X(QUEUE_OUTBOUND_CALLER_ID_TYPE, "$.Queue.OutboundCallerId.Type", false, NULL, "the kind of the working queue's outbound caller id") \
+    X(TASK_CONTACT_ID, "$.Task.ContactId", false, NULL, "the id of the task create_task made") \
+    X(AGENT_USER_NAME, "$.Agent.UserName", false, NULL, "the agent's user name") \
+    X(AGENT_FIRST_NAME, "$.Agent.FirstName", false, NULL, "the agent's first name") \
+    X(AGENT_LAST_NAME, "$.Agent.LastName", false, NULL, "the agent's last name") \
+    X(AGENT_ARN, "$.Agent.ARN", false, NULL, "the agent's ARN") \
+    X(METRICS_QUEUE_NAME, "$.Metrics.Queue.Name", false, NULL, "get_queue_metrics: the queue's name") \
+    X(METRICS_QUEUE_ARN, "$.Metrics.Queue.ARN", false, NULL, "get_queue_metrics: the queue's ARN") \
+    X(METRICS_QUEUE_SIZE, "$.Metrics.Queue.Size", false, NULL, "get_queue_metrics: contacts in queue") \
+    X(METRICS_QUEUE_OLDEST_CONTACT_AGE, "$.Metrics.Queue.OldestContactAge", false, NULL, "get_queue_metrics: age of the oldest contact in queue") \
+    X(METRICS_AGENTS_ONLINE_COUNT, "$.Metrics.Agents.Online.Count", false, NULL, "get_queue_metrics: agents online") \
+    X(METRICS_AGENTS_AVAILABLE_COUNT, "$.Metrics.Agents.Available.Count", false, NULL, "get_queue_metrics: agents available") \
+    X(METRICS_AGENTS_STAFFED_COUNT, "$.Metrics.Agents.Staffed.Count", false, NULL, "get_queue_metrics: agents staffed") \
+    X(METRICS_AGENTS_AFTER_CONTACT_WORK_COUNT, "$.Metrics.Agents.AfterContactWork.Count", false, NULL, "get_queue_metrics: agents in after-contact work") \
+    X(METRICS_AGENTS_BUSY_COUNT, "$.Metrics.Agents.Busy.Count", false, NULL, "get_queue_metrics: agents busy") \
+    X(METRICS_AGENTS_MISSED_COUNT, "$.Metrics.Agents.Missed.Count", false, NULL, "get_queue_metrics: agents who missed a contact") \
+    X(METRICS_AGENTS_NON_PRODUCTIVE_COUNT, "$.Metrics.Agents.NonProductive.Count", false, NULL, "get_queue_metrics: agents in a non-productive status") \
+    X(LEX_INTENT_NAME, "$.Lex.IntentName", false, NULL, "the Lex bot's intent") \
+    X(LEX_DIALOG_STATE, "$.Lex.DialogState", false, NULL, "the Lex bot's dialog state") \
+    X(VIEWS, "$.Views", false, NULL, "show_view's result") \
+    X(VIEWS_VIEW_RESULT_DATA, "$.Views.ViewResultData", false, NULL, "show_view's result data") \
+    X(VIEWS_ACTION, "$.Views.Action", false, NULL, "the action the customer took in the view") \
+    X(ATTRIBUTES_, "$.Attributes.", true, NULL, "a user-defined contact attribute") \
+    X(EXTERNAL_, "$.External.", true, NULL, "a key of the last function's answer (invoke_lambda)") \
+    X(REFERENCES_, "$.References.", true, "Value|Type", "a task reference: $.References.<name>.Value or .Type") \
+    X(FLOW_ATTRIBUTES_, "$.FlowAttributes.", true, NULL, "a flow attribute (set_flow_attributes)") \
+    X(LOOP_, "$.Loop.", true, NULL, "a loop block's counter or element") \
+    X(LEX_, "$.Lex.", true, NULL, "a Lex bot's slot or session value") \
+    X(CUSTOMER_, "$.Customer.", true, NULL, "a field of the customer's profile (customer_profiles)") \
+    X(CASE_, "$.Case.", true, NULL, "a field of the case (cases)") \
+    X(SEGMENT_ATTRIBUTES_, "$.SegmentAttributes.", true, NULL, "a segment attribute of the contact") \
+    X(MEDIA_STREAMS_, "$.MediaStreams.", true, NULL, "a media stream's detail (start_media_streaming)") \
+    X(VIEWS_VIEW_RESULT_DATA_, "$.Views.ViewResultData.", true, NULL, "a field of show_view's result data") \
+    X(WISDOM_, "$.Wisdom.", true, NULL, "an Amazon Q in Connect session value") \
+    X(DATA_TABLE_LIST_, "$.DataTableList.", true, NULL, "a data table's value")
+
+typedef enum {
+#define CC_REF_ENUM(id, path, prefix, last, what) CC_REF_##id,
+    CC_REFS(CC_REF_ENUM)
+#undef CC_REF_ENUM
+        CC_REF_COUNT
+} cc_ref_id;
 typedef struct {
-    const char *path;  /* "$.Queue.Name", or a prefix ending in '.': "$.Attributes." */
-    bool prefix;       /* a name (one or more segments, no spaces) follows `path` */
-    const char *last;  /* a prefix whose reference must end in one of these segments ("Value|Type") */
-    const char *what;  /* what it reads */
+    const char *path;
+    bool prefix;
+    const char *last;
+    const char *what;
+    cc_ref_id id;
 } cc_ref_info;
-extern const cc_ref_info cc_refs[];
-extern const size_t cc_ref_count; /* fixed paths first, then prefixes */
+extern const cc_ref_info cc_refs[CC_REF_COUNT];
+extern const size_t cc_ref_count;
+/* The row of a reference: its fixed path, else the first prefix it starts with; NULL when none. */
+const cc_ref_info *cc_ref_lookup(const char *text);
 /* The paths (prefixes when `prefixes`) in table order, into out[cap]; returns how many. */
 size_t cc_ref_paths(bool prefixes, const char **out, size_t cap);
 

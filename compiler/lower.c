@@ -11,34 +11,21 @@
 /* Against the catalogue's table (cc_refs): a fixed path, or a prefix and a name. */
 bool cc_ref_valid(const char *text, const char **why)
 {
-    for (size_t i = 0; i < cc_ref_count; i++)
-        if (!cc_refs[i].prefix && strcmp(text, cc_refs[i].path) == 0)
-            return true;
-    for (size_t i = 0; i < cc_ref_count; i++) {
-        const cc_ref_info *r = &cc_refs[i];
-        size_t n = strlen(r->path);
-        if (!r->prefix || strncmp(text, r->path, n) != 0)
-            continue;
-        const char *rest = text + n;
-        if (!*rest) {
-            *why = "a name must follow the prefix";
-            return false;
-        }
-        if (strchr(rest, ' ')) {
-            *why = "a name in a reference cannot hold spaces";
-            return false;
-        }
-        if (r->last) {
-            const char *dot = strrchr(rest, '.');
-            if (!dot || dot == rest || !cc_branch_listed(r->last, dot + 1)) {
-                *why = "a reference is read as $.References.<name>.Value or .Type";
-                return false;
-            }
-        }
-        return true;
-    }
+    const cc_ref_info *r = cc_ref_lookup(text);
     *why = NULL;
-    return false;
+    if (!r || !r->prefix)
+        return r != NULL;
+    const char *rest = text + strlen(r->path);
+    if (!*rest)
+        *why = "a name must follow the prefix";
+    else if (strchr(rest, ' '))
+        *why = "a name in a reference cannot hold spaces";
+    else if (r->last) {
+        const char *dot = strrchr(rest, '.');
+        if (!dot || dot == rest || !cc_branch_listed(r->last, dot + 1))
+            *why = "a reference is read as $.References.<name>.Value or .Type";
+    }
+    return *why == NULL;
 }
 
 /* The known reference closest to text, for a hint. */

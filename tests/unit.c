@@ -508,6 +508,11 @@ static void test_tables(void)
     for (int i = 0; i < CC_STAFF_COUNT; i++)
         CHECK(cc_staffing[i].code == i && !strcmp(cc_staffing[i].name, ccfb_staffing[i]), "staffing %d is %s", i,
               cc_staffing[i].name);
+    for (int i = 0; i < CC_REF_COUNT; i++)
+        CHECK((int)cc_refs[i].id == i && cc_ref_lookup(cc_refs[i].path) == &cc_refs[i], "reference %s is row %d", cc_refs[i].path, i);
+    CHECK(cc_ref_lookup("$.Lex.IntentName")->id == CC_REF_LEX_INTENT_NAME && cc_ref_lookup("$.Lex.Slots.x")->id == CC_REF_LEX_ &&
+              cc_ref_lookup("$.Attributes.tier")->id == CC_REF_ATTRIBUTES_ && !cc_ref_lookup("$.Nothing"),
+          "a reference finds its fixed path before a prefix");
     for (int i = 0; i < CC_QMETRIC_COUNT; i++)
         CHECK(cc_queue_metrics[i].code == i && !strcmp(cc_queue_metrics[i].name, ccfb_metrics[i]), "queue metric %d is %s",
               i, cc_queue_metrics[i].name);
