@@ -81,7 +81,7 @@ bool cc_branch_listed(const char *branches, const char *name)
 bool cc_block_allowed(const cc_block_spec *s, int type)
 {
     if (type == CC_FT_MODULE)
-        return (s->flow_types & (CC_FT_BIT(CC_FT_INBOUND) | CC_FT_BIT(CC_FT_MODULE))) && strcmp(s->kind, "invoke_module") != 0;
+        return (s->flow_types & (CC_FT_BIT(CC_FT_INBOUND) | CC_FT_BIT(CC_FT_MODULE))) && s->op != CC_OP_CALL_MODULE;
     return (s->flow_types & CC_FT_BIT(type)) != 0;
 }
 
@@ -112,6 +112,38 @@ int cc_flow_type_lookup(const char *name)
 #define FT_ROUTING                                                                               \
     (FT(INBOUND) | FT(CUSTOMER_QUEUE) | FT(TRANSFER_TO_AGENT) | FT(TRANSFER_TO_QUEUE))
 #define FT_TRANSFERS (FT(TRANSFER_TO_AGENT) | FT(TRANSFER_TO_QUEUE))
+/* Staffing statuses and queue metrics (cc_staffing, cc_queue_metrics): ccflow's names and
+ * Connect's MetricType, in operand order, for the tables, the parameters and the shape rows. */
+#define STAFF_0 "available"
+#define STAFF_0_METRIC "NumberOfAgentsAvailable"
+#define STAFF_1 "staffed"
+#define STAFF_1_METRIC "NumberOfAgentsStaffed"
+#define STAFF_2 "online"
+#define STAFF_2_METRIC "NumberOfAgentsOnline"
+#define STAFF_NAMES STAFF_0 "|" STAFF_1 "|" STAFF_2
+#define STAFF_METRICS STAFF_0_METRIC "|" STAFF_1_METRIC "|" STAFF_2_METRIC
+#define QMETRIC_0 "time_in_queue"
+#define QMETRIC_0_METRIC "OldestContactInQueueAgeSeconds"
+#define QMETRIC_1 "queue_size"
+#define QMETRIC_1_METRIC "NumberOfContactsInQueue"
+#define QMETRIC_NAMES QMETRIC_0 "|" QMETRIC_1
+#define QMETRIC_METRICS QMETRIC_0_METRIC "|" QMETRIC_1_METRIC
+/* The event hooks (cc_hooks): the flow types each one's flow may have and Connect's key for it,
+ * named once for the hook table, the parameters that set them and the Connect shape rows. */
+#define HOOK_CUSTOMER_QUEUE_FT FT(CUSTOMER_QUEUE)
+#define HOOK_CUSTOMER_QUEUE_KEY "EventHooks.CustomerQueue"
+#define HOOK_DISCONNECT_FT FT(INBOUND)
+#define HOOK_DISCONNECT_KEY "EventHooks.CustomerRemaining"
+#define HOOK_AGENT_WHISPER_FT FT(AGENT_WHISPER)
+#define HOOK_AGENT_WHISPER_KEY "EventHooks.AgentWhisper"
+#define HOOK_CUSTOMER_WHISPER_FT FT(CUSTOMER_WHISPER)
+#define HOOK_CUSTOMER_WHISPER_KEY "EventHooks.CustomerWhisper"
+#define HOOK_AGENT_HOLD_FT FT(AGENT_HOLD)
+#define HOOK_AGENT_HOLD_KEY "EventHooks.AgentHold"
+#define HOOK_CUSTOMER_HOLD_FT FT(CUSTOMER_HOLD)
+#define HOOK_CUSTOMER_HOLD_KEY "EventHooks.CustomerHold"
+#define HOOK_EVENT_FT FT(INBOUND)
+#define HOOK_EVENT_KEY "EventHooks"
 #define SUPPORT(voice, chat, task, email)                                                         \
     {CC_SUP_##voice, CC_SUP_##chat, CC_SUP_##task, CC_SUP_##email}
 #define SEC INT64_C(1000)
@@ -173,8 +205,7 @@ static const cc_param_spec check_hours_params[] = {
 
 static const cc_param_spec check_queue_status_params[] = {
     {.name = "metric", .type = CC_PT_ENUM, .flags = CC_PF_REQUIRED,
-     .values = "time_in_queue|queue_size", .connect = "MetricType",
-     .connect_values = "OldestContactInQueueAgeSeconds|NumberOfContactsInQueue",
+     .values = QMETRIC_NAMES, .connect = "MetricType", .connect_values = QMETRIC_METRICS,
      .doc = "Age in seconds of the oldest contact in queue, or the number of contacts queued."},
     {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
      .doc = "The queue to measure; the working queue when omitted."},
@@ -185,8 +216,7 @@ static const cc_param_spec check_queue_status_params[] = {
 
 static const cc_param_spec check_staffing_params[] = {
     {.name = "status", .type = CC_PT_ENUM, .flags = CC_PF_SCALAR | CC_PF_REQUIRED,
-     .values = "available|staffed|online", .connect = "MetricType",
-     .connect_values = "NumberOfAgentsAvailable|NumberOfAgentsStaffed|NumberOfAgentsOnline",
+     .values = STAFF_NAMES, .connect = "MetricType", .connect_values = STAFF_METRICS,
      .doc = "Which agents count: free to take the contact, staffed (also busy or in after-contact "
             "work), or merely online."},
     {.name = "queue", .type = CC_PT_QUEUE, .flags = CC_PF_REF, .connect = "QueueId",
@@ -217,7 +247,7 @@ static const cc_param_spec create_task_params[] = {
     {.name = "description", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "Description",
      .doc = "The new task's description."},
     {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(INBOUND), .connect = "ContactFlowId",
-     .doc = "The inbound flow the new task starts in."},
+     .doc = "The inbound flow the new task starts in.", .label = "task", .verb = "creates a task in flow"},
     {.name = "template", .type = CC_PT_TEMPLATE, .connect = "TaskTemplateId",
      .doc = "The task template the new task is created from."},
     {.name = "attributes", .type = CC_PT_MAP, .connect = "Attributes",
@@ -292,7 +322,8 @@ static const cc_param_spec invoke_lambda_params[] = {
 static const cc_param_spec invoke_module_params[] = {
     {.name = "module", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(MODULE), .connect = "FlowModuleId",
-     .doc = "The flow module to run: a flow of type `module` of the bundle."},
+     .doc = "The flow module to run: a flow of type `module` of the bundle.", .label = "module",
+     .verb = "invokes module"},
     END_PARAMS};
 
 static const cc_param_spec loop_params[] = {
@@ -340,32 +371,36 @@ static const cc_param_spec set_flow_attributes_params[] = {
 
 static const cc_param_spec set_customer_queue_flow_params[] = {
     {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
-     .flow_types = FT(CUSTOMER_QUEUE), .connect = "EventHooks.CustomerQueue",
-     .doc = "The customer queue flow that runs while the contact waits in queue."},
+     .flow_types = HOOK_CUSTOMER_QUEUE_FT, .connect = HOOK_CUSTOMER_QUEUE_KEY,
+     .doc = "The customer queue flow that runs while the contact waits in queue.",
+     .label = "customer queue", .verb = "sets customer queue flow"},
     END_PARAMS};
 
 static const cc_param_spec set_disconnect_flow_params[] = {
     {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
-     .flow_types = FT(INBOUND), .connect = "EventHooks.CustomerRemaining",
-     .doc = "The inbound flow that runs when the contact is disconnected or expires."},
+     .flow_types = HOOK_DISCONNECT_FT, .connect = HOOK_DISCONNECT_KEY,
+     .doc = "The inbound flow that runs when the contact is disconnected or expires.",
+     .label = "disconnect", .verb = "sets disconnect flow"},
     END_PARAMS};
 
 static const cc_param_spec set_event_flow_params[] = {
     {.name = "event", .type = CC_PT_ENUM, .flags = CC_PF_REQUIRED,
      .values = "default_agent_ui|disconnect_agent_ui|pause_contact|resume_contact",
      .doc = "The event that runs the flow; it picks the event hook key."},
-    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REQUIRED | CC_PF_REF, .flow_types = FT(INBOUND),
-     .connect = "EventHooks",
+    {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_REQUIRED | CC_PF_REF, .flow_types = HOOK_EVENT_FT,
+     .connect = HOOK_EVENT_KEY,
      .doc = "The inbound flow that runs on that event."},
     END_PARAMS};
 
 static const cc_param_spec set_hold_flow_params[] = {
-    {.name = "agent", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(AGENT_HOLD),
-     .connect = "EventHooks.AgentHold",
-     .doc = "The agent hold flow that runs while the agent is on hold."},
-    {.name = "customer", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(CUSTOMER_HOLD),
-     .connect = "EventHooks.CustomerHold",
-     .doc = "The customer hold flow that runs while the customer is on hold."},
+    {.name = "agent", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = HOOK_AGENT_HOLD_FT,
+     .connect = HOOK_AGENT_HOLD_KEY,
+     .doc = "The agent hold flow that runs while the agent is on hold.",
+     .label = "agent hold", .verb = "sets hold flow"},
+    {.name = "customer", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = HOOK_CUSTOMER_HOLD_FT,
+     .connect = HOOK_CUSTOMER_HOLD_KEY,
+     .doc = "The customer hold flow that runs while the customer is on hold.",
+     .label = "customer hold", .verb = "sets hold flow"},
     END_PARAMS};
 
 static const cc_param_spec set_logging_params[] = {
@@ -407,12 +442,14 @@ static const cc_param_spec set_voice_params[] = {
     END_PARAMS};
 
 static const cc_param_spec set_whisper_flow_params[] = {
-    {.name = "agent", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(AGENT_WHISPER),
-     .connect = "EventHooks.AgentWhisper",
-     .doc = "The agent whisper flow played to the agent before the contact joins."},
-    {.name = "customer", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = FT(CUSTOMER_WHISPER),
-     .connect = "EventHooks.CustomerWhisper",
-     .doc = "The customer whisper flow played to the customer before the agent joins."},
+    {.name = "agent", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = HOOK_AGENT_WHISPER_FT,
+     .connect = HOOK_AGENT_WHISPER_KEY,
+     .doc = "The agent whisper flow played to the agent before the contact joins.",
+     .label = "agent whisper", .verb = "sets agent whisper flow"},
+    {.name = "customer", .type = CC_PT_FLOW, .flags = CC_PF_REF, .flow_types = HOOK_CUSTOMER_WHISPER_FT,
+     .connect = HOOK_CUSTOMER_WHISPER_KEY,
+     .doc = "The customer whisper flow played to the customer before the agent joins.",
+     .label = "customer whisper", .verb = "sets customer whisper flow"},
     END_PARAMS};
 
 static const cc_param_spec set_working_queue_params[] = {
@@ -457,7 +494,8 @@ static const cc_param_spec store_customer_input_params[] = {
 static const cc_param_spec transfer_to_flow_params[] = {
     {.name = "flow", .type = CC_PT_FLOW, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
      .flow_types = FT(INBOUND) | FT_TRANSFERS, .connect = "ContactFlowId",
-     .doc = "The inbound or transfer flow the contact continues in."},
+     .doc = "The inbound or transfer flow the contact continues in.", .label = "transfer",
+     .verb = "transfers to flow"},
     END_PARAMS};
 
 static const cc_param_spec transfer_to_phone_number_params[] = {
@@ -489,6 +527,20 @@ static const cc_param_spec send_message_params[] = {
      .doc = "The message to send."},
     {.name = "to", .type = CC_PT_VALUE, .flags = CC_PF_REF,
      .doc = "The phone number or address to send to; the customer's when omitted."},
+    END_PARAMS};
+
+/* StartOutboundChatContact: the devguide's contact-actions-startoutboundchatcontact page (SMS only:
+ * the source must be an instance number's ARN, the destination a telephone number). */
+static const cc_param_spec start_outbound_chat_contact_params[] = {
+    {.name = "to", .type = CC_PT_TEXT, .flags = CC_PF_SCALAR | CC_PF_REQUIRED | CC_PF_REF,
+     .connect = "DestinationEndpoint.Address",
+     .doc = "The customer's phone number (E.164) the SMS chat goes to."},
+    {.name = "from", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "SourceEndpoint.Address",
+     .doc = "The ARN of the instance's phone number the SMS comes from."},
+    {.name = "flow", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "ContactFlowArn",
+     .doc = "The ARN of the flow the new chat contact runs (kept as written: the new contact is not simulated)."},
+    {.name = "message", .type = CC_PT_TEXT, .flags = CC_PF_REF, .connect = "InitialSystemMessage.Content",
+     .doc = "A first system message sent to the customer."},
     END_PARAMS};
 
 static const cc_param_spec connect_action_params[] = {
@@ -818,6 +870,12 @@ const cc_block_spec cc_blocks[] = {
      .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
      .params = send_message_params,
      .doc = "Sends an outbound SMS or email message."},
+    /* appended, not in alphabetical order: bundles name a kind by its index in this table */
+    {.kind = "start_outbound_chat_contact", .ui_name = "Send message", .actions = "StartOutboundChatContact",
+     .support = SUPPORT(YES, YES, YES, YES), .flow_types = CC_FT_ALL, .branches = "error",
+     .params = start_outbound_chat_contact_params,
+     .doc = "Starts a new SMS chat contact with the customer (Connect's StartOutboundChatContact, the Send "
+            "message block's SMS form); the flow goes on through `next`, the new contact runs elsewhere."},
 };
 
 const int cc_block_count = (int)CC_ARRAY_LEN(cc_blocks);
@@ -831,11 +889,11 @@ const int cc_block_count = (int)CC_ARRAY_LEN(cc_blocks);
 const cc_connect_shape cc_connect_shapes[] = {
     {"CheckHoursOfOperation", "check_hours_of_operation", "", 0, NULL, NULL, NULL,
      "in_hours=?True;out_of_hours=?False;" ERR},
-    {"CheckMetricData", "check_staffing", "MetricType=NumberOfAgentsAvailable|NumberOfAgentsStaffed|NumberOfAgentsOnline",
+    {"CheckMetricData", "check_staffing", "MetricType=" STAFF_METRICS,
      0, NULL, NULL, NULL, "true=>0;false=!NoMatchingCondition;" ERR},
-    {"CheckMetricData", "check_queue_status", "MetricType=OldestContactInQueueAgeSeconds|NumberOfContactsInQueue", 0,
+    {"CheckMetricData", "check_queue_status", "MetricType=" QMETRIC_METRICS, 0,
      NULL, NULL, NULL, NULL},
-    {"CheckMetricData", "check_staffing", "MetricType=NumberOfAgentsAvailable|NumberOfAgentsStaffed|NumberOfAgentsOnline;AgentId", 0, NULL, NULL, "queue=AgentId",
+    {"CheckMetricData", "check_staffing", "MetricType=" STAFF_METRICS ";AgentId", 0, NULL, NULL, "queue=AgentId",
      "true=>0;false=!NoMatchingCondition;" ERR},
     {"Compare", "check_contact_attributes", "", 0, NULL, NULL, NULL, NULL},
     {"CreateTask", "create_task", "", 0, NULL, NULL, NULL, NULL},
@@ -857,20 +915,20 @@ const cc_connect_shape cc_connect_shapes[] = {
      NULL, NULL, NULL},
     {"UpdateContactAttributes", "set_contact_attributes", "", 0, NULL, NULL, NULL, NULL},
     {"UpdateFlowAttributes", "set_flow_attributes", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_customer_queue_flow", "EventHooks.CustomerQueue", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_disconnect_flow", "EventHooks.CustomerRemaining", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_whisper_flow", "EventHooks.AgentWhisper", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_whisper_flow", "EventHooks.CustomerWhisper", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_hold_flow", "EventHooks.AgentHold", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_hold_flow", "EventHooks.CustomerHold", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_event_flow", "EventHooks.DefaultAgentUI", 0, NULL, "event=default_agent_ui",
-     "flow=EventHooks.DefaultAgentUI", NULL},
-    {"UpdateContactEventHooks", "set_event_flow", "EventHooks.DisconnectAgentUI", 0, NULL, "event=disconnect_agent_ui",
-     "flow=EventHooks.DisconnectAgentUI", NULL},
-    {"UpdateContactEventHooks", "set_event_flow", "EventHooks.PauseContact", 0, NULL, "event=pause_contact",
-     "flow=EventHooks.PauseContact", NULL},
-    {"UpdateContactEventHooks", "set_event_flow", "EventHooks.ResumeContact", 0, NULL, "event=resume_contact",
-     "flow=EventHooks.ResumeContact", NULL},
+    {"UpdateContactEventHooks", "set_customer_queue_flow", HOOK_CUSTOMER_QUEUE_KEY, 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_disconnect_flow", HOOK_DISCONNECT_KEY, 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_whisper_flow", HOOK_AGENT_WHISPER_KEY, 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_whisper_flow", HOOK_CUSTOMER_WHISPER_KEY, 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_hold_flow", HOOK_AGENT_HOLD_KEY, 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_hold_flow", HOOK_CUSTOMER_HOLD_KEY, 0, NULL, NULL, NULL, NULL},
+    {"UpdateContactEventHooks", "set_event_flow", HOOK_EVENT_KEY ".DefaultAgentUI", 0, NULL, "event=default_agent_ui",
+     "flow=" HOOK_EVENT_KEY ".DefaultAgentUI", NULL},
+    {"UpdateContactEventHooks", "set_event_flow", HOOK_EVENT_KEY ".DisconnectAgentUI", 0, NULL, "event=disconnect_agent_ui",
+     "flow=" HOOK_EVENT_KEY ".DisconnectAgentUI", NULL},
+    {"UpdateContactEventHooks", "set_event_flow", HOOK_EVENT_KEY ".PauseContact", 0, NULL, "event=pause_contact",
+     "flow=" HOOK_EVENT_KEY ".PauseContact", NULL},
+    {"UpdateContactEventHooks", "set_event_flow", HOOK_EVENT_KEY ".ResumeContact", 0, NULL, "event=resume_contact",
+     "flow=" HOOK_EVENT_KEY ".ResumeContact", NULL},
     {"UpdateContactRoutingBehavior", "change_routing_priority", "", 0, NULL, NULL, NULL, NULL},
     {"UpdateContactTargetQueue", "set_working_queue", "", 0, NULL, NULL, NULL, NULL},
     {"UpdateContactTargetQueue", "set_working_queue", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
@@ -931,6 +989,9 @@ const cc_connect_shape cc_connect_shapes[] = {
      "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
     {"CreateCase", "cases", "", 0, NULL, "action=create", NULL,
      "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
+    {"StartOutboundChatContact", "start_outbound_chat_contact", "", 0,
+     "ContactSubtype=connect:SMS;SourceEndpoint.Type=CONNECT_PHONENUMBER_ARN;DestinationEndpoint.Type=TELEPHONE_NUMBER",
+     NULL, NULL, NULL},
     {"UpdateCase", "cases", "", 0, NULL, "action=update", NULL,
      "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
 };
@@ -1039,16 +1100,75 @@ const cc_connect_shape *cc_connect_default_shape(const char *kind, int flow_type
     return NULL;
 }
 
-const cc_case_op cc_case_ops[] = {
-    {"equals", "Equals", false},
-    {"contains", "TextContains", false},
-    {"starts_with", "TextStartsWith", false},
-    {"ends_with", "TextEndsWith", false},
-    {"greater_than", "NumberGreaterThan", true},
-    {"less_than", "NumberLessThan", true},
-    {"greater_or_equal", "NumberGreaterOrEqualTo", true},
-    {"less_or_equal", "NumberLessOrEqualTo", true},
-    {NULL, NULL, false},
+const cc_choice cc_staffing[CC_STAFF_COUNT] = {
+    {STAFF_0, STAFF_0_METRIC, CC_STAFF_AVAILABLE},
+    {STAFF_1, STAFF_1_METRIC, CC_STAFF_STAFFED},
+    {STAFF_2, STAFF_2_METRIC, CC_STAFF_ONLINE},
+};
+const cc_choice cc_queue_metrics[CC_QMETRIC_COUNT] = {
+    {QMETRIC_0, QMETRIC_0_METRIC, CC_QMETRIC_TIME_IN_QUEUE},
+    {QMETRIC_1, QMETRIC_1_METRIC, CC_QMETRIC_QUEUE_SIZE},
+};
+
+const cc_choice *cc_choice_lookup(const cc_choice *table, int n, const char *name)
+{
+    for (int i = 0; name && i < n; i++)
+        if (!strcmp(table[i].name, name))
+            return &table[i];
+    return NULL;
+}
+
+const cc_hook_info cc_hooks[CC_HOOK_COUNT] = {
+    {"customer_queue", "set_customer_queue_flow", "flow", HOOK_CUSTOMER_QUEUE_FT, HOOK_CUSTOMER_QUEUE_KEY,
+     CC_HOOK_CUSTOMER_QUEUE},
+    {"disconnect", "set_disconnect_flow", "flow", HOOK_DISCONNECT_FT, HOOK_DISCONNECT_KEY, CC_HOOK_DISCONNECT},
+    {"agent_whisper", "set_whisper_flow", "agent", HOOK_AGENT_WHISPER_FT, HOOK_AGENT_WHISPER_KEY,
+     CC_HOOK_AGENT_WHISPER},
+    {"customer_whisper", "set_whisper_flow", "customer", HOOK_CUSTOMER_WHISPER_FT, HOOK_CUSTOMER_WHISPER_KEY,
+     CC_HOOK_CUSTOMER_WHISPER},
+    {"agent_hold", "set_hold_flow", "agent", HOOK_AGENT_HOLD_FT, HOOK_AGENT_HOLD_KEY, CC_HOOK_AGENT_HOLD},
+    {"customer_hold", "set_hold_flow", "customer", HOOK_CUSTOMER_HOLD_FT, HOOK_CUSTOMER_HOLD_KEY,
+     CC_HOOK_CUSTOMER_HOLD},
+    {"event", "set_event_flow", "flow", HOOK_EVENT_FT, HOOK_EVENT_KEY, CC_HOOK_EVENT},
+};
+
+const cc_hook_info *cc_hook_of(const cc_block_spec *b, const char *param)
+{
+    const cc_hook_info *last = NULL;
+    for (int i = 0; b && i < CC_HOOK_COUNT; i++)
+        if (!strcmp(cc_hooks[i].kind, b->kind)) {
+            last = &cc_hooks[i];
+            if (param && !strcmp(cc_hooks[i].param, param))
+                return last;
+        }
+    return last;
+}
+
+const cc_attr_target_info cc_attr_targets[CC_ATTR_TARGET_COUNT] = {
+    {"current", "set_contact_attributes", CC_ATTR_CURRENT},
+    {"related", "set_related_contact_attributes", CC_ATTR_RELATED},
+    {"flow", "set_flow_attributes", CC_ATTR_FLOW},
+};
+
+const cc_attr_target_info *cc_attr_target_of(const cc_block_spec *b)
+{
+    for (int i = 0; b && i < CC_ATTR_TARGET_COUNT; i++)
+        if (!strcmp(cc_attr_targets[i].kind, b->kind))
+            return &cc_attr_targets[i];
+    return NULL;
+}
+
+const cc_case_op cc_case_ops[CC_CASE_OP_COUNT + 1] = {
+    {"equals", "Equals", false, CC_CASE_EQUALS},
+    {"contains", "TextContains", false, CC_CASE_CONTAINS},
+    {"starts_with", "TextStartsWith", false, CC_CASE_STARTS_WITH},
+    {"ends_with", "TextEndsWith", false, CC_CASE_ENDS_WITH},
+    {"greater_than", "NumberGreaterThan", true, CC_CASE_GREATER_THAN},
+    {"less_than", "NumberLessThan", true, CC_CASE_LESS_THAN},
+    {"greater_or_equal", "NumberGreaterOrEqualTo", true, CC_CASE_GREATER_OR_EQUAL},
+    {"less_or_equal", "NumberLessOrEqualTo", true, CC_CASE_LESS_OR_EQUAL},
+    {"percent", NULL, true, CC_CASE_PERCENT},
+    {NULL, NULL, false, CC_CASE_OP_COUNT},
 };
 
 const cc_case_op *cc_case_op_by_name(const char *name)
@@ -1062,12 +1182,39 @@ const cc_case_op *cc_case_op_by_name(const char *name)
 const cc_case_op *cc_case_op_by_connect(const char *connect)
 {
     for (const cc_case_op *o = cc_case_ops; connect && o->name; o++)
-        if (!strcmp(o->connect, connect))
+        if (o->connect && !strcmp(o->connect, connect))
             return o;
     /* the DistributeByPercentage page spells it so */
     if (connect && !strcmp(connect, "NumericLessThan"))
         return cc_case_op_by_connect("NumberLessThan");
     return NULL;
+}
+
+const cc_ref_info cc_refs[CC_REF_COUNT] = {
+#define CC_REF_ROW(id, path, prefix, last, what) {path, prefix, last, what, CC_REF_##id},
+    CC_REFS(CC_REF_ROW)
+#undef CC_REF_ROW
+};
+const size_t cc_ref_count = CC_REF_COUNT;
+
+const cc_ref_info *cc_ref_lookup(const char *text)
+{
+    for (size_t i = 0; text && i < cc_ref_count; i++)
+        if (!cc_refs[i].prefix && !strcmp(text, cc_refs[i].path))
+            return &cc_refs[i];
+    for (size_t i = 0; text && i < cc_ref_count; i++)
+        if (cc_refs[i].prefix && !strncmp(text, cc_refs[i].path, strlen(cc_refs[i].path)))
+            return &cc_refs[i];
+    return NULL;
+}
+
+size_t cc_ref_paths(bool prefixes, const char **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cc_ref_count && n < cap; i++)
+        if (cc_refs[i].prefix == prefixes)
+            out[n++] = cc_refs[i].path;
+    return n;
 }
 
 /* ---- lookups ---- */

@@ -100,6 +100,10 @@ typedef struct {
     const char *connect_values; /* CC_PT_ENUM, CC_PT_BOOL: Connect's spellings, "|"-separated in the
                                  * order of `values` (false|true for a boolean) */
     const char *doc;       /* one line for docs/blocks.md */
+    const char *label;     /* CC_PT_FLOW: how the block sends contacts there, as a graph's edge label
+                            * ("agent whisper"); the parameter's name when NULL */
+    const char *verb;      /* CC_PT_FLOW: the same in check's messages ("sets agent whisper flow");
+                            * "refers to flow" when NULL */
 } cc_param_spec;
 
 enum {
@@ -110,7 +114,8 @@ enum {
     CC_BK_NEXT_KEPT = 1u << 4,  /* `next` is accepted and kept for export but never taken */
     CC_BK_SETS_QUEUE = 1u << 5, /* its success branch sets the working queue */
     CC_BK_TASK_SET = 1u << 6,   /* one of the 19 blocks Amazon Connect supports for tasks */
-    CC_BK_OPAQUE = 1u << 7,     /* a Connect action ccflow does not model: no branch is required */
+    CC_BK_OPAQUE = 1u << 7,     /* a Connect action ccflow does not model (connect_action): no branch is
+                                 * required, and import/export keep its type and parameters as read */
 };
 
 /* Names of the parameter that, when given, makes a queue-dependent block independent of the
@@ -245,12 +250,159 @@ typedef const char *(*cc_connect_param_text)(const void *ud, const char *name);
 const cc_connect_shape *cc_connect_default_shape(const char *kind, int flow_type, cc_connect_param_text text,
                                                  const void *ud);
 
-/* Comparison operators: ccflow's name and Connect's (equals / Equals, contains / TextContains...). */
+/* ---- staffing statuses and queue metrics ----
+ * The choices of check_staffing's `status` and check_queue_status's `metric`, as the first operand
+ * of CHECK_STAFFING / CHECK_QUEUE (the VM's ccfb_staffing and ccfb_metrics, in code order), with
+ * Connect's MetricType for each (the parameters' `values` and `connect_values`, and the
+ * CheckMetricData shape rows, are written from the same names). */
 typedef struct {
-    const char *name, *connect;
-    bool numeric;
+    const char *name;    /* "staffed" */
+    const char *connect; /* "NumberOfAgentsStaffed" */
+    int code;            /* the operand */
+} cc_choice;
+typedef enum { CC_STAFF_AVAILABLE, CC_STAFF_STAFFED, CC_STAFF_ONLINE, CC_STAFF_COUNT } cc_staffing_code;
+typedef enum { CC_QMETRIC_TIME_IN_QUEUE, CC_QMETRIC_QUEUE_SIZE, CC_QMETRIC_COUNT } cc_queue_metric_code;
+extern const cc_choice cc_staffing[CC_STAFF_COUNT];
+extern const cc_choice cc_queue_metrics[CC_QMETRIC_COUNT];
+/* The row of `table` (n rows) named `name`, or NULL. */
+const cc_choice *cc_choice_lookup(const cc_choice *table, int n, const char *name);
+
+/* ---- $. references ----
+ * The run-time values a flow may read: fixed paths ($.Queue.Name) and prefixes that take a name
+ * ($.Attributes.<name>), fixed paths first. Lowering checks references against the table; the VM
+ * can find a reference's row (cc_ref_lookup) and switch on its id (a prefix's id ends in '_').
+ * X(id, path, prefix, last, what): `path` is "$.Queue.Name", or a prefix ending in '.' when
+ * `prefix` (a name of one or more segments, without spaces, follows it); `last` lists the segments
+ * a prefix's reference must end in ("Value|Type"), or is NULL; `what` says what it reads. */
+#define CC_REFS(X) \
+    X(CHANNEL, "$.Channel", false, NULL, "the contact's channel, in capitals (cc_channel_upper)") \
+    X(NAME, "$.Name", false, NULL, "the contact's name (tasks)") \
+    X(DESCRIPTION, "$.Description", false, NULL, "the contact's description (tasks)") \
+    X(CONTACT_ID, "$.ContactId", false, NULL, "the contact's id") \
+    X(INITIAL_CONTACT_ID, "$.InitialContactId", false, NULL, "the id of the first contact of a transfer chain") \
+    X(PREVIOUS_CONTACT_ID, "$.PreviousContactId", false, NULL, "the id of the contact this one was transferred from") \
+    X(RELATED_CONTACT_ID, "$.RelatedContactId", false, NULL, "the id of the contact this one is related to (a task's creator)") \
+    X(INITIATION_METHOD, "$.InitiationMethod", false, NULL, "how the contact started: INBOUND, OUTBOUND, TRANSFER, API...") \
+    X(INSTANCE_ARN, "$.InstanceARN", false, NULL, "the instance's ARN") \
+    X(AWS_REGION, "$.AwsRegion", false, NULL, "the instance's region") \
+    X(LANGUAGE_CODE, "$.LanguageCode", false, NULL, "the contact's language") \
+    X(CUSTOMER_ID, "$.CustomerId", false, NULL, "the customer's id (update_contact_data)") \
+    X(TEXT_TO_SPEECH_VOICE_ID, "$.TextToSpeechVoiceId", false, NULL, "the text-to-speech voice (set_voice)") \
+    X(STORED_CUSTOMER_INPUT, "$.StoredCustomerInput", false, NULL, "the digits store_customer_input kept") \
+    X(CUSTOMER_ENDPOINT_ADDRESS, "$.CustomerEndpoint.Address", false, NULL, "the customer's number or address") \
+    X(CUSTOMER_ENDPOINT_TYPE, "$.CustomerEndpoint.Type", false, NULL, "the kind of the customer's endpoint") \
+    X(SYSTEM_ENDPOINT_ADDRESS, "$.SystemEndpoint.Address", false, NULL, "the number or address the customer reached") \
+    X(SYSTEM_ENDPOINT_TYPE, "$.SystemEndpoint.Type", false, NULL, "the kind of the system endpoint") \
+    X(QUEUE_NAME, "$.Queue.Name", false, NULL, "the working queue's name") \
+    X(QUEUE_ARN, "$.Queue.ARN", false, NULL, "the working queue's ARN") \
+    X(QUEUE_OUTBOUND_CALLER_ID_ADDRESS, "$.Queue.OutboundCallerId.Address", false, NULL, "the working queue's outbound caller id") \
+    X(QUEUE_OUTBOUND_CALLER_ID_TYPE, "$.Queue.OutboundCallerId.Type", false, NULL, "the kind of the working queue's outbound caller id") \
+    X(TASK_CONTACT_ID, "$.Task.ContactId", false, NULL, "the id of the task create_task made") \
+    X(AGENT_USER_NAME, "$.Agent.UserName", false, NULL, "the agent's user name") \
+    X(AGENT_FIRST_NAME, "$.Agent.FirstName", false, NULL, "the agent's first name") \
+    X(AGENT_LAST_NAME, "$.Agent.LastName", false, NULL, "the agent's last name") \
+    X(AGENT_ARN, "$.Agent.ARN", false, NULL, "the agent's ARN") \
+    X(METRICS_QUEUE_NAME, "$.Metrics.Queue.Name", false, NULL, "get_queue_metrics: the queue's name") \
+    X(METRICS_QUEUE_ARN, "$.Metrics.Queue.ARN", false, NULL, "get_queue_metrics: the queue's ARN") \
+    X(METRICS_QUEUE_SIZE, "$.Metrics.Queue.Size", false, NULL, "get_queue_metrics: contacts in queue") \
+    X(METRICS_QUEUE_OLDEST_CONTACT_AGE, "$.Metrics.Queue.OldestContactAge", false, NULL, "get_queue_metrics: age of the oldest contact in queue") \
+    X(METRICS_AGENTS_ONLINE_COUNT, "$.Metrics.Agents.Online.Count", false, NULL, "get_queue_metrics: agents online") \
+    X(METRICS_AGENTS_AVAILABLE_COUNT, "$.Metrics.Agents.Available.Count", false, NULL, "get_queue_metrics: agents available") \
+    X(METRICS_AGENTS_STAFFED_COUNT, "$.Metrics.Agents.Staffed.Count", false, NULL, "get_queue_metrics: agents staffed") \
+    X(METRICS_AGENTS_AFTER_CONTACT_WORK_COUNT, "$.Metrics.Agents.AfterContactWork.Count", false, NULL, "get_queue_metrics: agents in after-contact work") \
+    X(METRICS_AGENTS_BUSY_COUNT, "$.Metrics.Agents.Busy.Count", false, NULL, "get_queue_metrics: agents busy") \
+    X(METRICS_AGENTS_MISSED_COUNT, "$.Metrics.Agents.Missed.Count", false, NULL, "get_queue_metrics: agents who missed a contact") \
+    X(METRICS_AGENTS_NON_PRODUCTIVE_COUNT, "$.Metrics.Agents.NonProductive.Count", false, NULL, "get_queue_metrics: agents in a non-productive status") \
+    X(LEX_INTENT_NAME, "$.Lex.IntentName", false, NULL, "the Lex bot's intent") \
+    X(LEX_DIALOG_STATE, "$.Lex.DialogState", false, NULL, "the Lex bot's dialog state") \
+    X(VIEWS, "$.Views", false, NULL, "show_view's result") \
+    X(VIEWS_VIEW_RESULT_DATA, "$.Views.ViewResultData", false, NULL, "show_view's result data") \
+    X(VIEWS_ACTION, "$.Views.Action", false, NULL, "the action the customer took in the view") \
+    X(ATTRIBUTES_, "$.Attributes.", true, NULL, "a user-defined contact attribute") \
+    X(EXTERNAL_, "$.External.", true, NULL, "a key of the last function's answer (invoke_lambda)") \
+    X(REFERENCES_, "$.References.", true, "Value|Type", "a task reference: $.References.<name>.Value or .Type") \
+    X(FLOW_ATTRIBUTES_, "$.FlowAttributes.", true, NULL, "a flow attribute (set_flow_attributes)") \
+    X(LOOP_, "$.Loop.", true, NULL, "a loop block's counter or element") \
+    X(LEX_, "$.Lex.", true, NULL, "a Lex bot's slot or session value") \
+    X(CUSTOMER_, "$.Customer.", true, NULL, "a field of the customer's profile (customer_profiles)") \
+    X(CASE_, "$.Case.", true, NULL, "a field of the case (cases)") \
+    X(SEGMENT_ATTRIBUTES_, "$.SegmentAttributes.", true, NULL, "a segment attribute of the contact") \
+    X(MEDIA_STREAMS_, "$.MediaStreams.", true, NULL, "a media stream's detail (start_media_streaming)") \
+    X(VIEWS_VIEW_RESULT_DATA_, "$.Views.ViewResultData.", true, NULL, "a field of show_view's result data") \
+    X(WISDOM_, "$.Wisdom.", true, NULL, "an Amazon Q in Connect session value") \
+    X(DATA_TABLE_LIST_, "$.DataTableList.", true, NULL, "a data table's value")
+
+typedef enum {
+#define CC_REF_ENUM(id, path, prefix, last, what) CC_REF_##id,
+    CC_REFS(CC_REF_ENUM)
+#undef CC_REF_ENUM
+        CC_REF_COUNT
+} cc_ref_id;
+typedef struct {
+    const char *path;
+    bool prefix;
+    const char *last;
+    const char *what;
+    cc_ref_id id;
+} cc_ref_info;
+extern const cc_ref_info cc_refs[CC_REF_COUNT];
+extern const size_t cc_ref_count;
+/* The row of a reference: its fixed path, else the first prefix it starts with; NULL when none. */
+const cc_ref_info *cc_ref_lookup(const char *text);
+/* The paths (prefixes when `prefixes`) in table order, into out[cap]; returns how many. */
+size_t cc_ref_paths(bool prefixes, const char **out, size_t cap);
+
+/* ---- event hooks ----
+ * The flows a contact runs on an event (while queued, on hold, at disconnect...), set by the
+ * SET_HOOK / SET_HOOK_NAMED instructions, whose first operand is the hook's code; the VM's
+ * ccfb_hooks lists the names in code order. */
+typedef enum {
+    CC_HOOK_CUSTOMER_QUEUE, CC_HOOK_DISCONNECT, CC_HOOK_AGENT_WHISPER, CC_HOOK_CUSTOMER_WHISPER,
+    CC_HOOK_AGENT_HOLD, CC_HOOK_CUSTOMER_HOLD, CC_HOOK_EVENT, CC_HOOK_COUNT
+} cc_hook_code;
+typedef struct {
+    const char *name;    /* "agent_whisper" */
+    const char *kind;    /* the block kind that sets it: "set_whisper_flow" */
+    const char *param;   /* the kind's flow parameter that selects it: "agent" */
+    unsigned flow_types; /* CC_FT_BIT mask: the types the flow it runs may have */
+    const char *connect; /* Connect's key in UpdateContactEventHooks: "EventHooks.AgentWhisper"
+                          * (set_event_flow's key follows its `event` parameter) */
+    cc_hook_code code;
+} cc_hook_info;
+extern const cc_hook_info cc_hooks[CC_HOOK_COUNT]; /* in code order */
+/* The hook a block of kind `b` sets through its flow parameter `param` (the kind's last hook when
+ * `param` is NULL or none of its own), or NULL when the kind sets none. */
+const cc_hook_info *cc_hook_of(const cc_block_spec *b, const char *param);
+
+/* ---- operands a kind's name implies ----
+ * Kinds that share an instruction and differ in a first operand: set_contact_attributes,
+ * set_related_contact_attributes and set_flow_attributes all compile to SET_ATTRIBUTES with the
+ * contact whose attributes they write (the VM's ccfb_attribute_targets, in code order). */
+typedef enum { CC_ATTR_CURRENT, CC_ATTR_RELATED, CC_ATTR_FLOW, CC_ATTR_TARGET_COUNT } cc_attr_target;
+typedef struct {
+    const char *name; /* "related" */
+    const char *kind; /* "set_related_contact_attributes" */
+    cc_attr_target code;
+} cc_attr_target_info;
+extern const cc_attr_target_info cc_attr_targets[CC_ATTR_TARGET_COUNT];
+/* The target a kind writes, or NULL for a kind that writes no attributes. */
+const cc_attr_target_info *cc_attr_target_of(const cc_block_spec *b);
+
+/* Case operators: ccflow's name, Connect's (equals / Equals, contains / TextContains...) and the
+ * operator code the bytecode carries (a case's first operand; the VM's ccfb_operators lists the
+ * names in code order). `percent` is distribute_by_percentage's share, which Connect writes as a
+ * chain of NumberLessThan thresholds: it has no Connect operator of its own. */
+typedef enum {
+    CC_CASE_EQUALS, CC_CASE_CONTAINS, CC_CASE_STARTS_WITH, CC_CASE_ENDS_WITH, CC_CASE_GREATER_THAN,
+    CC_CASE_LESS_THAN, CC_CASE_GREATER_OR_EQUAL, CC_CASE_LESS_OR_EQUAL, CC_CASE_PERCENT, CC_CASE_OP_COUNT
+} cc_case_code;
+typedef struct {
+    const char *name;    /* "starts_with" */
+    const char *connect; /* "TextStartsWith"; NULL for percent */
+    bool numeric;        /* compares numbers */
+    cc_case_code code;   /* the bytecode's operator code */
 } cc_case_op;
-extern const cc_case_op cc_case_ops[];
+extern const cc_case_op cc_case_ops[CC_CASE_OP_COUNT + 1]; /* in code order, then a NULL name */
 const cc_case_op *cc_case_op_by_name(const char *name);
 const cc_case_op *cc_case_op_by_connect(const char *connect);
 

@@ -144,7 +144,7 @@ static void check_types(cc_bundle *b, cc_flow *f)
         for (uint32_t j = 0; j < blk->ncases; j++)
             check_loop_refs(b, f, blk->cases[j].operand);
         /* in a customer queue flow the contact is already queued: the block moves it elsewhere */
-        if (f->type == CC_FT_CUSTOMER_QUEUE && !strcmp(blk->spec->kind, "transfer_to_queue") &&
+        if (f->type == CC_FT_CUSTOMER_QUEUE && cc_block_op(blk->spec) == CC_OP_TRANSFER_QUEUE &&
             !cc_block_param(blk, "queue"))
             cc_report(b->ds, CC_E105, blk->kind_loc,
                       "in a customer_queue flow 'transfer_to_queue' moves the contact to another queue: it needs "
@@ -538,9 +538,15 @@ static int channel_of_text(const char *s)
     return -1;
 }
 
+static bool is_equals(const cc_case *c)
+{
+    const cc_case_op *op = cc_case_op_by_name(c->op);
+    return op && op->code == CC_CASE_EQUALS;
+}
+
 static bool is_channel_compare(const cc_block *blk)
 {
-    if (!blk->spec || strcmp(blk->spec->kind, "check_contact_attributes") != 0)
+    if (!blk->spec || cc_block_op(blk->spec) != CC_OP_COMPARE)
         return false;
     const cc_param *v = cc_block_param(blk, "value");
     return v && v->is_ref && strcmp(v->value->text, "$.Channel") == 0;
@@ -562,11 +568,11 @@ static unsigned edge_channels(const cc_block *blk, const edge *e, unsigned in)
     unsigned taken = 0;
     for (uint32_t i = 0; i < blk->ncases; i++) {
         const cc_case *c = &blk->cases[i];
-        int ch = strcmp(c->op, "equals") == 0 && c->operand && c->operand->type == CC_NODE_SCALAR
+        int ch = is_equals(c) && c->operand && c->operand->type == CC_NODE_SCALAR
                      ? channel_of_text(c->operand->text)
                      : -1;
         unsigned carries = ch >= 0 ? (1u << ch) & ~taken : 0;
-        if (strcmp(c->op, "equals") != 0)
+        if (!is_equals(c))
             carries = in & ~taken; /* other operators on $.Channel: no narrowing we can prove */
         if (e->case_index == (int32_t)i)
             return in & carries;
@@ -615,30 +621,12 @@ static void propagate_flow(const cc_flow *f, flow_channels *fc)
 }
 
 /* Describes how a block sends contacts on to another flow. */
-static const char *call_verb(const cc_block *blk, const cc_param *p)
-{
-    const char *k = blk->spec->kind;
-    if (!strcmp(k, "set_customer_queue_flow"))
-        return "sets customer queue flow";
-    if (!strcmp(k, "set_disconnect_flow"))
-        return "sets disconnect flow";
-    if (!strcmp(k, "transfer_to_flow"))
-        return "transfers to flow";
-    if (!strcmp(k, "create_task"))
-        return "creates a task in flow";
-    if (!strcmp(k, "invoke_module"))
-        return "invokes module";
-    if (!strcmp(k, "set_whisper_flow"))
-        return !strcmp(p->spec->name, "agent") ? "sets agent whisper flow" : "sets customer whisper flow";
-    if (!strcmp(k, "set_hold_flow"))
-        return "sets hold flow";
-    return "refers to flow";
-}
+static const char *call_verb(const cc_param *p) { return p->spec->verb ? p->spec->verb : "refers to flow"; }
 
 /* The channels a reference carries from a block reached by `in`. */
 static unsigned call_channels(const cc_block *blk, unsigned in)
 {
-    if (!strcmp(blk->spec->kind, "create_task"))
+    if (cc_block_op(blk->spec) == CC_OP_CREATE_TASK)
         return in ? CC_CH_TASK : 0; /* the new task starts there, whatever brought this contact */
     unsigned fails = 0;
     for (int c = 0; c < CC_CH_COUNT; c++)
@@ -701,7 +689,7 @@ static void add_arrival_notes(cc_bundle *b, flow_channels *all, size_t fi, int32
         const cc_block *cb = &caller->blocks[fc->caller_block[ch]];
         add_arrival_notes(b, all, (size_t)cf, fc->caller_block[ch], ch, d, hops + 1);
         cc_note_add(d, fc->caller_param[ch]->value->loc, "'%s' of flow '%s' %s '%s' for %s contacts", cb->id,
-                    caller->name, call_verb(cb, fc->caller_param[ch]), f->name, cc_channel_upper(ch));
+                    caller->name, call_verb(fc->caller_param[ch]), f->name, cc_channel_upper(ch));
     } else if (f->channels_declared)
         cc_note_add(d, f->channels_loc, "%s contacts enter flow '%s', which declares them", cc_channel_upper(ch), f->name);
     else if (f->type == CC_FT_INBOUND)
@@ -891,7 +879,7 @@ static void check_channels(cc_bundle *b)
                 channel_names(t->channels, accepted, sizeof accepted);
                 cc_diag *d = cc_report(b->ds, CC_E403, p->value->loc,
                                        "'%s' %s '%s' for %s contacts, but '%s' accepts only %s", blk->id,
-                                       call_verb(blk, p), t->name, names, t->name, accepted);
+                                       call_verb(p), t->name, names, t->name, accepted);
                 cc_note_add(d, t->channels_loc, "'%s' declares its channels here", t->name);
                 emit_arrival_notes(b, all, i, (int32_t)k, extra, d);
             }
@@ -907,26 +895,32 @@ static void check_channels(cc_bundle *b)
 /* Comparisons of $.Channel with values no contact has. */
 static void check_channel_values(cc_bundle *b, const cc_flow *f)
 {
-    static const char *const uppers[] = {"VOICE", "CHAT", "TASK", "EMAIL"};
+    const char *uppers[CC_CH_COUNT];
+    char all[64];
+    size_t used = 0;
+    for (int ch = 0; ch < CC_CH_COUNT; ch++) {
+        uppers[ch] = cc_channel_upper(ch);
+        used += (size_t)snprintf(all + used, sizeof all - used, "%s%s", ch == 0 ? "" : ch + 1 == CC_CH_COUNT ? " or " : ", ",
+                                 uppers[ch]);
+    }
     for (uint32_t i = 0; i < f->nblocks; i++) {
         const cc_block *blk = &f->blocks[i];
         if (!is_channel_compare(blk))
             continue;
         for (uint32_t j = 0; j < blk->ncases; j++) {
             const cc_case *c = &blk->cases[j];
-            if (strcmp(c->op, "equals") != 0 || !c->operand || c->operand->type != CC_NODE_SCALAR ||
+            if (!is_equals(c) || !c->operand || c->operand->type != CC_NODE_SCALAR ||
                 channel_of_text(c->operand->text) >= 0)
                 continue;
             cc_diag *d = cc_report(b->ds, CC_W404, c->operand->loc,
-                                   "no contact has channel '%s'; $.Channel is VOICE, CHAT, TASK or EMAIL",
-                                   c->operand->text);
+                                   "no contact has channel '%s'; $.Channel is %s", c->operand->text, all);
             char upper[32];
             size_t k;
             for (k = 0; k + 1 < sizeof upper && c->operand->text[k]; k++)
                 upper[k] = (char)(c->operand->text[k] >= 'a' && c->operand->text[k] <= 'z' ? c->operand->text[k] - 32
                                                                                             : c->operand->text[k]);
             upper[k] = '\0';
-            const char *best = cc_closest(upper, uppers, 4);
+            const char *best = cc_closest(upper, uppers, CC_CH_COUNT);
             if (best)
                 cc_note_add(d, c->operand->loc, "did you mean '%s'?", best);
         }

@@ -79,15 +79,11 @@ static uint32_t param_index(const cc_block_spec *spec, const cc_param_spec *ps)
     return (uint32_t)(ps - spec->params);
 }
 
-/* Operators of cases, numbered as in the DSL's list. */
+/* A case's operator code (cc_case_ops); lowering has checked the name. */
 static uint32_t operator_code(const char *op)
 {
-    static const char *const ops[] = {"equals", "contains", "starts_with", "ends_with", "greater_than",
-                                      "less_than", "greater_or_equal", "less_or_equal", "percent"};
-    for (uint32_t i = 0; i < CC_ARRAY_LEN(ops); i++)
-        if (!strcmp(op, ops[i]))
-            return i;
-    return 0;
+    const cc_case_op *o = cc_case_op_by_name(op);
+    return o ? (uint32_t)o->code : CC_CASE_EQUALS;
 }
 
 static int flow_index(const cc_bundle *b, const char *name)
@@ -181,25 +177,42 @@ static void emit_cases(emitter *e, const cc_block *blk)
     }
 }
 
-/* Event hooks: 0 customer queue, 1 disconnect, 2 agent whisper, 3 customer whisper, 4 agent hold,
- * 5 customer hold, 6 an event flow (set_event_flow). */
-static uint32_t hook_code(const cc_block *blk, const cc_param **flow_param)
+/* The flow a kind's flow parameter names (the last valid one: kinds with two, such as
+ * set_whisper_flow's agent and customer, take exactly one), or NULL. */
+static const cc_param *flow_param(const cc_block *blk)
 {
-    const char *kind = blk->spec->kind;
-    uint32_t code = 6;
-    *flow_param = NULL;
+    const cc_param *fp = NULL;
     for (uint32_t i = 0; i < blk->nparams; i++)
         if (blk->params[i].spec->type == CC_PT_FLOW && !blk->params[i].invalid)
-            *flow_param = &blk->params[i];
-    if (!strcmp(kind, "set_customer_queue_flow"))
-        code = 0;
-    else if (!strcmp(kind, "set_disconnect_flow"))
-        code = 1;
-    else if (!strcmp(kind, "set_whisper_flow"))
-        code = *flow_param && !strcmp((*flow_param)->spec->name, "agent") ? 2 : 3;
-    else if (!strcmp(kind, "set_hold_flow"))
-        code = *flow_param && !strcmp((*flow_param)->spec->name, "agent") ? 4 : 5;
-    return code;
+            fp = &blk->params[i];
+    return fp;
+}
+
+/* An instruction whose operand is a flow: `plain` with the flow's index, or `named` with the
+ * reference that names it when the block runs; a hook's code (>= 0) comes first. */
+static void emit_flow_target(emitter *e, cc_opcode plain, cc_opcode named, int hook, const cc_param *fp)
+{
+    if (fp && fp->invalid)
+        fp = NULL;
+    bool by_name = fp && fp->is_ref;
+    op(e, by_name ? named : plain);
+    if (hook >= 0)
+        u32(e, (uint32_t)hook);
+    if (by_name) {
+        u32(e, value_operand(e->pool, fp->value, true));
+    } else {
+        int fi = fp ? flow_index(e->bundle, fp->value->text) : -1;
+        u32(e, fi < 0 ? 0 : (uint32_t)fi);
+    }
+}
+
+/* The code of a choice parameter's value in its table (cc_staffing, cc_queue_metrics), or `dflt`
+ * when the parameter is absent. */
+static uint32_t choice_code(const cc_block *blk, const char *name, const cc_choice *table, int n, int dflt)
+{
+    const cc_param *pr = param(blk, name);
+    const cc_choice *c = pr && !pr->invalid ? cc_choice_lookup(table, n, pr->value->text) : NULL;
+    return (uint32_t)(c ? c->code : dflt);
 }
 
 /* The generic form: kind and (parameter index, value) pairs, in catalogue order. */
@@ -221,156 +234,150 @@ static void emit_generic(emitter *e, const cc_block *blk, cc_opcode o)
     }
 }
 
+/* One block: its kind's instruction (cc_block_op), operands from its parameters, then the SWITCH
+ * on its outcome. A kind with an instruction of its own has a case here; the others run as BLOCK. */
 static void emit_block(emitter *e, const cc_block *blk)
 {
-    const char *k = blk->spec->kind;
     pool *p = e->pool;
-    if (!strcmp(k, "end_flow")) {
-        op(e, CC_OP_END_FLOW);
-        return;
-    }
-    if (!strcmp(k, "disconnect")) {
-        op(e, CC_OP_DISCONNECT);
-        return;
-    }
-    if (!strcmp(k, "return")) {
-        op(e, CC_OP_RETURN);
-        return;
-    }
-    if (!strcmp(k, "set_working_queue")) {
-        op(e, CC_OP_SET_QUEUE);
+    cc_opcode o = cc_block_op(blk->spec);
+    switch (o) {
+    case CC_OP_END_FLOW:
+    case CC_OP_DISCONNECT:
+    case CC_OP_RETURN:
+        op(e, o);
+        return; /* they never go on: no SWITCH */
+    case CC_OP_SET_QUEUE:
+    case CC_OP_TRANSFER_QUEUE:
+        op(e, o);
         u32(e, param_value(p, blk, "queue"));
-    } else if (!strcmp(k, "transfer_to_queue")) {
-        op(e, CC_OP_TRANSFER_QUEUE);
+        break;
+    case CC_OP_CHECK_STAFFING:
+        op(e, o);
+        u32(e, choice_code(blk, "status", cc_staffing, CC_STAFF_COUNT, CC_STAFF_AVAILABLE));
         u32(e, param_value(p, blk, "queue"));
-    } else if (!strcmp(k, "check_staffing")) {
-        const cc_param *st = param(blk, "status");
-        const char *status = st && !st->invalid ? st->value->text : "available";
-        op(e, CC_OP_CHECK_STAFFING);
-        u32(e, !strcmp(status, "available") ? 0 : !strcmp(status, "staffed") ? 1 : 2);
-        u32(e, param_value(p, blk, "queue"));
-    } else if (!strcmp(k, "check_queue_status")) {
-        const cc_param *m = param(blk, "metric");
-        op(e, CC_OP_CHECK_QUEUE);
-        u32(e, m && !m->invalid && !strcmp(m->value->text, "queue_size") ? 1 : 0);
+        break;
+    case CC_OP_CHECK_QUEUE:
+        op(e, o);
+        u32(e, choice_code(blk, "metric", cc_queue_metrics, CC_QMETRIC_COUNT, CC_QMETRIC_TIME_IN_QUEUE));
         u32(e, param_value(p, blk, "queue"));
         emit_cases(e, blk);
-    } else if (!strcmp(k, "check_hours_of_operation")) {
-        op(e, CC_OP_CHECK_HOURS);
+        break;
+    case CC_OP_CHECK_HOURS:
+        op(e, o);
         u32(e, param_value(p, blk, "hours"));
-    } else if (!strcmp(k, "check_contact_attributes")) {
-        op(e, CC_OP_COMPARE);
+        break;
+    case CC_OP_COMPARE:
+        op(e, o);
         u32(e, param_value(p, blk, "value"));
         emit_cases(e, blk);
-    } else if (!strcmp(k, "set_contact_attributes") || !strcmp(k, "set_related_contact_attributes") ||
-               !strcmp(k, "set_flow_attributes")) {
+        break;
+    case CC_OP_SET_ATTRIBUTES: {
         const cc_param *a = blk->nparams ? &blk->params[0] : NULL;
-        op(e, CC_OP_SET_ATTRIBUTES);
-        u32(e, k[4] == 'c' ? 0 : k[4] == 'r' ? 1 : 2);
+        const cc_attr_target_info *t = cc_attr_target_of(blk->spec);
+        op(e, o);
+        u32(e, t ? (uint32_t)t->code : CC_ATTR_CURRENT);
         emit_pairs(e, a && !a->invalid && a->value->type == CC_NODE_MAP ? a->value : NULL);
-    } else if (!strcmp(k, "change_routing_priority")) {
+        break;
+    }
+    case CC_OP_SET_PRIORITY: {
         const cc_param *age = param(blk, "age");
-        if (age && !age->invalid) {
+        if (age && !age->invalid) { /* change_routing_priority's other form: the contact's age */
             op(e, CC_OP_ADJUST_AGE);
             u32(e, (uint32_t)(int32_t)age->num);
         } else {
-            op(e, CC_OP_SET_PRIORITY);
+            op(e, o);
             u32(e, param_value(p, blk, "priority"));
         }
-    } else if (!strcmp(k, "create_task")) {
-        emit_generic(e, blk, CC_OP_CREATE_TASK);
-    } else if (!strcmp(k, "distribute_by_percentage")) {
-        op(e, CC_OP_DISTRIBUTE);
+        break;
+    }
+    case CC_OP_CREATE_TASK:
+        emit_generic(e, blk, o);
+        break;
+    case CC_OP_DISTRIBUTE:
+        op(e, o);
         u32(e, blk->ncases);
         for (uint32_t c = 0; c < blk->ncases; c++)
             u32(e, (uint32_t)blk->cases[c].num);
-    } else if (!strcmp(k, "get_queue_metrics")) {
-        op(e, CC_OP_GET_METRICS);
+        break;
+    case CC_OP_GET_METRICS:
+        op(e, o);
         u32(e, param_value(p, blk, "queue"));
         u32(e, param_value(p, blk, "channel"));
-    } else if (!strcmp(k, "invoke_lambda")) {
+        break;
+    case CC_OP_INVOKE: {
         const cc_param *t = param(blk, "timeout");
         const cc_param *pm = param(blk, "parameters");
-        op(e, CC_OP_INVOKE);
+        op(e, o);
         u32(e, param_value(p, blk, "function"));
         u32(e, t && !t->invalid ? (uint32_t)t->num : 3000);
         emit_pairs(e, pm && !pm->invalid && pm->value->type == CC_NODE_MAP ? pm->value : NULL);
-    } else if (blk->spec->flags & CC_BK_LOOP) {
-        op(e, CC_OP_LOOP);
+        break;
+    }
+    case CC_OP_LOOP:
+        op(e, o);
         u32(e, 0); /* the block's index, patched by the caller */
         u32(e, param_value(p, blk, "count"));
-    } else if (!strcmp(k, "set_customer_queue_flow") || !strcmp(k, "set_disconnect_flow") ||
-               !strcmp(k, "set_whisper_flow") || !strcmp(k, "set_hold_flow")) {
-        const cc_param *fp;
-        uint32_t hook = hook_code(blk, &fp);
-        if (fp && fp->is_ref) { /* the flow is named at run time */
-            op(e, CC_OP_SET_HOOK_NAMED);
-            u32(e, hook);
-            u32(e, value_operand(p, fp->value, true));
-        } else {
-            int fi = fp ? flow_index(e->bundle, fp->value->text) : -1;
-            op(e, CC_OP_SET_HOOK);
-            u32(e, hook);
-            u32(e, fi < 0 ? 0 : (uint32_t)fi);
-        }
-    } else if (!strcmp(k, "transfer_to_flow")) {
-        const cc_param *fp = param(blk, "flow");
-        if (fp && !fp->invalid && fp->is_ref) {
-            op(e, CC_OP_TRANSFER_NAMED);
-            u32(e, value_operand(p, fp->value, true));
-        } else {
-            int fi = fp && !fp->invalid ? flow_index(e->bundle, fp->value->text) : -1;
-            op(e, CC_OP_TRANSFER_FLOW);
-            u32(e, fi < 0 ? 0 : (uint32_t)fi);
-        }
-    } else if (!strcmp(k, "invoke_module")) {
-        const cc_param *mp = param(blk, "module");
-        if (mp && !mp->invalid && mp->is_ref) {
-            op(e, CC_OP_CALL_NAMED);
-            u32(e, value_operand(p, mp->value, true));
-        } else {
-            int fi = mp && !mp->invalid ? flow_index(e->bundle, mp->value->text) : -1;
-            op(e, CC_OP_CALL_MODULE);
-            u32(e, fi < 0 ? 0 : (uint32_t)fi);
-        }
-    } else if (!strcmp(k, "wait")) {
+        break;
+    case CC_OP_SET_HOOK: {
+        const cc_param *fp = flow_param(blk);
+        const cc_hook_info *h = cc_hook_of(blk->spec, fp ? fp->spec->name : NULL);
+        emit_flow_target(e, o, CC_OP_SET_HOOK_NAMED, h ? (int)h->code : CC_HOOK_EVENT, fp);
+        break;
+    }
+    case CC_OP_TRANSFER_FLOW:
+        emit_flow_target(e, o, CC_OP_TRANSFER_NAMED, -1, param(blk, "flow"));
+        break;
+    case CC_OP_CALL_MODULE:
+        emit_flow_target(e, o, CC_OP_CALL_NAMED, -1, param(blk, "module"));
+        break;
+    case CC_OP_WAIT: {
         const cc_param *d = param(blk, "duration");
         if (d && !d->invalid && d->is_ref) { /* seconds read when the block runs */
             op(e, CC_OP_WAIT_FOR);
             u32(e, value_operand(p, d->value, true));
         } else {
-            op(e, CC_OP_WAIT);
+            op(e, o);
             u32(e, d && !d->invalid ? (uint32_t)d->num : 0);
         }
-    } else if (!strcmp(k, "play_prompt")) {
-        op(e, CC_OP_PROMPT);
+        break;
+    }
+    case CC_OP_PROMPT:
+        op(e, o);
         u32(e, param_value(p, blk, "text"));
-    } else if (!strcmp(k, "loop_prompts")) {
+        break;
+    case CC_OP_LOOP_PROMPTS: {
         const cc_param *ip = param(blk, "interrupt");
         const cc_param *pp = param(blk, "prompts");
         const cc_node *list = pp && !pp->invalid && pp->value->type == CC_NODE_LIST ? pp->value : NULL;
-        op(e, CC_OP_LOOP_PROMPTS);
+        op(e, o);
         u32(e, ip && !ip->invalid ? (uint32_t)ip->num : 0);
         u32(e, list ? list->count : 0);
         for (uint32_t i = 0; list && i < list->count; i++)
             u32(e, value_operand(p, cc_node_get(list->items[i], "text"), false));
-    } else if (!strcmp(k, "get_customer_input")) {
+        break;
+    }
+    case CC_OP_GET_INPUT: {
         const cc_param *t = param(blk, "timeout");
-        op(e, CC_OP_GET_INPUT);
+        op(e, o);
         u32(e, param_value(p, blk, "text"));
         u32(e, t && !t->invalid ? (uint32_t)t->num : 5000);
         u32(e, blk->ncases);
         for (uint32_t c = 0; c < blk->ncases; c++)
             u32(e, value_operand(p, blk->cases[c].operand, false));
-    } else if (!strcmp(k, "store_customer_input")) {
+        break;
+    }
+    case CC_OP_STORE_INPUT: {
         const cc_param *md = param(blk, "max_digits");
         const cc_param *t = param(blk, "timeout");
-        op(e, CC_OP_STORE_INPUT);
+        op(e, o);
         u32(e, param_value(p, blk, "text"));
         u32(e, md && !md->invalid ? (uint32_t)md->num : 20);
         u32(e, t && !t->invalid ? (uint32_t)t->num : 5000);
-    } else {
+        break;
+    }
+    default: /* CC_OP_BLOCK; no kind names a control instruction or a variant as its own */
         emit_generic(e, blk, CC_OP_BLOCK);
+        break;
     }
     emit_switch(e, blk);
 }

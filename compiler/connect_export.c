@@ -452,12 +452,12 @@ static onode *transitions(exporter *ex, const cc_block *blk, const cc_connect_sh
         const char *to = target_ident(ex, c->to, c->target);
         if (!c->op || !c->operand)
             continue;
-        if (!strcmp(c->op, "percent")) {
+        const cc_case_op *op = cc_case_op_by_name(c->op);
+        if (op && op->code == CC_CASE_PERCENT) {
             below += c->num;
-            o_push(ex, cases, condition(ex, to, "NumberLessThan", cc_arena_printf(ex->arena, "%lld", (long long)below)));
+            o_push(ex, cases, condition(ex, to, cc_case_ops[CC_CASE_LESS_THAN].connect, cc_arena_printf(ex->arena, "%lld", (long long)below)));
             continue;
         }
-        const cc_case_op *op = cc_case_op_by_name(c->op);
         o_push(ex, cases, condition(ex, to, op ? op->connect : c->op, is_scalar(c->operand) ? c->operand->text : ""));
     }
     for (int idx = 0; idx < 64; idx++)
@@ -549,7 +549,7 @@ static onode *action(exporter *ex, uint32_t bi)
     const char *type;
     const cc_connect_shape *row = NULL;
 
-    if (blk->spec && !strcmp(blk->spec->kind, "connect_action")) {
+    if (blk->spec && (blk->spec->flags & CC_BK_OPAQUE)) { /* connect_action: type and parameters as read */
         const cc_param *t = cc_block_param(blk, "type"), *p = cc_block_param(blk, "parameters");
         type = t && is_scalar(t->value) ? t->value->text : "";
         if (p && p->value && p->value->type == CC_NODE_MAP)

@@ -650,7 +650,9 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
         put(im, block, "next", next->loc, target_node(fc, next));
 
     const cc_node *conds = cc_node_get(tr, "Conditions");
-    bool distribute = !strcmp(spec->kind, "distribute_by_percentage");
+    /* a kind whose cases are percentages: Connect writes them as a chain of thresholds */
+    const cc_param_spec *pct_cases = cc_block_cases_param(spec);
+    bool distribute = pct_cases && cc_branch_listed(pct_cases->values, cc_case_ops[CC_CASE_PERCENT].name);
     int64_t below = 1; /* DistributeByPercentage: the previous threshold */
     int last_rank = 0;
     for (uint32_t i = 0; conds && conds->type == CC_NODE_LIST && i < conds->count; i++) {
@@ -684,14 +686,14 @@ static void lower_transitions(flow_ctx *fc, const action_info *ai, pairs *block,
             continue;
         }
         const cc_case_op *cop = cc_case_op_by_connect(op->text);
-        if (cases_ps && operand && distribute && cop && !strcmp(cop->connect, "NumberLessThan") &&
+        if (cases_ps && operand && distribute && cop && cop->code == CC_CASE_LESS_THAN &&
             numeric_text(operand->text)) {
             int64_t upto = (int64_t)strtod(operand->text, NULL);
             char pct[32];
             snprintf(pct, sizeof pct, "%lld", (long long)(upto - below));
             below = upto;
             pairs cs = {0};
-            put(im, &cs, "percent", op->loc, scalar_at(im, pct, true, operand->loc));
+            put(im, &cs, cc_case_ops[CC_CASE_PERCENT].name, op->loc, scalar_at(im, pct, true, operand->loc));
             if (to->len) /* else a case left unconnected */
                 put(im, &cs, "next", to->loc, target_node(fc, to));
             cc_node *m = map_of(im, &cs, c->loc);
@@ -804,7 +806,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
     path_list taken = {0};
     const cc_block_spec *spec = ai->spec;
 
-    if (!strcmp(spec->kind, "connect_action")) {
+    if (spec->flags & CC_BK_OPAQUE) { /* connect_action: the type and parameters as they are */
         put(im, &value, "type", ai->type->loc, (cc_node *)ai->type);
         if (params && params->count)
             put(im, &value, "parameters", params->loc, params);
@@ -843,7 +845,7 @@ static cc_node *lower_action(flow_ctx *fc, action_info *ai, int flow_type, pairs
     lower_transitions(fc, ai, &block, &value, &left);
 
     /* what the block's parameters do not hold stays with the action, for export */
-    if (params && params->type == CC_NODE_MAP && strcmp(spec->kind, "connect_action") != 0) {
+    if (params && params->type == CC_NODE_MAP && !(spec->flags & CC_BK_OPAQUE)) {
         pairs extra = {0};
         for (uint32_t i = 0; i < params->count; i++)
             if (!fully_taken(&taken, params->pairs[i].value, params->pairs[i].key->text))

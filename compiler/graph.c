@@ -142,25 +142,7 @@ static int ext_index(graph *g, const cc_flow *f)
 }
 
 /* How a block sends contacts to the flow its parameter p names: the cross-flow edge's label. */
-static const char *reference_label(const cc_block *blk, const cc_param *p)
-{
-    const char *k = blk->spec->kind;
-    if (!strcmp(k, "set_customer_queue_flow"))
-        return "customer queue";
-    if (!strcmp(k, "set_disconnect_flow"))
-        return "disconnect";
-    if (!strcmp(k, "transfer_to_flow"))
-        return "transfer";
-    if (!strcmp(k, "create_task"))
-        return "task";
-    if (!strcmp(k, "invoke_module"))
-        return "module";
-    if (!strcmp(k, "set_whisper_flow"))
-        return !strcmp(p->spec->name, "agent") ? "agent whisper" : "customer whisper";
-    if (!strcmp(k, "set_hold_flow"))
-        return !strcmp(p->spec->name, "agent") ? "agent hold" : "customer hold";
-    return p->spec->name;
-}
+static const char *reference_label(const cc_param *p) { return p->spec->label ? p->spec->label : p->spec->name; }
 
 /* The flow a parameter names, when it is a flow reference that resolves in the bundle. */
 static const cc_flow *referenced_flow(const cc_bundle *b, const cc_block *blk, const cc_param *p)
@@ -432,7 +414,7 @@ static void draw_references(graph *g)
                 if (ti >= 0 && !target->nblocks)
                     continue; /* a flow without blocks has no node to point at */
                 t.len = 0;
-                cc_buf_puts(&t, reference_label(blk, &blk->params[j]));
+                cc_buf_puts(&t, reference_label(&blk->params[j]));
                 if (dot) {
                     cc_buf_printf(o, "  f%zu_b%u -> %s [label=", fi, k, to);
                     put_label(g, t.data);

@@ -8,60 +8,31 @@
 
 /* ---- references ---- */
 
-/* Fixed paths, and prefixes that take one or more further segments. */
-static const char *const ref_fixed[] = {
-    "$.Channel", "$.Name", "$.Description", "$.ContactId", "$.InitialContactId", "$.PreviousContactId",
-    "$.RelatedContactId", "$.InitiationMethod", "$.InstanceARN", "$.AwsRegion", "$.LanguageCode",
-    "$.CustomerId", "$.TextToSpeechVoiceId", "$.StoredCustomerInput", "$.CustomerEndpoint.Address",
-    "$.CustomerEndpoint.Type", "$.SystemEndpoint.Address", "$.SystemEndpoint.Type", "$.Queue.Name",
-    "$.Queue.ARN", "$.Queue.OutboundCallerId.Address", "$.Queue.OutboundCallerId.Type",
-    "$.Task.ContactId", "$.Agent.UserName", "$.Agent.FirstName", "$.Agent.LastName", "$.Agent.ARN",
-    "$.Metrics.Queue.Name", "$.Metrics.Queue.ARN", "$.Metrics.Queue.Size",
-    "$.Metrics.Queue.OldestContactAge", "$.Metrics.Agents.Online.Count",
-    "$.Metrics.Agents.Available.Count", "$.Metrics.Agents.Staffed.Count",
-    "$.Metrics.Agents.AfterContactWork.Count", "$.Metrics.Agents.Busy.Count",
-    "$.Metrics.Agents.Missed.Count", "$.Metrics.Agents.NonProductive.Count", "$.Lex.IntentName",
-    "$.Lex.DialogState", "$.Views", "$.Views.ViewResultData", "$.Views.Action"};
-static const char *const ref_prefixes[] = {"$.Attributes.", "$.External.", "$.References.",
-                                           "$.FlowAttributes.", "$.Loop.", "$.Lex.", "$.Customer.", "$.Case.",
-                                           "$.SegmentAttributes.", "$.MediaStreams.",
-                                           "$.Views.ViewResultData.", "$.Wisdom.", "$.DataTableList."};
-
+/* Against the catalogue's table (cc_refs): a fixed path, or a prefix and a name. */
 bool cc_ref_valid(const char *text, const char **why)
 {
-    for (size_t i = 0; i < CC_ARRAY_LEN(ref_fixed); i++)
-        if (strcmp(text, ref_fixed[i]) == 0)
-            return true;
-    for (size_t i = 0; i < CC_ARRAY_LEN(ref_prefixes); i++) {
-        size_t n = strlen(ref_prefixes[i]);
-        if (strncmp(text, ref_prefixes[i], n) == 0) {
-            const char *rest = text + n;
-            if (!*rest) {
-                *why = "a name must follow the prefix";
-                return false;
-            }
-            if (strchr(rest, ' ')) {
-                *why = "a name in a reference cannot hold spaces";
-                return false;
-            }
-            if (strcmp(ref_prefixes[i], "$.References.") == 0) {
-                const char *dot = strrchr(rest, '.');
-                if (!dot || dot == rest || (strcmp(dot, ".Value") != 0 && strcmp(dot, ".Type") != 0)) {
-                    *why = "a reference is read as $.References.<name>.Value or .Type";
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
+    const cc_ref_info *r = cc_ref_lookup(text);
     *why = NULL;
-    return false;
+    if (!r || !r->prefix)
+        return r != NULL;
+    const char *rest = text + strlen(r->path);
+    if (!*rest)
+        *why = "a name must follow the prefix";
+    else if (strchr(rest, ' '))
+        *why = "a name in a reference cannot hold spaces";
+    else if (r->last) {
+        const char *dot = strrchr(rest, '.');
+        if (!dot || dot == rest || !cc_branch_listed(r->last, dot + 1))
+            *why = "a reference is read as $.References.<name>.Value or .Type";
+    }
+    return *why == NULL;
 }
 
 /* The known reference closest to text, for a hint. */
 static const char *ref_hint(const char *text)
 {
-    const char *best = cc_closest(text, ref_fixed, CC_ARRAY_LEN(ref_fixed));
+    const char *paths[96];
+    const char *best = cc_closest(text, paths, cc_ref_paths(false, paths, CC_ARRAY_LEN(paths)));
     if (best)
         return best;
     const char *dot = strchr(text + 2, '.');
@@ -71,7 +42,7 @@ static const char *ref_hint(const char *text)
         if (n < sizeof head) {
             memcpy(head, text, n);
             head[n] = '\0';
-            return cc_closest(head, ref_prefixes, CC_ARRAY_LEN(ref_prefixes));
+            return cc_closest(head, paths, cc_ref_paths(true, paths, CC_ARRAY_LEN(paths)));
         }
     }
     return NULL;
@@ -313,12 +284,12 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
             c->op = k->text;
             c->op_loc = k->loc;
             c->operand = val;
-            bool numeric = strncmp(c->op, "greater", 7) == 0 || strncmp(c->op, "less", 4) == 0 ||
-                           strcmp(c->op, "percent") == 0 || numbers_only;
+            const cc_case_op *co = cc_case_op_by_name(c->op); /* the kind's `values` are all in the table */
+            bool numeric = (co && co->numeric) || numbers_only;
             if (!is_scalar(val)) {
                 wrong_type(L, val, "an operand", numeric ? "a number" : "text or a number");
                 ok = false;
-            } else if (strcmp(c->op, "percent") == 0) {
+            } else if (co && co->code == CC_CASE_PERCENT) {
                 int64_t p;
                 if (!val->plain || !parse_int(val->text, &p)) {
                     cc_report(L->ds, CC_E106, val->loc, "a percentage is a whole number from 1 to 100, not '%s'",
@@ -337,6 +308,7 @@ static void check_cases(lowerer *L, cc_block *blk, const cc_param_spec *ps, cons
                     c->num = (int64_t)strtod(val->text, NULL);
             } else if (is_ref_text(val) && !check_ref(L, val))
                 ok = false;
+            /* get_customer_input's own rule: without a bot its options are single keys */
             else if (!strcmp(blk->spec->kind, "get_customer_input") && !cc_node_get(L->block_value, "lex_bot") && !cc_node_get(L->block_value, "lex_v1_bot") &&
                      (val->len != 1 || !strchr("0123456789*#", val->text[0]))) {
                 cc_report(L->ds, CC_E108, val->loc, "an option of 'get_customer_input' is one key: 0-9, * or #, not '%s'",

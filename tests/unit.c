@@ -511,6 +511,39 @@ static void test_civil(void)
           "leap years: 2000 is one, 1900 is not");
 }
 
+/* The catalogue's tables carry the codes the bytecode uses: the VM's name tables (bytecode.c) list
+ * the same names in code order, so either may be read for the other. */
+static void test_tables(void)
+{
+    for (int i = 0; i < CC_CASE_OP_COUNT; i++)
+        CHECK((int)cc_case_ops[i].code == i && !strcmp(cc_case_ops[i].name, ccfb_operators[i]),
+              "case operator %d is %s in the catalogue, %s in the bytecode", i, cc_case_ops[i].name, ccfb_operators[i]);
+    CHECK(!cc_case_ops[CC_CASE_OP_COUNT].name, "the case operators end with a NULL name");
+    for (int i = 0; i < CC_HOOK_COUNT; i++) {
+        const cc_block_spec *k = cc_block_lookup(cc_hooks[i].kind);
+        const cc_param_spec *ps = cc_param_lookup(k, cc_hooks[i].param);
+        CHECK((int)cc_hooks[i].code == i && !strcmp(cc_hooks[i].name, ccfb_hooks[i]), "hook %d is %s, %s in the bytecode", i,
+              cc_hooks[i].name, ccfb_hooks[i]);
+        CHECK(ps && ps->type == CC_PT_FLOW && ps->flow_types == cc_hooks[i].flow_types && cc_hook_of(k, ps->name) == &cc_hooks[i],
+              "hook %s: %s's parameter %s selects it, with its flow types", cc_hooks[i].name, cc_hooks[i].kind, cc_hooks[i].param);
+    }
+    for (int i = 0; i < CC_ATTR_TARGET_COUNT; i++)
+        CHECK((int)cc_attr_targets[i].code == i && !strcmp(cc_attr_targets[i].name, ccfb_attribute_targets[i]) &&
+                  cc_attr_target_of(cc_block_lookup(cc_attr_targets[i].kind)) == &cc_attr_targets[i],
+              "attribute target %d is %s", i, cc_attr_targets[i].name);
+    for (int i = 0; i < CC_STAFF_COUNT; i++)
+        CHECK(cc_staffing[i].code == i && !strcmp(cc_staffing[i].name, ccfb_staffing[i]), "staffing %d is %s", i,
+              cc_staffing[i].name);
+    for (int i = 0; i < CC_REF_COUNT; i++)
+        CHECK((int)cc_refs[i].id == i && cc_ref_lookup(cc_refs[i].path) == &cc_refs[i], "reference %s is row %d", cc_refs[i].path, i);
+    CHECK(cc_ref_lookup("$.Lex.IntentName")->id == CC_REF_LEX_INTENT_NAME && cc_ref_lookup("$.Lex.Slots.x")->id == CC_REF_LEX_ &&
+              cc_ref_lookup("$.Attributes.tier")->id == CC_REF_ATTRIBUTES_ && !cc_ref_lookup("$.Nothing"),
+          "a reference finds its fixed path before a prefix");
+    for (int i = 0; i < CC_QMETRIC_COUNT; i++)
+        CHECK(cc_queue_metrics[i].code == i && !strcmp(cc_queue_metrics[i].name, ccfb_metrics[i]), "queue metric %d is %s",
+              i, cc_queue_metrics[i].name);
+}
+
 /* The JSON writer: layouts, escaping, numbers, and misuse that is flagged but never written. */
 static void test_json_writer(void)
 {
@@ -605,6 +638,7 @@ int main(void)
     test_json_writer();
     test_outcomes();
     test_civil();
+    test_tables();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
