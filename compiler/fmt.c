@@ -1103,8 +1103,14 @@ void cc_fmt_yaml(const cc_node *root, const cc_comments *comments, cc_buf *out)
 /* ---- DSL ---- */
 
 static const char *const dsl_keywords[] = {"flow", "if", "else", "switch", "goto", "end", "true", "false", "null", NULL};
-static const char *const dsl_operators[] = {"equals", "contains", "starts_with", "ends_with", "greater_than",
-                                            "less_than", "greater_or_equal", "less_or_equal", "percent", NULL};
+/* Whether s is a case operator (the catalogue's cc_case_ops), which the DSL reads as a keyword. */
+static bool is_operator(const char *s, size_t n)
+{
+    for (int i = 0; i < CC_CASE_OP_COUNT; i++)
+        if (text_is(s, n, cc_case_ops[i].name))
+            return true;
+    return false;
+}
 
 /* letter or _, then letters, digits, _ and - */
 static bool dsl_ident(const char *s, size_t n)
@@ -1184,7 +1190,7 @@ static const char *const dsl_null_words[] = {"Null", "NULL", NULL};
  * spelling of null, which would make a target no block id at all). */
 static void dsl_name(cc_buf *b, const char *s, size_t n)
 {
-    if (dsl_ident(s, n) && !one_of(s, n, dsl_keywords) && !one_of(s, n, dsl_operators) && !one_of(s, n, dsl_null_words))
+    if (dsl_ident(s, n) && !one_of(s, n, dsl_keywords) && !is_operator(s, n) && !one_of(s, n, dsl_null_words))
         cc_buf_put(b, s, n);
     else
         dsl_string(b, s, n);
@@ -1197,7 +1203,7 @@ static void dsl_branch_name(emitter *e, cc_buf *b, const cc_node *name)
     static const char *const values[] = {"true", "false", NULL};
     const char *s = name->text;
     size_t n = name->len;
-    if (one_of(s, n, values) || (dsl_ident(s, n) && !one_of(s, n, dsl_keywords) && !one_of(s, n, dsl_operators)))
+    if (one_of(s, n, values) || (dsl_ident(s, n) && !one_of(s, n, dsl_keywords) && !is_operator(s, n)))
         cc_buf_put(b, s, n);
     else {
         lossy(e, name, "a branch name that is not an identifier");
@@ -1216,7 +1222,7 @@ static void dsl_scalar(emitter *e, cc_buf *b, const cc_node *n)
         }
         static const char *const values[] = {"true", "false", NULL};
         if (one_of(s, len, values) || dsl_number_or_duration(s, len) || dsl_reference(s, len) ||
-            (dsl_ident(s, len) && !one_of(s, len, dsl_keywords) && !one_of(s, len, dsl_operators))) {
+            (dsl_ident(s, len) && !one_of(s, len, dsl_keywords) && !is_operator(s, len))) {
             cc_buf_put(b, s, len);
             return;
         }
@@ -1409,7 +1415,7 @@ static bool dsl_target(emitter *e, cc_buf *b, const cc_node *t)
 
 static bool dsl_is_operator_of(const cc_param_spec *cases, const char *op)
 {
-    if (!one_of(op, strlen(op), dsl_operators))
+    if (!is_operator(op, strlen(op)))
         return false;
     size_t n = strlen(op);
     for (const char *p = cases->values; p && *p;) {
@@ -1550,7 +1556,7 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
     } else {
         const cc_node *k = kind->key;
         if (!dsl_ident(k->text, k->len) || one_of(k->text, k->len, dsl_keywords) ||
-            one_of(k->text, k->len, dsl_operators)) {
+            is_operator(k->text, k->len)) {
             lossy(e, k, "a block kind the DSL cannot write");
             dsl_string(&b, k->text, k->len);
             put_buf(e, &b);
