@@ -1,0 +1,689 @@
+/* exec.c — the interpreter: one dispatch over a fiber's instructions, with the helpers its cases use. */
+#include "state.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the fiber ---- */
+
+static bool compare(const char *op_name, const char *a, const char *b)
+{
+    if (!a)
+        return false;
+    if (!strcmp(op_name, "equals"))
+        return b && !strcmp(a, b);
+    if (!strcmp(op_name, "contains"))
+        return b && strstr(a, b);
+    if (!strcmp(op_name, "starts_with"))
+        return b && !strncmp(a, b, strlen(b));
+    if (!strcmp(op_name, "ends_with"))
+        return b && strlen(a) >= strlen(b) && !strcmp(a + strlen(a) - strlen(b), b);
+    char *end;
+    double x = strtod(a, &end);
+    if (*end || !b)
+        return false;
+    double y = strtod(b, NULL);
+    if (!strcmp(op_name, "greater_than"))
+        return x > y;
+    if (!strcmp(op_name, "less_than"))
+        return x < y;
+    if (!strcmp(op_name, "greater_or_equal"))
+        return x >= y;
+    return x <= y;
+}
+
+/* The cases of a branching instruction, from operand `first` on: n (operator, operand) pairs. The
+ * outcome is 1 + the first case that value matches, else 1 + n (no match). */
+static uint32_t match_cases(cc_rt *rt, const contact *c, const uint8_t *code, uint32_t pc, uint32_t first,
+                            uint32_t n, const char *value)
+{
+    char buf[512];
+    for (uint32_t i = 0; i < n; i++) {
+        const char *operand = value_text(rt, c, op_u32(code, pc, first + 1 + 2 * i), buf, sizeof buf);
+        if (compare(ccfb_operators[op_u32(code, pc, first + 2 * i)], value, operand))
+            return 1 + i;
+    }
+    return 1 + n;
+}
+
+/* The queue a value operand names: through the per-string cache for literal names. */
+static int queue_of(cc_rt *rt, const contact *c, uint32_t v, char *buf, size_t n)
+{
+    uint32_t tag = CCFB_VAL_TAG(v), i = CCFB_VAL_PAYLOAD(v);
+    if (tag == CCFB_VAL_STR) {
+        if (rt->str_queue[i] == -2)
+            rt->str_queue[i] = vm_find_queue(rt, rt->strs[i]);
+        if (rt->str_queue[i] < 0) /* the name, for the caller's message */
+            snprintf(buf, n, "%s", rt->strs[i]);
+        return rt->str_queue[i];
+    }
+    buf[0] = '\0'; /* a reference to nothing leaves no name */
+    const char *name = value_text(rt, c, v, buf, n);
+    int q = vm_find_queue(rt, name);
+    if (q < 0 && name != buf)
+        snprintf(buf, n, "%s", name ? name : "");
+    return q;
+}
+
+/* What the flow's end means for the contact, by the flow's type. */
+static void flow_ended(cc_rt *rt, uint32_t ci, bool by_disconnect)
+{
+    contact *c = &rt->contacts.items[ci];
+    if (c->x)
+        c->x->ret_flow = -1; /* a module's flow ended without return: nothing to go back to */
+    if (c->mode == MODE_WHISPER) {
+        c->mode = MODE_FLOW; /* the whisper is over: the contact is with its agent */
+        return;
+    }
+    if (c->mode == MODE_QUEUE_FLOW && !by_disconnect) {
+        c->mode = MODE_FLOW; /* the contact stays queued */
+        return;
+    }
+    if (c->mode == MODE_DISCONNECT) {
+        vm_finish(rt, ci, c->reason);
+        return;
+    }
+    if (c->state == ST_QUEUED && !by_disconnect)
+        return; /* queued by transfer_to_queue: the flow has done its work */
+    vm_disconnect(rt, ci, CC_END_CONTACT_FLOW_DISCONNECT);
+}
+
+/* The value of parameter `name` of a generic block (its "kn*pv" operands), or NULL. */
+const char *vm_block_param(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,
+                               const char *name, char *buf, size_t n)
+{
+    uint32_t np = op_u32(code, pc, 1);
+    for (uint32_t i = 0; i < np; i++) {
+        uint32_t p = op_u32(code, pc, 2 + 2 * i);
+        if (!strcmp(k->params[p].name, name))
+            return value_text(rt, c, op_u32(code, pc, 3 + 2 * i), buf, n);
+    }
+    return NULL;
+}
+
+static bool block_flag(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,
+                       const char *name, char *buf, size_t n)
+{
+    const char *v = vm_block_param(rt, c, k, code, pc, name, buf, n);
+    return v && !strcmp(v, "true");
+}
+
+/* The outcome of a block whose result comes from outside ccflow: the contact's scripted answer
+ * for this block id, else the kind's default (docs/blocks.md): Voice ID finds nothing conclusive
+ * (not_enrolled, or inconclusive), a campaign call is answered, everything else succeeds. */
+static uint32_t outside_outcome(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,
+                                char *buf, size_t n)
+{
+    const attr_vec *o = &RX(c)->outcomes;
+    const ccfb_flow *f = &rt->m->flows[c->flow];
+    for (uint32_t b = 0; o->len && b < f->nblocks; b++) {
+        ccfb_block blk = ccfb_flow_block(f, b);
+        if (blk.pc != pc)
+            continue;
+        for (size_t i = 0; i < o->len; i++)
+            if (!strcmp(o->items[i].key, rt->strs[blk.id])) {
+                int idx = cc_branch_index(k, o->items[i].value);
+                return idx >= 0 ? (uint32_t)idx + 1 : 0;
+            }
+        break;
+    }
+    const char *dflt = NULL;
+    if (!strcmp(k->kind, "check_voice_id")) {
+        const char *what = vm_block_param(rt, c, k, code, pc, "check", buf, n);
+        dflt = what && !strcmp(what, "enrollment_status") ? "not_enrolled" : "inconclusive";
+    } else if (!strcmp(k->kind, "check_call_progress"))
+        dflt = "call_answered";
+    int idx = dflt ? cc_branch_index(k, dflt) : -1;
+    return idx >= 0 ? (uint32_t)idx + 1 : 0;
+}
+
+bool cc_rt_outcome_valid(const cc_rt *rt, const char *block, const char *branch, char *why, size_t n)
+{
+    const ccfb_module *m = rt->m;
+    for (uint32_t f = 0; f < m->nflows; f++)
+        for (uint32_t b = 0; b < m->flows[f].nblocks; b++) {
+            ccfb_block blk = ccfb_flow_block(&m->flows[f], b);
+            if (strcmp(rt->strs[blk.id], block) != 0)
+                continue;
+            const uint8_t *code = m->flows[f].code;
+            if (code[blk.pc] != CC_OP_BLOCK) {
+                snprintf(why, n, "block '%s' does its own work in ccflow; outcomes script blocks whose result "
+                         "comes from outside (Voice ID, customer profiles, phone transfers...)", block);
+                return false;
+            }
+            const cc_block_spec *k = &cc_blocks[op_u32(code, blk.pc, 0)];
+            if (!strcmp(k->kind, "check_voice_id")) { /* only the branches of what it checks */
+                char buf[64];
+                contact none = {0};
+                const char *what = vm_block_param((cc_rt *)rt, &none, k, code, blk.pc, "check", buf, sizeof buf);
+                const char *takes = cc_voice_id_branches(what);
+                if (takes && !cc_branch_listed(takes, branch)) {
+                    char *list = cc_str_replace(takes, "|", ", ");
+                    snprintf(why, n, "'check_voice_id' block '%s' checks %s: it takes %s, not '%s'", block, what, list,
+                             branch);
+                    cc_free(list);
+                    return false;
+                }
+            }
+            if (strcmp(branch, "next") != 0 && cc_branch_index(k, branch) < 0) {
+                char *list = cc_str_replace(k->branches, "|", ", ");
+                snprintf(why, n, "'%s' block '%s' has no branch '%s'; it has next, %s", k->kind, block, branch, list);
+                cc_free(list);
+                return false;
+            }
+            return true;
+        }
+    snprintf(why, n, "no flow of the bundle has a block '%s'", block);
+    return false;
+}
+
+/* The flow of the bundle named `name` whose type is one of `types` (a CC_FT_BIT mask), or -1:
+ * flows that a block names by a reference are looked up when it runs. */
+static int flow_named(const cc_rt *rt, const char *name, unsigned types)
+{
+    for (uint32_t i = 0; name && i < rt->m->nflows; i++)
+        if (!strcmp(rt->strs[rt->m->flows[i].name], name))
+            return types & CC_FT_BIT(rt->m->flows[i].type) ? (int)i : -1;
+    return -1;
+}
+
+/* The flow types an event hook may name, by hook code (codegen's hook_code). */
+static unsigned hook_flow_types(uint32_t hook)
+{
+    static const unsigned types[HOOK_COUNT] = {
+        CC_FT_BIT(CC_FT_CUSTOMER_QUEUE), CC_FT_BIT(CC_FT_INBOUND), CC_FT_BIT(CC_FT_AGENT_WHISPER),
+        CC_FT_BIT(CC_FT_CUSTOMER_WHISPER), CC_FT_BIT(CC_FT_AGENT_HOLD), CC_FT_BIT(CC_FT_CUSTOMER_HOLD),
+        CC_FT_BIT(CC_FT_INBOUND)};
+    return hook < HOOK_COUNT ? types[hook] : 0;
+}
+
+void vm_run_fiber(cc_rt *rt, uint32_t ci)
+{
+    char b1[512], b2[512];
+    for (;;) {
+        contact *c = &rt->contacts.items[ci];
+        const ccfb_flow *f = &rt->m->flows[c->flow];
+        const uint8_t *code = f->code;
+        uint32_t pc = c->pc;
+        uint8_t op = code[pc];
+        if (rt->on_trace && rt->block_at[c->flow][pc] >= 0) {
+            vm_trace(rt, c, rt->strs[ccfb_flow_block(f, (uint32_t)rt->block_at[c->flow][pc]).id], NULL);
+            c = &rt->contacts.items[ci]; /* a callback may have started contacts */
+        }
+        uint32_t next_pc = pc + 1 + 4u * rt->insn_fixed[op];
+        if (rt->insn_group[op]) /* "...n*group": the count is the last fixed operand */
+            next_pc += 4u * rt->insn_group[op] * ccfb_read_u32(code + next_pc - 4);
+        c->pc = next_pc;
+        switch ((cc_opcode)op) {
+        case CC_OP_NOP:
+            break;
+        case CC_OP_SWITCH: {
+            uint32_t n = op_u32(code, pc, 0);
+            uint32_t target = c->outcome < n ? op_u32(code, pc, 1 + c->outcome) : CCFB_NO_TARGET;
+            if (target == CCFB_NO_TARGET) {
+                flow_ended(rt, ci, false);
+                return;
+            }
+            c->pc = target;
+            break;
+        }
+        case CC_OP_JUMP:
+            c->pc = op_u32(code, pc, 0);
+            break;
+        case CC_OP_END_FLOW:
+            flow_ended(rt, ci, false);
+            return;
+        case CC_OP_DISCONNECT:
+            flow_ended(rt, ci, true);
+            return;
+        case CC_OP_SET_QUEUE: {
+            int q = queue_of(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            if (q >= 0)
+                c->queue = q;
+            else
+                vm_fault(rt, ci, pc, "no queue named '%s'", b1);
+            c->outcome = q >= 0 ? 0 : 1;
+            break;
+        }
+        case CC_OP_TRANSFER_QUEUE: {
+            uint32_t v = op_u32(code, pc, 0);
+            int q = CCFB_VAL_TAG(v) == CCFB_VAL_NONE ? c->queue : queue_of(rt, c, v, b1, sizeof b1);
+            if (q < 0) {
+                if (CCFB_VAL_TAG(v) == CCFB_VAL_NONE)
+                    vm_fault(rt, ci, pc, "no working queue: set one with set_working_queue first");
+                else
+                    vm_fault(rt, ci, pc, "no queue named '%s'", b1);
+                c->outcome = 2;
+                break;
+            }
+            queue *qq = &rt->queues.items[q];
+            if (qq->max_contacts && qq->size >= qq->max_contacts) {
+                c->outcome = 1;
+                break;
+            }
+            if (c->state == ST_QUEUED && c->in_queue >= 0)
+                rt->queues.items[c->in_queue].size--;
+            vm_enqueue(rt, ci, q);
+            if (vm_route_contact(rt, ci))
+                return;
+            c = &rt->contacts.items[ci];
+            if (RX(c)->hooks[HOOK_CUSTOMER_QUEUE] >= 0) {
+                c->mode = MODE_QUEUE_FLOW;
+                c->flow = (uint32_t)RX(c)->hooks[HOOK_CUSTOMER_QUEUE];
+                c->pc = rt->m->flows[c->flow].start;
+                break;
+            }
+            return;
+        }
+        case CC_OP_CHECK_STAFFING: {
+            uint32_t status = op_u32(code, pc, 0), v = op_u32(code, pc, 1);
+            int q = CCFB_VAL_TAG(v) == CCFB_VAL_NONE ? c->queue : queue_of(rt, c, v, b1, sizeof b1);
+            if (q < 0) {
+                c->outcome = 3;
+                break;
+            }
+            /* available: a free slot for this channel; staffed: available or busy; online: not offline */
+            queue *qq = &rt->queues.items[q];
+            bool any = status == 0 ? qq->free[c->channel] > 0 : status == 1 ? qq->staffed > 0 : qq->online > 0;
+            c->outcome = any ? 1 : 2;
+            break;
+        }
+        case CC_OP_CHECK_QUEUE: {
+            uint32_t metric = op_u32(code, pc, 0);
+            const char *name = value_text(rt, c, op_u32(code, pc, 1), b1, sizeof b1);
+            int q = name ? vm_find_queue(rt, name) : c->queue;
+            uint32_t n = op_u32(code, pc, 2);
+            if (q < 0) {
+                c->outcome = 2 + n;
+                break;
+            }
+            int64_t value = 0;
+            if (metric == 1)
+                value = rt->queues.items[q].size;
+            else {
+                waiting *w = vm_queue_head(rt, &rt->queues.items[q]);
+                value = w ? (rt->now - rt->contacts.items[w->contact].enqueued) / 1000 : 0;
+            }
+            snprintf(b2, sizeof b2, "%lld", (long long)value);
+            c->outcome = match_cases(rt, c, code, pc, 3, n, b2);
+            break;
+        }
+        case CC_OP_CHECK_HOURS: {
+            /* the hours named, else the working queue's; a queue without hours is always open */
+            uint32_t v = op_u32(code, pc, 0);
+            int h = -1;
+            if (CCFB_VAL_TAG(v) != CCFB_VAL_NONE) {
+                const char *name = value_text(rt, c, v, b1, sizeof b1);
+                h = cc_rt_hours_index(rt, name);
+                if (h < 0) {
+                    vm_fault(rt, ci, pc, "no hours of operation named '%s'", name ? name : "");
+                    c->outcome = 3;
+                    break;
+                }
+            } else if (c->queue < 0) {
+                vm_fault(rt, ci, pc, "no working queue, whose hours these would be");
+                c->outcome = 3;
+                break;
+            } else
+                h = rt->queues.items[c->queue].hours;
+            c->outcome = h < 0 || vm_hours_open(&rt->hours.items[h], rt->now) ? 1 : 2;
+            break;
+        }
+        case CC_OP_COMPARE: {
+            const char *v = value_text(rt, c, op_u32(code, pc, 0), b2, sizeof b2);
+            c->outcome = match_cases(rt, c, code, pc, 2, op_u32(code, pc, 1), v);
+            break;
+        }
+        case CC_OP_SET_ATTRIBUTES: {
+            uint32_t target = op_u32(code, pc, 0), n = op_u32(code, pc, 1);
+            contact *to = c;
+            if (target == 1) {
+                /* the related contact: the one this contact was linked to when it was made (by a
+                 * create_task block); error when there is none or it has ended */
+                to = vm_find_contact(rt, RX(c)->related ? RX(c)->related : RX(c)->previous);
+                if (!to || to->state == ST_ENDED) {
+                    vm_fault(rt, ci, pc, to ? "the related contact has ended" : "the contact has no related contact");
+                    c->outcome = 1;
+                    break;
+                }
+            }
+            for (uint32_t i = 0; i < n; i++) {
+                char *key = vm_module_string(rt, op_u32(code, pc, 2 + 2 * i));
+                const char *v = value_text(rt, c, op_u32(code, pc, 3 + 2 * i), b1, sizeof b1);
+                if (target != 2)
+                    vm_set_shared_attribute(rt, to, key, v ? v : "", false);
+                else {
+                    snprintf(b2, sizeof b2, "$.FlowAttributes.%s", key);
+                    var_set(c, b2, v ? v : "");
+                }
+                cc_free(key);
+            }
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_SET_PRIORITY: {
+            const char *v = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            uint64_t p = v ? strtoull(v, NULL, 10) : 0;
+            if (p && c->state == ST_QUEUED) { /* a contact already queued: the change applies 60 s later */
+                WX(c)->next_priority = p;
+                vm_schedule(rt, rt->now + 60000, EV_REROUTE, ci, 0);
+            } else if (p)
+                c->priority = p;
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_ADJUST_AGE:
+            if (c->state == ST_QUEUED) {
+                WX(c)->next_age_adjust += (int32_t)op_u32(code, pc, 0);
+                vm_schedule(rt, rt->now + 60000, EV_REROUTE, ci, 0);
+            } else
+                c->age_adjust += (int32_t)op_u32(code, pc, 0);
+            c->outcome = 0;
+            break;
+        case CC_OP_DISTRIBUTE: {
+            uint32_t n = op_u32(code, pc, 0);
+            rt->rng = rt->rng * 6364136223846793005ull + 1442695040888963407ull;
+            uint32_t roll = (uint32_t)((rt->rng >> 33) % 100), sum = 0;
+            c->outcome = 1 + n;
+            for (uint32_t i = 0; i < n; i++) {
+                sum += op_u32(code, pc, 1 + i);
+                if (roll < sum) {
+                    c->outcome = 1 + i;
+                    break;
+                }
+            }
+            break;
+        }
+        case CC_OP_LOOP: {
+            uint32_t block = op_u32(code, pc, 0), cv = op_u32(code, pc, 1);
+            int64_t count = -1;
+            if (CCFB_VAL_TAG(cv) == CCFB_VAL_NUM && rt->is_num[CCFB_VAL_PAYLOAD(cv)])
+                count = rt->nums[CCFB_VAL_PAYLOAD(cv)];
+            else {
+                const char *v = value_text(rt, c, cv, b1, sizeof b1);
+                char *end = NULL;
+                count = v ? strtoll(v, &end, 10) : -1;
+                if (!v || *end)
+                    count = -1;
+            }
+            if (count < 0) {
+                vm_fault(rt, ci, pc, "the loop count is not a whole number from 0 to 100");
+                c->outcome = 3; /* a count that is not a whole number (read from a reference) */
+                break;
+            }
+            loop_counter inline_lc = {c->loop_block, c->loop_count}, *lc = NULL;
+            if (c->loop_block == block || c->loop_block == UINT32_MAX) {
+                inline_lc.block = block;
+                lc = &inline_lc; /* the common case: one loop block, counted in the contact itself */
+            } else {
+                contact_extra *x = WX(c);
+                for (size_t i = 0; i < x->loops.len; i++)
+                    if (x->loops.items[i].block == block)
+                        lc = &x->loops.items[i];
+                if (!lc) {
+                    loop_counter z = {block, 0};
+                    cc_vec_push(&x->loops, z);
+                    lc = &x->loops.items[x->loops.len - 1];
+                }
+            }
+            if (lc->count < (uint32_t)count) {
+                lc->count++;
+                c->outcome = 1;
+            } else {
+                lc->count = 0;
+                c->outcome = 2;
+            }
+            if (lc == &inline_lc) {
+                c->loop_block = inline_lc.block;
+                c->loop_count = inline_lc.count;
+            }
+            break;
+        }
+        case CC_OP_SET_HOOK: {
+            uint32_t hook = op_u32(code, pc, 0);
+            if (hook < HOOK_COUNT)
+                WX(c)->hooks[hook] = (int32_t)op_u32(code, pc, 1);
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_SET_HOOK_NAMED: {
+            uint32_t hook = op_u32(code, pc, 0);
+            const char *name = value_text(rt, c, op_u32(code, pc, 1), b1, sizeof b1);
+            int fl = flow_named(rt, name, hook_flow_types(hook));
+            if (fl < 0 || hook >= HOOK_COUNT) {
+                vm_fault(rt, ci, pc, "no flow named '%s' of the type this event needs", name ? name : "");
+                c->outcome = 1;
+                break;
+            }
+            WX(c)->hooks[hook] = fl;
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_TRANSFER_NAMED: {
+            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            int fl = flow_named(rt, name, CC_FT_BIT(CC_FT_INBOUND) | CC_FT_BIT(CC_FT_TRANSFER_TO_AGENT) |
+                                              CC_FT_BIT(CC_FT_TRANSFER_TO_QUEUE));
+            if (fl < 0) {
+                vm_fault(rt, ci, pc, "no inbound or transfer flow named '%s'", name ? name : "");
+                c->outcome = 1;
+                break;
+            }
+            c->flow = (uint32_t)fl;
+            c->pc = rt->m->flows[c->flow].start;
+            if (RX(c)->ret_flow >= 0)
+                WX(c)->ret_flow = -1;
+            break;
+        }
+        case CC_OP_CALL_NAMED: {
+            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            int mf = flow_named(rt, name, CC_FT_BIT(CC_FT_MODULE));
+            if (mf < 0 || RX(c)->ret_flow >= 0) {
+                vm_fault(rt, ci, pc, mf < 0 ? "no flow module named '%s'" : "a module cannot invoke another",
+                      name ? name : "");
+                c->outcome = 1;
+                break;
+            }
+            WX(c)->ret_flow = (int32_t)c->flow;
+            c->x->ret_pc = c->pc;
+            c->flow = (uint32_t)mf;
+            c->pc = rt->m->flows[mf].start;
+            break;
+        }
+        case CC_OP_TRANSFER_FLOW:
+            c->flow = op_u32(code, pc, 0);
+            c->pc = rt->m->flows[c->flow].start;
+            if (RX(c)->ret_flow >= 0) /* a module that transfers away does not come back */
+                WX(c)->ret_flow = -1;
+            break;
+        case CC_OP_CALL_MODULE: {
+            uint32_t mf = op_u32(code, pc, 0);
+            if (RX(c)->ret_flow >= 0 || rt->m->flows[mf].type != CC_FT_MODULE) {
+                vm_fault(rt, ci, pc, RX(c)->ret_flow >= 0 ? "a module cannot invoke another" : "that flow is not a module");
+                c->outcome = 1; /* modules do not nest, and only modules are invoked */
+                break;
+            }
+            WX(c)->ret_flow = (int32_t)c->flow;
+            c->x->ret_pc = c->pc;
+            c->flow = mf;
+            c->pc = rt->m->flows[mf].start;
+            break;
+        }
+        case CC_OP_RETURN:
+            if (RX(c)->ret_flow < 0) {
+                flow_ended(rt, ci, false);
+                return;
+            }
+            c->flow = (uint32_t)c->x->ret_flow;
+            c->pc = c->x->ret_pc;
+            c->x->ret_flow = -1;
+            c->outcome = 0;
+            break;
+        case CC_OP_WAIT:
+            if (c->state != ST_QUEUED) /* a customer queue flow waits while its contact stays queued */
+                c->state = ST_WAITING;
+            c->outcome = 1; /* timeout, when the timer fires */
+            vm_schedule(rt, rt->now + op_u32(code, pc, 0), EV_RESUME, ci, c->gen);
+            return;
+        case CC_OP_WAIT_FOR: {
+            /* Connect's TimeoutSeconds given by a reference: whole or fractional seconds */
+            const char *text = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            char *end = NULL;
+            double secs = text ? strtod(text, &end) : -1;
+            if (!text || end == text || *end || !(secs >= 0 && secs <= 7 * 86400.0)) {
+                vm_fault(rt, ci, pc, "a wait of '%s' seconds is not a time of 0 to 7 days", text ? text : "");
+                c->outcome = 2; /* error */
+                break;
+            }
+            if (c->state != ST_QUEUED)
+                c->state = ST_WAITING;
+            c->outcome = 1;
+            vm_schedule(rt, rt->now + (int64_t)(secs * 1000.0 + 0.5), EV_RESUME, ci, c->gen);
+            return;
+        }
+        case CC_OP_PROMPT:
+            c->outcome = rt->prompt_kind->support[c->channel] == CC_SUP_NO_ERROR ? 1 : 0;
+            break;
+        case CC_OP_LOOP_PROMPTS:
+            if (rt->loop_prompts_kind->support[c->channel] == CC_SUP_NO_ERROR) {
+                c->outcome = 2;
+                break;
+            }
+            if (op_u32(code, pc, 0)) {
+                c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
+                c->outcome = 1;
+                vm_schedule(rt, rt->now + op_u32(code, pc, 0), EV_RESUME, ci, c->gen);
+            }
+            return; /* without an interrupt the prompts play until the contact leaves */
+        case CC_OP_GET_INPUT: {
+            uint32_t n = op_u32(code, pc, 2);
+            if (rt->input_kind->support[c->channel] == CC_SUP_NO_ERROR) {
+                c->outcome = 3 + n;
+                break;
+            }
+            if (RX(c)->next_input < RX(c)->inputs.len) { /* the customer answers at once */
+                const char *in = WX(c)->inputs.items[c->x->next_input++];
+                c->outcome = 2 + n; /* no_match, unless an option is what was entered */
+                for (uint32_t i = 0; i < n; i++) {
+                    const char *opt = value_text(rt, c, op_u32(code, pc, 3 + i), b1, sizeof b1);
+                    if (opt && !strcmp(opt, in)) {
+                        c->outcome = 1 + i;
+                        break;
+                    }
+                }
+                break;
+            }
+            c->outcome = 1 + n; /* nothing entered: the timeout branch, after the timeout */
+            vm_schedule(rt, rt->now + op_u32(code, pc, 1), EV_RESUME, ci, c->gen);
+            if (c->state != ST_QUEUED)
+                c->state = ST_WAITING;
+            return;
+        }
+        case CC_OP_STORE_INPUT:
+            if (rt->store_kind->support[c->channel] == CC_SUP_NO_ERROR) {
+                c->outcome = 1;
+                break;
+            }
+            c->outcome = 0;
+            if (RX(c)->next_input < RX(c)->inputs.len) {
+                var_set(c, "$.StoredCustomerInput", c->x->inputs.items[c->x->next_input++]);
+                break;
+            }
+            var_set(c, "$.StoredCustomerInput", "Timeout");
+            vm_schedule(rt, rt->now + op_u32(code, pc, 2), EV_RESUME, ci, c->gen);
+            if (c->state != ST_QUEUED)
+                c->state = ST_WAITING;
+            return;
+        case CC_OP_BLOCK: {
+            const cc_block_spec *k = &cc_blocks[op_u32(code, pc, 0)];
+            c->outcome = 0;
+            if (k->support[c->channel] == CC_SUP_NO_ERROR) {
+                int idx = cc_branch_index(k, "error");
+                c->outcome = idx >= 0 ? (uint32_t)idx + 1 : CCFB_NO_TARGET;
+                break;
+            }
+            c->outcome = outside_outcome(rt, c, k, code, pc, b1, sizeof b1);
+            if (c->outcome == 0 && k == rt->criteria_kind && !vm_set_criteria(rt, ci, code, pc)) {
+                vm_fault(rt, ci, pc, "the routing criteria are not a mapping of names to values, or the expiry not a duration");
+                c->outcome = (uint32_t)cc_branch_index(k, "error") + 1;
+            }
+            c = &rt->contacts.items[ci];
+            if (c->outcome == 0 && k == rt->phone_transfer_kind &&
+                !block_flag(rt, c, k, code, pc, "resume", b1, sizeof b1)) {
+                vm_finish(rt, ci, CC_END_THIRD_PARTY_DISCONNECT); /* bridged out: the contact leaves ccflow */
+                return;
+            }
+            break;
+        }
+        case CC_OP_GET_METRICS: {
+            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            int q = name ? vm_find_queue(rt, name) : c->queue;
+            if (q < 0) {
+                c->outcome = 1;
+                break;
+            }
+            vm_set_metrics(rt, c, q);
+            c->outcome = 0;
+            break;
+        }
+        case CC_OP_CREATE_TASK: {
+            bool made = vm_create_task_from_flow(rt, ci, code, pc, b2, sizeof b2); /* may move the contacts */
+            if (!made)
+                vm_fault(rt, ci, pc, "the task is not created: %s", b2);
+            c = &rt->contacts.items[ci];
+            c->outcome = made ? 0 : 1;
+            break;
+        }
+        case CC_OP_INVOKE: {
+            c->outcome = 1;
+            const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
+            if (name && !strncmp(name, "ccflow:", 7)) { /* a built-in: computed at once, no host */
+                c->outcome = vm_call_builtin(rt, c, name, code, pc) ? 0 : 1;
+                break;
+            }
+            const function *fn = vm_find_function(rt, name);
+            uint32_t timeout = op_u32(code, pc, 1);
+            if (!fn || (!fn->host && fn->host_ud == (void *)rt)) {
+                /* an unknown function, or a host's not bound again after a restore, fails */
+                vm_fault(rt, ci, pc, fn ? "host function '%s' is not bound (add it again after a restore)"
+                                     : "no function named '%s'", name ? name : "");
+                break;
+            }
+            if (fn->host) {
+                /* the fiber waits for the host's answer, or for its timeout (error) */
+                invoke_params p = vm_params_of(rt, c, code, pc);
+                c->outcome = 1;
+                c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
+                vm_schedule(rt, rt->now + timeout, EV_RESUME, ci, c->gen);
+                host_call call = {++rt->next_call, ci, c->gen};
+                cc_vec_push(&rt->calls, call);
+                char *fname = cc_xstrdup(name);
+                char idb[32];
+                fn->host(fn->host_ud, call.id, cid(c, idb), fname, p.keys, p.values, p.n);
+                cc_free(fname);
+                vm_params_free(&p);
+                return;
+            }
+            if (fn->latency_ms > timeout) {
+                c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
+                vm_schedule(rt, rt->now + timeout, EV_RESUME, ci, c->gen);
+                return;
+            }
+            for (size_t i = 0; i < fn->result.len; i++) {
+                snprintf(b2, sizeof b2, "$.External.%s", fn->result.items[i].key);
+                var_set(c, b2, fn->result.items[i].value);
+            }
+            c->outcome = 0;
+            if (fn->latency_ms > 0) {
+                c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
+                vm_schedule(rt, rt->now + fn->latency_ms, EV_RESUME, ci, c->gen);
+                return;
+            }
+            break;
+        }
+        case CC_OP_COUNT:
+            break;
+        }
+    }
+}
