@@ -34,18 +34,18 @@ static bool compare(const char *op_name, const char *a, const char *b)
     return x <= y;
 }
 
-/* The cases of a branching instruction, from operand `first` on: n (operator, operand) pairs. The
- * outcome is 1 + the first case that value matches, else 1 + n (no match). */
-static uint32_t match_cases(cc_rt *rt, const contact *c, const uint8_t *code, uint32_t pc, uint32_t first,
-                            uint32_t n, const char *value)
+/* The cases of branching instruction `op`, from operand `first` on: n (operator, operand) pairs.
+ * The outcome is the first case that value matches, else no_match. */
+static uint32_t match_cases(cc_rt *rt, const contact *c, cc_opcode op, const uint8_t *code, uint32_t pc,
+                            uint32_t first, uint32_t n, const char *value)
 {
     char buf[512];
     for (uint32_t i = 0; i < n; i++) {
         const char *operand = value_text(rt, c, op_u32(code, pc, first + 1 + 2 * i), buf, sizeof buf);
         if (compare(ccfb_operators[op_u32(code, pc, first + 2 * i)], value, operand))
-            return 1 + i;
+            return cc_op_outcome(&rt->outcomes, op, CC_OUT_CASES, n) + i;
     }
-    return 1 + n;
+    return cc_op_outcome(&rt->outcomes, op, CC_OUT_NO_MATCH, n);
 }
 
 /* The queue a value operand names: through the per-string cache for literal names. */
@@ -199,6 +199,10 @@ static unsigned hook_flow_types(uint32_t hook)
     return hook < HOOK_COUNT ? types[hook] : 0;
 }
 
+/* The outcome named `name` of the instruction under way (OUTN: one with n cases). */
+#define OUTN(name, n) cc_op_outcome(&rt->outcomes, (cc_opcode)op, CC_OUT_##name, (n))
+#define OUT(name) OUTN(name, 1)
+
 void vm_run_fiber(cc_rt *rt, uint32_t ci)
 {
     char b1[512], b2[512];
@@ -244,7 +248,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                 c->queue = q;
             else
                 vm_fault(rt, ci, pc, "no queue named '%s'", b1);
-            c->outcome = q >= 0 ? 0 : 1;
+            c->outcome = q >= 0 ? OUT(NEXT) : OUT(ERROR);
             break;
         }
         case CC_OP_TRANSFER_QUEUE: {
@@ -255,12 +259,12 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                     vm_fault(rt, ci, pc, "no working queue: set one with set_working_queue first");
                 else
                     vm_fault(rt, ci, pc, "no queue named '%s'", b1);
-                c->outcome = 2;
+                c->outcome = OUT(ERROR);
                 break;
             }
             queue *qq = &rt->queues.items[q];
             if (qq->max_contacts && qq->size >= qq->max_contacts) {
-                c->outcome = 1;
+                c->outcome = OUT(AT_CAPACITY);
                 break;
             }
             if (c->state == ST_QUEUED && c->in_queue >= 0)
@@ -281,13 +285,13 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             uint32_t status = op_u32(code, pc, 0), v = op_u32(code, pc, 1);
             int q = CCFB_VAL_TAG(v) == CCFB_VAL_NONE ? c->queue : queue_of(rt, c, v, b1, sizeof b1);
             if (q < 0) {
-                c->outcome = 3;
+                c->outcome = OUT(ERROR);
                 break;
             }
             /* available: a free slot for this channel; staffed: available or busy; online: not offline */
             queue *qq = &rt->queues.items[q];
             bool any = status == 0 ? qq->free[c->channel] > 0 : status == 1 ? qq->staffed > 0 : qq->online > 0;
-            c->outcome = any ? 1 : 2;
+            c->outcome = any ? OUT(TRUE) : OUT(FALSE);
             break;
         }
         case CC_OP_CHECK_QUEUE: {
@@ -296,7 +300,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             int q = name ? vm_find_queue(rt, name) : c->queue;
             uint32_t n = op_u32(code, pc, 2);
             if (q < 0) {
-                c->outcome = 2 + n;
+                c->outcome = OUTN(ERROR, n);
                 break;
             }
             int64_t value = 0;
@@ -307,7 +311,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                 value = w ? (rt->now - rt->contacts.items[w->contact].enqueued) / 1000 : 0;
             }
             snprintf(b2, sizeof b2, "%lld", (long long)value);
-            c->outcome = match_cases(rt, c, code, pc, 3, n, b2);
+            c->outcome = match_cases(rt, c, CC_OP_CHECK_QUEUE, code, pc, 3, n, b2);
             break;
         }
         case CC_OP_CHECK_HOURS: {
@@ -319,21 +323,21 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                 h = cc_rt_hours_index(rt, name);
                 if (h < 0) {
                     vm_fault(rt, ci, pc, "no hours of operation named '%s'", name ? name : "");
-                    c->outcome = 3;
+                    c->outcome = OUT(ERROR);
                     break;
                 }
             } else if (c->queue < 0) {
                 vm_fault(rt, ci, pc, "no working queue, whose hours these would be");
-                c->outcome = 3;
+                c->outcome = OUT(ERROR);
                 break;
             } else
                 h = rt->queues.items[c->queue].hours;
-            c->outcome = h < 0 || vm_hours_open(&rt->hours.items[h], rt->now) ? 1 : 2;
+            c->outcome = h < 0 || vm_hours_open(&rt->hours.items[h], rt->now) ? OUT(IN_HOURS) : OUT(OUT_OF_HOURS);
             break;
         }
         case CC_OP_COMPARE: {
             const char *v = value_text(rt, c, op_u32(code, pc, 0), b2, sizeof b2);
-            c->outcome = match_cases(rt, c, code, pc, 2, op_u32(code, pc, 1), v);
+            c->outcome = match_cases(rt, c, CC_OP_COMPARE, code, pc, 2, op_u32(code, pc, 1), v);
             break;
         }
         case CC_OP_SET_ATTRIBUTES: {
@@ -345,7 +349,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                 to = vm_find_contact(rt, RX(c)->related ? RX(c)->related : RX(c)->previous);
                 if (!to || to->state == ST_ENDED) {
                     vm_fault(rt, ci, pc, to ? "the related contact has ended" : "the contact has no related contact");
-                    c->outcome = 1;
+                    c->outcome = OUT(ERROR);
                     break;
                 }
             }
@@ -360,7 +364,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                 }
                 cc_free(key);
             }
-            c->outcome = 0;
+            c->outcome = OUT(NEXT);
             break;
         }
         case CC_OP_SET_PRIORITY: {
@@ -371,7 +375,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                 vm_schedule(rt, rt->now + 60000, EV_REROUTE, ci, 0);
             } else if (p)
                 c->priority = p;
-            c->outcome = 0;
+            c->outcome = OUT(NEXT);
             break;
         }
         case CC_OP_ADJUST_AGE:
@@ -380,17 +384,17 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                 vm_schedule(rt, rt->now + 60000, EV_REROUTE, ci, 0);
             } else
                 c->age_adjust += (int32_t)op_u32(code, pc, 0);
-            c->outcome = 0;
+            c->outcome = OUT(NEXT);
             break;
         case CC_OP_DISTRIBUTE: {
             uint32_t n = op_u32(code, pc, 0);
             rt->rng = rt->rng * 6364136223846793005ull + 1442695040888963407ull;
             uint32_t roll = (uint32_t)((rt->rng >> 33) % 100), sum = 0;
-            c->outcome = 1 + n;
+            c->outcome = OUTN(DEFAULT, n);
             for (uint32_t i = 0; i < n; i++) {
                 sum += op_u32(code, pc, 1 + i);
                 if (roll < sum) {
-                    c->outcome = 1 + i;
+                    c->outcome = OUTN(CASES, n) + i;
                     break;
                 }
             }
@@ -410,7 +414,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             }
             if (count < 0) {
                 vm_fault(rt, ci, pc, "the loop count is not a whole number from 0 to 100");
-                c->outcome = 3; /* a count that is not a whole number (read from a reference) */
+                c->outcome = OUT(ERROR); /* a count that is not a whole number (read from a reference) */
                 break;
             }
             loop_counter inline_lc = {c->loop_block, c->loop_count}, *lc = NULL;
@@ -430,10 +434,10 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             }
             if (lc->count < (uint32_t)count) {
                 lc->count++;
-                c->outcome = 1;
+                c->outcome = OUT(LOOPING);
             } else {
                 lc->count = 0;
-                c->outcome = 2;
+                c->outcome = OUT(COMPLETE);
             }
             if (lc == &inline_lc) {
                 c->loop_block = inline_lc.block;
@@ -445,7 +449,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             uint32_t hook = op_u32(code, pc, 0);
             if (hook < HOOK_COUNT)
                 WX(c)->hooks[hook] = (int32_t)op_u32(code, pc, 1);
-            c->outcome = 0;
+            c->outcome = OUT(NEXT);
             break;
         }
         case CC_OP_SET_HOOK_NAMED: {
@@ -454,11 +458,11 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             int fl = flow_named(rt, name, hook_flow_types(hook));
             if (fl < 0 || hook >= HOOK_COUNT) {
                 vm_fault(rt, ci, pc, "no flow named '%s' of the type this event needs", name ? name : "");
-                c->outcome = 1;
+                c->outcome = OUT(ERROR);
                 break;
             }
             WX(c)->hooks[hook] = fl;
-            c->outcome = 0;
+            c->outcome = OUT(NEXT);
             break;
         }
         case CC_OP_TRANSFER_NAMED: {
@@ -467,7 +471,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                                               CC_FT_BIT(CC_FT_TRANSFER_TO_QUEUE));
             if (fl < 0) {
                 vm_fault(rt, ci, pc, "no inbound or transfer flow named '%s'", name ? name : "");
-                c->outcome = 1;
+                c->outcome = OUT(ERROR);
                 break;
             }
             c->flow = (uint32_t)fl;
@@ -482,7 +486,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             if (mf < 0 || RX(c)->ret_flow >= 0) {
                 vm_fault(rt, ci, pc, mf < 0 ? "no flow module named '%s'" : "a module cannot invoke another",
                       name ? name : "");
-                c->outcome = 1;
+                c->outcome = OUT(ERROR);
                 break;
             }
             WX(c)->ret_flow = (int32_t)c->flow;
@@ -501,7 +505,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             uint32_t mf = op_u32(code, pc, 0);
             if (RX(c)->ret_flow >= 0 || rt->m->flows[mf].type != CC_FT_MODULE) {
                 vm_fault(rt, ci, pc, RX(c)->ret_flow >= 0 ? "a module cannot invoke another" : "that flow is not a module");
-                c->outcome = 1; /* modules do not nest, and only modules are invoked */
+                c->outcome = OUT(ERROR); /* modules do not nest, and only modules are invoked */
                 break;
             }
             WX(c)->ret_flow = (int32_t)c->flow;
@@ -518,12 +522,12 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             c->flow = (uint32_t)c->x->ret_flow;
             c->pc = c->x->ret_pc;
             c->x->ret_flow = -1;
-            c->outcome = 0;
+            c->outcome = cc_op_outcome(&rt->outcomes, CC_OP_CALL_MODULE, CC_OUT_NEXT, 1); /* the call goes on */
             break;
         case CC_OP_WAIT:
             if (c->state != ST_QUEUED) /* a customer queue flow waits while its contact stays queued */
                 c->state = ST_WAITING;
-            c->outcome = 1; /* timeout, when the timer fires */
+            c->outcome = OUT(TIMEOUT); /* timeout, when the timer fires */
             vm_schedule(rt, rt->now + op_u32(code, pc, 0), EV_RESUME, ci, c->gen);
             return;
         case CC_OP_WAIT_FOR: {
@@ -533,48 +537,48 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             double secs = text ? strtod(text, &end) : -1;
             if (!text || end == text || *end || !(secs >= 0 && secs <= 7 * 86400.0)) {
                 vm_fault(rt, ci, pc, "a wait of '%s' seconds is not a time of 0 to 7 days", text ? text : "");
-                c->outcome = 2; /* error */
+                c->outcome = OUT(ERROR);
                 break;
             }
             if (c->state != ST_QUEUED)
                 c->state = ST_WAITING;
-            c->outcome = 1;
+            c->outcome = OUT(TIMEOUT);
             vm_schedule(rt, rt->now + (int64_t)(secs * 1000.0 + 0.5), EV_RESUME, ci, c->gen);
             return;
         }
         case CC_OP_PROMPT:
-            c->outcome = rt->prompt_kind->support[c->channel] == CC_SUP_NO_ERROR ? 1 : 0;
+            c->outcome = rt->prompt_kind->support[c->channel] == CC_SUP_NO_ERROR ? OUT(ERROR) : OUT(NEXT);
             break;
         case CC_OP_LOOP_PROMPTS:
             if (rt->loop_prompts_kind->support[c->channel] == CC_SUP_NO_ERROR) {
-                c->outcome = 2;
+                c->outcome = OUT(ERROR);
                 break;
             }
             if (op_u32(code, pc, 0)) {
                 c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
-                c->outcome = 1;
+                c->outcome = OUT(TIMEOUT);
                 vm_schedule(rt, rt->now + op_u32(code, pc, 0), EV_RESUME, ci, c->gen);
             }
             return; /* without an interrupt the prompts play until the contact leaves */
         case CC_OP_GET_INPUT: {
             uint32_t n = op_u32(code, pc, 2);
             if (rt->input_kind->support[c->channel] == CC_SUP_NO_ERROR) {
-                c->outcome = 3 + n;
+                c->outcome = OUTN(ERROR, n);
                 break;
             }
             if (RX(c)->next_input < RX(c)->inputs.len) { /* the customer answers at once */
                 const char *in = WX(c)->inputs.items[c->x->next_input++];
-                c->outcome = 2 + n; /* no_match, unless an option is what was entered */
+                c->outcome = OUTN(NO_MATCH, n); /* unless an option is what was entered */
                 for (uint32_t i = 0; i < n; i++) {
                     const char *opt = value_text(rt, c, op_u32(code, pc, 3 + i), b1, sizeof b1);
                     if (opt && !strcmp(opt, in)) {
-                        c->outcome = 1 + i;
+                        c->outcome = OUTN(CASES, n) + i;
                         break;
                     }
                 }
                 break;
             }
-            c->outcome = 1 + n; /* nothing entered: the timeout branch, after the timeout */
+            c->outcome = OUTN(TIMEOUT, n); /* nothing entered: after the timeout */
             vm_schedule(rt, rt->now + op_u32(code, pc, 1), EV_RESUME, ci, c->gen);
             if (c->state != ST_QUEUED)
                 c->state = ST_WAITING;
@@ -582,10 +586,10 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
         }
         case CC_OP_STORE_INPUT:
             if (rt->store_kind->support[c->channel] == CC_SUP_NO_ERROR) {
-                c->outcome = 1;
+                c->outcome = OUT(ERROR);
                 break;
             }
-            c->outcome = 0;
+            c->outcome = OUT(NEXT);
             if (RX(c)->next_input < RX(c)->inputs.len) {
                 var_set(c, "$.StoredCustomerInput", c->x->inputs.items[c->x->next_input++]);
                 break;
@@ -597,16 +601,16 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             return;
         case CC_OP_BLOCK: {
             const cc_block_spec *k = &cc_blocks[op_u32(code, pc, 0)];
-            c->outcome = 0;
+            c->outcome = OUT(NEXT);
             if (k->support[c->channel] == CC_SUP_NO_ERROR) {
-                int idx = cc_branch_index(k, "error");
-                c->outcome = idx >= 0 ? (uint32_t)idx + 1 : CCFB_NO_TARGET;
+                int error = cc_outcome(k, CC_OUT_ERROR, 1);
+                c->outcome = error >= 0 ? (uint32_t)error : CCFB_NO_TARGET;
                 break;
             }
             c->outcome = outside_outcome(rt, c, k, code, pc, b1, sizeof b1);
             if (c->outcome == 0 && k == rt->criteria_kind && !vm_set_criteria(rt, ci, code, pc)) {
                 vm_fault(rt, ci, pc, "the routing criteria are not a mapping of names to values, or the expiry not a duration");
-                c->outcome = (uint32_t)cc_branch_index(k, "error") + 1;
+                c->outcome = (uint32_t)cc_outcome(k, CC_OUT_ERROR, 1);
             }
             c = &rt->contacts.items[ci];
             if (c->outcome == 0 && k == rt->phone_transfer_kind &&
@@ -620,11 +624,11 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
             int q = name ? vm_find_queue(rt, name) : c->queue;
             if (q < 0) {
-                c->outcome = 1;
+                c->outcome = OUT(ERROR);
                 break;
             }
             vm_set_metrics(rt, c, q);
-            c->outcome = 0;
+            c->outcome = OUT(NEXT);
             break;
         }
         case CC_OP_CREATE_TASK: {
@@ -632,14 +636,14 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             if (!made)
                 vm_fault(rt, ci, pc, "the task is not created: %s", b2);
             c = &rt->contacts.items[ci];
-            c->outcome = made ? 0 : 1;
+            c->outcome = made ? OUT(NEXT) : OUT(ERROR);
             break;
         }
         case CC_OP_INVOKE: {
-            c->outcome = 1;
+            c->outcome = OUT(ERROR);
             const char *name = value_text(rt, c, op_u32(code, pc, 0), b1, sizeof b1);
             if (name && !strncmp(name, "ccflow:", 7)) { /* a built-in: computed at once, no host */
-                c->outcome = vm_call_builtin(rt, c, name, code, pc) ? 0 : 1;
+                c->outcome = vm_call_builtin(rt, c, name, code, pc) ? OUT(NEXT) : OUT(ERROR);
                 break;
             }
             const function *fn = vm_find_function(rt, name);
@@ -653,7 +657,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             if (fn->host) {
                 /* the fiber waits for the host's answer, or for its timeout (error) */
                 invoke_params p = vm_params_of(rt, c, code, pc);
-                c->outcome = 1;
+                c->outcome = OUT(ERROR);
                 c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
                 vm_schedule(rt, rt->now + timeout, EV_RESUME, ci, c->gen);
                 host_call call = {++rt->next_call, ci, c->gen};
@@ -674,7 +678,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
                 snprintf(b2, sizeof b2, "$.External.%s", fn->result.items[i].key);
                 var_set(c, b2, fn->result.items[i].value);
             }
-            c->outcome = 0;
+            c->outcome = OUT(NEXT);
             if (fn->latency_ms > 0) {
                 c->state = c->state == ST_QUEUED ? ST_QUEUED : ST_WAITING;
                 vm_schedule(rt, rt->now + fn->latency_ms, EV_RESUME, ci, c->gen);

@@ -91,7 +91,7 @@ bool cc_rt_answer(cc_rt *rt, uint64_t call, bool ok, const char *const *keys, co
             snprintf(key, sizeof key, "$.External.%s", keys[k]);
             var_set(c, key, values[k]);
         }
-        c->outcome = ok ? 0 : 1;
+        c->outcome = cc_op_outcome(&rt->outcomes, CC_OP_INVOKE, ok ? CC_OUT_NEXT : CC_OUT_ERROR, 1);
         c->gen++; /* the timeout no longer applies */
         if (c->state == ST_WAITING)
             c->state = ST_RUNNING;

@@ -58,6 +58,7 @@ cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
     rt->m = m;
     rt->now = start_ms;
     rt->rng = seed * 2654435761u + 1;
+    cc_op_outcomes_build(&rt->outcomes);
     rt->prompt_kind = cc_block_lookup("play_prompt");
     rt->phone_transfer_kind = cc_block_lookup("transfer_to_phone_number");
     rt->criteria_kind = cc_block_lookup("set_routing_criteria");

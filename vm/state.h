@@ -239,6 +239,7 @@ struct cc_rt {
     lane lanes[MAX_LANES];
     size_t nlanes;
     uint8_t *insn_fixed, *insn_group; /* per opcode: fixed operand count, repeated group size */
+    cc_op_outcomes outcomes;          /* per opcode: the number of each named outcome */
     /* the string pool decoded once: NUL-terminated texts, their values as whole numbers (when
      * they are), and the queue each names (-2: not looked up yet, -1: none) */
     char **strs;
