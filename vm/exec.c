@@ -91,16 +91,21 @@ static void flow_ended(cc_rt *rt, uint32_t ci, bool by_disconnect)
 }
 
 /* The value of parameter `name` of a generic block (its "kn*pv" operands), or NULL. */
-const char *vm_block_param(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,
-                               const char *name, char *buf, size_t n)
+uint32_t vm_block_operand(const cc_block_spec *k, const uint8_t *code, uint32_t pc, const char *name)
 {
     uint32_t np = op_u32(code, pc, 1);
     for (uint32_t i = 0; i < np; i++) {
         uint32_t p = op_u32(code, pc, 2 + 2 * i);
         if (!strcmp(k->params[p].name, name))
-            return value_text(rt, c, op_u32(code, pc, 3 + 2 * i), buf, n);
+            return op_u32(code, pc, 3 + 2 * i);
     }
-    return NULL;
+    return CCFB_VAL(CCFB_VAL_NONE, 0);
+}
+
+const char *vm_block_param(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,
+                           const char *name, char *buf, size_t n)
+{
+    return value_text(rt, c, vm_block_operand(k, code, pc, name), buf, n);
 }
 
 static bool block_flag(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,

@@ -30,8 +30,6 @@ bool vm_create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint3
     snprintf(err, errlen, "its parameters cannot be read");
     cc_arena arena;
     cc_arena_init(&arena);
-    cc_diags ds;
-    cc_diags_init(&ds);
     for (uint32_t i = 0; i < n; i++) {
         const char *param = spec->params[op_u32(code, pc, 1 + 2 * i)].name;
         uint32_t v = op_u32(code, pc, 2 + 2 * i);
@@ -59,7 +57,7 @@ bool vm_create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint3
             when = sec * 1000;
         } else if ((!strcmp(param, "attributes") || !strcmp(param, "references")) &&
                    CCFB_VAL_TAG(v) == CCFB_VAL_JSON) {
-            const cc_node *map = cc_yaml_read(&arena, &ds, 0, text, strlen(text));
+            const cc_node *map = json_of(rt, v); /* decoded with the runtime */
             if (!map || map->type != CC_NODE_MAP) {
                 snprintf(err, errlen, "%s is not a mapping", param);
                 goto out;
@@ -105,7 +103,6 @@ bool vm_create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint3
         WX(task)->by_disconnect = true;
     ok = true;
 out:
-    cc_diags_free(&ds);
     cc_arena_free(&arena);
     return ok;
 }

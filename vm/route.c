@@ -274,32 +274,24 @@ bool vm_set_criteria(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc)
 {
     contact *c = &rt->contacts.items[ci];
     const cc_block_spec *k = rt->criteria_kind;
-    char buf[512];
-    const char *json = vm_block_param(rt, c, k, code, pc, "criteria", buf, sizeof buf);
-    const char *expiry = vm_block_param(rt, c, k, code, pc, "expiry", buf + 256, 256);
+    char buf[256];
+    const cc_node *map = json_of(rt, vm_block_operand(k, code, pc, "criteria")); /* decoded with the runtime */
+    const char *expiry = vm_block_param(rt, c, k, code, pc, "expiry", buf, sizeof buf);
     int64_t for_ms = 0;
     if (expiry && !cc_parse_duration(expiry, &for_ms))
         return false;
-    cc_arena arena;
-    cc_arena_init(&arena);
-    cc_diags ds;
-    cc_diags_init(&ds);
-    const cc_node *map = json ? cc_yaml_read(&arena, &ds, 0, json, strlen(json)) : NULL;
-    bool ok = map && map->type == CC_NODE_MAP;
-    if (ok) {
-        contact_extra *x = WX(c);
-        vm_kv_free(&x->criteria);
-        char vb[512];
-        for (uint32_t i = 0; i < map->count; i++)
-            vm_kv_set(&x->criteria, map->pairs[i].key->text, vm_json_value_text(rt, c, map->pairs[i].value, vb, sizeof vb));
-        x->criteria_for = for_ms;
-        x->criteria_until = -1;
-        if (c->state == ST_QUEUED && c->in_queue >= 0) /* already waiting: they hold from now */
-            start_criteria(rt, ci, &rt->queues.items[c->in_queue]);
-    }
-    cc_diags_free(&ds);
-    cc_arena_free(&arena);
-    return ok;
+    if (!map || map->type != CC_NODE_MAP)
+        return false;
+    contact_extra *x = WX(c);
+    vm_kv_free(&x->criteria);
+    char vb[512];
+    for (uint32_t i = 0; i < map->count; i++)
+        vm_kv_set(&x->criteria, map->pairs[i].key->text, vm_json_value_text(rt, c, map->pairs[i].value, vb, sizeof vb));
+    x->criteria_for = for_ms;
+    x->criteria_until = -1;
+    if (c->state == ST_QUEUED && c->in_queue >= 0) /* already waiting: they hold from now */
+        start_criteria(rt, ci, &rt->queues.items[c->in_queue]);
+    return true;
 }
 
 /* ---- the scheduler ---- */

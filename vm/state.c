@@ -52,6 +52,32 @@ void vm_fault(cc_rt *rt, uint32_t ci, uint32_t pc, const char *fmt, ...)
 
 /* ---- setup ---- */
 
+/* A JSON value operand: its text decoded, the first time it is met. */
+static bool decode_json(void *ctx, char kind, uint32_t v)
+{
+    cc_rt *rt = ctx;
+    uint32_t i = CCFB_VAL_PAYLOAD(v);
+    if (kind != 'v' || CCFB_VAL_TAG(v) != CCFB_VAL_JSON || rt->json[i])
+        return true;
+    cc_diags ds;
+    cc_diags_init(&ds);
+    rt->json[i] = cc_json_read(&rt->json_arena, &ds, 0, rt->strs[i], rt->m->strings[i].len);
+    cc_diags_free(&ds);
+    return true;
+}
+
+/* Decodes the mapping and list parameters of every instruction once, so that no block parses
+ * JSON while contacts run. */
+static void decode_parameters(cc_rt *rt)
+{
+    const ccfb_module *m = rt->m;
+    rt->json = cc_xcalloc(m->nstrings + 1, sizeof *rt->json);
+    cc_arena_init(&rt->json_arena);
+    for (uint32_t f = 0; f < m->nflows; f++)
+        for (uint32_t pc = 0; pc < m->flows[f].code_len; pc += ccfb_insn_size(m->flows[f].code, pc))
+            ccfb_each_operand(m->flows[f].code, pc, rt, decode_json);
+}
+
 cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
 {
     cc_rt *rt = cc_xcalloc(1, sizeof *rt);
@@ -76,6 +102,7 @@ cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
         rt->is_num[i] = rt->strs[i][0] && !*end;
         rt->str_queue[i] = -2;
     }
+    decode_parameters(rt);
     rt->insn_fixed = cc_xcalloc(CC_OP_COUNT, 1);
     rt->insn_group = cc_xcalloc(CC_OP_COUNT, 1);
     for (int op = 0; op < CC_OP_COUNT; op++) {
@@ -132,6 +159,8 @@ void cc_rt_free(cc_rt *rt)
     cc_free(rt->nums);
     cc_free(rt->is_num);
     cc_free(rt->str_queue);
+    cc_free(rt->json);
+    cc_arena_free(&rt->json_arena);
     cc_map_free(&rt->contact_ids);
     for (size_t i = 0; i < rt->names.cap; i++)
         cc_free((char *)rt->names.keys[i]);

@@ -246,6 +246,10 @@ struct cc_rt {
     int64_t *nums;
     bool *is_num;
     int32_t *str_queue;
+    /* the JSON texts of mapping and list parameters (CCFB_VAL_JSON operands), decoded once when
+     * the runtime is made: by string index, NULL for other strings; the trees live in json_arena */
+    const cc_node **json;
+    cc_arena json_arena;
     CC_VEC(function) functions;
     CC_VEC(hours) hours;
     CC_VEC(host_call) calls;
@@ -327,6 +331,12 @@ static inline const char *value_text(cc_rt *rt, const contact *c, uint32_t v, ch
  * wait included (SPEC §7). */
 static inline int64_t expiry_due(const contact *c) { return c->created + (RX(c)->expiry_ms ? RX(c)->expiry_ms : 7 * DAY_MS); }
 
+/* The decoded mapping or list a JSON value operand holds; NULL for other operands (state.c). */
+static inline const cc_node *json_of(const cc_rt *rt, uint32_t v)
+{
+    return CCFB_VAL_TAG(v) == CCFB_VAL_JSON ? rt->json[CCFB_VAL_PAYLOAD(v)] : NULL;
+}
+
 /* ---- state.c: the string pool, traces, faults ---- */
 char *vm_module_string(const cc_rt *rt, uint32_t i);
 void vm_trace(cc_rt *rt, const contact *c, const char *block, const char *what);
@@ -340,7 +350,9 @@ void vm_schedule(cc_rt *rt, int64_t t, uint32_t kind, uint32_t who, uint32_t gen
 
 /* ---- exec.c: the interpreter ---- */
 void vm_run_fiber(cc_rt *rt, uint32_t ci);
-/* The value of parameter `name` of a generic block (its "kn*pv" operands), or NULL. */
+/* The value operand of parameter `name` of a generic block (its "kn*pv" operands), or none. */
+uint32_t vm_block_operand(const cc_block_spec *k, const uint8_t *code, uint32_t pc, const char *name);
+/* That value as text, or NULL. */
 const char *vm_block_param(cc_rt *rt, contact *c, const cc_block_spec *k, const uint8_t *code, uint32_t pc,
                            const char *name, char *buf, size_t n);
 
