@@ -609,10 +609,241 @@ static bool refuse(cc_rt *rt, char *err, size_t errlen, const char *fmt, ...)
     return false;
 }
 
+/* What a request resolves to while its rules are checked. */
+typedef struct {
+    int tpl;                 /* task template, -1 */
+    const quick_connect *qc; /* NULL */
+    int flow;
+    const char *flow_name;
+    char qc_flow[300];  /* the quick connect's flow name */
+    int outbound;       /* the agent placing an outbound call, -1 */
+    contact *linked;    /* PreviousContactId or RelatedContactId, NULL */
+    int creator;        /* connect:CreatedByUser, -1 */
+} request_plan;
+
+/* The template, quick connect and flow of a request, and the agent of an outbound call: false
+ * (refused) when they do not fit. */
+static bool plan_flow(cc_rt *rt, const cc_task_request *req, int channel, request_plan *p, char *err, size_t errlen)
+{
+    bool task = channel == 2;
+    /* which flow: exactly one of flow, quick connect and template (whose flow counts) */
+    if ((req->flow != NULL) + (req->quick_connect != NULL) + (req->template_name != NULL) > 1)
+        return refuse(rt, err, errlen,
+                      "InvalidRequestException: give exactly one of ContactFlowId, QuickConnectId and TaskTemplateId");
+    if (task && req->template_name) {
+        p->tpl = vm_find_template(rt, req->template_name);
+        if (p->tpl < 0)
+            return refuse(rt, err, errlen, "ResourceNotFoundException: no task template named '%s'", req->template_name);
+        if (!rt->templates.items[p->tpl].active)
+            return refuse(rt, err, errlen,
+                          "InvalidRequestException: task template '%s' is inactive; tasks start only from active "
+                          "templates",
+                          req->template_name);
+    }
+    for (size_t i = 0; req->quick_connect && i < rt->quick_connects.len; i++)
+        if (!strcmp(rt->quick_connects.items[i].name, req->quick_connect))
+            p->qc = &rt->quick_connects.items[i];
+    if (req->quick_connect && (!task || !p->qc))
+        return refuse(rt, err, errlen, "ResourceNotFoundException: no quick connect named '%s'", req->quick_connect);
+    if (p->qc) {
+        const ccfb_string *fs = &rt->m->strings[rt->m->flows[p->qc->flow].name];
+        snprintf(p->qc_flow, sizeof p->qc_flow, "%.*s", (int)fs->len, (const char *)fs->text);
+    }
+    p->flow_name = p->qc ? p->qc_flow : req->flow ? req->flow : p->tpl >= 0 ? rt->templates.items[p->tpl].flow : NULL;
+    if (!p->flow_name)
+        return refuse(rt, err, errlen,
+                      p->tpl >= 0 ? "InvalidRequestException: task template '%s' has no flow; name one with ContactFlowId"
+                                  : "InvalidRequestException: name the flow the task runs (ContactFlowId)%s",
+                      p->tpl >= 0 ? req->template_name : "");
+    for (uint32_t i = 0; i < rt->m->nflows; i++)
+        if (string_is(rt, rt->m->flows[i].name, p->flow_name))
+            p->flow = (int)i;
+    if (p->flow < 0)
+        return refuse(rt, err, errlen, "ResourceNotFoundException: no flow named '%s'", p->flow_name);
+    const ccfb_flow *fl = &rt->m->flows[p->flow];
+    if (!req->outbound_agent) {
+        if ((!p->qc && fl->type != CC_FT_INBOUND) || !(fl->channels & (1u << channel)))
+            return refuse(rt, err, errlen, "InvalidRequestException: flow '%s' does not take %s contacts", p->flow_name,
+                          cc_channel_upper(channel));
+        return true;
+    }
+    p->outbound = cc_rt_agent_index(rt, req->outbound_agent);
+    const agent *a = p->outbound >= 0 ? &rt->agents.items[p->outbound] : NULL;
+    if (!a)
+        return refuse(rt, err, errlen, "ResourceNotFoundException: no agent named '%s'", req->outbound_agent);
+    if (channel != 0 || fl->type != CC_FT_OUTBOUND_WHISPER)
+        return refuse(rt, err, errlen,
+                      "InvalidRequestException: an outbound call is a VOICE contact in an outbound_whisper flow; "
+                      "'%s' is not one",
+                      p->flow_name);
+    if (!a->available || a->active[0] >= a->concurrency[0])
+        return refuse(rt, err, errlen, "InvalidRequestException: agent '%s' cannot place a call now (%s)", a->name,
+                      a->available ? "no free voice slot" : "not available");
+    return true;
+}
+
+/* The rest of a request's rules: its time, links, creator, expiry and id. */
+static bool plan_links(cc_rt *rt, const cc_task_request *req, request_plan *p, char *err, size_t errlen)
+{
+    if (req->scheduled_ms >= 0 && (req->scheduled_ms < rt->now || req->scheduled_ms > rt->now + 6 * DAY_MS))
+        return refuse(rt, err, errlen, "InvalidRequestException: ScheduledTime must be between now and 6 days ahead");
+    if (req->previous && req->related)
+        return refuse(rt, err, errlen, "InvalidRequestException: give PreviousContactId or RelatedContactId, not both");
+    if (req->previous || req->related) {
+        const char *lid = req->previous ? req->previous : req->related;
+        if (!(p->linked = vm_find_contact(rt, lid)))
+            return refuse(rt, err, errlen, "ResourceNotFoundException: no contact '%s' (%s)", lid,
+                          req->previous ? "PreviousContactId" : "RelatedContactId");
+        const chain *ch = req->previous && RX(p->linked)->chain ? cc_map_get(&rt->chains, RX(p->linked)->chain) : NULL;
+        if (ch && ch->len - 1 >= CC_TASK_LINKS_MAX) /* the chain's first contact and 12 linked tasks */
+            return refuse(rt, err, errlen,
+                          "ServiceQuotaExceededException: the chain of '%s' already links %d tasks, the most a chain may",
+                          req->previous, CC_TASK_LINKS_MAX);
+    }
+    if (p->linked && RX(p->linked)->attrs.len) { /* the copy and the request's own, together */
+        size_t kept = bytes_kept(&RX(p->linked)->attrs, req->attr_keys, req->nattrs);
+        if (!cc_task_attributes_ok(req->attr_keys, req->attr_values, req->nattrs, kept, err, errlen)) {
+            rt->totals.rejected++;
+            return false;
+        }
+    }
+    /* who creates it, and whether it goes straight to them */
+    if (req->created_by && (p->creator = cc_rt_agent_index(rt, req->created_by)) < 0)
+        return refuse(rt, err, errlen, "ResourceNotFoundException: no agent named '%s' (connect:CreatedByUser)",
+                      req->created_by);
+    if (req->self_assign && p->creator < 0)
+        return refuse(rt, err, errlen,
+                      "InvalidRequestException: a self-assigned task needs the agent who creates it (connect:CreatedByUser)");
+    if (req->self_assign && p->tpl >= 0 && !rt->templates.items[p->tpl].self_assign)
+        return refuse(rt, err, errlen, "InvalidRequestException: task template '%s' does not allow self-assignment",
+                      req->template_name);
+    if (req->expiry_ms && (req->expiry_ms < CC_TEMPLATE_EXPIRY_MIN || req->expiry_ms > CC_CONTACT_EXPIRY_MAX))
+        return refuse(rt, err, errlen, "InvalidRequestException: connect:ContactExpiry is 1 minute to 30 days");
+    /* made ids (task-NNNNNNN, contact-NNNNNNN) are unique by their number; a given id must not
+     * take that form, nor repeat another given id */
+    if (req->id && made_number(req->id))
+        return refuse(rt, err, errlen, "InvalidRequestException: ids such as '%s' are the ones ccflow makes; choose another",
+                      req->id);
+    if (req->id && cc_map_get(&rt->contact_ids, req->id))
+        return refuse(rt, err, errlen, "InvalidRequestException: contact id '%s' is already in use", req->id);
+    return true;
+}
+
+/* A new contact's PreviousContactId (and its chain, whose attributes it shares) or RelatedContactId. */
+static void link_contact(cc_rt *rt, contact *c, uint32_t ci, const cc_task_request *req, contact *linked)
+{
+    char idb[32];
+    if (!req->previous) {
+        if (req->related)
+            WX(c)->related = cc_xstrdup(cid(linked, idb));
+        return;
+    }
+    WX(c)->previous = cc_xstrdup(cid(linked, idb));
+    /* the chain: the linked contact's, or one that starts at it */
+    const char *root = RX(linked)->chain ? RX(linked)->chain : cid(linked, idb);
+    c->x->chain = cc_xstrdup(root);
+    chain *ch = cc_map_get(&rt->chains, root);
+    if (!ch) {
+        ch = cc_xcalloc(1, sizeof *ch);
+        cc_map_put(&rt->chains, cc_xstrdup(root), ch);
+        cc_vec_push(ch, (uint32_t)(linked - rt->contacts.items));
+        if (!RX(linked)->chain)
+            WX(linked)->chain = cc_xstrdup(root);
+    }
+    cc_vec_push(ch, ci);
+}
+
+/* The contact a request makes (every rule holds), as contact ci-to-be. */
+static contact new_contact(cc_rt *rt, uint32_t ci, const cc_task_request *req, int channel, const char *const *inputs,
+                           size_t ninputs, const cc_task_shape *shape, const request_plan *p)
+{
+    contact c = {0};
+    if (req->id)
+        c.id = cc_xstrdup(req->id);
+    else {
+        c.num = ++rt->next_id;
+        cc_vec_push(&rt->made, ci);
+    }
+    c.name = vm_intern_name(rt, shape->name ? shape->name : "");
+    if (shape->description)
+        WX(&c)->description = cc_xstrdup(shape->description);
+    c.flow = c.first_flow = (uint32_t)p->flow;
+    c.pc = rt->m->flows[p->flow].start;
+    c.channel = (uint8_t)channel;
+    for (size_t i = 0; i < ninputs; i++)
+        cc_vec_push(&WX(&c)->inputs, cc_xstrdup(inputs[i]));
+    c.queue = c.in_queue = -1;
+    c.agent = p->outbound;
+    c.loop_block = UINT32_MAX;
+    c.priority = 5;
+    c.created = rt->now;
+    c.scheduled = req->scheduled_ms;
+    c.started = c.enqueued = c.dequeued = c.connected = c.acw_end = c.ended = -1;
+    const contact *linked = p->linked;
+    if (linked) /* a linked task starts with a copy of the linked contact's attributes */
+        for (size_t i = 0; i < RX(linked)->attrs.len; i++)
+            attr_set(&c, RX(linked)->attrs.items[i].key, RX(linked)->attrs.items[i].value);
+    for (size_t i = 0; i < req->nattrs; i++)
+        attr_set(&c, req->attr_keys[i], req->attr_values[i]);
+    for (size_t i = 0; i < shape->refs.len; i++) {
+        stored_ref r = {cc_xstrdup(shape->refs.items[i].name), cc_xstrdup(shape->refs.items[i].type),
+                        cc_xstrdup(shape->refs.items[i].value)};
+        cc_vec_push(&WX(&c)->refs, r);
+    }
+    for (size_t i = 0; i < req->noutcomes; i++)
+        vm_kv_set(&WX(&c)->outcomes, req->outcome_blocks[i], req->outcome_branches[i]);
+    link_contact(rt, &c, ci, req, p->linked);
+    if (p->creator >= 0)
+        WX(&c)->created_by = p->creator;
+    if (p->tpl >= 0)
+        WX(&c)->template_ = p->tpl;
+    const cc_task_template *t = p->tpl >= 0 ? &rt->templates.items[p->tpl] : NULL;
+    int64_t expiry = req->expiry_ms ? req->expiry_ms : t && t->expiry_ms ? t->expiry_ms : 0;
+    if (expiry)
+        WX(&c)->expiry_ms = expiry;
+    c.state = ST_SCHEDULED;
+    return c;
+}
+
+/* Contact ci is in: its id, client token, working queue and the outbound agent's slot are taken,
+ * and its start (and a task's expiry) are on the clock. */
+static void enter_contact(cc_rt *rt, uint32_t ci, const cc_task_request *req, bool task, const request_plan *p)
+{
+    char idb[32];
+    if (rt->contacts.items[ci].id)
+        cc_map_put(&rt->contact_ids, rt->contacts.items[ci].id, (void *)(uintptr_t)(ci + 1));
+    if (task && req->client_token) {
+        token_use *u = cc_map_get(&rt->tokens, req->client_token);
+        if (!u) {
+            u = cc_xcalloc(1, sizeof *u);
+            cc_map_put(&rt->tokens, cc_xstrdup(req->client_token), u);
+        }
+        cc_free(u->id);
+        u->id = cc_xstrdup(cid(&rt->contacts.items[ci], idb));
+        u->at = rt->now;
+    }
+    if (p->qc) /* the quick connect's queue, or its agent's own, is the working queue of its flow */
+        rt->contacts.items[ci].queue = p->qc->queue >= 0 ? p->qc->queue : vm_agent_queue(rt, p->qc->agent);
+    if (p->outbound >= 0) { /* the agent's voice slot is the call's from now: no second call takes it */
+        agent *a = &rt->agents.items[p->outbound];
+        vm_agent_count(rt, p->outbound, -1);
+        a->active[0]++;
+        a->busy++;
+        vm_agent_count(rt, p->outbound, +1);
+    }
+    if (req->self_assign) {
+        rt->contacts.items[ci].queue = vm_agent_queue(rt, p->creator);
+        rt->contacts.items[ci].x->self_assigned = true;
+    }
+    vm_schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
+    if (task) /* tasks expire; calls and chats end with their customer */
+        vm_schedule(rt, expiry_due(&rt->contacts.items[ci]), EV_EXPIRE, ci, 0);
+}
+
 /* Starts a contact after every rule of its request holds; a refused request changes nothing but
  * the count of refusals. */
-bool vm_start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs,
-                          size_t ninputs, char *err, size_t errlen, uint32_t *out)
+bool vm_start_contact(cc_rt *rt, const cc_task_request *req, int channel, const char *const *inputs, size_t ninputs,
+                      char *err, size_t errlen, uint32_t *out)
 {
     bool task = channel == 2;
     /* ClientToken: the same token within 7 days gives back the contact it started */
@@ -630,230 +861,26 @@ bool vm_start_contact(cc_rt *rt, const cc_task_request *req, int channel, const 
         return refuse(rt, err, errlen,
                       "ServiceQuotaExceededException: %llu tasks are active, the most this instance allows",
                       (unsigned long long)rt->active_tasks);
-    /* which flow: exactly one of flow, quick connect and template (whose flow counts) */
-    int tpl = -1;
-    if ((req->flow != NULL) + (req->quick_connect != NULL) + (req->template_name != NULL) > 1)
-        return refuse(rt, err, errlen,
-                      "InvalidRequestException: give exactly one of ContactFlowId, QuickConnectId and TaskTemplateId");
-    if (task && req->template_name) {
-        tpl = vm_find_template(rt, req->template_name);
-        if (tpl < 0)
-            return refuse(rt, err, errlen, "ResourceNotFoundException: no task template named '%s'", req->template_name);
-        if (!rt->templates.items[tpl].active)
-            return refuse(rt, err, errlen,
-                          "InvalidRequestException: task template '%s' is inactive; tasks start only from active "
-                          "templates",
-                          req->template_name);
-    }
-    const quick_connect *qc = NULL;
-    for (size_t i = 0; req->quick_connect && i < rt->quick_connects.len; i++)
-        if (!strcmp(rt->quick_connects.items[i].name, req->quick_connect))
-            qc = &rt->quick_connects.items[i];
-    if (req->quick_connect && (!task || !qc))
-        return refuse(rt, err, errlen, "ResourceNotFoundException: no quick connect named '%s'", req->quick_connect);
-    char qc_flow[300];
-    if (qc) {
-        const ccfb_string *fs = &rt->m->strings[rt->m->flows[qc->flow].name];
-        snprintf(qc_flow, sizeof qc_flow, "%.*s", (int)fs->len, (const char *)fs->text);
-    }
-    const char *flow_name = qc ? qc_flow : req->flow ? req->flow : tpl >= 0 ? rt->templates.items[tpl].flow : NULL;
-    if (!flow_name)
-        return refuse(rt, err, errlen,
-                      tpl >= 0 ? "InvalidRequestException: task template '%s' has no flow; name one with ContactFlowId"
-                               : "InvalidRequestException: name the flow the task runs (ContactFlowId)%s",
-                      tpl >= 0 ? req->template_name : "");
-    int flow = -1;
-    for (uint32_t i = 0; i < rt->m->nflows; i++)
-        if (string_is(rt, rt->m->flows[i].name, flow_name))
-            flow = (int)i;
-    if (flow < 0)
-        return refuse(rt, err, errlen, "ResourceNotFoundException: no flow named '%s'", flow_name);
-    int outbound = -1; /* the agent placing an outbound call */
-    if (req->outbound_agent) {
-        outbound = cc_rt_agent_index(rt, req->outbound_agent);
-        const agent *a = outbound >= 0 ? &rt->agents.items[outbound] : NULL;
-        if (!a)
-            return refuse(rt, err, errlen, "ResourceNotFoundException: no agent named '%s'", req->outbound_agent);
-        if (channel != 0 || rt->m->flows[flow].type != CC_FT_OUTBOUND_WHISPER)
-            return refuse(rt, err, errlen,
-                          "InvalidRequestException: an outbound call is a VOICE contact in an outbound_whisper flow; "
-                          "'%s' is not one",
-                          flow_name);
-        if (!a->available || a->active[0] >= a->concurrency[0])
-            return refuse(rt, err, errlen, "InvalidRequestException: agent '%s' cannot place a call now (%s)", a->name,
-                          a->available ? "no free voice slot" : "not available");
-    } else if ((!qc && rt->m->flows[flow].type != CC_FT_INBOUND) || !(rt->m->flows[flow].channels & (1u << channel)))
-        return refuse(rt, err, errlen, "InvalidRequestException: flow '%s' does not take %s contacts", flow_name,
-                      cc_channel_upper(channel));
+    request_plan p = {.tpl = -1, .flow = -1, .outbound = -1, .creator = -1};
+    if (!plan_flow(rt, req, channel, &p, err, errlen))
+        return false;
     /* the request's own rules, and its template's */
     cc_task_shape shape;
     if (!cc_task_shape_of(task, req->name, req->description, req->attr_keys, req->attr_values, req->nattrs,
                           req->ref_names, req->ref_types, req->ref_values, req->nrefs,
-                          tpl >= 0 ? &rt->templates.items[tpl] : NULL, &shape, err, errlen)) {
+                          p.tpl >= 0 ? &rt->templates.items[p.tpl] : NULL, &shape, err, errlen)) {
         rt->totals.rejected++;
         return false;
     }
-    bool ok = false;
-    if (req->scheduled_ms >= 0 && (req->scheduled_ms < rt->now || req->scheduled_ms > rt->now + 6 * DAY_MS)) {
-        refuse(rt, err, errlen, "InvalidRequestException: ScheduledTime must be between now and 6 days ahead");
-        goto done;
+    bool ok = plan_links(rt, req, &p, err, errlen);
+    if (ok) { /* every rule holds: the contact */
+        uint32_t ci = (uint32_t)rt->contacts.len;
+        contact c = new_contact(rt, ci, req, channel, inputs, ninputs, &shape, &p);
+        rt->active_tasks += task;
+        *out = ci;
+        cc_vec_push(&rt->contacts, c);
+        enter_contact(rt, ci, req, task, &p);
     }
-    /* links */
-    contact *linked = NULL;
-    if (req->previous && req->related) {
-        refuse(rt, err, errlen, "InvalidRequestException: give PreviousContactId or RelatedContactId, not both");
-        goto done;
-    }
-    if (req->previous || req->related) {
-        const char *lid = req->previous ? req->previous : req->related;
-        if (!(linked = vm_find_contact(rt, lid))) {
-            refuse(rt, err, errlen, "ResourceNotFoundException: no contact '%s' (%s)", lid,
-                   req->previous ? "PreviousContactId" : "RelatedContactId");
-            goto done;
-        }
-        const chain *ch = req->previous && RX(linked)->chain ? cc_map_get(&rt->chains, RX(linked)->chain) : NULL;
-        if (ch && ch->len - 1 >= CC_TASK_LINKS_MAX) { /* the chain's first contact and 12 linked tasks */
-            refuse(rt, err, errlen,
-                   "ServiceQuotaExceededException: the chain of '%s' already links %d tasks, the most a chain may",
-                   req->previous, CC_TASK_LINKS_MAX);
-            goto done;
-        }
-    }
-    if (linked && RX(linked)->attrs.len) { /* the copy and the request's own, together */
-        size_t kept = bytes_kept(&RX(linked)->attrs, req->attr_keys, req->nattrs);
-        if (!cc_task_attributes_ok(req->attr_keys, req->attr_values, req->nattrs, kept, err, errlen)) {
-            rt->totals.rejected++;
-            goto done;
-        }
-    }
-    /* who creates it, and whether it goes straight to them */
-    int creator = -1;
-    if (req->created_by && (creator = cc_rt_agent_index(rt, req->created_by)) < 0) {
-        refuse(rt, err, errlen, "ResourceNotFoundException: no agent named '%s' (connect:CreatedByUser)", req->created_by);
-        goto done;
-    }
-    if (req->self_assign && creator < 0) {
-        refuse(rt, err, errlen,
-               "InvalidRequestException: a self-assigned task needs the agent who creates it (connect:CreatedByUser)");
-        goto done;
-    }
-    if (req->self_assign && tpl >= 0 && !rt->templates.items[tpl].self_assign) {
-        refuse(rt, err, errlen, "InvalidRequestException: task template '%s' does not allow self-assignment",
-               req->template_name);
-        goto done;
-    }
-    if (req->expiry_ms && (req->expiry_ms < CC_TEMPLATE_EXPIRY_MIN || req->expiry_ms > CC_CONTACT_EXPIRY_MAX)) {
-        refuse(rt, err, errlen, "InvalidRequestException: connect:ContactExpiry is 1 minute to 30 days");
-        goto done;
-    }
-    const char *id = req->id;
-    /* made ids (task-NNNNNNN, contact-NNNNNNN) are unique by their number; a given id must not
-     * take that form, nor repeat another given id */
-    if (id && made_number(id)) {
-        refuse(rt, err, errlen, "InvalidRequestException: ids such as '%s' are the ones ccflow makes; choose another", id);
-        goto done;
-    }
-    if (id && cc_map_get(&rt->contact_ids, id)) {
-        refuse(rt, err, errlen, "InvalidRequestException: contact id '%s' is already in use", id);
-        goto done;
-    }
-
-    /* every rule holds: the contact */
-    contact c = {0};
-    uint32_t ci = (uint32_t)rt->contacts.len;
-    if (id)
-        c.id = cc_xstrdup(id);
-    else {
-        c.num = ++rt->next_id;
-        cc_vec_push(&rt->made, ci);
-    }
-    c.name = vm_intern_name(rt, shape.name ? shape.name : "");
-    if (shape.description)
-        WX(&c)->description = cc_xstrdup(shape.description);
-    c.flow = c.first_flow = (uint32_t)flow;
-    c.pc = rt->m->flows[flow].start;
-    c.channel = (uint8_t)channel;
-    for (size_t i = 0; i < ninputs; i++)
-        cc_vec_push(&WX(&c)->inputs, cc_xstrdup(inputs[i]));
-    c.queue = c.in_queue = -1;
-    c.agent = outbound;
-    c.loop_block = UINT32_MAX;
-    c.priority = 5;
-    c.created = rt->now;
-    c.scheduled = req->scheduled_ms;
-    c.started = c.enqueued = c.dequeued = c.connected = c.acw_end = c.ended = -1;
-    if (linked) /* a linked task starts with a copy of the linked contact's attributes */
-        for (size_t i = 0; i < RX(linked)->attrs.len; i++)
-            attr_set(&c, RX(linked)->attrs.items[i].key, RX(linked)->attrs.items[i].value);
-    for (size_t i = 0; i < req->nattrs; i++)
-        attr_set(&c, req->attr_keys[i], req->attr_values[i]);
-    for (size_t i = 0; i < shape.refs.len; i++) {
-        stored_ref r = {cc_xstrdup(shape.refs.items[i].name), cc_xstrdup(shape.refs.items[i].type),
-                        cc_xstrdup(shape.refs.items[i].value)};
-        cc_vec_push(&WX(&c)->refs, r);
-    }
-    for (size_t i = 0; i < req->noutcomes; i++)
-        vm_kv_set(&WX(&c)->outcomes, req->outcome_blocks[i], req->outcome_branches[i]);
-    char idb[32];
-    if (req->previous) {
-        WX(&c)->previous = cc_xstrdup(cid(linked, idb));
-        /* the chain: the linked contact's, or one that starts at it */
-        const char *root = RX(linked)->chain ? RX(linked)->chain : cid(linked, idb);
-        c.x->chain = cc_xstrdup(root);
-        chain *ch = cc_map_get(&rt->chains, root);
-        if (!ch) {
-            ch = cc_xcalloc(1, sizeof *ch);
-            cc_map_put(&rt->chains, cc_xstrdup(root), ch);
-            cc_vec_push(ch, (uint32_t)(linked - rt->contacts.items));
-            if (!RX(linked)->chain)
-                WX(linked)->chain = cc_xstrdup(root);
-        }
-        cc_vec_push(ch, ci);
-    } else if (req->related)
-        WX(&c)->related = cc_xstrdup(cid(linked, idb));
-    if (creator >= 0)
-        WX(&c)->created_by = creator;
-    if (tpl >= 0)
-        WX(&c)->template_ = tpl;
-    int64_t expiry = req->expiry_ms ? req->expiry_ms : tpl >= 0 && rt->templates.items[tpl].expiry_ms
-                                                          ? rt->templates.items[tpl].expiry_ms
-                                                          : 0;
-    if (expiry)
-        WX(&c)->expiry_ms = expiry;
-    c.state = ST_SCHEDULED;
-    rt->active_tasks += task;
-    *out = ci;
-    cc_vec_push(&rt->contacts, c);
-    if (rt->contacts.items[ci].id)
-        cc_map_put(&rt->contact_ids, rt->contacts.items[ci].id, (void *)(uintptr_t)(ci + 1));
-    if (task && req->client_token) {
-        token_use *u = cc_map_get(&rt->tokens, req->client_token);
-        if (!u) {
-            u = cc_xcalloc(1, sizeof *u);
-            cc_map_put(&rt->tokens, cc_xstrdup(req->client_token), u);
-        }
-        cc_free(u->id);
-        u->id = cc_xstrdup(cid(&rt->contacts.items[ci], idb));
-        u->at = rt->now;
-    }
-    if (qc) /* the quick connect's queue, or its agent's own, is the working queue of its flow */
-        rt->contacts.items[ci].queue = qc->queue >= 0 ? qc->queue : vm_agent_queue(rt, qc->agent);
-    if (outbound >= 0) { /* the agent's voice slot is the call's from now: no second call takes it */
-        agent *a = &rt->agents.items[outbound];
-        vm_agent_count(rt, outbound, -1);
-        a->active[0]++;
-        a->busy++;
-        vm_agent_count(rt, outbound, +1);
-    }
-    if (req->self_assign) {
-        rt->contacts.items[ci].queue = vm_agent_queue(rt, creator);
-        rt->contacts.items[ci].x->self_assigned = true;
-    }
-    vm_schedule(rt, req->scheduled_ms >= 0 ? req->scheduled_ms : rt->now, EV_START, ci, 0);
-    if (task) /* tasks expire; calls and chats end with their customer */
-        vm_schedule(rt, expiry_due(&rt->contacts.items[ci]), EV_EXPIRE, ci, 0);
-    ok = true;
-done:
     cc_task_shape_free(&shape);
     return ok;
 }
