@@ -301,12 +301,7 @@ bool vm_set_criteria(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc)
 void vm_release_agent(cc_rt *rt, uint32_t ci)
 {
     contact *c = &rt->contacts.items[ci];
-    int ai = c->agent;
-    agent *a = &rt->agents.items[ai];
-    vm_agent_count(rt, ai, -1);
-    a->active[c->channel]--;
-    a->busy--;
-    vm_agent_count(rt, ai, +1);
+    int ai = vm_give_back_slot(rt, c);
     c->acw_end = rt->now;
     vm_finish(rt, ci, CC_END_AGENT_DISCONNECT);
     vm_route_agent(rt, ai);
