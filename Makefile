@@ -27,7 +27,8 @@ LIB_SRC  = common/util.c common/opcodes.c common/civil.c common/json_writer.c co
            compiler/lower.c compiler/check.c compiler/bundle.c compiler/dsl_lower.c compiler/connect_import.c \
            compiler/connect_export.c compiler/ir_dump.c compiler/fmt.c compiler/codegen.c compiler/graph.c \
            compiler/diff.c \
-           vm/bytecode.c vm/disasm.c vm/runtime.c vm/tz.c vm/builtins.c vm/tasks.c \
+           vm/bytecode.c vm/disasm.c vm/state.c vm/exec.c vm/sched.c vm/route.c vm/contact.c vm/requests.c \
+           vm/hours.c vm/func.c vm/metrics.c vm/save.c vm/tz.c vm/builtins.c vm/tasks.c \
            lib/api.c
 CLI_SRC  = cli/main.c cli/options.c cli/convert.c cli/scenario.c cli/scenario_read.c cli/scenario_expect.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/stdlib_data.o $(B)/gen/dsl_lexer.o $(B)/gen/dsl_parser.o

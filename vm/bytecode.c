@@ -141,6 +141,11 @@ uint32_t ccfb_insn_size(const uint8_t *code, uint32_t pc)
     return walk_operands(code + pc, 0xffffffffu - pc, cc_opcode_infos[code[pc]].operands, NULL, NULL);
 }
 
+void ccfb_each_operand(const uint8_t *code, uint32_t pc, void *ctx, bool (*fn)(void *ctx, char kind, uint32_t value))
+{
+    walk_operands(code + pc, 0xffffffffu - pc, cc_opcode_infos[code[pc]].operands, ctx, fn);
+}
+
 typedef struct {
     const ccfb_module *m;
     uint32_t kind;      /* the block kind whose parameters 'p' operands name */

@@ -92,6 +92,10 @@ uint32_t ccfb_read_u32(const uint8_t *p);
 /* Size in bytes of the instruction at code[pc] (already verified). */
 uint32_t ccfb_insn_size(const uint8_t *code, uint32_t pc);
 
+/* Calls fn with each operand of the instruction at code[pc] (already verified) and its kind, the
+ * letter of opcodes.h ('v' a value, 's' a string...). */
+void ccfb_each_operand(const uint8_t *code, uint32_t pc, void *ctx, bool (*fn)(void *ctx, char kind, uint32_t value));
+
 /* Names of the small enumerations that operands carry (o, h, a, S, M in opcodes.h). */
 extern const char *const ccfb_operators[9];
 extern const char *const ccfb_hooks[7];
