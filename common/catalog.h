@@ -252,7 +252,7 @@ const cc_connect_shape *cc_connect_default_shape(const char *kind, int flow_type
 
 /* ---- staffing statuses and queue metrics ----
  * The choices of check_staffing's `status` and check_queue_status's `metric`, as the first operand
- * of CHECK_STAFFING / CHECK_QUEUE (the VM's ccfb_staffing and ccfb_metrics, in code order), with
+ * of CHECK_STAFFING / CHECK_QUEUE (in code order: the bytecode carries the code), with
  * Connect's MetricType for each (the parameters' `values` and `connect_values`, and the
  * CheckMetricData shape rows, are written from the same names). */
 typedef struct {
@@ -354,8 +354,8 @@ size_t cc_ref_paths(bool prefixes, const char **out, size_t cap);
 
 /* ---- event hooks ----
  * The flows a contact runs on an event (while queued, on hold, at disconnect...), set by the
- * SET_HOOK / SET_HOOK_NAMED instructions, whose first operand is the hook's code; the VM's
- * ccfb_hooks lists the names in code order. */
+ * SET_HOOK / SET_HOOK_NAMED instructions, whose first operand is the hook's code (rows in code
+ * order). */
 typedef enum {
     CC_HOOK_CUSTOMER_QUEUE, CC_HOOK_DISCONNECT, CC_HOOK_AGENT_WHISPER, CC_HOOK_CUSTOMER_WHISPER,
     CC_HOOK_AGENT_HOLD, CC_HOOK_CUSTOMER_HOLD, CC_HOOK_EVENT, CC_HOOK_COUNT
@@ -377,7 +377,7 @@ const cc_hook_info *cc_hook_of(const cc_block_spec *b, const char *param);
 /* ---- operands a kind's name implies ----
  * Kinds that share an instruction and differ in a first operand: set_contact_attributes,
  * set_related_contact_attributes and set_flow_attributes all compile to SET_ATTRIBUTES with the
- * contact whose attributes they write (the VM's ccfb_attribute_targets, in code order). */
+ * contact whose attributes they write (rows in code order). */
 typedef enum { CC_ATTR_CURRENT, CC_ATTR_RELATED, CC_ATTR_FLOW, CC_ATTR_TARGET_COUNT } cc_attr_target;
 typedef struct {
     const char *name; /* "related" */
@@ -389,8 +389,7 @@ extern const cc_attr_target_info cc_attr_targets[CC_ATTR_TARGET_COUNT];
 const cc_attr_target_info *cc_attr_target_of(const cc_block_spec *b);
 
 /* Case operators: ccflow's name, Connect's (equals / Equals, contains / TextContains...) and the
- * operator code the bytecode carries (a case's first operand; the VM's ccfb_operators lists the
- * names in code order). `percent` is distribute_by_percentage's share, which Connect writes as a
+ * operator code the bytecode carries (a case's first operand; rows in code order). `percent` is distribute_by_percentage's share, which Connect writes as a
  * chain of NumberLessThan thresholds: it has no Connect operator of its own. */
 typedef enum {
     CC_CASE_EQUALS, CC_CASE_CONTAINS, CC_CASE_STARTS_WITH, CC_CASE_ENDS_WITH, CC_CASE_GREATER_THAN,

@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const ccfb_operators[9] = {"equals",       "contains",  "starts_with",      "ends_with",    "greater_than",
-                                      "less_than",    "greater_or_equal", "less_or_equal", "percent"};
-const char *const ccfb_hooks[7] = {"customer_queue", "disconnect", "agent_whisper", "customer_whisper",
-                                   "agent_hold",     "customer_hold", "event"};
-const char *const ccfb_attribute_targets[3] = {"current", "related", "flow"};
-const char *const ccfb_staffing[3] = {"available", "staffed", "online"};
-const char *const ccfb_metrics[2] = {"time_in_queue", "queue_size"};
-
 uint32_t ccfb_crc32(const uint8_t *data, size_t len)
 {
     uint32_t crc = 0xffffffffu;
@@ -189,23 +181,23 @@ static bool operand_ok(void *ctx, char kind, uint32_t v)
             oc->kind = v;
         break;
     case 'o':
-        if (v >= CC_ARRAY_LEN(ccfb_operators))
+        if (v >= (uint32_t)CC_CASE_OP_COUNT)
             why = "an unknown case operator";
         break;
     case 'h':
-        if (v >= CC_ARRAY_LEN(ccfb_hooks))
+        if (v >= (uint32_t)CC_HOOK_COUNT)
             why = "an unknown event hook";
         break;
     case 'a':
-        if (v >= CC_ARRAY_LEN(ccfb_attribute_targets))
+        if (v >= (uint32_t)CC_ATTR_TARGET_COUNT)
             why = "an unknown attribute target";
         break;
     case 'S':
-        if (v >= CC_ARRAY_LEN(ccfb_staffing))
+        if (v >= (uint32_t)CC_STAFF_COUNT)
             why = "an unknown staffing status";
         break;
     case 'M':
-        if (v >= CC_ARRAY_LEN(ccfb_metrics))
+        if (v >= (uint32_t)CC_QMETRIC_COUNT)
             why = "an unknown queue metric";
         break;
     case 'p': {

@@ -96,12 +96,8 @@ uint32_t ccfb_insn_size(const uint8_t *code, uint32_t pc);
  * letter of opcodes.h ('v' a value, 's' a string...). */
 void ccfb_each_operand(const uint8_t *code, uint32_t pc, void *ctx, bool (*fn)(void *ctx, char kind, uint32_t value));
 
-/* Names of the small enumerations that operands carry (o, h, a, S, M in opcodes.h). */
-extern const char *const ccfb_operators[9];
-extern const char *const ccfb_hooks[7];
-extern const char *const ccfb_attribute_targets[3];
-extern const char *const ccfb_staffing[3];
-extern const char *const ccfb_metrics[2];
+/* The small enumerations that operands carry (o, h, a, S, M in opcodes.h) are the catalogue's
+ * tables: cc_case_ops, cc_hooks, cc_attr_targets, cc_staffing, cc_queue_metrics, by code. */
 
 /* Prints a verified bundle one instruction a line: offset, opcode, operands with names resolved
  * (strings, flows, block kinds, jump targets as block ids), the source location when the bundle

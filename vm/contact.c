@@ -51,57 +51,76 @@ static size_t bytes_kept(const attr_vec *v, const char *const *keys, size_t n)
     return kept;
 }
 
+/* $.References.<name>.Value or .Type (the row's `last` names the two). */
+static const char *reference_field(const contact *c, const char *ref)
+{
+    const char *name = ref + 13, *dot = strrchr(name, '.');
+    if (!dot || !cc_branch_listed(cc_refs[CC_REF_REFERENCES_].last, dot + 1))
+        return NULL;
+    for (size_t i = 0; i < RX(c)->refs.len; i++) {
+        const stored_ref *r = &RX(c)->refs.items[i];
+        if (strlen(r->name) == (size_t)(dot - name) && !strncmp(r->name, name, (size_t)(dot - name)))
+            return dot[1] == 'V' ? r->value : r->type;
+    }
+    return NULL;
+}
+
+/* $.Loop.<block id>: the 0-based index of the pass under way, as Connect's Loop attribute gives it. */
+static const char *loop_index(cc_rt *rt, const contact *c, const char *ref, char *buf, size_t n)
+{
+    const ccfb_flow *f = &rt->m->flows[c->flow];
+    for (uint32_t b = 0; b < f->nblocks; b++) {
+        ccfb_block blk = ccfb_flow_block(f, b);
+        if (!string_is(rt, blk.id, ref + 7))
+            continue;
+        if (c->loop_block == b) {
+            snprintf(buf, n, "%u", c->loop_count ? c->loop_count - 1 : 0);
+            return buf;
+        }
+        for (size_t i = 0; i < RX(c)->loops.len; i++)
+            if (RX(c)->loops.items[i].block == b) {
+                uint32_t k = RX(c)->loops.items[i].count;
+                snprintf(buf, n, "%u", k ? k - 1 : 0);
+                return buf;
+            }
+        return "0";
+    }
+    return NULL;
+}
+
+const char *vm_ref_value(cc_rt *rt, const contact *c, cc_ref_id id, const char *ref, char *buf, size_t n)
+{
+    switch (id) {
+    case CC_REF_ATTRIBUTES_:
+        return attr_get(c, ref + 13);
+    case CC_REF_REFERENCES_:
+        return reference_field(c, ref);
+    case CC_REF_RELATED_CONTACT_ID:
+        return RX(c)->related;
+    case CC_REF_PREVIOUS_CONTACT_ID:
+        return RX(c)->previous;
+    case CC_REF_CHANNEL:
+        return cc_channel_upper(c->channel);
+    case CC_REF_NAME:
+        return c->name;
+    case CC_REF_DESCRIPTION:
+        return RX(c)->description;
+    case CC_REF_CONTACT_ID:
+    case CC_REF_INITIAL_CONTACT_ID:
+        return cid(c, buf);
+    case CC_REF_QUEUE_NAME:
+        return c->queue >= 0 ? rt->queues.items[c->queue].name : NULL;
+    case CC_REF_LOOP_:
+        return loop_index(rt, c, ref, buf, n);
+    default: /* what a block or the API stored: $.External, $.Metrics, $.Task.ContactId, $.FlowAttributes... */
+        return var_get(c, ref);
+    }
+}
+
 const char *vm_ref_text(cc_rt *rt, const contact *c, const char *ref, char *buf, size_t n)
 {
-    if (!strncmp(ref, "$.Attributes.", 13))
-        return attr_get(c, ref + 13);
-    if (!strncmp(ref, "$.References.", 13)) { /* $.References.<name>.Value or .Type */
-        const char *name = ref + 13, *dot = strrchr(name, '.');
-        if (!dot || (strcmp(dot, ".Value") != 0 && strcmp(dot, ".Type") != 0))
-            return NULL;
-        for (size_t i = 0; i < RX(c)->refs.len; i++) {
-            const stored_ref *r = &RX(c)->refs.items[i];
-            if (strlen(r->name) == (size_t)(dot - name) && !strncmp(r->name, name, (size_t)(dot - name)))
-                return dot[1] == 'V' ? r->value : r->type;
-        }
-        return NULL;
-    }
-    if (!strcmp(ref, "$.RelatedContactId"))
-        return RX(c)->related;
-    if (!strcmp(ref, "$.Channel"))
-        return cc_channel_upper(c->channel);
-    if (!strcmp(ref, "$.Name"))
-        return c->name;
-    if (!strcmp(ref, "$.Description"))
-        return RX(c)->description;
-    if (!strcmp(ref, "$.ContactId") || !strcmp(ref, "$.InitialContactId"))
-        return cid(c, buf);
-    if (!strcmp(ref, "$.Queue.Name"))
-        return c->queue >= 0 ? rt->queues.items[c->queue].name : NULL;
-    if (!strncmp(ref, "$.Loop.", 7)) {
-        const ccfb_flow *f = &rt->m->flows[c->flow];
-        for (uint32_t b = 0; b < f->nblocks; b++) {
-            ccfb_block blk = ccfb_flow_block(f, b);
-            if (string_is(rt, blk.id, ref + 7)) {
-                /* the 0-based index of the pass under way, as Connect's Loop attribute gives it */
-                if (c->loop_block == b) {
-                    snprintf(buf, n, "%u", c->loop_count ? c->loop_count - 1 : 0);
-                    return buf;
-                }
-                for (size_t i = 0; i < RX(c)->loops.len; i++)
-                    if (RX(c)->loops.items[i].block == b) {
-                        uint32_t k = RX(c)->loops.items[i].count;
-                        snprintf(buf, n, "%u", k ? k - 1 : 0);
-                        return buf;
-                    }
-                return "0";
-            }
-        }
-        return NULL;
-    }
-    if (!strcmp(ref, "$.PreviousContactId"))
-        return RX(c)->previous;
-    return var_get(c, ref); /* $.External, $.Metrics, $.Task.ContactId, $.FlowAttributes... */
+    const cc_ref_info *row = cc_ref_lookup(ref);
+    return vm_ref_value(rt, c, row ? row->id : CC_REF_COUNT, ref, buf, n);
 }
 
 /* ---- ending, records ---- */
@@ -261,10 +280,10 @@ void vm_finish(cc_rt *rt, uint32_t ci, cc_end_reason reason)
 void vm_disconnect(cc_rt *rt, uint32_t ci, cc_end_reason reason)
 {
     contact *c = &rt->contacts.items[ci];
-    if (c->mode != MODE_DISCONNECT && RX(c)->hooks[HOOK_DISCONNECT] >= 0) {
+    if (c->mode != MODE_DISCONNECT && RX(c)->hooks[CC_HOOK_DISCONNECT] >= 0) {
         c->reason = reason;
         c->mode = MODE_DISCONNECT;
-        c->flow = (uint32_t)RX(c)->hooks[HOOK_DISCONNECT];
+        c->flow = (uint32_t)RX(c)->hooks[CC_HOOK_DISCONNECT];
         c->pc = rt->m->flows[c->flow].start;
         if (c->state == ST_QUEUED && c->in_queue >= 0) {
             rt->queues.items[c->in_queue].size--;

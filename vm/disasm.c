@@ -65,19 +65,19 @@ static void put_operand(cc_buf *out, const ccfb_module *m, const ccfb_flow *f, c
     char d[32];
     switch (kind) {
     case 'o':
-        cc_buf_puts(out, ccfb_operators[v]);
+        cc_buf_puts(out, cc_case_ops[v].name);
         break;
     case 'h':
-        cc_buf_puts(out, ccfb_hooks[v]);
+        cc_buf_puts(out, cc_hooks[v].name);
         break;
     case 'a':
-        cc_buf_puts(out, ccfb_attribute_targets[v]);
+        cc_buf_puts(out, cc_attr_targets[v].name);
         break;
     case 'S':
-        cc_buf_puts(out, ccfb_staffing[v]);
+        cc_buf_puts(out, cc_staffing[v].name);
         break;
     case 'M':
-        cc_buf_puts(out, ccfb_metrics[v]);
+        cc_buf_puts(out, cc_queue_metrics[v].name);
         break;
     case 'p':
         cc_buf_printf(out, "%s:", cc_blocks[*block_kind].params[v].name);

@@ -8,30 +8,39 @@
 
 /* ---- the fiber ---- */
 
-static bool compare(const char *op_name, const char *a, const char *b)
+/* Whether `a` stands in relation `op` (the catalogue's cc_case_ops) to `b`; the numeric operators
+ * hold only between numbers. */
+static bool compare(cc_case_code op, const char *a, const char *b)
 {
-    if (!a)
+    if (!a || !b)
         return false;
-    if (!strcmp(op_name, "equals"))
-        return b && !strcmp(a, b);
-    if (!strcmp(op_name, "contains"))
-        return b && strstr(a, b);
-    if (!strcmp(op_name, "starts_with"))
-        return b && !strncmp(a, b, strlen(b));
-    if (!strcmp(op_name, "ends_with"))
-        return b && strlen(a) >= strlen(b) && !strcmp(a + strlen(a) - strlen(b), b);
+    switch (op) {
+    case CC_CASE_EQUALS:
+        return !strcmp(a, b);
+    case CC_CASE_CONTAINS:
+        return strstr(a, b) != NULL;
+    case CC_CASE_STARTS_WITH:
+        return !strncmp(a, b, strlen(b));
+    case CC_CASE_ENDS_WITH:
+        return strlen(a) >= strlen(b) && !strcmp(a + strlen(a) - strlen(b), b);
+    default:
+        break;
+    }
     char *end;
     double x = strtod(a, &end);
-    if (*end || !b)
+    if (*end)
         return false;
     double y = strtod(b, NULL);
-    if (!strcmp(op_name, "greater_than"))
+    switch (op) {
+    case CC_CASE_GREATER_THAN:
         return x > y;
-    if (!strcmp(op_name, "less_than"))
+    case CC_CASE_LESS_THAN:
         return x < y;
-    if (!strcmp(op_name, "greater_or_equal"))
+    case CC_CASE_GREATER_OR_EQUAL:
         return x >= y;
-    return x <= y;
+    default:
+        return x <= y;
+    }
 }
 
 /* The cases of branching instruction `op`, from operand `first` on: n (operator, operand) pairs.
@@ -42,7 +51,7 @@ static uint32_t match_cases(cc_rt *rt, const contact *c, cc_opcode op, const uin
     char buf[512];
     for (uint32_t i = 0; i < n; i++) {
         const char *operand = value_text(rt, c, op_u32(code, pc, first + 1 + 2 * i), buf, sizeof buf);
-        if (compare(ccfb_operators[op_u32(code, pc, first + 2 * i)], value, operand))
+        if (compare((cc_case_code)op_u32(code, pc, first + 2 * i), value, operand))
             return cc_op_outcome(&rt->outcomes, op, CC_OUT_CASES, n) + i;
     }
     return cc_op_outcome(&rt->outcomes, op, CC_OUT_NO_MATCH, n);
@@ -194,16 +203,6 @@ static int flow_named(const cc_rt *rt, const char *name, unsigned types)
     return -1;
 }
 
-/* The flow types an event hook may name, by hook code (codegen's hook_code). */
-static unsigned hook_flow_types(uint32_t hook)
-{
-    static const unsigned types[HOOK_COUNT] = {
-        CC_FT_BIT(CC_FT_CUSTOMER_QUEUE), CC_FT_BIT(CC_FT_INBOUND), CC_FT_BIT(CC_FT_AGENT_WHISPER),
-        CC_FT_BIT(CC_FT_CUSTOMER_WHISPER), CC_FT_BIT(CC_FT_AGENT_HOLD), CC_FT_BIT(CC_FT_CUSTOMER_HOLD),
-        CC_FT_BIT(CC_FT_INBOUND)};
-    return hook < HOOK_COUNT ? types[hook] : 0;
-}
-
 /* The outcome named `name` of instruction `op` (in scope), for a block with n cases (OUTN) or
  * none (OUT). */
 #define OUTN(name, n) cc_op_outcome(&rt->outcomes, (cc_opcode)op, CC_OUT_##name, (n))
@@ -253,10 +252,10 @@ static inline bool op_transfer_queue(cc_rt *rt, uint32_t ci, const uint8_t *code
     if (vm_route_contact(rt, ci))
         return false;
     c = &rt->contacts.items[ci];
-    if (RX(c)->hooks[HOOK_CUSTOMER_QUEUE] < 0)
+    if (RX(c)->hooks[CC_HOOK_CUSTOMER_QUEUE] < 0)
         return false;
     c->mode = MODE_QUEUE_FLOW; /* the customer queue flow runs while the contact waits */
-    c->flow = (uint32_t)RX(c)->hooks[HOOK_CUSTOMER_QUEUE];
+    c->flow = (uint32_t)RX(c)->hooks[CC_HOOK_CUSTOMER_QUEUE];
     c->pc = rt->m->flows[c->flow].start;
     return true;
 }
@@ -275,7 +274,7 @@ static OUT_OF_LOOP bool op_check_queue(cc_rt *rt, uint32_t ci, const uint8_t *co
         return true;
     }
     int64_t value = 0;
-    if (metric == 1)
+    if (metric == CC_QMETRIC_QUEUE_SIZE)
         value = rt->queues.items[q].size;
     else {
         waiting *w = vm_queue_head(rt, &rt->queues.items[q]);
@@ -319,7 +318,7 @@ static OUT_OF_LOOP bool op_set_attributes(cc_rt *rt, uint32_t ci, const uint8_t 
     char b1[512], b2[512];
     uint32_t target = op_u32(code, pc, 0), n = op_u32(code, pc, 1);
     contact *to = c;
-    if (target == 1) {
+    if (target == CC_ATTR_RELATED) {
         /* the related contact: the one this contact was linked to when it was made (by a
          * create_task block); error when there is none or it has ended */
         to = vm_find_contact(rt, RX(c)->related ? RX(c)->related : RX(c)->previous);
@@ -450,12 +449,10 @@ static OUT_OF_LOOP bool op_named_flow(cc_rt *rt, uint32_t ci, const uint8_t *cod
     uint32_t hook = op == CC_OP_SET_HOOK_NAMED ? op_u32(code, pc, 0) : 0;
     const char *name = value_text(rt, c, op_u32(code, pc, op == CC_OP_SET_HOOK_NAMED), b1, sizeof b1);
     if (op == CC_OP_CALL_NAMED)
-        return enter_module(rt, ci, op, pc, flow_named(rt, name, CC_FT_BIT(CC_FT_MODULE)), name);
-    unsigned types = op == CC_OP_SET_HOOK_NAMED ? hook_flow_types(hook)
-                                                : CC_FT_BIT(CC_FT_INBOUND) | CC_FT_BIT(CC_FT_TRANSFER_TO_AGENT) |
-                                                      CC_FT_BIT(CC_FT_TRANSFER_TO_QUEUE);
+        return enter_module(rt, ci, op, pc, flow_named(rt, name, rt->module_types), name);
+    unsigned types = op == CC_OP_SET_HOOK_NAMED ? (hook < CC_HOOK_COUNT ? cc_hooks[hook].flow_types : 0) : rt->transfer_types;
     int fl = flow_named(rt, name, types);
-    if (fl < 0 || hook >= HOOK_COUNT) {
+    if (fl < 0 || hook >= CC_HOOK_COUNT) {
         vm_fault(rt, ci, pc,
                  op == CC_OP_SET_HOOK_NAMED ? "no flow named '%s' of the type this event needs"
                                             : "no inbound or transfer flow named '%s'",
@@ -692,7 +689,8 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             uint32_t status = op_u32(code, pc, 0), v = op_u32(code, pc, 1);
             int q = CCFB_VAL_TAG(v) == CCFB_VAL_NONE ? c->queue : queue_of(rt, c, v, b1, sizeof b1);
             const queue *qq = q >= 0 ? &rt->queues.items[q] : NULL;
-            bool any = qq && (status == 0 ? qq->free[c->channel] > 0 : status == 1 ? qq->staffed > 0 : qq->online > 0);
+            bool any = qq && (status == CC_STAFF_AVAILABLE ? qq->free[c->channel] > 0
+                                : status == CC_STAFF_STAFFED ? qq->staffed > 0 : qq->online > 0);
             c->outcome = !qq ? OUT(ERROR) : any ? OUT(TRUE) : OUT(FALSE);
             break;
         }
@@ -732,7 +730,7 @@ void vm_run_fiber(cc_rt *rt, uint32_t ci)
             STEP(op_loop(rt, ci, code, pc));
         case CC_OP_SET_HOOK: {
             uint32_t hook = op_u32(code, pc, 0);
-            if (hook < HOOK_COUNT)
+            if (hook < CC_HOOK_COUNT)
                 WX(c)->hooks[hook] = (int32_t)op_u32(code, pc, 1);
             c->outcome = OUT(NEXT);
             break;

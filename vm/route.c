@@ -146,18 +146,18 @@ static void join_agent(cc_rt *rt, uint32_t ci)
         a = &rt->agents.items[c->agent];
     }
     vm_schedule(rt, rt->now + a->handle_ms, EV_HANDLED, ci, c->gen);
-    if (RX(c)->hooks[HOOK_CUSTOMER_WHISPER] >= 0 && (c->channel == 0 || c->channel == 1)) {
+    if (RX(c)->hooks[CC_HOOK_CUSTOMER_WHISPER] >= 0 && ((1u << c->channel) & (CC_CH_VOICE | CC_CH_CHAT))) {
         /* the customer whisper plays to the customer (voice and chat) as the agent joins */
         c->mode = MODE_WHISPER;
-        c->flow = (uint32_t)RX(c)->hooks[HOOK_CUSTOMER_WHISPER];
+        c->flow = (uint32_t)RX(c)->hooks[CC_HOOK_CUSTOMER_WHISPER];
         c->pc = rt->m->flows[c->flow].start;
         vm_run_fiber(rt, ci);
         c = &rt->contacts.items[ci];
     }
-    if (RX(c)->hooks[HOOK_AGENT_WHISPER] >= 0) {
+    if (RX(c)->hooks[CC_HOOK_AGENT_WHISPER] >= 0) {
         /* the agent whisper plays as the agent joins; it takes no time and then they are connected */
         c->mode = MODE_WHISPER;
-        c->flow = (uint32_t)RX(c)->hooks[HOOK_AGENT_WHISPER];
+        c->flow = (uint32_t)RX(c)->hooks[CC_HOOK_AGENT_WHISPER];
         c->pc = rt->m->flows[c->flow].start;
         vm_run_fiber(rt, ci);
     }

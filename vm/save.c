@@ -300,7 +300,7 @@ static void io_contact_core(saver *s, contact *c, contact_extra *x)
     IO(s, x->ret_pc, UINT32_MAX);
     need(s, s->out || (x->ret_flow >= -1 && x->ret_flow < (int64_t)m->nflows &&
                        (x->ret_flow < 0 || (x->ret_pc < m->flows[x->ret_flow].code_len && s->starts[x->ret_flow][x->ret_pc]))));
-    for (int h = 0; h < HOOK_COUNT; h++) {
+    for (int h = 0; h < CC_HOOK_COUNT; h++) {
         IO(s, x->hooks[h], ANY);
         need(s, x->hooks[h] >= -1 && x->hooks[h] < (int64_t)m->nflows);
     }
@@ -364,7 +364,7 @@ static void io_contact_extra(saver *s, contact_extra *x)
 /* Whether a contact's extra data holds nothing but the defaults (then the contact keeps none). */
 static bool extra_is_empty(const contact_extra *x)
 {
-    for (int h = 0; h < HOOK_COUNT; h++)
+    for (int h = 0; h < CC_HOOK_COUNT; h++)
         if (x->hooks[h] != -1)
             return false;
     return !x->description && !x->previous && !x->related && !x->chain && !x->attrs.len && !x->vars.len &&

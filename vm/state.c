@@ -85,6 +85,8 @@ cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
     rt->now = start_ms;
     rt->rng = seed * 2654435761u + 1;
     cc_op_outcomes_build(&rt->outcomes);
+    rt->transfer_types = cc_param_lookup(cc_op_kind(CC_OP_TRANSFER_FLOW), "flow")->flow_types;
+    rt->module_types = cc_param_lookup(cc_op_kind(CC_OP_CALL_MODULE), "module")->flow_types;
     rt->prompt_kind = cc_block_lookup("play_prompt");
     rt->phone_transfer_kind = cc_block_lookup("transfer_to_phone_number");
     rt->criteria_kind = cc_block_lookup("set_routing_criteria");
@@ -95,8 +97,11 @@ cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
     rt->nums = cc_xcalloc(m->nstrings + 1, sizeof *rt->nums);
     rt->is_num = cc_xcalloc(m->nstrings + 1, sizeof *rt->is_num);
     rt->str_queue = cc_xcalloc(m->nstrings + 1, sizeof *rt->str_queue);
+    rt->ref_id = cc_xcalloc(m->nstrings + 1, sizeof *rt->ref_id);
     for (uint32_t i = 0; i < m->nstrings; i++) {
         rt->strs[i] = vm_module_string(rt, i);
+        const cc_ref_info *ref = rt->strs[i][0] == '$' ? cc_ref_lookup(rt->strs[i]) : NULL;
+        rt->ref_id[i] = (uint8_t)(ref ? ref->id : CC_REF_COUNT);
         char *end;
         rt->nums[i] = strtoll(rt->strs[i], &end, 10);
         rt->is_num[i] = rt->strs[i][0] && !*end;
@@ -158,6 +163,7 @@ void cc_rt_free(cc_rt *rt)
     cc_free(rt->strs);
     cc_free(rt->nums);
     cc_free(rt->is_num);
+    cc_free(rt->ref_id);
     cc_free(rt->str_queue);
     cc_free(rt->json);
     cc_arena_free(&rt->json_arena);

@@ -67,7 +67,6 @@ typedef CC_VEC(event) event_vec;
 
 enum { ST_SCHEDULED, ST_RUNNING, ST_WAITING, ST_QUEUED, ST_CONNECTED, ST_ACW, ST_ENDED };
 enum { MODE_FLOW, MODE_QUEUE_FLOW, MODE_WHISPER, MODE_DISCONNECT };
-enum { HOOK_CUSTOMER_QUEUE, HOOK_DISCONNECT, HOOK_AGENT_WHISPER, HOOK_CUSTOMER_WHISPER, HOOK_COUNT = 7 };
 
 typedef struct {
     char *key, *value;
@@ -93,7 +92,7 @@ typedef struct {
     CC_VEC(char *) inputs; /* what a voice or chat customer enters, in turn */
     attr_vec outcomes;     /* the outside world's answers: block id -> branch */
     uint32_t next_input;
-    int32_t hooks[HOOK_COUNT];
+    int32_t hooks[CC_HOOK_COUNT];
     uint64_t next_priority; /* a routing change waiting its 60 s while queued (0: none) */
     int64_t next_age_adjust;
     int32_t ret_flow; /* inside a flow module: the flow that invoked it (-1: none) */
@@ -245,6 +244,8 @@ struct cc_rt {
     char **strs;
     int64_t *nums;
     bool *is_num;
+    unsigned transfer_types, module_types; /* the flow types TRANSFER_NAMED and CALL_NAMED may name */
+    uint8_t *ref_id; /* per string: the catalogue's cc_ref_id of a $. reference, else CC_REF_COUNT */
     int32_t *str_queue;
     /* the JSON texts of mapping and list parameters (CCFB_VAL_JSON operands), decoded once when
      * the runtime is made: by string index, NULL for other strings; the trees live in json_arena */
@@ -307,8 +308,10 @@ void vm_kv_free(attr_vec *v);
 #define var_get(c, key) kv_get(&RX(c)->vars, (key))
 #define var_set(c, key, value) vm_kv_set(&WX(c)->vars, (key), (value))
 
-/* What a $. reference reads on contact c now, or NULL when unset (contact.c). */
+/* What a $. reference reads on contact c now, or NULL when unset (contact.c): vm_ref_text finds
+ * the reference's row of the catalogue (cc_refs) by its text, vm_ref_value is given it. */
 const char *vm_ref_text(cc_rt *rt, const contact *c, const char *ref, char *buf, size_t n);
+const char *vm_ref_value(cc_rt *rt, const contact *c, cc_ref_id id, const char *ref, char *buf, size_t n);
 
 /* A value operand as text (into buf), or NULL for none / an unset reference. */
 static inline const char *value_text(cc_rt *rt, const contact *c, uint32_t v, char *buf, size_t n)
@@ -324,7 +327,7 @@ static inline const char *value_text(cc_rt *rt, const contact *c, uint32_t v, ch
     default:
         return rt->strs[payload];
     }
-    return vm_ref_text(rt, c, rt->strs[payload], buf, n);
+    return vm_ref_value(rt, c, (cc_ref_id)rt->ref_id[payload], rt->strs[payload], buf, n);
 }
 
 /* When a task expires: its expiry (7 days unless set) after it was created, a scheduled task's
