@@ -1,6 +1,7 @@
 /* catalog.c — the block catalogue: each kind's parameters, branches, flow types and channels. */
 #include "catalog.h"
 
+#include "catalog_rows.h"
 #include "util.h"
 
 #include <string.h>
@@ -67,16 +68,24 @@ const char *cc_voice_id_branches(const char *what)
     return NULL;
 }
 
-bool cc_branch_listed(const char *branches, const char *name)
+/* Index of `name` among the "|"-separated words of `list`, or -1. */
+static int word_index(const char *list, const char *name)
 {
-    for (const char *b = branches; *b;) {
-        size_t len = strcspn(b, "|");
-        if (strlen(name) == len && !strncmp(b, name, len))
-            return true;
-        b += len + (b[len] == '|');
+    size_t n = strlen(name);
+    int index = 0;
+    for (const char *s = list; *s; index++) {
+        const char *end = strchr(s, '|');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        if (len == n && memcmp(s, name, n) == 0)
+            return index;
+        if (!end)
+            break;
+        s = end + 1;
     }
-    return false;
+    return -1;
 }
+
+bool cc_branch_listed(const char *branches, const char *name) { return word_index(branches, name) >= 0; }
 
 bool cc_block_allowed(const cc_block_spec *s, int type)
 {
@@ -105,55 +114,6 @@ int cc_flow_type_lookup(const char *name)
 }
 
 /* ---- parameters ---- */
-
-#define FT(t) CC_FT_BIT(CC_FT_##t)
-/* The flow types where contacts are routed ("Inbound; Customer queue; Transfer to Agent;
- * Transfer to Queue" in blocks.tsv), the most common allowance. */
-#define FT_ROUTING                                                                               \
-    (FT(INBOUND) | FT(CUSTOMER_QUEUE) | FT(TRANSFER_TO_AGENT) | FT(TRANSFER_TO_QUEUE))
-#define FT_TRANSFERS (FT(TRANSFER_TO_AGENT) | FT(TRANSFER_TO_QUEUE))
-/* Staffing statuses and queue metrics (cc_staffing, cc_queue_metrics): ccflow's names and
- * Connect's MetricType, in operand order, for the tables, the parameters and the shape rows. */
-#define STAFF_0 "available"
-#define STAFF_0_METRIC "NumberOfAgentsAvailable"
-#define STAFF_1 "staffed"
-#define STAFF_1_METRIC "NumberOfAgentsStaffed"
-#define STAFF_2 "online"
-#define STAFF_2_METRIC "NumberOfAgentsOnline"
-#define STAFF_NAMES STAFF_0 "|" STAFF_1 "|" STAFF_2
-#define STAFF_METRICS STAFF_0_METRIC "|" STAFF_1_METRIC "|" STAFF_2_METRIC
-#define QMETRIC_0 "time_in_queue"
-#define QMETRIC_0_METRIC "OldestContactInQueueAgeSeconds"
-#define QMETRIC_1 "queue_size"
-#define QMETRIC_1_METRIC "NumberOfContactsInQueue"
-#define QMETRIC_NAMES QMETRIC_0 "|" QMETRIC_1
-#define QMETRIC_METRICS QMETRIC_0_METRIC "|" QMETRIC_1_METRIC
-/* The event hooks (cc_hooks): the flow types each one's flow may have and Connect's key for it,
- * named once for the hook table, the parameters that set them and the Connect shape rows. */
-#define HOOK_CUSTOMER_QUEUE_FT FT(CUSTOMER_QUEUE)
-#define HOOK_CUSTOMER_QUEUE_KEY "EventHooks.CustomerQueue"
-#define HOOK_DISCONNECT_FT FT(INBOUND)
-#define HOOK_DISCONNECT_KEY "EventHooks.CustomerRemaining"
-#define HOOK_AGENT_WHISPER_FT FT(AGENT_WHISPER)
-#define HOOK_AGENT_WHISPER_KEY "EventHooks.AgentWhisper"
-#define HOOK_CUSTOMER_WHISPER_FT FT(CUSTOMER_WHISPER)
-#define HOOK_CUSTOMER_WHISPER_KEY "EventHooks.CustomerWhisper"
-#define HOOK_AGENT_HOLD_FT FT(AGENT_HOLD)
-#define HOOK_AGENT_HOLD_KEY "EventHooks.AgentHold"
-#define HOOK_CUSTOMER_HOLD_FT FT(CUSTOMER_HOLD)
-#define HOOK_CUSTOMER_HOLD_KEY "EventHooks.CustomerHold"
-#define HOOK_EVENT_FT FT(INBOUND)
-#define HOOK_EVENT_KEY "EventHooks"
-#define SUPPORT(voice, chat, task, email)                                                         \
-    {CC_SUP_##voice, CC_SUP_##chat, CC_SUP_##task, CC_SUP_##email}
-#define SEC INT64_C(1000)
-#define MINUTE (60 * SEC)
-#define HOUR (60 * MINUTE)
-#define DAY (24 * HOUR)
-#define END_PARAMS {.name = NULL}
-
-#define TEXT_OPS "equals|contains|starts_with|ends_with"
-#define NUMBER_OPS "greater_than|less_than|greater_or_equal|less_or_equal"
 
 /* Shared by every kind whose value is `{}`. */
 static const cc_param_spec no_params[] = {END_PARAMS};
@@ -880,226 +840,6 @@ const cc_block_spec cc_blocks[] = {
 
 const int cc_block_count = (int)CC_ARRAY_LEN(cc_blocks);
 
-/* ---- Amazon Connect action shapes ----
- * One row per shape (catalog.h). Import takes the row whose `when` conditions (";" between them)
- * all hold and say the most; export the first row of the kind that fits. Results name how each branch is written in Transitions:
- * "?X" a condition Equals X, ">0" a condition NumberGreaterThan 0, "!E" an error of type E. */
-
-#define ERR "error=!NoMatchingError"
-const cc_connect_shape cc_connect_shapes[] = {
-    {"CheckHoursOfOperation", "check_hours_of_operation", "", 0, NULL, NULL, NULL,
-     "in_hours=?True;out_of_hours=?False;" ERR},
-    {"CheckMetricData", "check_staffing", "MetricType=" STAFF_METRICS,
-     0, NULL, NULL, NULL, "true=>0;false=!NoMatchingCondition;" ERR},
-    {"CheckMetricData", "check_queue_status", "MetricType=" QMETRIC_METRICS, 0,
-     NULL, NULL, NULL, NULL},
-    {"CheckMetricData", "check_staffing", "MetricType=" STAFF_METRICS ";AgentId", 0, NULL, NULL, "queue=AgentId",
-     "true=>0;false=!NoMatchingCondition;" ERR},
-    {"Compare", "check_contact_attributes", "", 0, NULL, NULL, NULL, NULL},
-    {"CreateTask", "create_task", "", 0, NULL, NULL, NULL, NULL},
-    {"DisconnectParticipant", "disconnect", "", 0, NULL, NULL, NULL, NULL},
-    {"DistributeByPercentage", "distribute_by_percentage", "", 0, NULL, NULL, NULL, "default=!NoMatchingCondition"},
-    {"EndFlowExecution", "end_flow", "", 0, NULL, NULL, NULL, NULL},
-    {"GetMetricData", "get_queue_metrics", "", 0, NULL, NULL, NULL, NULL},
-    {"GetMetricData", "get_queue_metrics", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
-    {"InvokeLambdaFunction", "invoke_lambda", "", 0, NULL, NULL, NULL, NULL},
-    {"Loop", "loop", "", 0, NULL, NULL, NULL, "looping=?ContinueLooping;complete=?DoneLooping;" ERR},
-    {"TransferContactToQueue", "transfer_to_queue", "", CC_FT_ALL & ~FT(CUSTOMER_QUEUE), NULL, NULL, NULL,
-     "at_capacity=!QueueAtCapacity;" ERR},
-    {"DequeueContactAndTransferToQueue", "transfer_to_queue", "", FT(CUSTOMER_QUEUE), NULL, NULL, NULL,
-     "at_capacity=!QueueAtCapacity;" ERR},
-    {"DequeueContactAndTransferToQueue", "transfer_to_queue", "AgentId", FT(CUSTOMER_QUEUE), NULL, NULL, "queue=AgentId",
-     "at_capacity=!QueueAtCapacity;" ERR},
-    {"TransferToFlow", "transfer_to_flow", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactAttributes", "set_related_contact_attributes", "TargetContact=Related", 0, "TargetContact=Related",
-     NULL, NULL, NULL},
-    {"UpdateContactAttributes", "set_contact_attributes", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateFlowAttributes", "set_flow_attributes", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_customer_queue_flow", HOOK_CUSTOMER_QUEUE_KEY, 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_disconnect_flow", HOOK_DISCONNECT_KEY, 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_whisper_flow", HOOK_AGENT_WHISPER_KEY, 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_whisper_flow", HOOK_CUSTOMER_WHISPER_KEY, 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_hold_flow", HOOK_AGENT_HOLD_KEY, 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_hold_flow", HOOK_CUSTOMER_HOLD_KEY, 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactEventHooks", "set_event_flow", HOOK_EVENT_KEY ".DefaultAgentUI", 0, NULL, "event=default_agent_ui",
-     "flow=" HOOK_EVENT_KEY ".DefaultAgentUI", NULL},
-    {"UpdateContactEventHooks", "set_event_flow", HOOK_EVENT_KEY ".DisconnectAgentUI", 0, NULL, "event=disconnect_agent_ui",
-     "flow=" HOOK_EVENT_KEY ".DisconnectAgentUI", NULL},
-    {"UpdateContactEventHooks", "set_event_flow", HOOK_EVENT_KEY ".PauseContact", 0, NULL, "event=pause_contact",
-     "flow=" HOOK_EVENT_KEY ".PauseContact", NULL},
-    {"UpdateContactEventHooks", "set_event_flow", HOOK_EVENT_KEY ".ResumeContact", 0, NULL, "event=resume_contact",
-     "flow=" HOOK_EVENT_KEY ".ResumeContact", NULL},
-    {"UpdateContactRoutingBehavior", "change_routing_priority", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactTargetQueue", "set_working_queue", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactTargetQueue", "set_working_queue", "AgentId", 0, NULL, NULL, "queue=AgentId", NULL},
-    {"Wait", "wait", "", 0, NULL, NULL, NULL,
-     "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
-    {"Wait", "wait", "TimeoutSeconds", 0, NULL, NULL, "duration=TimeoutSeconds",
-     "timeout=?WaitCompleted;customer_returned=?CustomerReturned;" ERR},
-    {"MessageParticipant", "play_prompt", "", 0, NULL, NULL, NULL, NULL},
-    {"MessageParticipantIteratively", "loop_prompts", "", 0, NULL, NULL, NULL, "timeout=?MessagesInterrupted;" ERR},
-    {"GetParticipantInput", "store_customer_input", "StoreInput=True|true", 0, "StoreInput=True", NULL, NULL,
-     "invalid_number=!InvalidPhoneNumber;" ERR},
-    {"GetParticipantInput", "get_customer_input", "", 0, "StoreInput=False", NULL, NULL,
-     "timeout=!InputTimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
-    {"ConnectParticipantWithLexBot", "get_customer_input", "", 0, NULL, NULL, NULL,
-     "timeout=!InputTimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
-    {"TransferParticipantToThirdParty", "transfer_to_phone_number", "", 0, NULL, NULL, NULL,
-     "call_failed=!CallFailed;timeout=!ConnectionTimeLimitExceeded;" ERR},
-    {"UpdatePreviousContactParticipantState", "hold_customer_or_agent", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactCallbackNumber", "set_callback_number", "", 0, NULL, NULL, NULL,
-     "invalid_number=!InvalidCallbackNumber;not_dialable=!CallbackNumberNotDialable"},
-    {"CreateCallbackContact", "create_callback", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactTextToSpeechVoice", "set_voice", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactRecordingBehavior", "set_recording_and_analytics_behavior", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactRecordingAndAnalyticsBehavior", "set_recording_analytics_and_processing_behavior", "", 0, NULL, NULL,
-     NULL, NULL},
-    {"UpdateContactMediaProcessing", "set_recording_analytics_and_processing_behavior", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactMediaStreamingBehavior", "start_media_streaming", "MediaStreamingState=Enabled", 0,
-     "MediaStreamingState=Enabled", NULL, NULL, NULL},
-    {"UpdateContactMediaStreamingBehavior", "stop_media_streaming", "MediaStreamingState=Disabled", 0,
-     "MediaStreamingState=Disabled", NULL, NULL, NULL},
-    {"UpdateFlowLoggingBehavior", "set_logging_behavior", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateRoutingCriteria", "set_routing_criteria", "", 0, NULL, NULL, NULL, NULL},
-    {"UpdateContactData", "update_contact_data", "", 0, NULL, NULL, NULL, NULL},
-    {"CompleteOutboundCall", "call_phone_number", "", 0, NULL, NULL, NULL, ""},
-    {"CheckOutboundCallStatus", "check_call_progress", "", 0, NULL, NULL, NULL,
-     "call_answered=?CallAnswered;voicemail_beep=?VoicemailBeep;voicemail_no_beep=?VoicemailNoBeep;"
-     "not_detected=?NotDetected;" ERR},
-    {"CheckVoiceId", "check_voice_id", "", 0, NULL, NULL, NULL,
-     "enrolled=?Enrolled;not_enrolled=?NotEnrolled;opted_out=?OptedOut;authenticated=?Authenticated;"
-     "not_authenticated=?NotAuthenticated;inconclusive=?Inconclusive;high_risk=?HighRisk;low_risk=?LowRisk;" ERR},
-    {"StartVoiceIdStream", "set_voice_id", "", 0, NULL, NULL, NULL, NULL},
-    {"TagContact", "contact_tags", "", 0, NULL, NULL, NULL, NULL},
-    {"UnTagContact", "contact_tags", "", 0, NULL, NULL, "tags=TagKeys", NULL},
-    {"TransferContactToAgent", "transfer_to_agent", "", 0, NULL, NULL, NULL, NULL},
-    {"InvokeFlowModule", "invoke_module", "", 0, NULL, NULL, NULL, NULL},
-    {"EndFlowModuleExecution", "return", "", 0, NULL, NULL, NULL, NULL},
-    {"ResumeContact", "resume_contact", "", 0, NULL, NULL, NULL, NULL},
-    {"ShowView", "show_view", "", 0, NULL, NULL, NULL,
-     "back=?Back;timeout=!TimeLimitExceeded;no_match=!NoMatchingCondition;" ERR},
-    {"CreateWisdomSession", "amazon_q_in_connect", "", 0, NULL, NULL, NULL, NULL},
-    {"GetCustomerProfile", "customer_profiles", "", 0, NULL, "action=get", NULL,
-     "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
-    {"CreateCustomerProfile", "customer_profiles", "", 0, NULL, "action=create", NULL,
-     "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
-    {"UpdateCustomerProfile", "customer_profiles", "", 0, NULL, "action=update", NULL,
-     "multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
-    {"GetCase", "cases", "", 0, NULL, "action=get", NULL,
-     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
-    {"CreateCase", "cases", "", 0, NULL, "action=create", NULL,
-     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
-    {"StartOutboundChatContact", "start_outbound_chat_contact", "", 0,
-     "ContactSubtype=connect:SMS;SourceEndpoint.Type=CONNECT_PHONENUMBER_ARN;DestinationEndpoint.Type=TELEPHONE_NUMBER",
-     NULL, NULL, NULL},
-    {"UpdateCase", "cases", "", 0, NULL, "action=update", NULL,
-     "contact_not_linked=!ContactNotLinked;multiple_found=!MultipleFoundError;none_found=!NoneFoundError;" ERR},
-};
-#undef ERR
-const int cc_connect_shape_count = (int)CC_ARRAY_LEN(cc_connect_shapes);
-
-/* Amazon Connect's documented action types (the Flow-language action lists). */
-const char *const cc_connect_documented_types[] = {
-    "CompleteOutboundCall", "CreateCase", "CreateTask", "CreateWisdomSession", "DequeueContactAndTransferToQueue",
-    "EndFlowModuleExecution", "GetCase", "InvokeFlowModule", "ResumeContact", "StartOutboundChatContact",
-    "TagContact", "TransferContactToAgent", "TransferContactToQueue", "UnTagContact", "UpdateCase",
-    "UpdateContactAttributes", "UpdateContactCallbackNumber", "UpdateContactData", "UpdateContactEventHooks",
-    "UpdateContactMediaProcessing", "UpdateContactMediaStreamingBehavior", "UpdateContactRecordingAndAnalyticsBehavior",
-    "UpdateContactRecordingBehavior", "UpdateContactRoutingBehavior", "UpdateContactTargetQueue",
-    "UpdateContactTextToSpeechVoice", "UpdatePreviousContactParticipantState", "CheckHoursOfOperation",
-    "CheckMetricData", "CheckOutboundCallStatus", "CheckVoiceId", "Compare", "DistributeByPercentage",
-    "EndFlowExecution", "GetMetricData", "Loop", "StartVoiceIdStream", "TransferToFlow", "UpdateFlowAttributes",
-    "UpdateFlowLoggingBehavior", "UpdateRoutingCriteria", "Wait", "CreateCallbackContact", "CreateCustomerProfile",
-    "GetCustomerProfile", "UpdateCustomerProfile", "InvokeLambdaFunction", "ConnectParticipantWithLexBot",
-    "DisconnectParticipant", "GetParticipantInput", "MessageParticipant", "MessageParticipantIteratively", "ShowView",
-    "TransferParticipantToThirdParty", NULL};
-
-/* Types that console exports carry though the Flow-language pages do not list them. */
-const char *const cc_connect_observed_types[] = {
-    "AssociateContactToCustomerProfile", "CheckSegmentMembershipForCustomerProfile", "CreateContact",
-    "CreatePersistentContactAssociation", "GetCalculatedAttributesForCustomerProfile", "GetCustomerProfileObject",
-    "ListDataTableValues", "RenderMessageTemplate", "StartOutboundEmailContact", "UpsertDataTableValues",
-    "AuthenticateParticipant", "SendMessage", "GetStoredContent", NULL};
-
-const char *cc_connect_misnamed_type(const char *type)
-{
-    /* names that tutorials and generators use for actions that do not exist */
-    static const char *const misnamed[][2] = {
-        {"CheckStaffing", "CheckMetricData"},          {"GetQueueMetrics", "GetMetricData"},
-        {"GetCustomerInput", "GetParticipantInput"},   {"TransferToQueue", "TransferContactToQueue"},
-        {"SetCallbackNumber", "UpdateContactCallbackNumber"}, {"TransferContactToFlow", "TransferToFlow"},
-        {"PlayPrompt", "MessageParticipant"},           {"SetWorkingQueue", "UpdateContactTargetQueue"},
-        {"SetContactAttributes", "UpdateContactAttributes"}, {"Transfer", "TransferContactToQueue"},
-    };
-    for (size_t i = 0; type && i < CC_ARRAY_LEN(misnamed); i++)
-        if (!strcmp(type, misnamed[i][0]))
-            return misnamed[i][1];
-    return NULL;
-}
-
-bool cc_connect_pair(const char *list, int index, char *key, size_t kn, char *value, size_t vn)
-{
-    const char *s = list;
-    for (int i = 0; s && *s; i++) {
-        size_t len = strcspn(s, ";");
-        if (i == index) {
-            const char *eq = memchr(s, '=', len);
-            if (!eq)
-                return false;
-            snprintf(key, kn, "%.*s", (int)(eq - s), s);
-            snprintf(value, vn, "%.*s", (int)(len - (size_t)(eq - s) - 1), eq + 1);
-            return true;
-        }
-        s += len + (s[len] == ';');
-    }
-    return false;
-}
-
-const char *cc_connect_key(const cc_connect_shape *sh, const cc_param_spec *ps, char *buf, size_t n)
-{
-    char key[64];
-    for (int i = 0; sh && sh->map && cc_connect_pair(sh->map, i, key, sizeof key, buf, n); i++)
-        if (!strcmp(key, ps->name))
-            return buf;
-    return ps->connect;
-}
-
-/* Whether a row's `when` has a condition that only asks for a key to be present ("AgentId"). */
-static bool when_has_presence(const char *when)
-{
-    for (const char *w = when; *w;) {
-        size_t len = strcspn(w, ";");
-        if (!memchr(w, '=', len))
-            return true;
-        w += len + (w[len] == ';');
-    }
-    return false;
-}
-
-const cc_connect_shape *cc_connect_default_shape(const char *kind, int flow_type, cc_connect_param_text text,
-                                                 const void *ud)
-{
-    for (int i = 0; i < cc_connect_shape_count; i++) {
-        const cc_connect_shape *sh = &cc_connect_shapes[i];
-        if (strcmp(sh->kind, kind) != 0)
-            continue;
-        if (sh->flow_types && flow_type >= 0 && !(sh->flow_types & CC_FT_BIT(flow_type)))
-            continue;
-        bool ok = true;
-        char key[64], value[96];
-        for (int k = 0; ok && sh->set && cc_connect_pair(sh->set, k, key, sizeof key, value, sizeof value); k++) {
-            const char *have = text(ud, key);
-            ok = have && !strcmp(have, value);
-        }
-        /* a row picked by a parameter's presence is only written when asked for */
-        if (ok && sh->when[0] && when_has_presence(sh->when) && sh->map)
-            ok = false;
-        if (ok)
-            return sh;
-    }
-    return NULL;
-}
-
 const cc_choice cc_staffing[CC_STAFF_COUNT] = {
     {STAFF_0, STAFF_0_METRIC, CC_STAFF_AVAILABLE},
     {STAFF_1, STAFF_1_METRIC, CC_STAFF_STAFFED},
@@ -1240,22 +980,6 @@ const cc_param_spec *cc_param_lookup(const cc_block_spec *b, const char *name)
     return NULL;
 }
 
-/* Index of `name` among the "|"-separated words of `list`, or -1. */
-static int word_index(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    int index = 0;
-    for (const char *s = list; *s; index++) {
-        const char *end = strchr(s, '|');
-        size_t len = end ? (size_t)(end - s) : strlen(s);
-        if (len == n && memcmp(s, name, n) == 0)
-            return index;
-        if (!end)
-            break;
-        s = end + 1;
-    }
-    return -1;
-}
 
 int cc_branch_index(const cc_block_spec *b, const char *name)
 {
@@ -1278,232 +1002,6 @@ const cc_param_spec *cc_block_cases_param(const cc_block_spec *b)
 }
 
 bool cc_block_has_cases(const cc_block_spec *b) { return cc_block_cases_param(b) != NULL; }
-
-/* ---- docs/blocks.md ---- */
-
-static const char *support_word(uint8_t support)
-{
-    switch (support) {
-    case CC_SUP_YES: return "yes";
-    case CC_SUP_NO_ERROR: return "error";
-    case CC_SUP_NO_SUCCESS: return "no-op";
-    }
-    return "?";
-}
-
-/* Writes the "|"-separated words of `list` as `a`, `b`, `c` (or `a` or `b` with `last` = "or"). */
-static void put_words(FILE *out, const char *list, const char *last)
-{
-    int count = 0;
-    for (const char *s = list; *s; s++)
-        count += *s == '|';
-    count++;
-    int index = 0;
-    for (const char *s = list; *s; index++) {
-        const char *end = strchr(s, '|');
-        int len = end ? (int)(end - s) : (int)strlen(s);
-        if (index > 0)
-            fputs(index == count - 1 && last ? last : ", ", out);
-        fprintf(out, "`%.*s`", len, s);
-        if (!end)
-            break;
-        s = end + 1;
-    }
-}
-
-static void put_flow_types(FILE *out, unsigned mask)
-{
-    if (mask == CC_FT_ALL) {
-        fputs("all", out);
-        return;
-    }
-    bool first = true;
-    for (int t = 0; t < CC_FT_COUNT; t++)
-        if (mask & CC_FT_BIT(t)) {
-            fprintf(out, "%s`%s`", first ? "" : ", ", cc_flow_types[t].name);
-            first = false;
-        }
-}
-
-static void put_duration(FILE *out, int64_t ms)
-{
-    char text[32];
-    cc_format_duration(text, sizeof text, ms);
-    fputs(text, out);
-}
-
-/* The type column of a parameter table: the type with its range or choices. */
-static void put_param_type(FILE *out, const cc_param_spec *p)
-{
-    switch (p->type) {
-    case CC_PT_TEXT: fputs("text", out); break;
-    case CC_PT_INT:
-        if (p->max == INT64_MAX)
-            fprintf(out, "integer ≥ %lld", (long long)p->min);
-        else
-            fprintf(out, "integer %lld..%lld", (long long)p->min, (long long)p->max);
-        break;
-    case CC_PT_DURATION:
-        fputs("duration ", out);
-        put_duration(out, p->min);
-        fputs("..", out);
-        put_duration(out, p->max);
-        if (p->min < 0)
-            fputs(" (signed)", out);
-        break;
-    case CC_PT_BOOL: fputs("`true` or `false`", out); break;
-    case CC_PT_ENUM:
-        fputs("one of ", out);
-        put_words(out, p->values, " or ");
-        break;
-    case CC_PT_QUEUE: fputs("queue name", out); break;
-    case CC_PT_FLOW:
-        fputs("name of a flow of type ", out);
-        put_flow_types(out, p->flow_types);
-        break;
-    case CC_PT_HOURS: fputs("hours-of-operation name", out); break;
-    case CC_PT_TEMPLATE: fputs("task template name", out); break;
-    case CC_PT_FUNCTION: fputs("function name", out); break;
-    case CC_PT_VALUE: fputs("text, number, boolean or reference", out); break;
-    case CC_PT_REF: fputs("reference (`$.…`)", out); break;
-    case CC_PT_MAP: fputs("map of key → value or reference", out); break;
-    case CC_PT_CASES:
-        fputs("list of cases `{ OP: operand, next: id }`, OP ", out);
-        put_words(out, p->values, " or ");
-        break;
-    case CC_PT_PROMPTS: fputs("list of `{ text: … }`", out); break;
-    case CC_PT_REFERENCES: fputs("map of name → `{ type, value }`", out); break;
-    case CC_PT_JSON: fputs("any value, kept as written", out); break;
-    }
-    if ((p->flags & CC_PF_REF) && p->type != CC_PT_REF && p->type != CC_PT_VALUE)
-        fputs(", or a reference", out);
-}
-
-/* Writes the exclusive groups as sentences: "Give exactly one of `a`, `b`." */
-static void put_exclusive(FILE *out, const char *groups)
-{
-    for (const char *s = groups; *s;) {
-        const char *end = strchr(s, ';');
-        size_t len = end ? (size_t)(end - s) : strlen(s);
-        bool exactly_one = *s == '!';
-        const char *names = exactly_one ? s + 1 : s;
-        char group[128];
-        size_t n = len - (size_t)(names - s);
-        if (n >= sizeof group)
-            n = sizeof group - 1;
-        memcpy(group, names, n);
-        group[n] = '\0';
-        fputs(exactly_one ? "- Give exactly one of " : "- Give at most one of ", out);
-        put_words(out, group, " or ");
-        fputs(".\n", out);
-        if (!end)
-            break;
-        s = end + 1;
-    }
-}
-
-static void put_block_section(FILE *out, const cc_block_spec *b)
-{
-    fprintf(out, "## `%s`\n\n%s\n\n", b->kind, b->doc);
-    fprintf(out, "- Connect block: %s\n", b->ui_name);
-    fputs("- Connect action: ", out);
-    if (b->actions[0])
-        put_words(out, b->actions, " or ");
-    else
-        fputs("not verified", out);
-    fputs("\n- Flow types: ", out);
-    put_flow_types(out, b->flow_types);
-    fputs("\n- Channels:", out);
-    for (int c = 0; c < CC_CH_COUNT; c++)
-        fprintf(out, "%s %s %s", c ? "," : "", cc_channel_name(c), support_word(b->support[c]));
-    fputs("\n- Branches: ", out);
-    bool has_next = !(b->flags & CC_BK_NEXT_KEPT);
-    if (has_next)
-        fputs("`next`", out);
-    if (b->branches[0]) {
-        if (has_next)
-            fputs(", ", out);
-        put_words(out, b->branches, NULL);
-        if (word_index(b->branches, "cases") >= 0)
-            fputs(" (`cases` means one branch per case, through its `next`)", out);
-    } else if (!has_next) {
-        fputs("none", out);
-    }
-    if (!has_next)
-        fputs("; a `next` is kept for export but never taken", out);
-    fputs("\n", out);
-    if (b->flags & CC_BK_TERMINAL)
-        fputs("- Ends the flow.\n", out);
-    if (b->flags & CC_BK_SUSPENDS)
-        fputs("- May suspend the contact, so a cycle through it is not a busy loop.\n", out);
-    if (b->flags & CC_BK_LOOP)
-        fputs("- Its `looping` branch bounds a cycle.\n", out);
-    if (b->flags & CC_BK_QUEUE_DEP)
-        fprintf(out, "- Needs a working queue unless `%s` is given.\n", b->queue_param);
-    if (b->flags & CC_BK_SETS_QUEUE)
-        fputs("- Sets the working queue on success.\n", out);
-    if (b->flags & CC_BK_TASK_SET)
-        fputs("- One of the blocks Amazon Connect supports for tasks.\n", out);
-    fputs("\n", out);
-
-    if (!b->params[0].name) {
-        fputs("No parameters: write `{}`.\n\n", out);
-        return;
-    }
-    fputs("| parameter | type | required | shorthand | Connect key | description |\n"
-          "|---|---|---|---|---|---|\n",
-          out);
-    for (const cc_param_spec *p = b->params; p->name; p++) {
-        fprintf(out, "| `%s` | ", p->name);
-        put_param_type(out, p);
-        const char *shorthand = p->flags & CC_PF_WHOLE    ? "whole value"
-                                : p->flags & CC_PF_SCALAR ? "yes"
-                                                          : "";
-        fprintf(out, " | %s | %s | ", p->flags & CC_PF_REQUIRED ? "yes" : "", shorthand);
-        if (p->connect)
-            fprintf(out, "`%s`", p->connect);
-        else
-            fputs(p->type == CC_PT_CASES ? "(conditions)" : "—", out);
-        fprintf(out, " | %s |\n", p->doc);
-    }
-    fputs("\n", out);
-    if (b->exclusive) {
-        put_exclusive(out, b->exclusive);
-        fputs("\n", out);
-    }
-}
-
-void cc_catalog_markdown(FILE *out)
-{
-    fputs("# Block reference\n\n"
-          "This page is generated from the block catalogue in `common/catalog.c`, the one table "
-          "that validation and code generation read, with the Amazon Connect names of every "
-          "block, branch and parameter; edit the table, not this page. It lists every block kind a ccflow flow may use: the Amazon "
-          "Connect block and action it stands for, the flow types that allow it, how each channel "
-          "fares on it, its branches besides `next`, and its parameters. In the channel columns "
-          "`yes` means the block runs, `error` that the contact takes the `error` branch (and "
-          "`ccflow check` reports an error when that channel can reach the block), and `no-op` "
-          "that nothing happens and the contact goes on through `next` (a warning). A parameter "
-          "marked *shorthand* can be written as the block's whole value (`wait: 1m`); "
-          "durations are written `250ms`, `90s`, `10m`, `2h` or `7d`, and references as "
-          "`$.Attributes.x`, `$.Channel` and the like. A flow module (`type: module`) may use every "
-          "block an inbound flow may, except `invoke_module` (modules do not nest), and ends with "
-          "`return`.\n\n",
-          out);
-    fputs("| kind | Connect block | voice | chat | task | email | task set |\n"
-          "|---|---|---|---|---|---|---|\n",
-          out);
-    for (int i = 0; i < cc_block_count; i++) {
-        const cc_block_spec *b = &cc_blocks[i];
-        fprintf(out, "| [`%s`](#%s) | %s |", b->kind, b->kind, b->ui_name);
-        for (int c = 0; c < CC_CH_COUNT; c++)
-            fprintf(out, " %s |", support_word(b->support[c]));
-        fprintf(out, " %s |\n", b->flags & CC_BK_TASK_SET ? "yes" : "");
-    }
-    fputs("\n", out);
-    for (int i = 0; i < cc_block_count; i++)
-        put_block_section(out, &cc_blocks[i]);
-}
 
 const char *cc_block_continue_branch(const cc_block_spec *b)
 {
