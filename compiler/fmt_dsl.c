@@ -193,6 +193,23 @@ static void dsl_value(emitter *e, cc_buf *b, const cc_node *n)
 
 static void dsl_nested_value(emitter *e, const cc_node *v, uint32_t from, int indent);
 
+/* Writes collection v on the current line when it fits (or has fewer than two entries) and no
+ * comment of the source is beside one of its entries on a later line than `from`, where its key
+ * starts; false, with nothing written, otherwise. */
+static bool dsl_value_on_line(emitter *e, const cc_node *v, uint32_t from)
+{
+    cc_buf b = {0};
+    dsl_value(e, &b, v);
+    bool fits = (v->count < 2 || cur_columns(e) + columns(b.data, b.len) <= FMT_WIDTH) &&
+                !fmt_comments_inside(e, from, v);
+    if (fits) {
+        put_buf(e, &b);
+        fmt_tag_tree(e, v);
+    }
+    cc_buf_free(&b);
+    return fits;
+}
+
 /* Writes map m after what the current line holds: on the line when it fits (or has one entry),
  * else one entry a line, indented `indent` + 4, with a trailing comma, and the closing brace on
  * its own line at `indent` (where the caller may continue). Values that do not fit their line
@@ -200,15 +217,9 @@ static void dsl_nested_value(emitter *e, const cc_node *v, uint32_t from, int in
  * source beside one of its entries on a later line than `from`, where its key starts. */
 static void dsl_map_value_at(emitter *e, const cc_node *m, uint32_t from, int indent)
 {
-    cc_buf b = {0};
-    dsl_value(e, &b, m);
-    if ((m->count < 2 || cur_columns(e) + columns(b.data, b.len) <= FMT_WIDTH) && !fmt_comments_inside(e, from, m)) {
-        put_buf(e, &b);
-        fmt_tag_tree(e, m);
-        cc_buf_free(&b);
+    if (dsl_value_on_line(e, m, from))
         return;
-    }
-    cc_buf_free(&b);
+    cc_buf b = {0};
     put(e, "{");
     for (uint32_t i = 0; i < m->count; i++) {
         const cc_node *k = m->pairs[i].key;
@@ -228,15 +239,8 @@ static void dsl_map_value_at(emitter *e, const cc_node *m, uint32_t from, int in
 /* A list written as dsl_map_value_at writes a map: on its line when it fits, else an item a line. */
 static void dsl_list_value_at(emitter *e, const cc_node *l, uint32_t from, int indent)
 {
-    cc_buf b = {0};
-    dsl_value(e, &b, l);
-    if ((l->count < 2 || cur_columns(e) + columns(b.data, b.len) <= FMT_WIDTH) && !fmt_comments_inside(e, from, l)) {
-        put_buf(e, &b);
-        fmt_tag_tree(e, l);
-        cc_buf_free(&b);
+    if (dsl_value_on_line(e, l, from))
         return;
-    }
-    cc_buf_free(&b);
     put(e, "[");
     for (uint32_t i = 0; i < l->count; i++) {
         fmt_line_begin(e, indent + 4);
