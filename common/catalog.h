@@ -202,6 +202,8 @@ const cc_block_spec *cc_op_kind(cc_opcode op);
 
 static inline uint32_t cc_op_outcome(const cc_op_outcomes *o, cc_opcode op, cc_outcome_name name, uint32_t ncases)
 {
+    if (name == CC_OUT_NEXT) /* always 0: folds to a constant where the name is one */
+        return 0;
     int at = o->at[op][name], cases = o->cases[op];
     return (uint32_t)at + (cases && at > cases ? ncases - 1 : 0);
 }
