@@ -936,25 +936,43 @@ static size_t content_chars(const char *text, size_t len)
     return chars;
 }
 
-cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *res, int default_type, uint32_t file,
-                           const char *path, const cc_node *root)
+/* Reports a Version other than the one Flow-language documents have. */
+static void check_version(cc_diags *ds, const cc_node *root, cc_loc head)
 {
-    importer im = {arena, ds, res, file, root->loc};
-    (void)im.here;
-    flow_ctx fc = {.im = &im};
-    pairs doc = {0}, meta_actions = {0}, connect = {0}, blocks = {0};
-    cc_loc head = root->count ? root->pairs[0].key->loc : root->loc;
-
     const cc_node *version = cc_node_get(root, "Version");
     if (!version)
         cc_report(ds, CC_E123, head, "the document has no 'Version'; Flow-language documents are version \"2019-10-30\"");
     else if (!is_scalar(version) || strcmp(version->text, "2019-10-30") != 0)
         cc_report(ds, CC_E123, version->loc, "Flow-language version '%s' is not one Amazon Connect reads; expected \"2019-10-30\"",
                   is_scalar(version) ? version->text : cc_node_type_name(version));
+}
 
-    const cc_node *meta = cc_node_get(root, "Metadata");
-    const cc_node *mtype = cc_node_get(meta, "type"), *mname = cc_node_get(meta, "name");
-    const cc_node *mdesc = cc_node_get(meta, "description");
+/* The type of a flow that names none and was given no --type: a module when it returns or has
+ * module Settings, else inbound, with a note saying which and why. */
+static int guess_flow_type(cc_diags *ds, const cc_node *root, cc_loc head)
+{
+    /* a flow module says what it is by its Settings (inputs, outputs) or by returning */
+    const cc_node *settings = cc_node_get(root, "Settings"), *acts = cc_node_get(root, "Actions");
+    bool returns = false;
+    for (uint32_t i = 0; acts && acts->type == CC_NODE_LIST && i < acts->count; i++) {
+        const cc_node *t = cc_node_get(acts->items[i], "Type");
+        returns |= is_text(t) && !strcmp(t->text, "EndFlowModuleExecution");
+    }
+    if (returns || (settings && settings->type == CC_NODE_MAP &&
+                    (cc_node_get(settings, "InputParameters") || cc_node_get(settings, "OutputParameters")))) {
+        cc_report(ds, CC_N506, head, "the flow says nothing of its type (Metadata.type); it is read as a flow "
+                                     "module, since it %s (give --type to choose another)",
+                  returns ? "returns (EndFlowModuleExecution)" : "has module Settings");
+        return CC_FT_MODULE;
+    }
+    cc_report(ds, CC_N506, head, "the flow says nothing of its type (Metadata.type); it is read as an "
+                                 "inbound flow (give --type to choose another)");
+    return CC_FT_INBOUND;
+}
+
+/* The flow's type: Metadata.type (-1, reported, when unknown), else --type, else a guess. */
+static int read_flow_type(cc_diags *ds, const cc_node *root, const cc_node *mtype, int default_type, cc_loc head)
+{
     int type = -1;
     if (is_text(mtype) && (type = cc_flow_type_parse(mtype->text)) < 0) {
         const char *names[CC_FT_COUNT];
@@ -965,41 +983,37 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
         if (best)
             cc_note_add(d, mtype->loc, "did you mean '%s'?", best);
     }
-    cc_loc type_loc = is_text(mtype) ? mtype->loc : head;
     if (!is_text(mtype)) {
         type = default_type;
-        if (type < 0) {
-            /* a flow module says what it is by its Settings (inputs, outputs) or by returning */
-            const cc_node *settings = cc_node_get(root, "Settings"), *acts = cc_node_get(root, "Actions");
-            bool returns = false;
-            for (uint32_t i = 0; acts && acts->type == CC_NODE_LIST && i < acts->count; i++) {
-                const cc_node *t = cc_node_get(acts->items[i], "Type");
-                returns |= is_text(t) && !strcmp(t->text, "EndFlowModuleExecution");
-            }
-            if (returns || (settings && settings->type == CC_NODE_MAP &&
-                            (cc_node_get(settings, "InputParameters") || cc_node_get(settings, "OutputParameters")))) {
-                type = CC_FT_MODULE;
-                cc_report(ds, CC_N506, head, "the flow says nothing of its type (Metadata.type); it is read as a flow "
-                                             "module, since it %s (give --type to choose another)",
-                          returns ? "returns (EndFlowModuleExecution)" : "has module Settings");
-            } else {
-                type = CC_FT_INBOUND;
-                cc_report(ds, CC_N506, head, "the flow says nothing of its type (Metadata.type); it is read as an "
-                                             "inbound flow (give --type to choose another)");
-            }
-        }
+        if (type < 0)
+            type = guess_flow_type(ds, root, head);
     }
-    const char *name = is_text(mname) && mname->len ? mname->text : name_from_path(&im, path);
-    put(&im, &doc, "flow", is_text(mname) ? mname->loc : head,
-        scalar_at(&im, name, false, is_text(mname) ? mname->loc : head));
-    put(&im, &doc, "type", type_loc, scalar_at(&im, type >= 0 ? cc_flow_types[type].name : mtype->text, true, type_loc));
+    return type;
+}
+
+/* The document's head from Metadata: the flow's name (else the file's), type, description and
+ * the channels ccflow's export kept there. */
+static void put_flow_head(importer *im, pairs *doc, const cc_node *meta, const char *path, int type, cc_loc head)
+{
+    const cc_node *mtype = cc_node_get(meta, "type"), *mname = cc_node_get(meta, "name");
+    const cc_node *mdesc = cc_node_get(meta, "description");
+    cc_loc type_loc = is_text(mtype) ? mtype->loc : head;
+    const char *name = is_text(mname) && mname->len ? mname->text : name_from_path(im, path);
+    put(im, doc, "flow", is_text(mname) ? mname->loc : head,
+        scalar_at(im, name, false, is_text(mname) ? mname->loc : head));
+    put(im, doc, "type", type_loc, scalar_at(im, type >= 0 ? cc_flow_types[type].name : mtype->text, true, type_loc));
     if (is_text(mdesc) && mdesc->len)
-        put(&im, &doc, "description", mdesc->loc, (cc_node *)mdesc);
+        put(im, doc, "description", mdesc->loc, (cc_node *)mdesc);
     /* what ccflow's export keeps of a flow that Connect has no place for: declared channels */
     const cc_node *mchannels = path_get(meta, "ccflow.channels");
     if (mchannels)
-        put(&im, &doc, "channels", mchannels->loc, (cc_node *)mchannels);
+        put(im, doc, "channels", mchannels->loc, (cc_node *)mchannels);
+}
 
+/* The Actions list (NULL, reported, when it is not a list), checked against Connect's limits on
+ * the number of actions and the size of the document. */
+static const cc_node *actions_of(cc_diags *ds, const cc_node *root, uint32_t file, cc_loc head)
+{
     const cc_node *actions = cc_node_get(root, "Actions");
     if (!actions || actions->type != CC_NODE_LIST) {
         cc_report(ds, CC_E123, actions ? actions->loc : head, "'Actions' must be a list of actions");
@@ -1016,140 +1030,172 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
             cc_report(ds, CC_E120, head, "the flow is %zu characters of JSON; Amazon Connect takes at most %d", chars,
                       MAX_CONTENT);
     }
+    return actions;
+}
 
-    /* first pass: identifiers, kinds and block ids */
-    fc.acts = cc_xcalloc(n + 1, sizeof *fc.acts);
+/* Reads an action's Type and Identifier into ai, reporting what is missing or malformed; false
+ * when the action has no object or no Type to keep. */
+static bool read_action(cc_diags *ds, action_info *ai, const cc_node *act)
+{
+    if (act->type != CC_NODE_MAP) {
+        cc_report(ds, CC_E123, act->loc, "an action must be an object, not %s", cc_node_type_name(act));
+        return false;
+    }
+    ai->action = act;
+    ai->type = cc_node_get(act, "Type");
+    const cc_node *ident = cc_node_get(act, "Identifier");
+    if (!is_text(ai->type)) {
+        cc_report(ds, CC_E123, ai->type ? ai->type->loc : act->loc, "an action needs a 'Type'");
+        return false;
+    }
+    if (!is_text(ident))
+        cc_report(ds, CC_E123, ident ? ident->loc : act->loc, "an action needs an 'Identifier'");
+    else {
+        char buf[96];
+        const char *why = cc_connect_identifier_problem(ident->text, buf, sizeof buf);
+        if (why)
+            cc_report(ds, CC_E120, ident->loc, "identifier '%s' %s", ident->text, why);
+        ai->ident = ident;
+    }
+    return true;
+}
+
+/* An action's shape and block kind: its shape's, else connect_action, with a word on a type
+ * Connect does not document. */
+static void find_action_kind(cc_diags *ds, action_info *ai)
+{
+    const cc_node *params = cc_node_get(ai->action, "Parameters");
+    ai->shape = shape_for(ai->type->text, params);
+    if (ai->shape) {
+        ai->spec = cc_block_lookup(ai->shape->kind);
+        return;
+    }
+    ai->spec = cc_block_lookup("connect_action");
+    const char *t = ai->type->text;
+    if (listed(cc_connect_observed_types, t))
+        cc_report(ds, CC_N504, ai->type->loc,
+                  "action type '%s' is not in Amazon Connect's documented list, though console exports use "
+                  "it; ccflow keeps it as it is and assumes it takes its first transition",
+                  t);
+    else if (!listed(cc_connect_documented_types, t)) {
+        cc_diag *d = cc_report(ds, CC_E121, ai->type->loc, "Amazon Connect has no action type '%s'", t);
+        const char *real = cc_connect_misnamed_type(t);
+        size_t nd = 0;
+        while (cc_connect_documented_types[nd])
+            nd++;
+        if (!real)
+            real = cc_closest(t, cc_connect_documented_types, nd);
+        if (real)
+            cc_note_add(d, ai->type->loc, "did you mean '%s'?", real);
+    }
+}
+
+/* The block id: the identifier when people can read it, else the kind and a number. */
+static const char *block_id_for(cc_arena *arena, const action_info *ai, cc_map *used, int counters[256])
+{
+    const char *id = ai->ident && readable_identifier(ai->ident->text) ? ai->ident->text : NULL;
+    if (id && cc_map_get(used, id))
+        id = NULL;
+    if (!id) {
+        int k = (int)(ai->spec - cc_blocks);
+        char buf[96];
+        do
+            snprintf(buf, sizeof buf, "%s_%d", ai->spec->kind, ++counters[k & 255]);
+        while (cc_map_get(used, buf));
+        id = cc_arena_strdup(arena, buf);
+    }
+    cc_map_put(used, id, (void *)id);
+    return id;
+}
+
+/* Maps the action's identifier to its block, reporting an identifier an earlier action has. */
+static void index_identifier(flow_ctx *fc, const action_info *ai)
+{
+    const char *prev = cc_map_put(&fc->by_ident, ai->ident->text, (void *)ai->block_id);
+    if (!prev)
+        return;
+    cc_diag *d = cc_report(fc->im->ds, CC_E113, ai->ident->loc, "two actions share the identifier '%s'",
+                           ai->ident->text);
+    for (size_t j = 0; j < fc->n; j++)
+        if (fc->acts[j].ident && !strcmp(fc->acts[j].ident->text, ai->ident->text)) {
+            cc_note_add(d, fc->acts[j].ident->loc, "the first is here");
+            break;
+        }
+}
+
+/* First pass: each action's identifier, kind and block id, so that transitions can be resolved. */
+static void read_actions(flow_ctx *fc, const cc_node *actions, size_t n)
+{
+    fc->acts = cc_xcalloc(n + 1, sizeof *fc->acts);
     cc_map used = {0};
     int counters[256] = {0};
     for (size_t i = 0; i < n; i++) {
-        action_info *ai = &fc.acts[fc.n];
-        const cc_node *act = actions->items[i];
-        if (act->type != CC_NODE_MAP) {
-            cc_report(ds, CC_E123, act->loc, "an action must be an object, not %s", cc_node_type_name(act));
+        action_info *ai = &fc->acts[fc->n];
+        if (!read_action(fc->im->ds, ai, actions->items[i]))
             continue;
-        }
-        ai->action = act;
-        ai->type = cc_node_get(act, "Type");
-        const cc_node *ident = cc_node_get(act, "Identifier");
-        if (!is_text(ai->type)) {
-            cc_report(ds, CC_E123, ai->type ? ai->type->loc : act->loc, "an action needs a 'Type'");
-            continue;
-        }
-        if (!is_text(ident))
-            cc_report(ds, CC_E123, ident ? ident->loc : act->loc, "an action needs an 'Identifier'");
-        else {
-            char buf[96];
-            const char *why = cc_connect_identifier_problem(ident->text, buf, sizeof buf);
-            if (why)
-                cc_report(ds, CC_E120, ident->loc, "identifier '%s' %s", ident->text, why);
-            ai->ident = ident;
-        }
-        const cc_node *params = cc_node_get(act, "Parameters");
-        ai->shape = shape_for(ai->type->text, params);
-        if (ai->shape) {
-            ai->spec = cc_block_lookup(ai->shape->kind);
-        } else {
-            ai->spec = cc_block_lookup("connect_action");
-            const char *t = ai->type->text;
-            if (listed(cc_connect_observed_types, t))
-                cc_report(ds, CC_N504, ai->type->loc,
-                          "action type '%s' is not in Amazon Connect's documented list, though console exports use "
-                          "it; ccflow keeps it as it is and assumes it takes its first transition",
-                          t);
-            else if (!listed(cc_connect_documented_types, t)) {
-                cc_diag *d = cc_report(ds, CC_E121, ai->type->loc, "Amazon Connect has no action type '%s'", t);
-                const char *real = cc_connect_misnamed_type(t);
-                size_t nd = 0;
-                while (cc_connect_documented_types[nd])
-                    nd++;
-                if (!real)
-                    real = cc_closest(t, cc_connect_documented_types, nd);
-                if (real)
-                    cc_note_add(d, ai->type->loc, "did you mean '%s'?", real);
-            }
-        }
-        /* the block id: the identifier when people can read it, else the kind and a number */
-        const char *id = ai->ident && readable_identifier(ai->ident->text) ? ai->ident->text : NULL;
-        if (id && cc_map_get(&used, id))
-            id = NULL;
-        if (!id) {
-            int k = (int)(ai->spec - cc_blocks);
-            char buf[96];
-            do
-                snprintf(buf, sizeof buf, "%s_%d", ai->spec->kind, ++counters[k & 255]);
-            while (cc_map_get(&used, buf));
-            id = cc_arena_strdup(arena, buf);
-        }
-        cc_map_put(&used, id, (void *)id);
-        ai->block_id = id;
-        if (ai->ident) {
-            const char *prev = cc_map_put(&fc.by_ident, ai->ident->text, (void *)id);
-            if (prev) {
-                cc_diag *d = cc_report(ds, CC_E113, ai->ident->loc, "two actions share the identifier '%s'",
-                                       ai->ident->text);
-                for (size_t j = 0; j < fc.n; j++)
-                    if (fc.acts[j].ident && !strcmp(fc.acts[j].ident->text, ai->ident->text)) {
-                        cc_note_add(d, fc.acts[j].ident->loc, "the first is here");
-                        break;
-                    }
-            }
-        }
-        fc.n++;
+        find_action_kind(fc->im->ds, ai);
+        ai->block_id = block_id_for(fc->im->arena, ai, &used, counters);
+        if (ai->ident)
+            index_identifier(fc, ai);
+        fc->n++;
     }
     cc_map_free(&used);
+}
 
-    const cc_node *start = cc_node_get(root, "StartAction");
-    if (!is_text(start))
-        cc_report(ds, CC_E123, start ? start->loc : head, "the document has no 'StartAction'");
-    else /* a StartAction that names no action is reported with the other undefined targets */
-        put(&im, &doc, "start", start->loc, target_node(&fc, start));
-
-    for (size_t i = 0; i < fc.n; i++) {
-        action_info *ai = &fc.acts[i];
-        cc_node *blk = lower_action(&fc, ai, type, &meta_actions);
-        put(&im, &blocks, ai->block_id, ai->ident ? ai->ident->loc : ai->action->loc, blk);
+/* Each action's designer metadata (Metadata.ActionMetadata) added to its entry of
+ * connect.actions (found through a map: a search of ActionMetadata for each action made import
+ * quadratic in the flow's size). */
+static void attach_action_metadata(importer *im, const flow_ctx *fc, const cc_node *am, pairs *meta_actions)
+{
+    if (!am || am->type != CC_NODE_MAP)
+        return;
+    cc_map by_key = {0};
+    for (uint32_t i = 0; i < am->count; i++)
+        if (am->pairs[i].key->type == CC_NODE_SCALAR && !cc_map_get(&by_key, am->pairs[i].key->text))
+            cc_map_put(&by_key, am->pairs[i].key->text, am->pairs[i].value);
+    for (size_t i = 0; i < meta_actions->len; i++) {
+        const action_info *ai = &fc->acts[i];
+        cc_node *mine = ai->ident ? cc_map_get(&by_key, ai->ident->text) : NULL;
+        if (!mine)
+            continue;
+        cc_node *entry = meta_actions->items[i].value;
+        cc_pair *grown = cc_arena_alloc(im->arena, (entry->count + 1) * sizeof *grown);
+        memcpy(grown, entry->pairs, entry->count * sizeof *grown);
+        grown[entry->count].key = scalar_at(im, "metadata", true, mine->loc);
+        grown[entry->count].value = mine;
+        entry->pairs = grown;
+        entry->count++;
     }
-    put(&im, &doc, "blocks", actions ? actions->loc : head, map_of(&im, &blocks, actions ? actions->loc : head));
+    cc_map_free(&by_key);
+}
 
-    /* the rest of the document, for export: Metadata (but what moved into the actions) and any
-     * other top-level keys */
-    if (meta && meta->type == CC_NODE_MAP) {
-        pairs m = {0};
-        const cc_node *am = cc_node_get(meta, "ActionMetadata");
-        for (uint32_t i = 0; i < meta->count; i++)
-            if (strcmp(meta->pairs[i].key->text, "ActionMetadata") != 0)
-                cc_vec_push(&m, meta->pairs[i]);
-        /* each action's designer metadata goes with the action (found through a map: a search
-         * of ActionMetadata for each action made import quadratic in the flow's size) */
-        cc_map by_key = {0};
-        for (uint32_t i = 0; am && am->type == CC_NODE_MAP && i < am->count; i++)
-            if (am->pairs[i].key->type == CC_NODE_SCALAR && !cc_map_get(&by_key, am->pairs[i].key->text))
-                cc_map_put(&by_key, am->pairs[i].key->text, am->pairs[i].value);
-        for (size_t i = 0; am && am->type == CC_NODE_MAP && i < meta_actions.len; i++) {
-            const action_info *ai = &fc.acts[i];
-            cc_node *mine = ai->ident ? cc_map_get(&by_key, ai->ident->text) : NULL;
-            if (!mine)
-                continue;
-            cc_node *entry = meta_actions.items[i].value;
-            cc_pair *grown = cc_arena_alloc(arena, (entry->count + 1) * sizeof *grown);
-            memcpy(grown, entry->pairs, entry->count * sizeof *grown);
-            grown[entry->count].key = scalar_at(&im, "metadata", true, mine->loc);
-            grown[entry->count].value = mine;
-            entry->pairs = grown;
-            entry->count++;
-        }
-        cc_map_free(&by_key);
-        /* ActionMetadata of identifiers that are no action: kept whole */
-        if (am && am->type == CC_NODE_MAP)
-            for (uint32_t i = 0; i < am->count; i++)
-                if (!cc_map_get(&fc.by_ident, am->pairs[i].key->text)) {
-                    cc_vec_push(&m, meta->pairs[0]); /* placeholder, replaced below */
-                    m.items[m.len - 1].key = scalar_at(&im, "ActionMetadata", true, am->loc);
-                    m.items[m.len - 1].value = (cc_node *)am;
-                    break;
-                }
-        put(&im, &connect, "metadata", meta->loc, map_of(&im, &m, meta->loc));
-    }
+/* The rest of Metadata, for export, as connect.metadata: all but ActionMetadata, which moves
+ * into the actions, unless some of it is of identifiers that are no action. */
+static void keep_metadata(importer *im, const flow_ctx *fc, const cc_node *meta, pairs *meta_actions, pairs *connect)
+{
+    if (!meta || meta->type != CC_NODE_MAP)
+        return;
+    pairs m = {0};
+    const cc_node *am = cc_node_get(meta, "ActionMetadata");
+    for (uint32_t i = 0; i < meta->count; i++)
+        if (strcmp(meta->pairs[i].key->text, "ActionMetadata") != 0)
+            cc_vec_push(&m, meta->pairs[i]);
+    attach_action_metadata(im, fc, am, meta_actions);
+    /* ActionMetadata of identifiers that are no action: kept whole */
+    if (am && am->type == CC_NODE_MAP)
+        for (uint32_t i = 0; i < am->count; i++)
+            if (!cc_map_get(&fc->by_ident, am->pairs[i].key->text)) {
+                cc_vec_push(&m, meta->pairs[0]); /* placeholder, replaced below */
+                m.items[m.len - 1].key = scalar_at(im, "ActionMetadata", true, am->loc);
+                m.items[m.len - 1].value = (cc_node *)am;
+                break;
+            }
+    put(im, connect, "metadata", meta->loc, map_of(im, &m, meta->loc));
+}
+
+/* Top-level keys of the document other than the four read here, kept as connect.document. */
+static void keep_other_keys(importer *im, const cc_node *root, pairs *connect)
+{
     pairs other = {0};
     for (uint32_t i = 0; i < root->count; i++) {
         const char *k = root->pairs[i].key->text;
@@ -1157,9 +1203,45 @@ cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *re
             cc_vec_push(&other, root->pairs[i]);
     }
     if (other.len)
-        put(&im, &connect, "document", root->loc, map_of(&im, &other, root->loc));
+        put(im, connect, "document", root->loc, map_of(im, &other, root->loc));
     else
         cc_vec_free(&other);
+}
+
+cc_node *cc_connect_to_doc(cc_arena *arena, cc_diags *ds, const cc_resources *res, int default_type, uint32_t file,
+                           const char *path, const cc_node *root)
+{
+    importer im = {arena, ds, res, file, root->loc};
+    (void)im.here;
+    flow_ctx fc = {.im = &im};
+    pairs doc = {0}, meta_actions = {0}, connect = {0}, blocks = {0};
+    cc_loc head = root->count ? root->pairs[0].key->loc : root->loc;
+
+    check_version(ds, root, head);
+    const cc_node *meta = cc_node_get(root, "Metadata");
+    int type = read_flow_type(ds, root, cc_node_get(meta, "type"), default_type, head);
+    put_flow_head(&im, &doc, meta, path, type, head);
+
+    const cc_node *actions = actions_of(ds, root, file, head);
+    read_actions(&fc, actions, actions ? actions->count : 0);
+
+    const cc_node *start = cc_node_get(root, "StartAction");
+    if (!is_text(start))
+        cc_report(ds, CC_E123, start ? start->loc : head, "the document has no 'StartAction'");
+    else /* a StartAction that names no action is reported with the other undefined targets */
+        put(&im, &doc, "start", start->loc, target_node(&fc, start));
+
+    /* second pass: each action lowered to its block, transitions resolved through the first */
+    for (size_t i = 0; i < fc.n; i++) {
+        action_info *ai = &fc.acts[i];
+        cc_node *blk = lower_action(&fc, ai, type, &meta_actions);
+        put(&im, &blocks, ai->block_id, ai->ident ? ai->ident->loc : ai->action->loc, blk);
+    }
+    put(&im, &doc, "blocks", actions ? actions->loc : head, map_of(&im, &blocks, actions ? actions->loc : head));
+
+    /* the rest of the document, for export */
+    keep_metadata(&im, &fc, meta, &meta_actions, &connect);
+    keep_other_keys(&im, root, &connect);
     put(&im, &connect, "actions", actions ? actions->loc : head, map_of(&im, &meta_actions, actions ? actions->loc : head));
     put(&im, &doc, "connect", head, map_of(&im, &connect, head));
     cc_map_free(&fc.by_ident);

@@ -422,154 +422,173 @@ static bool dsl_cases_commented(const emitter *e, const cc_node *id, const cc_no
     return false;
 }
 
-/* One block as a labelled statement. `following` is the id of the block after it, or NULL. */
-static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const cc_node *following)
+/* A block being written as a labelled statement: its parts, what the DSL takes out of its kind
+ * as branch lines, and the buffer its pieces are built in. */
+typedef struct {
+    const cc_node *id, *blk, *following; /* following: the id of the block after it, or NULL */
+    const cc_pair *kind, *next, *on;
+    const cc_block_spec *spec;
+    const cc_node *cases, *cases_key; /* the cases written as branch lines, or NULL */
+    const char *go_on;                /* the branch by which the kind goes on, or NULL */
+    bool success_path;                /* it goes on by `next` */
+    size_t first_line;                /* the block's first line in e->lines */
+    cc_buf b;
+} dsl_blk;
+
+/* The label, on a line of its own when a comment is beside the id, or between it and the kind. */
+static void dsl_block_label(emitter *e, dsl_blk *d)
 {
-    cc_buf b = {0};
     fmt_line_begin(e, 0);
-    dsl_label(e, &b, id, "a block id that is not text");
-    /* the label on a line of its own when a comment is beside the id, or between it and the kind */
-    const cc_pair *kind0 = blk->type == CC_NODE_MAP ? fmt_block_kind(blk) : NULL;
-    uint32_t idl = id->loc.line, kl = kind0 ? kind0->key->loc.line : 0;
+    dsl_label(e, &d->b, d->id, "a block id that is not text");
+    const cc_pair *kind0 = d->blk->type == CC_NODE_MAP ? fmt_block_kind(d->blk) : NULL;
+    uint32_t idl = d->id->loc.line, kl = kind0 ? kind0->key->loc.line : 0;
     bool own_label = false;
     for (size_t i = 0; e->comments && kl > idl && i < e->comments->len; i++) {
         const cc_comment *c = &e->comments->items[i];
         own_label |= c->trailing ? c->line == idl : c->line > idl && c->line < kl;
     }
     if (own_label)
-        b.len--; /* no blank after the colon */
-    put_buf(e, &b);
-    tag_as(e, id, true);
+        d->b.len--; /* no blank after the colon */
+    put_buf(e, &d->b);
+    tag_as(e, d->id, true);
     if (own_label)
         fmt_line_begin(e, 4);
-    size_t first_line = e->lines.len;
-    b.len = 0;
-    if (blk->type != CC_NODE_MAP) {
-        lossy(e, blk, "a block that is not a mapping");
-        dsl_value(e, &b, blk);
-        put_buf(e, &b);
-        fmt_tag_tree(e, blk);
-        cc_buf_free(&b);
-        fmt_line_end(e);
-        return;
-    }
-    const cc_pair *kind = fmt_block_kind(blk), *next = fmt_pair_get(blk, "next"), *on = fmt_pair_get(blk, "on");
-    for (uint32_t i = 0; i < blk->count; i++) {
-        const cc_pair *p = &blk->pairs[i];
-        if (p != kind && p != next && p != on)
-            lossy(e, p->key, kind && cc_block_lookup(kind->key->text) && is_scalar(p->key) && cc_block_lookup(p->key->text)
-                                 ? "a block with more than one kind"
-                                 : "a key the DSL has no place for in a block");
-    }
+    d->b.len = 0;
+}
 
-    /* the kind and its value, with the cases taken out when they can be branch lines */
-    const cc_block_spec *spec = NULL;
-    const cc_node *value = NULL, *cases = NULL, *cases_key = NULL;
-    cc_node rest = {0};
-    bool rest_owned = false;
-    if (!kind) {
-        lossy(e, blk, "a block without a kind");
-        put(e, "\"\"");
-    } else {
-        const cc_node *k = kind->key;
-        if (!dsl_ident(k->text, k->len) || one_of(k->text, k->len, dsl_keywords) ||
-            is_operator(k->text, k->len)) {
-            lossy(e, k, "a block kind the DSL cannot write");
-            dsl_string(&b, k->text, k->len);
-            put_buf(e, &b);
-            b.len = 0;
-        } else
-            cc_buf_put(&e->cur, k->text, k->len);
-        tag(e, k);
-        spec = cc_block_lookup(k->text);
-        value = kind->value;
-        const cc_param_spec *cp = cc_block_cases_param(spec);
-        if (cp && (cp->flags & CC_PF_SCALAR)) {
-            const cc_pair *inner = value->type == CC_NODE_MAP && value->count == 1 ? fmt_pair_get(value, cp->name) : NULL;
-            const cc_node *list = inner ? inner->value : value;
-            if (dsl_case_lines_ok(cp, list) && !dsl_cases_commented(e, id, blk, k, inner ? inner->key : NULL, list)) {
-                cases = list;
-                cases_key = inner ? inner->key : NULL;
-                value = NULL;
-            }
-        } else if (cp && value->type == CC_NODE_MAP) {
-            const cc_pair *p = fmt_pair_get(value, cp->name);
-            bool repeated = false;
-            for (uint32_t i = 0; p && i < value->count; i++)
-                repeated |= cc_node_dup_of(value->pairs[i].key) == p->key;
-            if (p && !repeated && dsl_case_lines_ok(cp, p->value) && !dsl_cases_commented(e, id, blk, k, p->key, p->value)) {
-                cases = p->value;
-                cases_key = p->key;
-                fmt_map_without(value, cp->name, true, &rest);
-                rest_owned = true;
-                value = &rest;
-            }
+/* Says the DSL loses keys of the block other than its kind, `next` and `on`. */
+static void dsl_block_stray_keys(emitter *e, const dsl_blk *d)
+{
+    for (uint32_t i = 0; i < d->blk->count; i++) {
+        const cc_pair *p = &d->blk->pairs[i];
+        if (p != d->kind && p != d->next && p != d->on)
+            lossy(e, p->key,
+                  d->kind && cc_block_lookup(d->kind->key->text) && is_scalar(p->key) && cc_block_lookup(p->key->text)
+                      ? "a block with more than one kind"
+                      : "a key the DSL has no place for in a block");
+    }
+}
+
+/* The kind's name: bare when it is an identifier the DSL reads as no keyword, else quoted. */
+static void dsl_kind_name(emitter *e, cc_buf *b, const cc_node *k)
+{
+    if (!dsl_ident(k->text, k->len) || one_of(k->text, k->len, dsl_keywords) || is_operator(k->text, k->len)) {
+        lossy(e, k, "a block kind the DSL cannot write");
+        dsl_string(b, k->text, k->len);
+        put_buf(e, b);
+        b->len = 0;
+    } else
+        cc_buf_put(&e->cur, k->text, k->len);
+    tag(e, k);
+}
+
+/* Takes the kind's cases out as branch lines (d->cases) when they can be, and returns what is
+ * left of its value to write: all of it, the rest of its mapping (built in rest), or NULL. */
+static const cc_node *dsl_take_cases(emitter *e, dsl_blk *d, cc_node *rest)
+{
+    const cc_node *k = d->kind->key, *value = d->kind->value;
+    const cc_param_spec *cp = cc_block_cases_param(d->spec);
+    if (cp && (cp->flags & CC_PF_SCALAR)) {
+        const cc_pair *inner = value->type == CC_NODE_MAP && value->count == 1 ? fmt_pair_get(value, cp->name) : NULL;
+        const cc_node *list = inner ? inner->value : value;
+        if (dsl_case_lines_ok(cp, list) && !dsl_cases_commented(e, d->id, d->blk, k, inner ? inner->key : NULL, list)) {
+            d->cases = list;
+            d->cases_key = inner ? inner->key : NULL;
+            return NULL;
+        }
+    } else if (cp && value->type == CC_NODE_MAP) {
+        const cc_pair *p = fmt_pair_get(value, cp->name);
+        bool repeated = false;
+        for (uint32_t i = 0; p && i < value->count; i++)
+            repeated |= cc_node_dup_of(value->pairs[i].key) == p->key;
+        if (p && !repeated && dsl_case_lines_ok(cp, p->value) && !dsl_cases_commented(e, d->id, d->blk, k, p->key, p->value)) {
+            d->cases = p->value;
+            d->cases_key = p->key;
+            fmt_map_without(value, cp->name, true, rest);
+            return rest;
         }
     }
-    if (value && !(value->type == CC_NODE_MAP && value->count == 0) && !(cc_node_is_null(value) && fmt_null_means_empty(spec))) {
+    return value;
+}
+
+/* The kind's value after its name, unless it is empty (or a null that means empty). */
+static void dsl_kind_value(emitter *e, dsl_blk *d, const cc_node *value)
+{
+    if (value && !(value->type == CC_NODE_MAP && value->count == 0) && !(cc_node_is_null(value) && fmt_null_means_empty(d->spec))) {
         put(e, " ");
         if (value->type == CC_NODE_MAP) {
-            dsl_map_value(e, value, kind->key->loc.line);
-        } else if (fmt_comments_inside(e, kind->key->loc.line, value)) {
-            dsl_list_value_at(e, value, kind->key->loc.line, e->cur_indent);
+            dsl_map_value(e, value, d->kind->key->loc.line);
+        } else if (fmt_comments_inside(e, d->kind->key->loc.line, value)) {
+            dsl_list_value_at(e, value, d->kind->key->loc.line, e->cur_indent);
         } else {
-            dsl_value(e, &b, value);
-            put_buf(e, &b);
+            dsl_value(e, &d->b, value);
+            put_buf(e, &d->b);
             fmt_tag_tree(e, value);
-            b.len = 0;
+            d->b.len = 0;
         }
     } else if (value)
         fmt_tag_tree(e, value);
-    if (rest_owned)
+}
+
+/* The kind and its value, with the cases taken out when they can be branch lines. */
+static void dsl_block_kind(emitter *e, dsl_blk *d)
+{
+    const cc_node *value = NULL;
+    cc_node rest = {0};
+    if (!d->kind) {
+        lossy(e, d->blk, "a block without a kind");
+        put(e, "\"\"");
+    } else {
+        dsl_kind_name(e, &d->b, d->kind->key);
+        d->spec = cc_block_lookup(d->kind->key->text);
+        value = dsl_take_cases(e, d, &rest);
+    }
+    dsl_kind_value(e, d, value);
+    if (value == &rest)
         cc_free(rest.pairs);
+}
 
-    /* where it goes next: a kind that goes on by `next` falls through to the block after it, so
-     * its `next` is left out when it names that block, and `-> end` says that it has none; a
-     * `next` with a comment of its own (on a line of the block other than the kind's) is the
-     * branch line `next -> target`, so that the comment has a line to go with */
-    const char *go_on = cc_block_continue_branch(spec);
-    bool success_path = go_on && strcmp(go_on, "next") == 0;
-    cc_buf next_line = {0};
-    if (next) {
-        const cc_node *t = next->value;
-        bool falls_through = success_path && following && is_scalar(t) && is_scalar(following) &&
-                             !(t->plain && cc_node_is_null(t)) && t->len == following->len &&
-                             memcmp(t->text, following->text, t->len) == 0;
-        uint32_t kind_line = kind ? kind->key->loc.line : id->loc.line, limit = region_limit(e);
-        bool own_line = false;
-        const cc_node *ends[] = {next->key, t};
-        for (size_t i = 0; i < 2; i++) {
-            uint32_t l = ends[i]->loc.line;
-            own_line |= l != kind_line && l <= limit && fmt_line_commented(e, id, blk, l);
-        }
-        if (own_line && is_scalar(t) && !(t->plain && cc_node_is_null(t)))
-            dsl_target(e, &next_line, t);
-        else if (!falls_through && dsl_target(e, &b, t)) {
-            put(e, " -> ");
-            put_buf(e, &b);
-            b.len = 0;
-            tag(e, next->key);
-            tag(e, t);
-        } else { /* not written: a comment beside it goes with the block's first line */
-            fmt_tag_line(e, next->key, false, first_line);
-            fmt_tag_line(e, t, false, first_line);
-        }
-    } else if (following && success_path) {
-        put(e, " -> end");
+/* Where it goes next, on the kind's line: a kind that goes on by `next` falls through to the
+ * block after it, so its `next` is left out when it names that block, and `-> end` says that it
+ * has none; a `next` with a comment of its own (on a line of the block other than the kind's) is
+ * the branch line `next -> target` (its target put in next_line), so that the comment has a line
+ * to go with. */
+static void dsl_block_next(emitter *e, dsl_blk *d, cc_buf *next_line)
+{
+    if (!d->next) {
+        if (d->following && d->success_path)
+            put(e, " -> end");
+        return;
     }
-    fmt_line_end(e);
+    const cc_node *t = d->next->value, *following = d->following;
+    bool falls_through = d->success_path && following && is_scalar(t) && is_scalar(following) &&
+                         !(t->plain && cc_node_is_null(t)) && t->len == following->len &&
+                         memcmp(t->text, following->text, t->len) == 0;
+    uint32_t kind_line = d->kind ? d->kind->key->loc.line : d->id->loc.line, limit = region_limit(e);
+    bool own_line = false;
+    const cc_node *ends[] = {d->next->key, t};
+    for (size_t i = 0; i < 2; i++) {
+        uint32_t l = ends[i]->loc.line;
+        own_line |= l != kind_line && l <= limit && fmt_line_commented(e, d->id, d->blk, l);
+    }
+    if (own_line && is_scalar(t) && !(t->plain && cc_node_is_null(t)))
+        dsl_target(e, next_line, t);
+    else if (!falls_through && dsl_target(e, &d->b, t)) {
+        put(e, " -> ");
+        put_buf(e, &d->b);
+        d->b.len = 0;
+        tag(e, d->next->key);
+        tag(e, t);
+    } else { /* not written: a comment beside it goes with the block's first line */
+        fmt_tag_line(e, d->next->key, false, d->first_line);
+        fmt_tag_line(e, t, false, d->first_line);
+    }
+}
 
-    for (uint32_t i = 0; cases && i < cases->count; i++) /* the list and its key go with the first case */
-        dsl_case_line(e, cases->items[i], i == 0 ? cases : NULL, i == 0 ? cases_key : NULL);
-    if (next_line.len) {
-        fmt_line_begin(e, 4);
-        put(e, "next -> ");
-        put_buf(e, &next_line);
-        tag(e, next->key);
-        tag(e, next->value);
-        fmt_line_end(e);
-    }
-    cc_buf_free(&next_line);
+/* The `on` branches, a line each. */
+static void dsl_on_lines(emitter *e, dsl_blk *d)
+{
+    const cc_pair *on = d->on;
     if (on && on->value->type != CC_NODE_MAP)
         lossy(e, on->value, "'on' that is not a mapping of branches");
     for (uint32_t i = 0; on && on->value->type == CC_NODE_MAP && i < on->value->count; i++) {
@@ -579,25 +598,72 @@ static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const c
             tag(e, on->key);
         if (!is_scalar(p->key)) {
             lossy(e, p->key, "a branch name that is not text");
-            cc_buf_puts(&b, "\"\"");
+            cc_buf_puts(&d->b, "\"\"");
         } else
-            dsl_branch_name(e, &b, p->key);
-        cc_buf_puts(&b, " -> ");
-        if (!dsl_target(e, &b, p->value))
-            cc_buf_puts(&b, "\"\"");
-        put_buf(e, &b);
-        b.len = 0;
+            dsl_branch_name(e, &d->b, p->key);
+        cc_buf_puts(&d->b, " -> ");
+        if (!dsl_target(e, &d->b, p->value))
+            cc_buf_puts(&d->b, "\"\"");
+        put_buf(e, &d->b);
+        d->b.len = 0;
         tag(e, p->key);
         tag(e, p->value);
         fmt_line_end(e);
     }
-    /* a kind that goes on by another branch (wait: timeout) and has none: it ends there */
-    if (go_on && !success_path && following && !(on && on->value->type == CC_NODE_MAP && fmt_pair_get(on->value, go_on))) {
+}
+
+/* The branch lines under the kind's: its cases, a `next` with a comment of its own, the `on`
+ * branches, and `-> end` for a kind that goes on by another branch (wait: timeout) and has none. */
+static void dsl_branch_lines(emitter *e, dsl_blk *d, const cc_buf *next_line)
+{
+    for (uint32_t i = 0; d->cases && i < d->cases->count; i++) /* the list and its key go with the first case */
+        dsl_case_line(e, d->cases->items[i], i == 0 ? d->cases : NULL, i == 0 ? d->cases_key : NULL);
+    if (next_line->len) {
         fmt_line_begin(e, 4);
-        cc_buf_printf(&e->cur, "%s -> end", go_on);
+        put(e, "next -> ");
+        put_buf(e, next_line);
+        tag(e, d->next->key);
+        tag(e, d->next->value);
         fmt_line_end(e);
     }
-    cc_buf_free(&b);
+    dsl_on_lines(e, d);
+    const cc_pair *on = d->on;
+    if (d->go_on && !d->success_path && d->following &&
+        !(on && on->value->type == CC_NODE_MAP && fmt_pair_get(on->value, d->go_on))) {
+        fmt_line_begin(e, 4);
+        cc_buf_printf(&e->cur, "%s -> end", d->go_on);
+        fmt_line_end(e);
+    }
+}
+
+/* One block as a labelled statement. `following` is the id of the block after it, or NULL. */
+static void dsl_block(emitter *e, const cc_node *id, const cc_node *blk, const cc_node *following)
+{
+    dsl_blk d = {.id = id, .blk = blk, .following = following};
+    dsl_block_label(e, &d);
+    d.first_line = e->lines.len;
+    if (blk->type != CC_NODE_MAP) {
+        lossy(e, blk, "a block that is not a mapping");
+        dsl_value(e, &d.b, blk);
+        put_buf(e, &d.b);
+        fmt_tag_tree(e, blk);
+        cc_buf_free(&d.b);
+        fmt_line_end(e);
+        return;
+    }
+    d.kind = fmt_block_kind(blk);
+    d.next = fmt_pair_get(blk, "next");
+    d.on = fmt_pair_get(blk, "on");
+    dsl_block_stray_keys(e, &d);
+    dsl_block_kind(e, &d);
+    d.go_on = cc_block_continue_branch(d.spec);
+    d.success_path = d.go_on && strcmp(d.go_on, "next") == 0;
+    cc_buf next_line = {0};
+    dsl_block_next(e, &d, &next_line);
+    fmt_line_end(e);
+    dsl_branch_lines(e, &d, &next_line);
+    cc_buf_free(&next_line);
+    cc_buf_free(&d.b);
 }
 
 static void dsl_emit(emitter *e, const cc_node *root, const cc_comments *comments, cc_buf *out)
