@@ -24,7 +24,7 @@ VERSION := $(shell sed -n 's/^\#define CCFLOW_VERSION "\([^"]*\)".*/\1/p' includ
 
 LIB_SRC  = common/util.c common/opcodes.c common/civil.c common/json_writer.c common/diag.c common/catalog.c common/catalog_connect.c common/catalog_doc.c common/yaml_reader.c \
            common/json_reader.c common/comments.c \
-           compiler/lower.c compiler/check.c compiler/bundle.c compiler/dsl_lower.c compiler/connect_import.c \
+           compiler/lower.c compiler/check.c compiler/bundle.c compiler/dsl_lower.c compiler/connect_import.c compiler/connect_resources.c \
            compiler/connect_export.c compiler/ir_dump.c compiler/fmt.c compiler/fmt_yaml.c compiler/fmt_dsl.c \
            compiler/codegen.c compiler/graph.c compiler/diff.c \
            vm/bytecode.c vm/disasm.c vm/state.c vm/exec.c vm/sched.c vm/route.c vm/contact.c vm/requests.c \

@@ -25,6 +25,10 @@ const char *cc_resources_name(const cc_resources *r, const char *arn_or_id);
 /* Whether a text looks like an ARN, a Connect id (UUID) or a template placeholder rather than a
  * name: a reference like that which resolves to nothing points outside the bundle. */
 bool cc_connect_looks_like_id(const char *text);
+/* Whether text holds a deployment tool's placeholder (${Name}, {{name}}, %Name%, %%Name%%), and
+ * whether it is a Connect id (a UUID, 8-4-4-4-12 hexadecimal digits). */
+bool cc_connect_has_placeholder(const char *s);
+bool cc_connect_is_uuid(const char *s);
 
 /* Why an action identifier breaks Connect's rules (at most 50 characters, none of
  * % : ( \ / ) = $ , ; [ ] { }, not a reserved word such as __proto__), or NULL when it keeps them;
