@@ -96,7 +96,9 @@ typedef struct {
     cc_loc loc;
     char *message;
     CC_VEC(cc_note) notes;
-    size_t seq; /* emission order, to keep sorting stable */
+    size_t seq;        /* emission order, to keep sorting stable */
+    unsigned channels; /* a channel verdict's (E401, W402, E403) CC_CH_* mask of the channels it
+                        * concerns, as its message names them; 0 for other diagnostics */
 } cc_diag;
 
 typedef struct {

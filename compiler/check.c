@@ -860,6 +860,7 @@ static void check_channels(cc_bundle *b)
                                               "%s contacts reach '%s' block '%s', which does not support %s: "
                                               "%s the error branch",
                                               names, blk->spec->kind, blk->id, names, plural ? "they take" : "it takes");
+                d->channels = mask;
                 emit_arrival_notes(b, all, i, (int32_t)k, mask, d);
             }
             /* callers sending channels that a flow does not declare */
@@ -880,6 +881,7 @@ static void check_channels(cc_bundle *b)
                 cc_diag *d = cc_report(b->ds, CC_E403, p->value->loc,
                                        "'%s' %s '%s' for %s contacts, but '%s' accepts only %s", blk->id,
                                        call_verb(p), t->name, names, t->name, accepted);
+                d->channels = extra;
                 cc_note_add(d, t->channels_loc, "'%s' declares its channels here", t->name);
                 emit_arrival_notes(b, all, i, (int32_t)k, extra, d);
             }

@@ -454,31 +454,6 @@ static const cc_block *verdict_block(const cc_bundle *b, const cc_diag *dg, cons
     return NULL;
 }
 
-/* The channels a verdict names: "TASK contacts reach..." (E401, W402), "... for CHAT and TASK
- * contacts, but ..." (E403). */
-static unsigned verdict_channels(const cc_diag *dg)
-{
-    const char *msg = dg->message, *from = msg, *to = NULL;
-    if (dg->code == CC_E403) {
-        for (const char *p = strstr(msg, " contacts, but '"); p; p = strstr(p + 1, " contacts, but '"))
-            to = p;
-        if (!to)
-            return 0;
-        for (const char *p = strstr(msg, " for "); p && p < to; p = strstr(p + 1, " for "))
-            from = p + 5;
-    } else if (!(to = strstr(msg, " contacts reach ")))
-        return 0;
-    unsigned mask = 0;
-    for (int c = 0; c < CC_CH_COUNT; c++) {
-        const char *name = cc_channel_upper(c);
-        size_t n = strlen(name);
-        for (const char *p = from; p + n <= to; p++)
-            if (!strncmp(p, name, n) && (p == from || p[-1] == ' ') && (p + n == to || p[n] == ',' || p[n] == ' '))
-                mask |= 1u << c;
-    }
-    return mask;
-}
-
 typedef struct {
     const char *key;
     verdict v;
@@ -504,7 +479,7 @@ static void collect_verdicts(differ *d, const cc_bundle *b, bool old_side, verdi
                     if (j >= 0)
                         id = d->matches[m].fn->blocks[j].id;
                 }
-        unsigned mask = verdict_channels(dg);
+        unsigned mask = dg->channels; /* the channels the checker found, not read back from the text */
         for (int c = 0; c < CC_CH_COUNT; c++)
             if (mask & (1u << c)) {
                 keyed_verdict kv = {cc_arena_printf(&d->arena, "%s\x1f%s\x1f%d\x1f%d", f->name, id, c, (int)dg->code),
