@@ -60,7 +60,8 @@ typedef struct {
 int cli_parse(const cli_command *cmd, int argc, char **argv);
 
 int usage_error(const char *usage, const char *fmt, const char *arg);
-bool output_done(FILE *f, const char *name);
+FILE *open_output(const char *path, const char *mode);
+bool output_done(FILE *f, const char *path);
 bool want_color(FILE *out);
 bool has_ext(const char *path, const char *ext);
 

@@ -60,7 +60,7 @@ static const char usage_check[] =
     "  --stdin-name NAME          the name standard input's flow has in messages (default\n"
     "                             <stdin>); its extension (.yaml, .flow) picks the reader\n"
     "  --color / --no-color       force colour on or off (default: on for a terminal)\n"
-    "  -o FILE                    write the diagnostics to FILE instead of standard output\n"
+    "  -o FILE                    write the diagnostics to FILE ('-', the default: standard output)\n"
     "  --                         what follows is a PATH, even when it starts with '-'\n"
     "  -h, --help                 print this help\n"
     "\n"
@@ -104,10 +104,8 @@ static int cmd_check(int argc, char **argv)
     FILE *out = stdout;
     if (status < 0 && !in.paths.len)
         status = usage_error(usage_check, "%s", "no flows given");
-    if (status < 0 && out_path && !(out = fopen(out_path, "w"))) {
-        fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
+    if (status < 0 && !(out = open_output(out_path, "w")))
         status = 2;
-    }
     if (status >= 0) {
         cli_inputs_free(&in);
         cc_vec_free(&excludes);
@@ -130,13 +128,8 @@ static int cmd_check(int argc, char **argv)
     /* nothing checked is never a pass: load_and_check reports a path without flows as an I/O
      * error, so --werror (or not) cannot succeed on an empty bundle */
     status = !io_ok || !b.files ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
-    if (out != stdout) {
-        cc_buf name = {0};
-        cc_buf_printf(&name, "'%s'", out_path);
-        if (!output_done(out, name.data))
-            status = 2;
-        cc_buf_free(&name);
-    }
+    if (out != stdout && !output_done(out, out_path))
+        status = 2;
     cc_bundle_free(&b);
     cc_diags_free(&ds);
     cli_inputs_free(&in);
@@ -230,11 +223,10 @@ static int cmd_compile(int argc, char **argv)
     if (status == 0) {
         cc_buf bytes = {0};
         cc_codegen(&b, strip, &bytes);
-        FILE *f = !strcmp(out_path, "-") ? stdout : fopen(out_path, "wb");
-        if (!f) {
-            fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
+        FILE *f = open_output(out_path, "wb");
+        if (!f)
             status = 2;
-        } else {
+        else {
             fwrite(bytes.data, 1, bytes.len, f);
             if (f != stdout && !output_done(f, out_path))
                 status = 2;
@@ -406,11 +398,9 @@ static int cmd_blocks(int argc, char **argv)
         else
             return usage_error(usage_blocks, "unexpected argument '%s'", argv[i]);
     }
-    FILE *out = out_path ? fopen(out_path, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
+    FILE *out = open_output(out_path, "w");
+    if (!out)
         return 2;
-    }
     cc_catalog_markdown(out);
     if (out != stdout && !output_done(out, out_path))
         return 2;
@@ -527,18 +517,11 @@ static int cmd_export(int argc, char **argv)
                     status = 2;
                     cc_free(path);
                 } else {
-                    FILE *out = fopen(path, "w");
-                    if (!out) {
-                        fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(errno));
-                        status = 2;
-                    } else {
+                    FILE *out = open_output(path, "w");
+                    if (out)
                         fwrite(json.data, 1, json.len, out);
-                        cc_buf name = {0};
-                        cc_buf_printf(&name, "'%s'", path);
-                        if (!output_done(out, name.data))
-                            status = 2;
-                        cc_buf_free(&name);
-                    }
+                    if (!out || !output_done(out, path))
+                        status = 2;
                     cc_map_put(&written, path, (void *)flows.items[k]->name);
                 }
             }
@@ -751,23 +734,17 @@ static int cmd_graph(int argc, char **argv)
                     ds.errors == 1 ? "" : "s");
         cc_buf text = {0};
         cc_graph_render(&b, in.only.items, in.only.len, format == 2 ? CC_GRAPH_MERMAID : CC_GRAPH_DOT, &text);
-        FILE *out = stdout;
-        if (out_path && strcmp(out_path, "-") != 0 && !(out = fopen(out_path, "w"))) {
-            fprintf(stderr, "ccflow: cannot write '%s': %s\n", out_path, strerror(errno));
+        FILE *out = open_output(out_path, "w");
+        if (!out)
             status = 2;
-        } else {
+        else {
             if (format == 1) {
                 fflush(out);
                 status = graph_svg(&text, fileno(out));
             } else
                 fwrite(text.data, 1, text.len, out);
-            if (out != stdout) {
-                cc_buf name = {0};
-                cc_buf_printf(&name, "'%s'", out_path);
-                if (!output_done(out, name.data))
-                    status = 2;
-                cc_buf_free(&name);
-            }
+            if (out != stdout && !output_done(out, out_path))
+                status = 2;
         }
         cc_buf_free(&text);
     }
@@ -906,7 +883,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     int status = dispatch(argc, argv);
     /* every command's standard output is checked once, here: what could not be written fails */
-    if (!output_done(stdout, "standard output"))
+    if (!output_done(stdout, NULL))
         status = 2;
     return status;
 }

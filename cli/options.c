@@ -16,9 +16,22 @@ int usage_error(const char *usage, const char *fmt, const char *arg)
     return 2;
 }
 
-/* Flushes (and closes, unless it is standard output) what a command wrote: a write that failed
- * (disk full, a closed pipe) is reported and makes the exit status 2, never a silent success. */
-bool output_done(FILE *f, const char *name)
+/* Where a command writes: standard output for no path or "-", else the file, opened with `mode`;
+ * NULL, with the reason printed, when it cannot be opened. */
+FILE *open_output(const char *path, const char *mode)
+{
+    if (!path || !strcmp(path, "-"))
+        return stdout;
+    FILE *f = fopen(path, mode);
+    if (!f)
+        fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(errno));
+    return f;
+}
+
+/* Flushes (and closes, unless it is standard output) what a command wrote to `path`: a write that
+ * failed (disk full, a closed pipe) is reported and makes the exit status 2, never a silent
+ * success. */
+bool output_done(FILE *f, const char *path)
 {
     /* errno is not cleared first: a write that failed earlier left its reason there (EPIPE,
      * ENOSPC), and a stream in error that flushes cleanly has no other */
@@ -28,8 +41,10 @@ bool output_done(FILE *f, const char *name)
         ok = false;
         err = errno;
     }
-    if (!ok)
-        fprintf(stderr, "ccflow: cannot write %s: %s\n", name, strerror(err ? err : EIO));
+    if (!ok && f == stdout)
+        fprintf(stderr, "ccflow: cannot write standard output: %s\n", strerror(err ? err : EIO));
+    else if (!ok)
+        fprintf(stderr, "ccflow: cannot write '%s': %s\n", path, strerror(err ? err : EIO));
     return ok;
 }
 
