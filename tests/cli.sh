@@ -101,6 +101,12 @@ expect_status 0 "standard flow by name" "$CCFLOW" check --werror "$tmp/uses_stdl
 expect_status 1 "standard flows left out" "$CCFLOW" check --no-stdlib "$tmp/uses_stdlib.yaml"
 grep -q 'E118' "$tmp/out" && ok || bad "without stdlib the name is unknown"
 
+# -o - is standard output for every command that takes -o FILE (never a file named '-')
+cc_abs=$(cd "$(dirname "$CCFLOW")" && pwd)/$(basename "$CCFLOW")
+(cd "$tmp" && "$cc_abs" check -o - --format json typo.yaml >check.out 2>/dev/null; "$cc_abs" blocks -o - >blocks.out)
+[ ! -e "$tmp/-" ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d and d[0]["code"] == "E109"' "$tmp/check.out" \
+  && cmp -s "$tmp/blocks.out" docs/blocks.md && ok || bad "-o - did not write to standard output (check, blocks)"
+
 # docs/blocks.md is generated from the catalogue and up to date
 "$CCFLOW" blocks >"$tmp/blocks.md" && cmp -s "$tmp/blocks.md" docs/blocks.md && ok || bad "docs/blocks.md is stale: run make docs/blocks.md"
 
