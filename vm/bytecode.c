@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+uint32_t ccfb_implied_kind(uint8_t op)
+{
+    const cc_block_spec *k = op < CC_OP_COUNT ? cc_op_kind((cc_opcode)op) : NULL;
+    return k ? (uint32_t)(k - cc_blocks) : 0;
+}
+
 uint32_t ccfb_crc32(const uint8_t *data, size_t len)
 {
     uint32_t crc = 0xffffffffu;
@@ -234,7 +240,7 @@ static bool verify_code(ccfb_module *m, uint32_t fi, char *err, size_t errlen)
     for (uint32_t pc = 0; ok && pc < f->code_len;) {
         uint8_t op = f->code[pc];
         oc.pc = pc;
-        oc.kind = op == CC_OP_CREATE_TASK ? (uint32_t)(cc_block_lookup("create_task") - cc_blocks) : 0;
+        oc.kind = ccfb_implied_kind(op);
         if (op >= CC_OP_COUNT) {
             snprintf(err, errlen, "flow %u, offset %u: unknown opcode %u", fi, pc, op);
             ok = false;
@@ -265,7 +271,7 @@ static bool verify_code(ccfb_module *m, uint32_t fi, char *err, size_t errlen)
     oc.starts = starts;
     for (uint32_t pc = 0; ok && pc < f->code_len;) {
         oc.pc = pc;
-        oc.kind = f->code[pc] == CC_OP_CREATE_TASK ? (uint32_t)(cc_block_lookup("create_task") - cc_blocks) : 0;
+        oc.kind = ccfb_implied_kind(f->code[pc]);
         uint32_t size = walk_operands(f->code + pc, f->code_len - pc, cc_opcode_infos[f->code[pc]].operands, &oc,
                                       operand_ok);
         if (!size)

@@ -96,6 +96,10 @@ uint32_t ccfb_insn_size(const uint8_t *code, uint32_t pc);
  * letter of opcodes.h ('v' a value, 's' a string...). */
 void ccfb_each_operand(const uint8_t *code, uint32_t pc, void *ctx, bool (*fn)(void *ctx, char kind, uint32_t value));
 
+/* The catalogue index of the kind whose parameters an instruction's `p` operands name when the
+ * opcode implies it (CREATE_TASK is create_task's); 0 where a `k` operand says (BLOCK). */
+uint32_t ccfb_implied_kind(uint8_t op);
+
 /* The small enumerations that operands carry (o, h, a, S, M in opcodes.h) are the catalogue's
  * tables: cc_case_ops, cc_hooks, cc_attr_targets, cc_staffing, cc_queue_metrics, by code. */
 

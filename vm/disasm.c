@@ -141,7 +141,7 @@ void ccfb_disasm(const ccfb_module *m, cc_buf *out)
             }
             uint8_t op = f->code[pc];
             const cc_opcode_info *info = &cc_opcode_infos[op];
-            uint32_t block_kind = op == CC_OP_CREATE_TASK ? (uint32_t)(cc_block_lookup("create_task") - cc_blocks) : 0;
+            uint32_t block_kind = ccfb_implied_kind(op);
             size_t line_start = out->len;
             cc_buf_printf(out, "  %04u  %-15s", pc, info->name);
             uint32_t at = pc + 1;

@@ -20,7 +20,7 @@ const char *vm_json_value_text(cc_rt *rt, const contact *c, const cc_node *v, ch
 bool vm_create_task_from_flow(cc_rt *rt, uint32_t ci, const uint8_t *code, uint32_t pc, char *err,
                                   size_t errlen)
 {
-    const cc_block_spec *spec = cc_block_lookup("create_task");
+    const cc_block_spec *spec = cc_op_kind(CC_OP_CREATE_TASK);
     char name[1100] = "", description[4200] = "", flow[512] = "", tpl[512] = "", buf[512];
     bool has_description = false, has_flow = false, has_tpl = false, ok = false;
     const cc_node *attrs = NULL, *refs = NULL;
