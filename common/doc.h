@@ -40,9 +40,26 @@ static inline cc_node *cc_node_dup_of(const cc_node *n)
     return n->type == CC_NODE_SCALAR ? n->dup_of : NULL;
 }
 
-/* Gives a list or mapping node its items (names and values alternating, for a mapping), copied
- * into arena, as a reader closes it; marks repeated keys and returns whether there was any. */
-bool cc_doc_fill(cc_arena *arena, cc_node *n, cc_node *const *items, size_t len);
+/* How the readers build a tree from their parsers' events: values are added as they come, each
+ * to the innermost open mapping or list (keys and values alternating, for a mapping), or as the
+ * root; a mapping or list is opened when it starts and closed, with its items copied into the
+ * arena and its repeated keys marked, when it ends, then added like any value. */
+typedef struct {
+    cc_node *node;
+    size_t first; /* its first item in `items` */
+} cc_doc_frame;
+typedef struct {
+    cc_arena *arena;
+    CC_VEC(cc_doc_frame) open; /* the mappings and lists not yet closed, innermost last */
+    CC_VEC(cc_node *) items;   /* the items of every open one so far */
+    cc_node *root;             /* the first value outside any */
+    bool dups;                 /* some mapping repeats a key */
+} cc_doc_builder;
+void cc_doc_add(cc_doc_builder *b, cc_node *n);
+void cc_doc_open(cc_doc_builder *b, cc_node *n);
+/* Closes the innermost open mapping or list and returns it (not yet added). */
+cc_node *cc_doc_close(cc_doc_builder *b);
+void cc_doc_builder_free(cc_doc_builder *b);
 
 /* Marks the keys of a mapping that repeat an earlier key (dup_of); returns whether there was any. */
 bool cc_doc_mark_duplicates(cc_node *map);

@@ -9,13 +9,6 @@
 /* Deeper nesting than this is refused, as in YAML: no flow needs it, and later passes recurse. */
 #define NESTING_LIMIT 1000u
 
-/* An open object or array: its items (names and values alternating, for an object) are the
- * entries of the reader's shared item stack from `first` up. */
-typedef struct {
-    cc_node *node;
-    size_t first;
-} frame;
-
 typedef struct {
     cc_arena *arena;
     cc_diags *ds;
@@ -25,14 +18,11 @@ typedef struct {
     size_t base;      /* bytes before `text` in the file (a byte-order mark) */
     yajl_handle yajl;
     bool completing;  /* in yajl_complete_parse, where yajl reports no offsets */
-    bool dups;
     bool too_deep;
     /* a cursor that turns byte offsets into lines and columns; offsets only move forward */
     size_t cur_off;
     uint32_t cur_line, cur_col;
-    CC_VEC(frame) stack;
-    CC_VEC(cc_node *) items;
-    cc_node *root;
+    cc_doc_builder tree;
 } reader;
 
 /* Line and column (in characters) of a byte offset of `text`, moving the cursor forward. */
@@ -123,10 +113,7 @@ static cc_node *scalar(reader *r, const char *text, size_t len, bool plain, size
 
 static int add(reader *r, cc_node *n)
 {
-    if (r->stack.len)
-        cc_vec_push(&r->items, n);
-    else if (!r->root)
-        r->root = n;
+    cc_doc_add(&r->tree, n);
     return 1;
 }
 
@@ -170,28 +157,23 @@ static int open_container(reader *r, cc_node_type type)
     cc_node *n = cc_arena_alloc(r->arena, sizeof *n);
     n->type = (uint8_t)type;
     n->loc = span(r, end ? end - 1 : 0, end);
-    if (r->stack.len >= NESTING_LIMIT) {
+    if (r->tree.open.len >= NESTING_LIMIT) {
         cc_report(r->ds, CC_E101, n->loc, "the JSON text nests deeper than %u levels", NESTING_LIMIT);
         r->too_deep = true;
         return 0; /* stops the parse */
     }
-    add(r, n);
-    frame f = {n, r->items.len};
-    cc_vec_push(&r->stack, f);
+    cc_doc_open(&r->tree, n);
     return 1;
 }
 
 static int close_container(reader *r)
 {
-    frame f = r->stack.items[--r->stack.len];
-    cc_node *n = f.node;
+    cc_node *n = cc_doc_close(&r->tree);
     size_t end = token_end(r);
     cc_loc close = span(r, end ? end - 1 : 0, end);
     n->loc.end_line = close.line;
     n->loc.end_col = close.col;
-    r->dups |= cc_doc_fill(r->arena, n, r->items.items + f.first, r->items.len - f.first);
-    r->items.len = f.first;
-    return 1;
+    return add(r, n);
 }
 
 static int on_start_map(void *ctx) { return open_container(ctx, CC_NODE_MAP); }
@@ -257,7 +239,8 @@ static void report_syntax(reader *r, yajl_status st)
 
 cc_node *cc_json_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *text, size_t len)
 {
-    reader r = {.arena = arena, .ds = ds, .file = file, .text = text, .len = len, .cur_line = 1, .cur_col = 1};
+    reader r = {.arena = arena, .ds = ds, .file = file, .text = text, .len = len, .cur_line = 1, .cur_col = 1,
+                .tree = {.arena = arena}};
     /* a byte-order mark is not JSON, but editors on some systems write one; skip it */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         r.text += 3;
@@ -312,10 +295,11 @@ cc_node *cc_json_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
         report_syntax(&r, st);
     cc_heap_undefer();
     yajl_free(r.yajl);
-    cc_vec_free(&r.stack);
-    cc_vec_free(&r.items);
+    cc_node *root = r.tree.root;
+    bool dups = r.tree.dups;
+    cc_doc_builder_free(&r.tree);
     if (!ok)
         return NULL;
-    r.root->has_dups = r.dups;
-    return r.root;
+    root->has_dups = dups;
+    return root;
 }

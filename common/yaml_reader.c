@@ -111,13 +111,6 @@ const char *cc_node_type_name(const cc_node *n)
     return "text";
 }
 
-/* An open mapping or list: its items (keys and values alternating, for a mapping) are the
- * entries of the reader's shared item stack from `first` up. */
-typedef struct {
-    cc_node *node;
-    size_t first;
-} frame;
-
 typedef struct {
     cc_arena *arena;
     cc_diags *ds;
@@ -127,8 +120,7 @@ typedef struct {
     cc_map anchors;
     size_t expansion;
     bool failed;
-    bool dups;                 /* some mapping repeats a key */
-    CC_VEC(cc_node *) items;   /* items of every open mapping and list, innermost last */
+    cc_doc_builder tree;
 } reader;
 
 static cc_loc mark_loc(const reader *r, yaml_mark_t start, yaml_mark_t end)
@@ -261,7 +253,9 @@ void cc_doc_report_duplicates(cc_diags *ds, const cc_node *n, const cc_node *ids
     }
 }
 
-bool cc_doc_fill(cc_arena *arena, cc_node *n, cc_node *const *items, size_t len)
+/* A list or mapping node given its items (names and values alternating, for a mapping), copied
+ * into arena; marks repeated keys and returns whether there was any. */
+static bool fill(cc_arena *arena, cc_node *n, cc_node *const *items, size_t len)
 {
     if (n->type == CC_NODE_LIST) {
         n->count = (uint32_t)len;
@@ -279,13 +273,32 @@ bool cc_doc_fill(cc_arena *arena, cc_node *n, cc_node *const *items, size_t len)
     return cc_doc_mark_duplicates(n);
 }
 
-static void close_frame(reader *r, frame *f, yaml_mark_t end)
+void cc_doc_add(cc_doc_builder *b, cc_node *n)
 {
-    cc_node *n = f->node;
-    n->loc.end_line = (uint32_t)end.line + 1;
-    n->loc.end_col = end.column ? (uint32_t)end.column : 1;
-    r->dups |= cc_doc_fill(r->arena, n, r->items.items + f->first, r->items.len - f->first);
-    r->items.len = f->first;
+    if (b->open.len)
+        cc_vec_push(&b->items, n);
+    else if (!b->root)
+        b->root = n;
+}
+
+void cc_doc_open(cc_doc_builder *b, cc_node *n)
+{
+    cc_doc_frame f = {n, b->items.len};
+    cc_vec_push(&b->open, f);
+}
+
+cc_node *cc_doc_close(cc_doc_builder *b)
+{
+    cc_doc_frame f = b->open.items[--b->open.len];
+    b->dups |= fill(b->arena, f.node, b->items.items + f.first, b->items.len - f.first);
+    b->items.len = f.first;
+    return f.node;
+}
+
+void cc_doc_builder_free(cc_doc_builder *b)
+{
+    cc_vec_free(&b->open);
+    cc_vec_free(&b->items);
 }
 
 static void remember_anchor(reader *r, yaml_char_t *anchor, cc_node *n)
@@ -315,7 +328,7 @@ static void libyaml_cleanup(void *p)
 
 cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *text, size_t len)
 {
-    reader r = {.arena = arena, .ds = ds, .file = file, .text = text, .len = len};
+    reader r = {.arena = arena, .ds = ds, .file = file, .text = text, .len = len, .tree = {.arena = arena}};
     libyaml lib;
     memset(&lib.ev, 0, sizeof lib.ev);
     if (!yaml_parser_initialize(&lib.parser))
@@ -324,8 +337,6 @@ cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
     cc_heap_defer(libyaml_cleanup, &lib);
     yaml_parser_set_input_string(parser, (const unsigned char *)text, len);
 
-    CC_VEC(frame) stack = {0};
-    cc_node *root = NULL;
     int documents = 0;
     bool done = false;
     while (!done) {
@@ -359,15 +370,14 @@ cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT: {
-            frame f = {.first = r.items.len};
-            f.node = new_node(&r, ev.type == YAML_MAPPING_START_EVENT ? CC_NODE_MAP : CC_NODE_LIST,
-                              ev.start_mark, ev.end_mark);
+            cc_node *n = new_node(&r, ev.type == YAML_MAPPING_START_EVENT ? CC_NODE_MAP : CC_NODE_LIST,
+                                  ev.start_mark, ev.end_mark);
             remember_anchor(&r, ev.type == YAML_MAPPING_START_EVENT ? ev.data.mapping_start.anchor
                                                                      : ev.data.sequence_start.anchor,
-                            f.node);
-            cc_vec_push(&stack, f);
-            if (stack.len > NESTING_LIMIT) {
-                cc_report(ds, CC_E101, f.node->loc, "mappings and lists nested more than %u deep", NESTING_LIMIT);
+                            n);
+            cc_doc_open(&r.tree, n);
+            if (r.tree.open.len > NESTING_LIMIT) {
+                cc_report(ds, CC_E101, n->loc, "mappings and lists nested more than %u deep", NESTING_LIMIT);
                 r.failed = true;
                 done = true;
             }
@@ -375,9 +385,9 @@ cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
         }
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT: {
-            frame f = stack.items[--stack.len];
-            close_frame(&r, &f, ev.end_mark);
-            value = f.node;
+            value = cc_doc_close(&r.tree);
+            value->loc.end_line = (uint32_t)ev.end_mark.line + 1;
+            value->loc.end_col = ev.end_mark.column ? (uint32_t)ev.end_mark.column : 1;
             break;
         }
         case YAML_ALIAS_EVENT: {
@@ -405,22 +415,18 @@ cc_node *cc_yaml_read(cc_arena *arena, cc_diags *ds, uint32_t file, const char *
         default:
             break;
         }
-        if (value) {
-            if (stack.len)
-                cc_vec_push(&r.items, value);
-            else
-                root = value;
-        }
+        if (value)
+            cc_doc_add(&r.tree, value);
         yaml_event_delete(&lib.ev);
     }
-    cc_vec_free(&r.items);
-    cc_vec_free(&stack);
+    cc_node *root = r.tree.root;
+    cc_doc_builder_free(&r.tree);
     cc_map_free(&r.anchors);
     cc_heap_undefer();
     libyaml_cleanup(&lib);
     if (r.failed)
         return NULL;
-    if (root && r.dups)
+    if (root && r.tree.dups)
         root->has_dups = true;
     if (!root || cc_node_is_null(root)) {
         cc_report(ds, CC_E102, (cc_loc){file, 1, 1, 1, 1},
