@@ -11,7 +11,11 @@
 
 uint32_t ccfb_implied_kind(uint8_t op)
 {
-    const cc_block_spec *k = op < CC_OP_COUNT ? cc_op_kind((cc_opcode)op) : NULL;
+    /* only an instruction with parameter operands and no kind operand asks (the verifier and the
+     * disassembler call this for every instruction) */
+    if (op >= CC_OP_COUNT || !strchr(cc_opcode_infos[op].operands, 'p') || strchr(cc_opcode_infos[op].operands, 'k'))
+        return 0;
+    const cc_block_spec *k = cc_op_kind((cc_opcode)op);
     return k ? (uint32_t)(k - cc_blocks) : 0;
 }
 
