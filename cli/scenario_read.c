@@ -135,7 +135,7 @@ static bool parse_time(const char *text, int64_t *ms, char *why, size_t n)
 {
     char what[160];
     if (!cc_parse_utc(text, ms, what, sizeof what)) {
-        if (!strncmp(what, "is not ", 7))
+        if (!what[0])
             snprintf(why, n, "'start' is a UTC time such as 2026-11-23T08:00:00Z, not '%s'", text);
         else
             snprintf(why, n, "'start' %s", what);

@@ -27,9 +27,9 @@ void cc_civil_from_ms(int64_t ms, cc_civil *out);
 
 /* Reads an ISO 8601 UTC time, YYYY-MM-DDTHH:MM:SS with an optional fraction of one to three
  * digits and the Z: a real date and time of the years 0000-9999, nothing normalised (2026-02-30
- * is no date). On failure, `why` (when not NULL) says what is wrong, as the end of a sentence
- * about the text: "is not a UTC time such as 2026-11-23T08:00:00Z", "has no month 13: months are
- * 01 to 12"... */
+ * is no date). On failure, `why` (when not NULL) is empty when the text is not shaped like such a
+ * time (the caller says what it expected), else says which part does not exist, as the end of a
+ * sentence about the text: "has no month 13: months are 01 to 12"... */
 bool cc_parse_utc(const char *text, int64_t *ms, char *why, size_t n);
 
 /* Writes 2026-11-23T08:00:00Z, or with milliseconds 2026-11-23T08:00:00.250Z. */

@@ -496,6 +496,7 @@ static void test_civil(void)
     CHECK(!cc_parse_utc("2026-02-29T00:00:00Z", &ms, why, sizeof why) && strstr(why, "no day 29"), "no 2026-02-29: %s", why);
     CHECK(!cc_parse_utc("2026-13-01T00:00:00Z", &ms, why, sizeof why) && strstr(why, "no month 13"), "no month 13");
     CHECK(!cc_parse_utc("2026-01-01T25:00:00Z", &ms, why, sizeof why) && strstr(why, "no time 25"), "no hour 25");
+    CHECK(!cc_parse_utc("2026-01-01T00:00:00", &ms, why, sizeof why) && !why[0], "not the shape: no reason but that");
     CHECK(!cc_parse_utc("2026-01-01T00:00:00", &ms, NULL, 0) && !cc_parse_utc("2026-01-01T00:00:00.Z", &ms, NULL, 0) &&
               !cc_parse_utc("2026-01-01T00:00:00Zx", &ms, NULL, 0) && !cc_parse_utc("2026-1-01T00:00:00Z", &ms, NULL, 0),
           "shapes that are not ISO UTC times");
