@@ -78,8 +78,8 @@ typedef struct {
 int take_resources(void *co, const char *path, const char *usage);
 int take_type(void *co, const char *name, const char *usage);
 void connect_opts_free(connect_opts *o);
-/* Points a bundle at the Connect options. */
-void connect_opts_apply(const connect_opts *o, cc_bundle *b);
+/* A new, empty bundle whose findings go to ds (also new), reading Connect flows with the options. */
+void cli_bundle_init(cc_bundle *b, cc_diags *ds, const connect_opts *o);
 
 /* What the commands that read a bundle take: its paths, the flows --flow names, the Connect
  * options. */

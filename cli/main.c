@@ -112,12 +112,10 @@ static int cmd_check(int argc, char **argv)
         return status;
     }
     cc_diags ds;
-    cc_diags_init(&ds);
     cc_bundle b;
-    cc_bundle_init(&b, &ds);
+    cli_bundle_init(&b, &ds, &in.co);
     b.excludes = excludes.items;
     b.nexcludes = excludes.len;
-    connect_opts_apply(&in.co, &b);
     b.stdin_name = stdin_name;
     bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, stdlib);
     cc_diags_render(&ds, out, (cc_format)format, color < 0 ? (!out_path && want_color(out)) : color);
@@ -213,10 +211,8 @@ static int cmd_compile(int argc, char **argv)
         return status;
     }
     cc_diags ds;
-    cc_diags_init(&ds);
     cc_bundle b;
-    cc_bundle_init(&b, &ds);
-    connect_opts_apply(&in.co, &b);
+    cli_bundle_init(&b, &ds, &in.co);
     bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, stdlib);
     cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
     status = !io_ok ? 2 : ds.errors || (werror && ds.warnings) ? 1 : 0;
@@ -472,10 +468,8 @@ static int cmd_export(int argc, char **argv)
     status = 0;
 
     cc_diags ds;
-    cc_diags_init(&ds);
     cc_bundle b;
-    cc_bundle_init(&b, &ds);
-    connect_opts_apply(&in.co, &b);
+    cli_bundle_init(&b, &ds, &in.co);
     bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, false);
     /* the flows to write: the bundle's own, or those --flow names */
     CC_VEC(const cc_flow *) flows = {0};
@@ -714,10 +708,8 @@ static int cmd_graph(int argc, char **argv)
     }
 
     cc_diags ds;
-    cc_diags_init(&ds);
     cc_bundle b;
-    cc_bundle_init(&b, &ds);
-    connect_opts_apply(&in.co, &b);
+    cli_bundle_init(&b, &ds, &in.co);
     bool io_ok = cc_bundle_load_and_check(&b, in.paths.items, in.paths.len, stdlib);
     for (size_t j = 0; io_ok && j < in.only.len; j++)
         if (!cc_bundle_flow(&b, in.only.items[j])) {
@@ -780,9 +772,7 @@ static const char usage_diff[] =
  * cannot be compared: unreadable, empty, or a file that is no flow at all. */
 static bool diff_load(cc_bundle *b, cc_diags *ds, const char *path, const connect_opts *co, bool stdlib)
 {
-    cc_diags_init(ds);
-    cc_bundle_init(b, ds);
-    connect_opts_apply(co, b);
+    cli_bundle_init(b, ds, co);
     bool ok = cc_bundle_load_and_check(b, &path, 1, stdlib) && b->files;
     for (size_t i = 0; i < ds->diags.len && ok; i++)
         ok = ds->diags.items[i]->code != CC_E100 && ds->diags.items[i]->code != CC_E101 &&

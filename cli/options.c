@@ -190,8 +190,10 @@ void connect_opts_free(connect_opts *o)
         cc_resources_free(&o->resources);
 }
 
-void connect_opts_apply(const connect_opts *o, cc_bundle *b)
+void cli_bundle_init(cc_bundle *b, cc_diags *ds, const connect_opts *o)
 {
+    cc_diags_init(ds);
+    cc_bundle_init(b, ds);
     b->resources = o->have_resources ? &o->resources : NULL;
     b->connect_type = o->type;
 }
