@@ -239,22 +239,20 @@ static int cmd_compile(int argc, char **argv)
 static int cmd_disasm(int argc, char **argv)
 {
     bool check_crc = true;
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(usage_disasm, stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--no-checksum"))
-            check_crc = false;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return usage_error(usage_disasm, "unknown option '%s'", argv[i]);
-        else if (path)
-            return usage_error(usage_disasm, "one bundle at a time; '%s' is a second", argv[i]);
-        else
-            path = argv[i];
-    }
-    if (!path)
-        return usage_error(usage_disasm, "%s", "no bundle given");
+    cli_args paths = {0};
+    const cli_option options[] = {
+        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
+        {.name = "--no-checksum", .kind = OPT_FALSE, .target = &check_crc},
+    };
+    const cli_command cmd = {usage_disasm, options, CC_ARRAY_LEN(options), &paths, false, 1,
+                             "one bundle at a time; '%s' is a second"};
+    int status = cli_parse(&cmd, argc, argv);
+    if (status < 0 && !paths.len)
+        status = usage_error(usage_disasm, "%s", "no bundle given");
+    const char *path = paths.len ? paths.items[0] : NULL;
+    cc_vec_free(&paths);
+    if (status >= 0)
+        return status;
     size_t len;
     char *bytes = cc_read_file(path, &len);
     if (!bytes) {
@@ -350,21 +348,23 @@ static const char usage_ir[] =
 
 static int cmd_ir(int argc, char **argv)
 {
-    if (argc < 2)
-        return usage_error(usage_ir, "%s", "no files given");
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(usage_ir, stdout);
-            return 0;
-        } else if (argv[i][0] == '-' && argv[i][1])
-            return usage_error(usage_ir, "unknown option '%s'", argv[i]);
+    cli_args files = {0};
+    const cli_option options[] = {{.name = "--help", .alias = "-h", .kind = OPT_HELP}};
+    const cli_command cmd = {usage_ir, options, CC_ARRAY_LEN(options), &files, false, 0, NULL};
+    int status = cli_parse(&cmd, argc, argv);
+    if (status < 0 && !files.len)
+        status = usage_error(usage_ir, "%s", "no files given");
+    if (status >= 0) {
+        cc_vec_free(&files);
+        return status;
+    }
     cc_diags ds;
     cc_diags_init(&ds);
     bool io_ok = true;
-    for (int i = 1; i < argc; i++) {
+    for (size_t i = 0; i < files.len; i++) {
         cc_bundle b;
         cc_bundle_init(&b, &ds);
-        io_ok &= cc_bundle_add_file(&b, argv[i], false);
+        io_ok &= cc_bundle_add_file(&b, files.items[i], false);
         for (size_t k = 0; k < b.flows.len; k++) {
             cc_buf out = {0};
             cc_flow *f = b.flows.items[k];
@@ -377,23 +377,27 @@ static int cmd_ir(int argc, char **argv)
         cc_bundle_free(&b);
     }
     cc_diags_render(&ds, stderr, CC_FORMAT_TEXT, want_color(stderr));
-    int status = !io_ok ? 2 : ds.errors ? 1 : 0;
+    status = !io_ok ? 2 : ds.errors ? 1 : 0;
     cc_diags_free(&ds);
+    cc_vec_free(&files);
     return status;
 }
 
 static int cmd_blocks(int argc, char **argv)
 {
     const char *out_path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(usage_blocks, stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "-o") && i + 1 < argc)
-            out_path = argv[++i];
-        else
-            return usage_error(usage_blocks, "unexpected argument '%s'", argv[i]);
-    }
+    cli_args extra = {0};
+    const cli_option options[] = {
+        {.name = "--help", .alias = "-h", .kind = OPT_HELP},
+        {.name = "-o", .kind = OPT_STRING, .target = &out_path, .missing = "%s needs a file"},
+    };
+    const cli_command cmd = {usage_blocks, options, CC_ARRAY_LEN(options), &extra, false, 0, NULL};
+    int status = cli_parse(&cmd, argc, argv);
+    if (status < 0 && extra.len)
+        status = usage_error(usage_blocks, "unexpected argument '%s'", extra.items[0]);
+    cc_vec_free(&extra);
+    if (status >= 0)
+        return status;
     FILE *out = open_output(out_path, "w");
     if (!out)
         return 2;

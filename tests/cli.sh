@@ -107,6 +107,12 @@ cc_abs=$(cd "$(dirname "$CCFLOW")" && pwd)/$(basename "$CCFLOW")
 [ ! -e "$tmp/-" ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d and d[0]["code"] == "E109"' "$tmp/check.out" \
   && cmp -s "$tmp/blocks.out" docs/blocks.md && ok || bad "-o - did not write to standard output (check, blocks)"
 
+# ir, disasm and blocks read their options as the other commands do (one parser)
+"$CCFLOW" blocks -o >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] && grep -q "^ccflow: -o needs a file" "$tmp/err" && ok || bad "blocks -o without a file"
+"$CCFLOW" blocks --bad >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] && grep -q "^ccflow: unknown option '--bad'" "$tmp/err" && ok || bad "blocks --bad"
+"$CCFLOW" disasm a b >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] && grep -q "one bundle at a time; 'b' is a second" "$tmp/err" && ok || bad "disasm a b"
+"$CCFLOW" ir --nope x >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] && grep -q "unknown option '--nope'" "$tmp/err" && ok || bad "ir --nope"
+
 # docs/blocks.md is generated from the catalogue and up to date
 "$CCFLOW" blocks >"$tmp/blocks.md" && cmp -s "$tmp/blocks.md" docs/blocks.md && ok || bad "docs/blocks.md is stale: run make docs/blocks.md"
 
