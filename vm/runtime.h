@@ -215,7 +215,6 @@ int64_t cc_rt_run_until(cc_rt *rt, int64_t until);
 int64_t cc_rt_now(const cc_rt *rt);
 /* When the next event is due (ms since the epoch), or -1 when none is pending. */
 int64_t cc_rt_next_event(const cc_rt *rt);
-bool cc_rt_idle(const cc_rt *rt); /* no event pending */
 
 /* The whole state of the VM (contacts and their fibers, timers, queues, agents, functions, the
  * clock, counters) as bytes; restoring them into a VM over the same bundle continues exactly as

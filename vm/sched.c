@@ -196,11 +196,3 @@ int64_t cc_rt_next_event(const cc_rt *rt)
     }
     return next;
 }
-
-bool cc_rt_idle(const cc_rt *rt)
-{
-    for (size_t i = 0; i < rt->nlanes; i++)
-        if (rt->lanes[i].head < rt->lanes[i].fifo.len)
-            return false;
-    return rt->events.len == 0;
-}
