@@ -479,10 +479,7 @@ bool cc_rt_transfer(cc_rt *rt, const char *id, const char *flow_name, const char
                  queue_name ? "both" : "neither");
         return false;
     }
-    int flow = -1;
-    for (uint32_t i = 0; flow_name && i < rt->m->nflows; i++)
-        if (string_is(rt, rt->m->flows[i].name, flow_name))
-            flow = (int)i;
+    int flow = vm_flow_index(rt, flow_name);
     if (flow < 0) {
         snprintf(err, errlen, "ResourceNotFoundException: no flow named '%s'", flow_name ? flow_name : "");
         return false;
@@ -674,13 +671,7 @@ static bool plan_flow(cc_rt *rt, const cc_task_request *req, int channel, reques
                       p->tpl >= 0 ? "InvalidRequestException: task template '%s' has no flow; name one with ContactFlowId"
                                   : "InvalidRequestException: name the flow the task runs (ContactFlowId)%s",
                       p->tpl >= 0 ? req->template_name : "");
-    /* locals, so the name's length is taken once (a store through p could alias its bytes) */
-    const char *flow_name = p->flow_name;
-    int flow = -1;
-    for (uint32_t i = 0; i < rt->m->nflows; i++)
-        if (string_is(rt, rt->m->flows[i].name, flow_name))
-            flow = (int)i;
-    p->flow = flow;
+    p->flow = vm_flow_index(rt, p->flow_name);
     if (p->flow < 0)
         return refuse(rt, err, errlen, "ResourceNotFoundException: no flow named '%s'", p->flow_name);
     const ccfb_flow *fl = &rt->m->flows[p->flow];

@@ -197,10 +197,8 @@ bool cc_rt_outcome_valid(const cc_rt *rt, const char *block, const char *branch,
  * flows that a block names by a reference are looked up when it runs. */
 static int flow_named(const cc_rt *rt, const char *name, unsigned types)
 {
-    for (uint32_t i = 0; name && i < rt->m->nflows; i++)
-        if (!strcmp(rt->strs[rt->m->flows[i].name], name))
-            return types & CC_FT_BIT(rt->m->flows[i].type) ? (int)i : -1;
-    return -1;
+    int f = vm_flow_index(rt, name);
+    return f >= 0 && types & CC_FT_BIT(rt->m->flows[f].type) ? f : -1;
 }
 
 /* The outcome named `name` of instruction `op` (in scope), for a block with n cases (OUTN) or

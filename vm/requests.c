@@ -125,10 +125,7 @@ bool cc_rt_add_quick_connect(cc_rt *rt, const char *name, const char *queue_name
                  queue_name ? queue_name : agent_name);
         return false;
     }
-    int f = -1;
-    for (uint32_t i = 0; flow && i < rt->m->nflows; i++)
-        if (string_is(rt, rt->m->flows[i].name, flow))
-            f = (int)i;
+    int f = vm_flow_index(rt, flow);
     uint32_t want = queue_name ? CC_FT_TRANSFER_TO_QUEUE : CC_FT_TRANSFER_TO_AGENT;
     if (f < 0 || rt->m->flows[f].type != want) {
         snprintf(err, errlen, "quick connect '%s' runs a %s flow of the bundle; '%s' is %s", name,

@@ -50,6 +50,11 @@ void vm_fault(cc_rt *rt, uint32_t ci, uint32_t pc, const char *fmt, ...)
     vm_trace(rt, c, NULL, what);
 }
 
+int vm_flow_index(const cc_rt *rt, const char *name)
+{
+    return name ? (int)(uintptr_t)cc_map_get(&rt->flow_index, name) - 1 : -1;
+}
+
 /* ---- setup ---- */
 
 /* A JSON value operand: its text decoded, the first time it is met. */
@@ -108,6 +113,8 @@ cc_rt *cc_rt_new(const ccfb_module *m, int64_t start_ms, uint64_t seed)
         rt->str_queue[i] = -2;
     }
     decode_parameters(rt);
+    for (uint32_t f = 0; f < m->nflows; f++) /* names are unique in a bundle (cc_map_put keeps the first) */
+        cc_map_put(&rt->flow_index, rt->strs[m->flows[f].name], (void *)(uintptr_t)(f + 1));
     rt->insn_fixed = cc_xcalloc(CC_OP_COUNT, 1);
     rt->insn_group = cc_xcalloc(CC_OP_COUNT, 1);
     for (int op = 0; op < CC_OP_COUNT; op++) {
@@ -168,6 +175,7 @@ void cc_rt_free(cc_rt *rt)
     cc_free(rt->json);
     cc_arena_free(&rt->json_arena);
     cc_map_free(&rt->contact_ids);
+    cc_map_free(&rt->flow_index);
     for (size_t i = 0; i < rt->names.cap; i++)
         cc_free((char *)rt->names.keys[i]);
     cc_map_free(&rt->names);

@@ -262,6 +262,7 @@ struct cc_rt {
     CC_VEC(queue) queues;
     CC_VEC(agent) agents;
     cc_map contact_ids;
+    cc_map flow_index; /* a flow's name (the string pool's) -> its index + 1 */
     cc_map names; /* interned contact names, owned */
     CC_VEC(uint32_t) made; /* contacts with made ids, by number - 1 */
     uint64_t active_tasks, max_active_tasks; /* tasks not ended; the quota (0: none) */
@@ -307,6 +308,9 @@ void vm_kv_free(attr_vec *v);
 #define attr_set(c, key, value) vm_kv_set(&WX(c)->attrs, (key), (value))
 #define var_get(c, key) kv_get(&RX(c)->vars, (key))
 #define var_set(c, key, value) vm_kv_set(&WX(c)->vars, (key), (value))
+
+/* The bundle's flow named `name`, or -1 (state.c). */
+int vm_flow_index(const cc_rt *rt, const char *name);
 
 /* What a $. reference reads on contact c now, or NULL when unset (contact.c): vm_ref_text finds
  * the reference's row of the catalogue (cc_refs) by its text, vm_ref_value is given it. */
