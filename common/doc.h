@@ -55,8 +55,18 @@ typedef struct {
     cc_node *root;             /* the first value outside any */
     bool dups;                 /* some mapping repeats a key */
 } cc_doc_builder;
-void cc_doc_add(cc_doc_builder *b, cc_node *n);
-void cc_doc_open(cc_doc_builder *b, cc_node *n);
+static inline void cc_doc_add(cc_doc_builder *b, cc_node *n)
+{
+    if (b->open.len)
+        cc_vec_push(&b->items, n);
+    else if (!b->root)
+        b->root = n;
+}
+static inline void cc_doc_open(cc_doc_builder *b, cc_node *n)
+{
+    cc_doc_frame f = {n, b->items.len};
+    cc_vec_push(&b->open, f);
+}
 /* Closes the innermost open mapping or list and returns it (not yet added). */
 cc_node *cc_doc_close(cc_doc_builder *b);
 void cc_doc_builder_free(cc_doc_builder *b);

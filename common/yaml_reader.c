@@ -273,20 +273,6 @@ static bool fill(cc_arena *arena, cc_node *n, cc_node *const *items, size_t len)
     return cc_doc_mark_duplicates(n);
 }
 
-void cc_doc_add(cc_doc_builder *b, cc_node *n)
-{
-    if (b->open.len)
-        cc_vec_push(&b->items, n);
-    else if (!b->root)
-        b->root = n;
-}
-
-void cc_doc_open(cc_doc_builder *b, cc_node *n)
-{
-    cc_doc_frame f = {n, b->items.len};
-    cc_vec_push(&b->open, f);
-}
-
 cc_node *cc_doc_close(cc_doc_builder *b)
 {
     cc_doc_frame f = b->open.items[--b->open.len];
